@@ -1,0 +1,44 @@
+# Two commands set everything up on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+export XINYONG_DATABASE_URL ?= sqlite:///var/xinyong.db
+
+.PHONY: run test lint install init demo serve clean test-fast bench
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+init: $(STAMP)
+	$(BIN)/xinyong init
+
+demo: init
+	$(BIN)/xinyong demo --if-empty
+
+## make run: venv, install, migrate the embedded SQLite database, load rules and demo data, serve :8000
+run: demo
+	$(BIN)/xinyong serve --host 127.0.0.1 --port 8000
+
+## make test: the whole suite (SQLite and PostgreSQL; browser and slow suites included)
+test: $(STAMP)
+	$(BIN)/python -m tests.prepare
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -x -m "not slow"
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+
+bench: $(STAMP)
+	$(BIN)/python bench/import_records.py
+
+clean:
+	rm -rf $(VENV) var/*.db var/*.db-wal var/*.db-shm

@@ -1,0 +1,161 @@
+"""The `xinyong` command line. It only translates: every decision is in the capabilities."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import typer
+
+app = typer.Typer(
+    help="Xinyong（信用）公共信用信息平台命令行",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+subject_app = typer.Typer(help="信用主体", no_args_is_help=True)
+import_app = typer.Typer(help="批量导入", no_args_is_help=True)
+principal_app = typer.Typer(help="部门、单位和账户（API密钥）", no_args_is_help=True)
+app.add_typer(subject_app, name="subject")
+app.add_typer(import_app, name="import")
+app.add_typer(principal_app, name="principal")
+
+
+def _fail(message: str, code: int = 2) -> None:
+    typer.echo(message, err=True)
+    raise typer.Exit(code)
+
+
+@app.command()
+def init() -> None:
+    """创建或迁移 XINYONG_DATABASE_URL 指定的数据库，并校验加载规则数据。"""
+    from xinyong.catalog.loader import catalogs
+    from xinyong.catalog.rules import RuleError
+    from xinyong.core.db import database_url
+    from xinyong.core.migrate import upgrade
+
+    try:
+        loaded = catalogs()
+    except RuleError as exc:
+        _fail(f"规则数据无法加载：{exc}")
+        return
+    upgrade()
+    typer.echo(f"数据库已就绪：{_safe_url(database_url())}")
+    typer.echo(f"目录版本：{len(loaded.versions)}，目录项：{sum(len(v.items) for v in loaded.versions)}")
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="监听地址"),
+    port: int = typer.Option(8000, "--port", help="端口"),
+) -> None:
+    """启动平台（网页与 API）。"""
+    import uvicorn
+
+    from xinyong.web.app import create_app
+
+    uvicorn.run(create_app(), host=host, port=port, log_level="info")
+
+
+@app.command()
+def demo(
+    subjects: int = typer.Option(2000, "--subjects", min=1, help="生成的信用主体数量"),
+    records_per_subject: float = typer.Option(1.5, "--records-per-subject", min=0.0),
+    seed: int = typer.Option(20201218, "--seed"),
+) -> None:
+    """生成逼真的演示数据（主体、法定代表人、失信行为记录）写入当前数据库。"""
+    from xinyong.demo.generate import generate_into_database
+
+    summary = generate_into_database(subjects, records_per_subject, seed, progress=True)
+    typer.echo(json.dumps(summary, ensure_ascii=False))
+
+
+@import_app.command("records")
+def import_records(
+    file: Path = typer.Argument(..., help="CSV、JSON Lines 或 XLSX 文件"),
+    rejects: Path | None = typer.Option(None, "--rejects", help="拒收行写入的文件，默认 FILE.rejects.csv"),
+    batch_size: int = typer.Option(5000, "--batch-size", min=1, max=100_000),
+    progress: bool = typer.Option(True, "--progress/--no-progress"),
+) -> None:
+    """批量导入失信行为记录：每批一个事务，按自然键幂等，最后打印 JSON 汇总。"""
+    from xinyong.records.importer import ImportError_, import_file
+
+    if not file.exists():
+        _fail(f"文件不存在：{file}")
+    try:
+        summary = import_file(file, rejects_path=rejects, batch_size=batch_size, progress=progress)
+    except ImportError_ as exc:
+        _fail(str(exc))
+        return
+    typer.echo(json.dumps(summary.as_dict(), ensure_ascii=False))
+
+
+@subject_app.command("check")
+def subject_check(code: str) -> None:
+    """校验代码，打印 {"code","kind","valid","reason"}；有效退出码0，无效1。"""
+    from xinyong.core.codes import check_code
+
+    result = check_code(code)
+    typer.echo(json.dumps(result.as_dict(), ensure_ascii=False))
+    raise typer.Exit(0 if result.valid else 1)
+
+
+@subject_app.command("file")
+def subject_file(code: str, purpose: str = typer.Option("administration", "--purpose")) -> None:
+    """打印信用档案（JSON）。以平台管理员身份查询并登记。"""
+    from xinyong.core.access import SYSTEM, Purpose, guard, parse_purpose
+    from xinyong.core.db import unit_of_work
+    from xinyong.core.errors import DomainError
+    from xinyong.subjects import service
+
+    try:
+        why = parse_purpose(purpose, Purpose.administration)
+        with unit_of_work() as s:
+            subject = service.require(s, code)
+            entry = guard(s, SYSTEM, "credit_file.read", purpose=why, subject_key=subject.subject_key)
+            file = service.credit_file(s, subject)
+            entry.result_count = sum(len(v) for v in file["sections"].values())
+    except DomainError as exc:
+        _fail(exc.message, 1)
+        return
+    typer.echo(json.dumps(file, ensure_ascii=False, indent=2))
+
+
+@principal_app.command("create")
+def principal_create(
+    name: str = typer.Argument(..., help="名称，如 淮安市市场监督管理局"),
+    role: str = typer.Option(..., "--role", help="admin/credit_office/determining_department/implementing_unit/subject"),
+    department: str | None = typer.Option(None, "--department"),
+    region: str | None = typer.Option(None, "--region"),
+    days: int | None = typer.Option(365, "--days", help="密钥有效天数"),
+) -> None:
+    """创建部门或单位账户并签发 API 密钥（只显示一次）。"""
+    from datetime import timedelta
+
+    from xinyong.core import clock
+    from xinyong.core.access import create_principal, issue_api_key
+    from xinyong.core.db import unit_of_work
+    from xinyong.core.policy import Role
+
+    try:
+        r = Role(role)
+    except ValueError:
+        _fail(f"角色无效：{role}")
+        return
+    with unit_of_work() as s:
+        p = create_principal(s, name=name, role=r, department=department or name, region_code=region)
+        expires = clock.now() + timedelta(days=days) if days else None
+        key = issue_api_key(s, p, expires_at=expires)
+    typer.echo(json.dumps({"principal_id": key.principal_id, "key_id": key.key_id, "api_key": key.token},
+                          ensure_ascii=False))
+
+
+def main() -> None:  # pragma: no cover
+    app(sys.argv[1:])

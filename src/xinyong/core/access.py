@@ -1,0 +1,229 @@
+"""The one door (DESIGN.md principle 3).
+
+Every read or write of credit data calls :func:`guard` (authorise + register the access) before it
+touches the data. A denial is registered in its own transaction so that it survives the rollback
+of the refused request. API keys are resolved to principals here as well.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from xinyong.core import clock
+from xinyong.core.crypto import hash_api_key
+from xinyong.core.db import unit_of_work
+from xinyong.core.errors import Forbidden, Unauthenticated, ValidationFailed
+from xinyong.core.models import AccessLogEntry, ApiKey, Principal
+from xinyong.core.policy import ROLE_NAMES_ZH, Role, is_allowed
+
+
+class Purpose(StrEnum):
+    """查询使用目的 — a fixed list (49号 §（十三） 信息查询使用登记)."""
+
+    administration = "administration"  # 行政管理
+    licensing = "licensing"  # 行政许可审批
+    procurement = "procurement"  # 政府采购、招标投标
+    subsidy = "subsidy"  # 财政资金支持
+    appointment = "appointment"  # 任职资格审查
+    joint_punishment = "joint_punishment"  # 联合惩戒
+    determination = "determination"  # 失信认定
+    repair = "repair"  # 信用修复
+    supervision = "supervision"  # 监督检查
+    self_access = "self_access"  # 本人查询
+    public_inquiry = "public_inquiry"  # 社会公众查询
+    audit = "audit"  # 审查
+    maintenance = "maintenance"  # 数据维护
+
+
+PURPOSE_NAMES_ZH: dict[Purpose, str] = {
+    Purpose.administration: "行政管理",
+    Purpose.licensing: "行政许可审批",
+    Purpose.procurement: "政府采购、招标投标",
+    Purpose.subsidy: "财政资金支持",
+    Purpose.appointment: "任职资格审查",
+    Purpose.joint_punishment: "联合惩戒",
+    Purpose.determination: "失信行为认定",
+    Purpose.repair: "信用修复",
+    Purpose.supervision: "监督检查",
+    Purpose.self_access: "本人查询",
+    Purpose.public_inquiry: "社会公众查询",
+    Purpose.audit: "审查",
+    Purpose.maintenance: "数据维护",
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The authenticated principal of one request."""
+
+    id: int | None
+    name: str
+    role: Role
+    department: str | None = None
+    region_code: str | None = None
+    subject_key: str | None = None
+    attrs: dict[str, Any] = field(default_factory=dict)
+
+
+PUBLIC = Actor(id=None, name="社会公众", role=Role.public)
+SYSTEM = Actor(id=None, name="系统", role=Role.admin, department="平台")
+
+
+def parse_purpose(value: str | None, default: Purpose) -> Purpose:
+    if value is None or value == "":
+        return default
+    try:
+        return Purpose(value)
+    except ValueError:
+        allowed = "、".join(f"{p.value}（{PURPOSE_NAMES_ZH[p]}）" for p in Purpose)
+        raise ValidationFailed(
+            "invalid_purpose", f"查询目的“{value}”不在规定的目的清单内，可选：{allowed}"
+        ) from None
+
+
+def _entry(
+    actor: Actor,
+    action: str,
+    purpose: Purpose,
+    *,
+    allowed: bool,
+    subject_key: str | None,
+    detail: dict[str, Any] | None,
+    result_count: int | None,
+    reason: str | None,
+) -> AccessLogEntry:
+    return AccessLogEntry(
+        at=clock.now(),
+        principal_id=actor.id,
+        principal_name=actor.name,
+        role=actor.role.value,
+        department=actor.department,
+        action=action,
+        purpose=purpose.value,
+        subject_key=subject_key,
+        allowed=allowed,
+        detail=detail or {},
+        result_count=result_count,
+        reason=reason,
+    )
+
+
+def guard(
+    session: Session,
+    actor: Actor,
+    action: str,
+    *,
+    purpose: Purpose,
+    subject_key: str | None = None,
+    detail: dict[str, Any] | None = None,
+    result_count: int | None = None,
+) -> AccessLogEntry:
+    """Authorise ``actor`` for ``action`` and register the access; raise :class:`Forbidden` if denied.
+
+    The returned entry belongs to the caller's transaction, which may fill in ``result_count`` and
+    ``detail`` (the fields or catalog items returned, the masking applied) before it commits.
+    """
+    if not is_allowed(actor.role, action):
+        reason = f"{ROLE_NAMES_ZH[actor.role]}无权执行操作 {action}"
+        with unit_of_work() as s:
+            s.add(
+                _entry(
+                    actor, action, purpose, allowed=False, subject_key=subject_key,
+                    detail=detail, result_count=None, reason=reason,
+                )
+            )
+        raise Forbidden("forbidden", reason)
+    entry = _entry(
+        actor, action, purpose, allowed=True, subject_key=subject_key,
+        detail=detail, result_count=result_count, reason=None,
+    )
+    session.add(entry)
+    return entry
+
+
+# --- principals and API keys -------------------------------------------------------------------
+
+KEY_PREFIX = "xy_"
+
+
+@dataclass(frozen=True)
+class IssuedKey:
+    principal_id: int
+    key_id: int
+    token: str  # shown once
+
+
+def create_principal(
+    session: Session,
+    *,
+    name: str,
+    role: Role,
+    department: str | None = None,
+    region_code: str | None = None,
+    subject_key: str | None = None,
+) -> Principal:
+    p = Principal(
+        name=name, role=role.value, department=department, region_code=region_code,
+        subject_key=subject_key, active=True, created_at=clock.now(),
+    )
+    session.add(p)
+    session.flush()
+    return p
+
+
+def issue_api_key(
+    session: Session, principal: Principal, *, expires_at: datetime | None = None
+) -> IssuedKey:
+    token = KEY_PREFIX + secrets.token_urlsafe(32)
+    key = ApiKey(
+        principal_id=principal.id,
+        prefix=token[:10],
+        key_hash=hash_api_key(token),
+        created_at=clock.now(),
+        expires_at=expires_at,
+    )
+    session.add(key)
+    session.flush()
+    return IssuedKey(principal.id, key.id, token)
+
+
+def revoke_api_key(session: Session, key_id: int) -> None:
+    key = session.get(ApiKey, key_id)
+    if key is None:
+        raise ValidationFailed("api_key_not_found", "API密钥不存在")
+    key.revoked_at = clock.now()
+
+
+def actor_of(principal: Principal) -> Actor:
+    return Actor(
+        id=principal.id,
+        name=principal.name,
+        role=Role(principal.role),
+        department=principal.department,
+        region_code=principal.region_code,
+        subject_key=principal.subject_key,
+    )
+
+
+def authenticate(session: Session, token: str | None) -> Actor:
+    """Resolve an API key to its principal; no key means the public."""
+    if not token:
+        return PUBLIC
+    key = session.scalar(select(ApiKey).where(ApiKey.key_hash == hash_api_key(token)))
+    if key is None or key.revoked_at is not None:
+        raise Unauthenticated("invalid_api_key", "API密钥无效或已吊销")
+    if key.expires_at is not None:
+        expires = key.expires_at if key.expires_at.tzinfo else key.expires_at.replace(tzinfo=clock.UTC)
+        if expires <= clock.now():
+            raise Unauthenticated("expired_api_key", "API密钥已过期")
+    principal = session.get(Principal, key.principal_id)
+    if principal is None or not principal.active:
+        raise Unauthenticated("inactive_principal", "该账户已停用")
+    return actor_of(principal)

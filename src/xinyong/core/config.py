@@ -1,0 +1,66 @@
+"""Configuration from the environment (XINYONG_*).
+
+Secrets (the keyed-hash and encryption keys) come from configuration, never from the repository.
+For a local `make run` the key file under var/ is generated once by `xinyong init`.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_VAR = Path(os.environ.get("XINYONG_VAR_DIR", "var"))
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="XINYONG_", extra="ignore")
+
+    database_url: str = f"sqlite:///{PROJECT_VAR / 'xinyong.db'}"
+    #: base64 of 32 random bytes; when empty, read (or create) var/secret.key
+    secret_key: str = ""
+    #: where the secret key file lives when XINYONG_SECRET_KEY is not set
+    secret_key_file: str = str(PROJECT_VAR / "secret.key")
+    #: extra rule folders (national/ and local/<region>/) layered over the shipped ones
+    rules_dir: str = ""
+    #: console session lifetime in minutes
+    session_minutes: int = 30
+    #: echo SQL (debugging)
+    sql_echo: bool = False
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
+
+
+def reset_settings() -> None:
+    """Forget cached settings (tests change the environment)."""
+    get_settings.cache_clear()
+    _secret_key.cache_clear()
+
+
+@lru_cache(maxsize=1)
+def _secret_key() -> bytes:
+    settings = get_settings()
+    if settings.secret_key:
+        key = base64.b64decode(settings.secret_key)
+    else:
+        path = Path(settings.secret_key_file)
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as fh:
+                fh.write(base64.b64encode(secrets.token_bytes(32)).decode())
+        key = base64.b64decode(path.read_text().strip())
+    if len(key) != 32:
+        raise RuntimeError("XINYONG_SECRET_KEY must be base64 of exactly 32 bytes")
+    return key
+
+
+def secret_key() -> bytes:
+    return _secret_key()

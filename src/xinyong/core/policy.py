@@ -1,0 +1,64 @@
+"""Who may do what: one policy, deny by default (国办发〔2020〕49号 §（十三）明确信息查询使用权限).
+
+Every action a handler guards must be listed here; an action that is not listed is refused for
+everyone. Capabilities add their actions to :data:`ALLOWED`.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    admin = "admin"  # 平台管理员
+    credit_office = "credit_office"  # 信用办
+    determining_department = "determining_department"  # 认定部门
+    implementing_unit = "implementing_unit"  # 实施单位
+    subject = "subject"  # 信用主体本人
+    public = "public"  # 社会公众
+
+
+ROLE_NAMES_ZH: dict[Role, str] = {
+    Role.admin: "平台管理员",
+    Role.credit_office: "信用办",
+    Role.determining_department: "认定部门",
+    Role.implementing_unit: "实施单位",
+    Role.subject: "信用主体",
+    Role.public: "社会公众",
+}
+
+A, CO, DD, IU, SU, PU = (
+    Role.admin,
+    Role.credit_office,
+    Role.determining_department,
+    Role.implementing_unit,
+    Role.subject,
+    Role.public,
+)
+
+#: action → roles allowed. Anything absent is denied.
+ALLOWED: dict[str, frozenset[Role]] = {
+    # subjects and credit files
+    "subject.check": frozenset({A, CO, DD, IU, SU, PU}),
+    "subject.read": frozenset({A, CO, DD, IU}),
+    "subject.write": frozenset({A, CO, DD}),
+    "subject.link": frozenset({A, CO, DD}),
+    "credit_file.read": frozenset({A, CO, DD, IU}),
+    # catalog
+    "catalog.read": frozenset({A, CO, DD, IU, SU, PU}),
+    # dishonesty records
+    "record.write": frozenset({A, DD}),
+    "record.read": frozenset({A, CO, DD, IU}),
+    "record.import": frozenset({A, DD}),
+    # principals
+    "principal.manage": frozenset({A}),
+    "access_log.read": frozenset({A, CO}),
+}
+
+
+def is_allowed(role: str, action: str) -> bool:
+    try:
+        r = Role(role)
+    except ValueError:
+        return False
+    return r in ALLOWED.get(action, frozenset())

@@ -1,0 +1,60 @@
+"""REST API of dishonesty records."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter, Depends, Response
+from pydantic import BaseModel, Field
+
+from xinyong.core.access import Actor, Purpose, guard
+from xinyong.core.db import unit_of_work
+from xinyong.core.errors import NotFound
+from xinyong.records import service
+from xinyong.records.rules import RecordInput
+from xinyong.web.deps import current_actor
+
+router = APIRouter(prefix="/api/v1/records", tags=["records 失信行为记录"])
+
+
+class RecordIn(BaseModel):
+    subject_code: str = Field(description="统一社会信用代码或公民身份号码")
+    subject_name: str = Field(min_length=1, max_length=200)
+    catalog_item: str = Field(description="目录项代码")
+    document_type: str = Field(description="文书类型")
+    document_number: str = Field(min_length=1, max_length=120, description="文号")
+    issuing_authority: str = Field(min_length=1, max_length=200)
+    decision_date: dt.date
+    effective_date: dt.date
+    summary: str = Field(min_length=1, max_length=4000)
+    severity: str = "general"
+    is_minor: bool = False
+    force_majeure: bool = False
+    non_intentional: bool = False
+    minor_violation: bool = False
+    other_basis: str | None = None
+
+
+@router.post("", status_code=201, summary="记录失信行为（按自然键幂等）")
+def create(body: RecordIn, response: Response, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+    with unit_of_work() as s:
+        guard(s, actor, "record.write", purpose=Purpose.determination)
+        result = service.ingest(s, RecordInput(**body.model_dump()))
+        s.flush()
+        if not result.created:
+            response.status_code = 200
+        return {**service.describe(result.record), "created": result.created}
+
+
+@router.get("/{record_id}", summary="失信行为记录")
+def read(record_id: int, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+    with unit_of_work() as s:
+        record = service.get(s, record_id)
+        entry = guard(s, actor, "record.read", purpose=Purpose.administration,
+                      subject_key=record.subject_key if record else None)
+        if record is None:
+            entry.result_count = 0
+            raise NotFound("record_not_found", "未找到该记录")
+        entry.result_count = 1
+        return service.describe(record)

@@ -1,0 +1,44 @@
+"""Dishonesty records (失信行为记录), each resting on a legally effective document."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from xinyong.core.db import Base
+
+
+class Record(Base):
+    __tablename__ = "records"
+    __table_args__ = (
+        # natural key: issuing authority + document number + subject + catalog item (idempotent ingest)
+        UniqueConstraint(
+            "issuing_authority", "document_number", "subject_key", "catalog_item",
+            name="uq_records_natural_key",
+        ),
+        Index("ix_records_subject", "subject_key"),
+        Index("ix_records_decision_date", "decision_date"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subject_key: Mapped[str] = mapped_column(ForeignKey("subjects.subject_key"))
+    catalog_item: Mapped[str] = mapped_column(String(64))
+    catalog_id: Mapped[str] = mapped_column(String(64))
+    catalog_edition: Mapped[str] = mapped_column(String(16))
+    region_code: Mapped[str] = mapped_column(String(6))
+    document_type: Mapped[str] = mapped_column(String(40))
+    document_number: Mapped[str] = mapped_column(String(120))
+    issuing_authority: Mapped[str] = mapped_column(String(200))
+    decision_date: Mapped[date] = mapped_column(Date)
+    effective_date: Mapped[date] = mapped_column(Date)
+    summary: Mapped[str] = mapped_column(Text)
+    other_basis: Mapped[str | None] = mapped_column(Text)
+    severity: Mapped[str] = mapped_column(String(16))
+    is_minor: Mapped[bool] = mapped_column(Boolean, default=False)
+    force_majeure: Mapped[bool] = mapped_column(Boolean, default=False)
+    non_intentional: Mapped[bool] = mapped_column(Boolean, default=False)
+    minor_violation: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

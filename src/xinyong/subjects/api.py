@@ -1,0 +1,101 @@
+"""REST API of subjects and credit files."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel, Field
+
+from xinyong.core.access import Actor, Purpose, guard, parse_purpose
+from xinyong.core.codes import check_code
+from xinyong.core.db import unit_of_work
+from xinyong.subjects import service
+from xinyong.web.deps import current_actor
+
+router = APIRouter(prefix="/api/v1/subjects", tags=["subjects 信用主体"])
+
+
+class CodeCheckOut(BaseModel):
+    code: str
+    kind: str | None
+    valid: bool
+    reason: str | None
+
+
+class SubjectIn(BaseModel):
+    code: str = Field(description="统一社会信用代码或公民身份号码")
+    name: str = Field(min_length=1, max_length=200)
+    kind: Literal["organisation", "individual_business", "individual"] | None = None
+
+
+class SubjectOut(BaseModel):
+    code: str
+    kind: str
+    name: str
+    region_code: str
+    region_name: str
+    created: bool = False
+
+
+class LinkIn(BaseModel):
+    person_code: str = Field(description="公民身份号码")
+    person_name: str = Field(min_length=1, max_length=200)
+    role: Literal["legal_representative", "responsible_person"]
+    start_date: dt.date
+    end_date: dt.date | None = None
+
+
+class CreditFileOut(BaseModel):
+    subject: SubjectOut
+    links: list[dict[str, Any]]
+    sections: dict[str, list[dict[str, Any]]]
+
+
+@router.get("/check/{code}", response_model=CodeCheckOut, summary="校验代码")
+def check(code: str, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+    # a pure computation on the caller's own input: no credit data is read
+    return check_code(code).as_dict()
+
+
+@router.post("", response_model=SubjectOut, status_code=201, summary="登记信用主体")
+def register(body: SubjectIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+    with unit_of_work() as s:
+        subject, created = service.register(s, body.code, body.name, body.kind)
+        guard(s, actor, "subject.write", purpose=Purpose.maintenance, subject_key=subject.subject_key)
+        return {**service.describe(subject), "created": created}
+
+
+@router.post("/{code}/links", status_code=201, summary="关联法定代表人、主要负责人")
+def link(code: str, body: LinkIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+    with unit_of_work() as s:
+        org = service.require(s, code)
+        guard(s, actor, "subject.link", purpose=Purpose.maintenance, subject_key=org.subject_key)
+        lk = service.link_person(
+            s, code, body.person_code, body.person_name, body.role, body.start_date, body.end_date
+        )
+        return {"id": lk.id, "role": lk.role, "start_date": lk.start_date.isoformat(),
+                "end_date": lk.end_date.isoformat() if lk.end_date else None}
+
+
+@router.get("/{code}", response_model=CreditFileOut, summary="信用档案")
+def credit_file(
+    code: str,
+    purpose: str | None = Query(default=None, description="查询目的（规定清单）"),
+    actor: Actor = Depends(current_actor),
+) -> dict[str, Any]:
+    why = parse_purpose(purpose, Purpose.administration)
+    with unit_of_work() as s:
+        subject = service.get_by_code(s, code)
+        entry = guard(s, actor, "credit_file.read", purpose=why,
+                      subject_key=subject.subject_key if subject else None)
+        if subject is None:
+            entry.result_count = 0
+            from xinyong.core.errors import NotFound
+
+            raise NotFound("subject_not_found", "未找到该信用主体")
+        file = service.credit_file(s, subject)
+        entry.result_count = sum(len(v) for v in file["sections"].values())
+        entry.detail = {"sections": sorted(file["sections"]), "links": len(file["links"])}
+        return file

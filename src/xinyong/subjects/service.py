@@ -1,0 +1,165 @@
+"""Use cases on subjects: register, link persons, read the credit file."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from xinyong.core import clock
+from xinyong.core.codes import SubjectKind
+from xinyong.core.crypto import encrypt, subject_key
+from xinyong.core.errors import Conflict, NotFound, ValidationFailed
+from xinyong.core.regions import division_name
+from xinyong.core.text import to_halfwidth
+from xinyong.subjects.credit_file import sections
+from xinyong.subjects.models import Subject, SubjectLink
+from xinyong.subjects.rules import LINK_ROLES, Identity, identify
+
+
+def clean_name(name: str) -> str:
+    cleaned = " ".join(to_halfwidth(name).split())
+    if not cleaned:
+        raise ValidationFailed("empty_name", "名称不能为空")
+    if len(cleaned) > 200:
+        raise ValidationFailed("name_too_long", "名称过长（最多200字）")
+    return cleaned
+
+
+def subject_row(identity: Identity, name: str) -> dict[str, Any]:
+    """Column values of a new subject (used by the service and by the bulk importer)."""
+    individual = identity.kind is SubjectKind.individual
+    return {
+        "subject_key": subject_key(identity.code),
+        "kind": identity.kind.value,
+        "name": name,
+        "uscc": None if individual else identity.code,
+        "resident_id_enc": encrypt(identity.code) if individual else None,
+        "display_code": identity.display_code,
+        "region_code": identity.region_code,
+        "created_at": clock.now(),
+    }
+
+
+def get_by_code(session: Session, raw_code: str) -> Subject | None:
+    identity = identify(raw_code)
+    return session.scalar(select(Subject).where(Subject.subject_key == subject_key(identity.code)))
+
+
+def require(session: Session, raw_code: str) -> Subject:
+    subject = get_by_code(session, raw_code)
+    if subject is None:
+        raise NotFound("subject_not_found", "未找到该信用主体")
+    return subject
+
+
+def register(session: Session, raw_code: str, name: str, kind: str | None = None) -> tuple[Subject, bool]:
+    """Register a subject, or return the existing one. Returns (subject, created)."""
+    identity = identify(raw_code, clock.today())
+    if kind is not None and kind != identity.kind.value:
+        raise ValidationFailed(
+            "kind_mismatch", f"主体类型与代码不符：代码表明为{_KIND_ZH[identity.kind.value]}"
+        )
+    key = subject_key(identity.code)
+    existing = session.scalar(select(Subject).where(Subject.subject_key == key))
+    if existing is not None:
+        return existing, False
+    subject = Subject(**subject_row(identity, clean_name(name)))
+    session.add(subject)
+    session.flush()
+    return subject, True
+
+
+_KIND_ZH = {"organisation": "法人和非法人组织", "individual_business": "个体工商户", "individual": "自然人"}
+
+
+def link_person(
+    session: Session,
+    organisation_code: str,
+    person_code: str,
+    person_name: str,
+    role: str,
+    start: dt.date,
+    end: dt.date | None = None,
+) -> SubjectLink:
+    if role not in LINK_ROLES:
+        raise ValidationFailed("invalid_role", "角色须为 legal_representative（法定代表人）或 responsible_person（主要负责人）")
+    if end is not None and end < start:
+        raise ValidationFailed("invalid_period", "任职结束日期不能早于开始日期")
+    org = require(session, organisation_code)
+    if org.kind == SubjectKind.individual.value:
+        raise ValidationFailed("not_organisation", "只能为组织关联法定代表人或主要负责人")
+    person, _ = register(session, person_code, person_name)
+    if person.kind != SubjectKind.individual.value:
+        raise ValidationFailed("not_individual", "法定代表人、主要负责人须为自然人（公民身份号码）")
+    clash = session.scalar(
+        select(SubjectLink).where(
+            SubjectLink.organisation_key == org.subject_key,
+            SubjectLink.person_key == person.subject_key,
+            SubjectLink.role == role,
+            SubjectLink.start_date == start,
+        )
+    )
+    if clash is not None:
+        raise Conflict("link_exists", "该任职关系已登记")
+    link = SubjectLink(
+        organisation_key=org.subject_key, person_key=person.subject_key, role=role,
+        start_date=start, end_date=end, created_at=clock.now(),
+    )
+    session.add(link)
+    session.flush()
+    return link
+
+
+def describe(subject: Subject) -> dict[str, Any]:
+    return {
+        "code": subject.display_code,
+        "kind": subject.kind,
+        "name": subject.name,
+        "region_code": subject.region_code,
+        "region_name": division_name(subject.region_code),
+    }
+
+
+def links_of(session: Session, subject: Subject) -> list[dict[str, Any]]:
+    rows = session.execute(
+        select(SubjectLink, Subject)
+        .join(
+            Subject,
+            or_(
+                (SubjectLink.person_key == Subject.subject_key)
+                & (SubjectLink.organisation_key == subject.subject_key),
+                (SubjectLink.organisation_key == Subject.subject_key)
+                & (SubjectLink.person_key == subject.subject_key),
+            ),
+        )
+        .order_by(SubjectLink.start_date)
+    ).all()
+    out = []
+    for link, other in rows:
+        out.append({
+            "role": link.role,
+            "role_name": LINK_ROLES[link.role],
+            "start_date": link.start_date.isoformat(),
+            "end_date": link.end_date.isoformat() if link.end_date else None,
+            "other": describe(other),
+            "other_key": other.subject_key,
+            "direction": "person" if link.organisation_key == subject.subject_key else "organisation",
+        })
+    return out
+
+
+def credit_file(session: Session, subject: Subject) -> dict[str, Any]:
+    """The whole file: the subject, its links, every section, and the linked persons' sections."""
+    providers = sections()
+    linked = links_of(session, subject)
+    file: dict[str, Any] = {"subject": describe(subject), "links": [], "sections": {}}
+    for name, provider in providers.items():
+        file["sections"][name] = provider(session, subject.subject_key)
+    for link in linked:
+        other_key = link.pop("other_key")
+        link["sections"] = {name: p(session, other_key) for name, p in providers.items()}
+        file["links"].append(link)
+    return file
