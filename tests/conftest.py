@@ -22,11 +22,11 @@ import pytest
 
 os.environ.setdefault("XINYONG_SECRET_KEY", base64.b64encode(b"x" * 32).decode())
 
-from sqlalchemy import create_engine, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
-from xinyong.core import db as core_db  # noqa: E402
-from xinyong.core.config import reset_settings  # noqa: E402
+from xinyong.core import db as core_db
+from xinyong.core.config import reset_settings
 
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 PG_URL = os.environ.get("XINYONG_TEST_DATABASE_URL", PG_DEFAULT)

@@ -13,7 +13,7 @@ from xinyong.core import clock
 from xinyong.core.access import Actor
 from xinyong.core.errors import ValidationFailed
 from xinyong.core.regions import is_division
-from xinyong.web.deps import current_actor
+from xinyong.web.deps import current_actor, requires
 
 router = APIRouter(prefix="/api/v1/catalog", tags=["catalog 公共信用信息目录"])
 
@@ -55,7 +55,7 @@ def version_json(v: CatalogVersion, with_items: bool = True) -> dict[str, Any]:
     return out
 
 
-@router.get("", summary="某日某地区生效的公共信用信息目录")
+@router.get("", dependencies=[Depends(requires("catalog.read"))], summary="某日某地区生效的公共信用信息目录")
 def in_force(
     on: dt.date | None = Query(default=None, alias="date", description="日期，默认今天"),
     region: str | None = Query(default=None, description="行政区划代码（GB/T 2260）"),
@@ -68,6 +68,6 @@ def in_force(
     return {"date": day.isoformat(), "region": region, "catalogs": [version_json(v) for v in versions]}
 
 
-@router.get("/versions", summary="全部目录版本")
+@router.get("/versions", dependencies=[Depends(requires("catalog.read"))], summary="全部目录版本")
 def versions(actor: Actor = Depends(current_actor)) -> list[dict[str, Any]]:
     return [version_json(v, with_items=False) for v in catalogs().versions]

@@ -12,6 +12,7 @@ on date D for region R". Loading from disk is in :mod:`xinyong.catalog.loader`.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -296,7 +297,7 @@ class CatalogSet:
                 by_catalog.setdefault((v.catalog_id, v.region), []).append(v)
         for vs in by_catalog.values():
             vs.sort(key=lambda v: v.effective_from)
-            for a, b in zip(vs, vs[1:], strict=False):
+            for a, b in itertools.pairwise(vs):
                 if a.effective_to is None or a.effective_to > b.effective_from:
                     raise RuleError(
                         f"{b.origin}: 与 {a.origin} 的生效期间重叠（同一目录同一时间只能有一版生效）"

@@ -11,7 +11,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, NoReturn
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -115,6 +115,27 @@ def _entry(
     )
 
 
+def refuse(
+    actor: Actor,
+    action: str,
+    purpose: Purpose,
+    *,
+    subject_key: str | None = None,
+    detail: dict[str, Any] | None = None,
+    reason: str | None = None,
+) -> NoReturn:
+    """Register a denial in its own transaction (it must survive the request's rollback), then raise."""
+    reason = reason or f"{ROLE_NAMES_ZH[actor.role]}无权执行操作 {action}"
+    with unit_of_work() as s:
+        s.add(
+            _entry(
+                actor, action, purpose, allowed=False, subject_key=subject_key,
+                detail=detail, result_count=None, reason=reason,
+            )
+        )
+    raise Forbidden("forbidden", reason)
+
+
 def guard(
     session: Session,
     actor: Actor,
@@ -131,15 +152,7 @@ def guard(
     ``detail`` (the fields or catalog items returned, the masking applied) before it commits.
     """
     if not is_allowed(actor.role, action):
-        reason = f"{ROLE_NAMES_ZH[actor.role]}无权执行操作 {action}"
-        with unit_of_work() as s:
-            s.add(
-                _entry(
-                    actor, action, purpose, allowed=False, subject_key=subject_key,
-                    detail=detail, result_count=None, reason=reason,
-                )
-            )
-        raise Forbidden("forbidden", reason)
+        refuse(actor, action, purpose, subject_key=subject_key, detail=detail)
     entry = _entry(
         actor, action, purpose, allowed=True, subject_key=subject_key,
         detail=detail, result_count=result_count, reason=None,

@@ -13,7 +13,7 @@ from xinyong.core.db import unit_of_work
 from xinyong.core.errors import NotFound
 from xinyong.records import service
 from xinyong.records.rules import RecordInput
-from xinyong.web.deps import current_actor
+from xinyong.web.deps import current_actor, requires
 
 router = APIRouter(prefix="/api/v1/records", tags=["records 失信行为记录"])
 
@@ -36,7 +36,7 @@ class RecordIn(BaseModel):
     other_basis: str | None = None
 
 
-@router.post("", status_code=201, summary="记录失信行为（按自然键幂等）")
+@router.post("", status_code=201, dependencies=[Depends(requires("record.write"))], summary="记录失信行为（按自然键幂等）")
 def create(body: RecordIn, response: Response, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
     with unit_of_work() as s:
         guard(s, actor, "record.write", purpose=Purpose.determination)
@@ -47,7 +47,7 @@ def create(body: RecordIn, response: Response, actor: Actor = Depends(current_ac
         return {**service.describe(result.record), "created": result.created}
 
 
-@router.get("/{record_id}", summary="失信行为记录")
+@router.get("/{record_id}", dependencies=[Depends(requires("record.read"))], summary="失信行为记录")
 def read(record_id: int, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
     with unit_of_work() as s:
         record = service.get(s, record_id)

@@ -11,7 +11,14 @@ from sqlalchemy.orm import Session
 from xinyong.catalog.loader import catalogs
 from xinyong.core import clock
 from xinyong.records.models import Record
-from xinyong.records.rules import DOCUMENT_TYPE_NAMES, SEVERITY_NAMES, DocumentType, RecordInput, Severity, check_record
+from xinyong.records.rules import (
+    DOCUMENT_TYPE_NAMES,
+    SEVERITY_NAMES,
+    DocumentType,
+    RecordInput,
+    Severity,
+    check_record,
+)
 from xinyong.subjects import service as subjects
 from xinyong.subjects.credit_file import register_section
 
@@ -96,6 +103,44 @@ def records_of(session: Session, subject_key: str) -> list[dict[str, Any]]:
         select(Record).where(Record.subject_key == subject_key).order_by(Record.decision_date.desc(), Record.id)
     )
     return [describe(r) for r in rows]
+
+
+RECORD_STATUSES = {
+    "active": "有效",
+    "repaired_marked": "已修复（标注）",
+    "repaired_shielded": "已修复（屏蔽）",
+    "repaired_deleted": "已修复（删除）",
+    "disclosure_ended": "已终止公示",
+    "revoked": "已撤销",
+}
+
+
+def set_status(session: Session, record_id: int, status: str, reason: str) -> Record:
+    """Change a record's status (repair outcomes, revocation); emits ``record.status_changed``."""
+    from xinyong.core.errors import NotFound, ValidationFailed
+    from xinyong.core.events import emit
+
+    if status not in RECORD_STATUSES:
+        raise ValidationFailed("invalid_record_status", f"记录状态“{status}”无效")
+    record = session.get(Record, record_id, with_for_update=True)
+    if record is None:
+        raise NotFound("record_not_found", "未找到该记录")
+    previous = record.status
+    record.status = status
+    session.flush()
+    emit(session, "record.status_changed", {
+        "subject_key": record.subject_key, "record_id": record.id, "catalog_item": record.catalog_item,
+        "previous": previous, "status": status, "reason": reason,
+    })
+    return record
+
+
+def records_for_subject(session: Session, subject_key: str, *, only_active: bool = False) -> list[Record]:
+    """A subject's records as rows (for other capabilities' rules: measures, disclosure, repair)."""
+    q = select(Record).where(Record.subject_key == subject_key)
+    if only_active:
+        q = q.where(Record.status == "active")
+    return list(session.scalars(q.order_by(Record.decision_date, Record.id)))
 
 
 def get(session: Session, record_id: int) -> Record | None:

@@ -12,7 +12,7 @@ from xinyong.core.access import Actor, Purpose, guard, parse_purpose
 from xinyong.core.codes import check_code
 from xinyong.core.db import unit_of_work
 from xinyong.subjects import service
-from xinyong.web.deps import current_actor
+from xinyong.web.deps import current_actor, requires
 
 router = APIRouter(prefix="/api/v1/subjects", tags=["subjects 信用主体"])
 
@@ -53,13 +53,13 @@ class CreditFileOut(BaseModel):
     sections: dict[str, list[dict[str, Any]]]
 
 
-@router.get("/check/{code}", response_model=CodeCheckOut, summary="校验代码")
+@router.get("/check/{code}", response_model=CodeCheckOut, dependencies=[Depends(requires("subject.check"))], summary="校验代码")
 def check(code: str, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
     # a pure computation on the caller's own input: no credit data is read
     return check_code(code).as_dict()
 
 
-@router.post("", response_model=SubjectOut, status_code=201, summary="登记信用主体")
+@router.post("", response_model=SubjectOut, dependencies=[Depends(requires("subject.write"))], status_code=201, summary="登记信用主体")
 def register(body: SubjectIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
     with unit_of_work() as s:
         subject, created = service.register(s, body.code, body.name, body.kind)
@@ -67,7 +67,7 @@ def register(body: SubjectIn, actor: Actor = Depends(current_actor)) -> dict[str
         return {**service.describe(subject), "created": created}
 
 
-@router.post("/{code}/links", status_code=201, summary="关联法定代表人、主要负责人")
+@router.post("/{code}/links", dependencies=[Depends(requires("subject.link"))], status_code=201, summary="关联法定代表人、主要负责人")
 def link(code: str, body: LinkIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
     with unit_of_work() as s:
         org = service.require(s, code)
@@ -79,7 +79,7 @@ def link(code: str, body: LinkIn, actor: Actor = Depends(current_actor)) -> dict
                 "end_date": lk.end_date.isoformat() if lk.end_date else None}
 
 
-@router.get("/{code}", response_model=CreditFileOut, summary="信用档案")
+@router.get("/{code}", response_model=CreditFileOut, dependencies=[Depends(requires("credit_file.read"))], summary="信用档案")
 def credit_file(
     code: str,
     purpose: str | None = Query(default=None, description="查询目的（规定清单）"),

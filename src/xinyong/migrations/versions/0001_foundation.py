@@ -1,14 +1,13 @@
 """foundation: principals, api keys, access log, subjects, links, records
 
 Revision ID: 0001_foundation
-Revises: 
+Revises:
 Create Date: 2026-11-23 09:02:14.651370
 """
 from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
-
 
 revision: str = '0001_foundation'
 down_revision: str | Sequence[str] | None = None
