@@ -69,11 +69,12 @@ def demo(
     subjects: int = typer.Option(2000, "--subjects", min=1, help="生成的信用主体数量"),
     records_per_subject: float = typer.Option(1.5, "--records-per-subject", min=0.0),
     seed: int = typer.Option(20201218, "--seed"),
+    if_empty: bool = typer.Option(False, "--if-empty", help="数据库已有主体时跳过"),
 ) -> None:
     """生成逼真的演示数据（主体、法定代表人、失信行为记录）写入当前数据库。"""
     from xinyong.demo.generate import generate_into_database
 
-    summary = generate_into_database(subjects, records_per_subject, seed, progress=True)
+    summary = generate_into_database(subjects, records_per_subject, seed, progress=True, if_empty=if_empty)
     typer.echo(json.dumps(summary, ensure_ascii=False))
 
 
@@ -159,3 +160,7 @@ def principal_create(
 
 def main() -> None:  # pragma: no cover
     app(sys.argv[1:])
+
+
+if __name__ == "__main__":  # python -m xinyong.cli
+    app()

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from xinyong.catalog.loader import catalogs
 from xinyong.core import clock
+from xinyong.core.events import emit
 from xinyong.records.models import Record
 from xinyong.records.rules import (
     DOCUMENT_TYPE_NAMES,
@@ -71,6 +72,10 @@ def ingest(session: Session, rec: RecordInput) -> IngestResult:
     record = Record(**values)
     session.add(record)
     session.flush()
+    emit(session, "record.created", {
+        "subject_key": record.subject_key, "record_id": record.id, "catalog_item": record.catalog_item,
+        "region_code": record.region_code, "severity": record.severity,
+    })
     return IngestResult(record, True)
 
 
@@ -118,7 +123,6 @@ RECORD_STATUSES = {
 def set_status(session: Session, record_id: int, status: str, reason: str) -> Record:
     """Change a record's status (repair outcomes, revocation); emits ``record.status_changed``."""
     from xinyong.core.errors import NotFound, ValidationFailed
-    from xinyong.core.events import emit
 
     if status not in RECORD_STATUSES:
         raise ValidationFailed("invalid_record_status", f"记录状态“{status}”无效")

@@ -1,0 +1,393 @@
+"""Bulk import of dishonesty records (`xinyong import records FILE`).
+
+- Reads CSV (UTF-8, with or without BOM), JSON Lines or XLSX; columns are the fields of
+  :class:`~xinyong.records.rules.RecordInput` (subject_code, subject_name, catalog_item, …).
+- Every row is validated by the same rules as the API (codes, catalog item in force, legally
+  effective document); rejected rows go to a reject file with their reason.
+- Each batch is ONE transaction: subjects and records are inserted with ON CONFLICT DO NOTHING on
+  their natural keys, so a batch is either wholly in or wholly out, and rerunning after a crash (or
+  a kill) reaches the same final state — already stored rows count as duplicates.
+- On PostgreSQL a batch goes through COPY into temporary tables and one INSERT … SELECT; on SQLite
+  through executemany.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from xinyong.catalog.loader import catalogs
+from xinyong.catalog.rules import CatalogItem, CatalogVersion
+from xinyong.core import clock
+from xinyong.core.codes import SubjectKind
+from xinyong.core.crypto import encrypt, subject_key
+from xinyong.core.db import is_postgres, unit_of_work
+from xinyong.core.errors import DomainError
+from xinyong.core.events import emit
+from xinyong.records.models import Record
+from xinyong.records.rules import RecordInput, check_record
+from xinyong.subjects.models import Subject
+from xinyong.subjects.rules import identify
+from xinyong.subjects.service import clean_name
+
+FIELDS = [
+    "subject_code", "subject_name", "catalog_item", "document_type", "document_number",
+    "issuing_authority", "decision_date", "effective_date", "summary", "severity", "is_minor",
+    "force_majeure", "non_intentional", "minor_violation", "other_basis",
+]
+REQUIRED = FIELDS[:9]
+BOOL_FIELDS = ("is_minor", "force_majeure", "non_intentional", "minor_violation")
+TRUE = {"1", "true", "yes", "y", "是", "t"}
+FALSE = {"", "0", "false", "no", "n", "否", "f"}
+
+SUBJECT_COLUMNS = ["subject_key", "kind", "name", "uscc", "resident_id_enc", "display_code",
+                   "region_code", "created_at"]
+RECORD_COLUMNS = [
+    "subject_key", "catalog_item", "catalog_id", "catalog_edition", "region_code", "document_type",
+    "document_number", "issuing_authority", "decision_date", "effective_date", "summary",
+    "other_basis", "severity", "is_minor", "force_majeure", "non_intentional", "minor_violation",
+    "status", "created_at",
+]
+
+
+class ImportError_(Exception):
+    """The file as a whole cannot be imported (unknown format, missing columns)."""
+
+
+@dataclass
+class Summary:
+    accepted: int = 0
+    rejected: int = 0
+    duplicates: int = 0
+    rejects_path: str | None = None
+    rows: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return {"accepted": self.accepted, "rejected": self.rejected, "duplicates": self.duplicates}
+
+
+# --- readers -----------------------------------------------------------------------------------
+
+
+def _check_header(header: list[str], path: Path) -> None:
+    missing = [f for f in REQUIRED if f not in header]
+    if missing:
+        raise ImportError_(f"{path.name}: 缺少必需的列：{', '.join(missing)}")
+
+
+def read_rows(path: Path) -> Iterator[dict[str, Any]]:
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            reader = csv.DictReader(fh)
+            _check_header(list(reader.fieldnames or []), path)
+            yield from reader
+    elif suffix in (".jsonl", ".ndjson", ".json"):
+        with path.open(encoding="utf-8") as fh:
+            for n, line in enumerate(fh, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    row = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    yield {"__error__": f"第{n}行不是有效的JSON：{exc.msg}", "__raw__": line.strip()}
+                    continue
+                if not isinstance(row, dict):
+                    yield {"__error__": f"第{n}行不是JSON对象", "__raw__": line.strip()}
+                    continue
+                yield row
+    elif suffix == ".xlsx":
+        from openpyxl import load_workbook
+
+        wb = load_workbook(path, read_only=True, data_only=True)
+        ws = wb.worksheets[0]
+        rows = ws.iter_rows(values_only=True)
+        header = [str(c).strip() if c is not None else "" for c in next(rows, ())]
+        _check_header(header, path)
+        for values in rows:
+            if values is None or all(v is None for v in values):
+                continue
+            yield {h: ("" if v is None else v) for h, v in zip(header, values, strict=False) if h}
+        wb.close()
+    else:
+        raise ImportError_(f"不支持的文件格式“{path.suffix}”，请使用 .csv、.jsonl 或 .xlsx")
+
+
+def _date(value: Any, name: str) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise DomainError("invalid_date", f"{name}“{value}”不是有效日期（YYYY-MM-DD）") from None
+
+
+def _bool(value: Any, name: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    s = str(value).strip().lower()
+    if s in TRUE:
+        return True
+    if s in FALSE:
+        return False
+    raise DomainError("invalid_flag", f"{name}“{value}”应为 是/否 或 true/false")
+
+
+def to_input(row: dict[str, Any]) -> RecordInput:
+    if "__error__" in row:
+        raise DomainError("invalid_row", str(row["__error__"]))
+    missing = [f for f in REQUIRED if not str(row.get(f) or "").strip()]
+    if missing:
+        raise DomainError("missing_fields", f"缺少字段：{', '.join(missing)}")
+    return RecordInput(
+        subject_code=str(row["subject_code"]),
+        subject_name=str(row["subject_name"]),
+        catalog_item=str(row["catalog_item"]).strip(),
+        document_type=str(row["document_type"]).strip(),
+        document_number=str(row["document_number"]),
+        issuing_authority=str(row["issuing_authority"]),
+        decision_date=_date(row["decision_date"], "作出日期"),
+        effective_date=_date(row["effective_date"], "生效日期"),
+        summary=str(row["summary"]),
+        severity=str(row.get("severity") or "general").strip(),
+        is_minor=_bool(row.get("is_minor", ""), "is_minor"),
+        force_majeure=_bool(row.get("force_majeure", ""), "force_majeure"),
+        non_intentional=_bool(row.get("non_intentional", ""), "non_intentional"),
+        minor_violation=_bool(row.get("minor_violation", ""), "minor_violation"),
+        other_basis=(str(row["other_basis"]) if row.get("other_basis") else None),
+    )
+
+
+# --- validation --------------------------------------------------------------------------------
+
+
+@dataclass
+class _Validator:
+    today: dt.date
+    _subjects: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def subject(self, rec: RecordInput) -> dict[str, Any]:
+        """Subject column values; identity is cached per raw code (a file repeats subjects)."""
+        cached = self._subjects.get(rec.subject_code)
+        if cached is not None:
+            return cached
+        identity = identify(rec.subject_code, self.today)
+        individual = identity.kind is SubjectKind.individual
+        values = {
+            "subject_key": subject_key(identity.code),
+            "kind": identity.kind.value,
+            "name": clean_name(rec.subject_name),
+            "uscc": None if individual else identity.code,
+            "resident_id_enc": encrypt(identity.code) if individual else None,
+            "display_code": identity.display_code,
+            "region_code": identity.region_code,
+            "created_at": clock.now(),
+        }
+        if len(self._subjects) > 200_000:
+            self._subjects.clear()
+        self._subjects[rec.subject_code] = values
+        return values
+
+    def record(self, rec: RecordInput, subj: dict[str, Any]) -> dict[str, Any]:
+        accepted = check_record(rec, subj["region_code"], _CachedCatalogs(), self.today)
+        return {
+            "subject_key": subj["subject_key"],
+            "catalog_item": accepted.item.code,
+            "catalog_id": accepted.version.catalog_id,
+            "catalog_edition": accepted.version.edition,
+            "region_code": subj["region_code"],
+            "document_type": accepted.document_type.value,
+            "document_number": rec.document_number.strip(),
+            "issuing_authority": rec.issuing_authority.strip(),
+            "decision_date": rec.decision_date,
+            "effective_date": rec.effective_date,
+            "summary": rec.summary.strip(),
+            "other_basis": (rec.other_basis or "").strip() or None,
+            "severity": accepted.severity.value,
+            "is_minor": rec.is_minor,
+            "force_majeure": rec.force_majeure,
+            "non_intentional": rec.non_intentional,
+            "minor_violation": rec.minor_violation,
+            "status": "active",
+            "created_at": clock.now(),
+        }
+
+
+_find_cache: dict[tuple[str, dt.date, str], tuple[CatalogVersion, CatalogItem] | None] = {}
+
+
+class _CachedCatalogs:
+    """`find_item` memoised per (item, date, region): imports repeat the same few combinations."""
+
+    def find_item(self, code: str, on: dt.date, region: str | None) -> tuple[CatalogVersion, CatalogItem] | None:
+        key = (code, on, region or "")
+        if key not in _find_cache:
+            if len(_find_cache) > 100_000:
+                _find_cache.clear()
+            _find_cache[key] = catalogs().find_item(code, on, region)
+        return _find_cache[key]
+
+
+# --- writers -----------------------------------------------------------------------------------
+
+
+def _dedupe_subjects(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    seen: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        seen.setdefault(r["subject_key"], r)
+    return list(seen.values())
+
+
+def _write_batch_generic(session: Session, subjects: list[dict[str, Any]], records: list[dict[str, Any]]) -> list[int]:
+    dialect = session.get_bind().dialect.name
+    ins = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    if subjects:
+        session.execute(ins(Subject).on_conflict_do_nothing(index_elements=["subject_key"]), subjects)
+    if not records:
+        return []
+    stmt = ins(Record).on_conflict_do_nothing(
+        index_elements=["issuing_authority", "document_number", "subject_key", "catalog_item"]
+    ).returning(Record.id)
+    result = session.execute(stmt, records)
+    return [row[0] for row in result.all()]
+
+
+def _write_batch_pg_copy(session: Session, subjects: list[dict[str, Any]], records: list[dict[str, Any]]) -> list[int]:
+    """COPY into temporary tables, then one INSERT … SELECT … ON CONFLICT DO NOTHING per table."""
+    conn = session.connection().connection.driver_connection
+    assert conn is not None
+    with conn.cursor() as cur:
+        cur.execute("CREATE TEMP TABLE IF NOT EXISTS imp_subjects (LIKE subjects INCLUDING DEFAULTS) ON COMMIT DELETE ROWS")
+        cur.execute("CREATE TEMP TABLE IF NOT EXISTS imp_records (LIKE records INCLUDING DEFAULTS) ON COMMIT DELETE ROWS")
+        cur.execute("TRUNCATE imp_subjects, imp_records")
+        with cur.copy(f"COPY imp_subjects ({', '.join(SUBJECT_COLUMNS)}) FROM STDIN") as copy:
+            for s in subjects:
+                copy.write_row([s[c] for c in SUBJECT_COLUMNS])
+        with cur.copy(f"COPY imp_records ({', '.join(RECORD_COLUMNS)}) FROM STDIN") as copy:
+            for r in records:
+                copy.write_row([r[c] for c in RECORD_COLUMNS])
+        cols = ", ".join(SUBJECT_COLUMNS)
+        cur.execute(
+            f"INSERT INTO subjects ({cols}) SELECT DISTINCT ON (subject_key) {cols} FROM imp_subjects "
+            "ON CONFLICT DO NOTHING"
+        )
+        rcols = ", ".join(RECORD_COLUMNS)
+        cur.execute(
+            f"INSERT INTO records ({rcols}) SELECT {rcols} FROM imp_records "
+            "ON CONFLICT ON CONSTRAINT uq_records_natural_key DO NOTHING RETURNING id"
+        )
+        return [row[0] for row in cur.fetchall()]
+
+
+def write_batch(subjects: list[dict[str, Any]], records: list[dict[str, Any]]) -> int:
+    """Store one batch in one transaction; return how many records were new."""
+    with unit_of_work() as session:
+        subjects = _dedupe_subjects(subjects)
+        if is_postgres():
+            ids = _write_batch_pg_copy(session, subjects, records)
+        else:
+            ids = _write_batch_generic(session, subjects, records)
+        if ids:
+            emit(session, "records.imported", {
+                "subject_keys": sorted({r["subject_key"] for r in records}), "record_ids": ids,
+            })
+        return len(ids)
+
+
+# --- the use case ------------------------------------------------------------------------------
+
+
+class _Rejects:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.unlink(missing_ok=True)  # a rerun rewrites the reject file from scratch
+        self._fh: io.TextIOWrapper | None = None
+        self._writer: Any = None
+
+    def write(self, line: int, row: dict[str, Any], reason: str) -> None:
+        if self._fh is None:
+            self._fh = self.path.open("w", encoding="utf-8-sig", newline="")
+            self._writer = csv.writer(self._fh)
+            self._writer.writerow(["line", "reason", *FIELDS])
+        self._writer.writerow([line, reason, *[row.get(f, "") for f in FIELDS]] if "__raw__" not in row
+                              else [line, reason, row["__raw__"]])
+
+    def flush(self) -> None:
+        if self._fh is not None:
+            self._fh.flush()
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+
+
+def _count_rows(path: Path) -> int | None:
+    if path.suffix.lower() in (".csv", ".jsonl", ".ndjson", ".json"):
+        with path.open("rb") as fh:
+            n = sum(1 for line in fh if line.strip())
+        return n - 1 if path.suffix.lower() == ".csv" else n
+    return None
+
+
+def import_file(
+    path: Path, *, rejects_path: Path | None = None, batch_size: int = 5000, progress: bool = False
+) -> Summary:
+    rejects = _Rejects(rejects_path or path.with_name(path.name + ".rejects.csv"))
+    summary = Summary(rejects_path=str(rejects.path))
+    validator = _Validator(today=clock.today())
+    subjects: list[dict[str, Any]] = []
+    records: list[dict[str, Any]] = []
+
+    def flush() -> None:
+        inserted = write_batch(subjects, records)
+        summary.accepted += inserted
+        summary.duplicates += len(records) - inserted
+        rejects.flush()
+        subjects.clear()
+        records.clear()
+
+    bar_ctx: Any = None
+    task: Any = None
+    if progress:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        bar_ctx = Progress(TextColumn("导入 {task.description}"), BarColumn(), MofNCompleteColumn(),
+                           TimeRemainingColumn(), transient=True)
+        bar_ctx.start()
+        task = bar_ctx.add_task(path.name, total=_count_rows(path))
+    try:
+        line = 1  # header is line 1 for CSV/XLSX
+        for row in read_rows(path):
+            line += 1
+            summary.rows += 1
+            try:
+                rec = to_input(row)
+                subj = validator.subject(rec)
+                records.append(validator.record(rec, subj))
+                subjects.append(subj)
+            except DomainError as exc:
+                summary.rejected += 1
+                rejects.write(line, row, exc.message)
+            if len(records) >= batch_size:
+                flush()
+            if task is not None and summary.rows % 1000 == 0:
+                bar_ctx.update(task, completed=summary.rows)
+        flush()
+    finally:
+        if bar_ctx is not None:
+            bar_ctx.stop()
+        rejects.close()
+    if summary.rejected == 0:
+        summary.rejects_path = None
+    return summary

@@ -1,0 +1,132 @@
+"""Bulk import: formats, rejects, idempotency, and survival of a kill mid-batch."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import Workbook
+from sqlalchemy import func, select
+
+from tests.factories import record_json, resident_id, uscc
+from xinyong.core.db import unit_of_work
+from xinyong.records.importer import FIELDS, import_file
+from xinyong.records.models import Record
+from xinyong.subjects.models import Subject
+
+
+def rows(n: int, seed: int = 7) -> list[dict[str, Any]]:
+    rng = random.Random(seed)
+    out = []
+    for i in range(n):
+        individual = i % 5 == 0
+        code = resident_id(rng) if individual else uscc(rng)
+        out.append(record_json(
+            subject_code=code, subject_name="张三" if individual else f"淮安市示例{i}商贸有限公司",
+            document_number=f"淮市监罚〔2025〕{i}号",
+        ))
+    return out
+
+
+def write_csv(path: Path, data: list[dict[str, Any]]) -> Path:
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=FIELDS)
+        w.writeheader()
+        for r in data:
+            w.writerow({k: r.get(k, "") for k in FIELDS})
+    return path
+
+
+def count(model: type) -> int:
+    with unit_of_work() as s:
+        return s.scalar(select(func.count()).select_from(model)) or 0
+
+
+def test_csv_import_with_rejects_and_duplicates(db_url: str, tmp_path: Path) -> None:
+    data = rows(30)
+    bad = [
+        {**data[0], "subject_code": "91110000600037341X", "document_number": "x1"},
+        {**data[1], "catalog_item": "jaywalking", "document_number": "x2"},
+        {**data[2], "decision_date": "2025-13-01", "document_number": "x3"},
+        {**data[3], "document_type": "", "document_number": "x4"},
+    ]
+    path = write_csv(tmp_path / "in.csv", [*data, data[5], *bad])
+    summary = import_file(path, batch_size=7)
+    assert summary.as_dict() == {"accepted": 30, "rejected": 4, "duplicates": 1}
+    assert count(Record) == 30
+    with (tmp_path / "in.csv.rejects.csv").open(encoding="utf-8-sig") as fh:
+        rejected = list(csv.DictReader(fh))
+    assert [r["document_number"] for r in rejected] == ["x1", "x2", "x3", "x4"]
+    assert "校验码" in rejected[0]["reason"]
+    assert "目录" in rejected[1]["reason"]
+    assert "日期" in rejected[2]["reason"]
+    # a second run stores nothing new
+    again = import_file(path, batch_size=7)
+    assert again.as_dict() == {"accepted": 0, "rejected": 4, "duplicates": 31}
+    assert count(Record) == 30
+
+
+def test_jsonl_and_xlsx(db_url: str, tmp_path: Path) -> None:
+    data = rows(10, seed=3)
+    jsonl = tmp_path / "in.jsonl"
+    jsonl.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in data[:5]) + "\nnot json\n", "utf-8")
+    assert import_file(jsonl).as_dict() == {"accepted": 5, "rejected": 1, "duplicates": 0}
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(FIELDS)
+    for r in data[5:]:
+        row = [r.get(k, "") for k in FIELDS]
+        row[FIELDS.index("decision_date")] = dt.date.fromisoformat(r["decision_date"])
+        ws.append(row)
+    xlsx = tmp_path / "in.xlsx"
+    wb.save(xlsx)
+    assert import_file(xlsx).as_dict() == {"accepted": 5, "rejected": 0, "duplicates": 0}
+    # individuals are stored encrypted, never in clear
+    with unit_of_work() as s:
+        people = s.scalars(select(Subject).where(Subject.kind == "individual")).all()
+    assert people and all(p.uscc is None and p.resident_id_enc and "*" in p.display_code for p in people)
+
+
+def test_cli_prints_json_summary_last(db_url: str, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "in.csv", rows(5))
+    env = {**os.environ, "XINYONG_DATABASE_URL": db_url}
+    out = subprocess.run([sys.executable, "-m", "xinyong.cli", "import", "records", str(path), "--no-progress"],
+                         capture_output=True, text=True, env=env, check=True)
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == {"accepted": 5, "rejected": 0, "duplicates": 0}
+    missing = subprocess.run([sys.executable, "-m", "xinyong.cli", "import", "records", str(tmp_path / "no.csv")],
+                             capture_output=True, text=True, env=env)
+    assert missing.returncode == 2 and "不存在" in missing.stderr
+
+
+@pytest.mark.slow
+def test_kill_mid_import_leaves_no_partial_batch(db_url: str, tmp_path: Path) -> None:
+    batch = 250
+    data = rows(6000, seed=11)
+    path = write_csv(tmp_path / "big.csv", data)
+    env = {**os.environ, "XINYONG_DATABASE_URL": db_url}
+    cmd = [sys.executable, "-m", "xinyong.cli", "import", "records", str(path), "--no-progress",
+           "--batch-size", str(batch)]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while count(Record) == 0 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    stored = count(Record)
+    assert stored % batch == 0, f"partial batch after kill: {stored} rows"
+    assert stored < len(data), "import finished before it could be killed; enlarge the file"
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True)
+    summary = json.loads(done.stdout.strip().splitlines()[-1])
+    assert summary == {"accepted": len(data) - stored, "rejected": 0, "duplicates": stored}
+    assert count(Record) == len(data)
