@@ -12,7 +12,7 @@ from xinyong.core.db import unit_of_work
 from xinyong.core.policy import Role
 from xinyong.records.rules import RecordInput
 
-REGIONS = ["320812", "320803", "320804", "110105", "440305", "310115", "510107", "210231"]
+REGIONS = ["320812", "320803", "320804", "110105", "440305", "310115", "510107", "210211"]
 ORG_BODY_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
 
