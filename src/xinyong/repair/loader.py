@@ -1,0 +1,74 @@
+"""Load the repair rules shipped in the package (and any folder named by XINYONG_RULES_DIR)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from xinyong.catalog.loader import catalogs, rule_roots
+from xinyong.catalog.rules import RuleError
+from xinyong.repair.rules import (
+    PeriodRegime,
+    RepairRule,
+    RepairRules,
+    TimeLimits,
+    check_targets,
+    parse_periods_document,
+    parse_rules_document,
+)
+
+
+def load_rules(roots: Iterable[Path], catalog_codes: set[str], list_type_ids: set[str] | None) -> RepairRules:
+    """Read ``<root>/national/repair/*.yaml`` and ``<root>/local/<region>/repair/*.yaml``."""
+    rules: list[RepairRule] = []
+    regimes: list[PeriodRegime] = []
+    limits: TimeLimits | None = None
+    for root in roots:
+        files = sorted((root / "national" / "repair").glob("*.yaml"))
+        files += sorted((root / "local").glob("*/repair/*.yaml"))
+        for path in files:
+            try:
+                raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+            except yaml.YAMLError as exc:
+                raise RuleError(f"{path.name}: YAML 格式错误：{exc}") from None
+            if path.name == "periods.yaml":
+                found, limits = parse_periods_document(raw, path.name)
+                regimes = found  # a later root replaces the periods wholesale
+                continue
+            region, parsed = parse_rules_document(raw, path.name)
+            if region != "national" and path.parent.parent.name != region:
+                raise RuleError(f"{path.name}: 地区代码 {region} 与所在目录 {path.parent.parent.name} 不一致")
+            for rule in parsed:
+                rules = [r for r in rules if not (r.kind is rule.kind and r.target == rule.target
+                                                  and r.region == rule.region)]
+                rules.append(rule)
+    if limits is None or not regimes:
+        raise RuleError("repair/periods.yaml: 缺少最短公示期和办理时限规定")
+    check_targets(rules, catalog_codes, list_type_ids)
+    return RepairRules(tuple(rules), tuple(regimes), limits)
+
+
+
+
+def _list_type_ids() -> set[str] | None:
+    """Ids of the serious dishonest list types, when the listing capability offers them."""
+    try:
+        from xinyong.listing import rules as listing_rules  # built in parallel (issue 4)
+    except ImportError:
+        return None
+    getter = getattr(listing_rules, "list_type_ids", None)
+    return set(getter()) if callable(getter) else None
+
+
+@lru_cache(maxsize=1)
+def repair_rules() -> RepairRules:
+    """The repair rules of this process, validated once against the catalog and the list types."""
+    codes = {item.code for _, item in catalogs().all_items()}
+    return load_rules(rule_roots(), codes, _list_type_ids())
+
+
+def reset() -> None:
+    repair_rules.cache_clear()
