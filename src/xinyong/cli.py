@@ -8,6 +8,8 @@ from pathlib import Path
 
 import typer
 
+from xinyong.listing import cli as _listing_cli
+
 app = typer.Typer(
     help="Xinyong（信用）公共信用信息平台命令行",
     no_args_is_help=True,
@@ -20,6 +22,7 @@ principal_app = typer.Typer(help="部门、单位和账户（API密钥）", no_a
 app.add_typer(subject_app, name="subject")
 app.add_typer(import_app, name="import")
 app.add_typer(principal_app, name="principal")
+app.add_typer(_listing_cli.workdays_app, name="workdays")
 
 
 def _fail(message: str, code: int = 2) -> None:
