@@ -5,8 +5,9 @@
   code (GB 11714), 18 check character. ``stdnum.cn.uscc`` computes the check character correctly
   but its ``validate`` demands that positions 1–8 be digits, which refuses real codes of the
   registration authorities A (中央军委改革和编制办公室), N (农业) and Y (其他)
-  (../shared/reference/codes.md §1). We therefore use its check-character routine and follow the
-  standard for the rest.
+  (../shared/reference/codes.md §1). We therefore follow the standard for every position and keep
+  stdnum as the oracle in the property tests: on every code stdnum accepts, our check character is
+  identical to ``stdnum.cn.uscc.calc_check_digit``.
 - 公民身份号码, GB 11643-1999: validated by ``stdnum.cn.ric`` piece by piece so the error names
   which check failed (length, character set, birth date, region, check digit).
 
@@ -20,7 +21,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from stdnum.cn import ric as std_ric
-from stdnum.cn import uscc as std_uscc
 from stdnum.exceptions import ValidationError
 
 from xinyong.core.regions import NATIONAL_DIVISION, is_division
@@ -107,9 +107,18 @@ class CodeCheck:
         }
 
 
+_USCC_VALUES = {c: i for i, c in enumerate(USCC_ALPHABET)}
+_USCC_SET = frozenset(USCC_ALPHABET)
+
+
 def uscc_check_char(first17: str) -> str:
-    """GB 32100 check character: (31 − Σ value×weight mod 31) mod 31, through the alphabet."""
-    total = sum(USCC_ALPHABET.index(c) * w for c, w in zip(first17, USCC_WEIGHTS, strict=True))
+    """GB 32100 check character: (31 − Σ value×weight mod 31) mod 31, through the alphabet.
+
+    Identical to ``stdnum.cn.uscc.calc_check_digit`` (asserted by a property test on every code
+    stdnum accepts), but also defined for the letter registration authorities A, N and Y.
+    """
+    values = _USCC_VALUES
+    total = sum(values[c] * w for c, w in zip(first17, USCC_WEIGHTS, strict=True))
     return USCC_ALPHABET[(31 - total % 31) % 31]
 
 
@@ -124,7 +133,7 @@ def check_uscc(raw: str) -> CodeCheck:
         return fail(Failure.empty)
     if len(code) != 18:
         return fail(Failure.length, f"实际{len(code)}位")
-    bad = sorted({c for c in code if c not in USCC_ALPHABET})
+    bad = sorted(set(code) - _USCC_SET)
     if bad:
         return fail(Failure.charset, "不允许的字符：" + "、".join(bad))
     if code[0] not in USCC_CATEGORIES:
@@ -135,9 +144,6 @@ def check_uscc(raw: str) -> CodeCheck:
     if not division.isdigit() or not (division == NATIONAL_DIVISION or is_division(division)):
         return fail(Failure.region, division)
     expected = uscc_check_char(code[:17])
-    if code[0].isdigit() and code[1].isdigit():
-        # positions 1–8 numeric: stdnum agrees with the standard, use it as the authority
-        expected = std_uscc.calc_check_digit(code)
     if code[17] != expected:
         return fail(Failure.check_digit, f"应为{expected}")
     return CodeCheck(code, kind, True)
