@@ -2,4 +2,5 @@
 
 from xinyong.core import models as core_models  # noqa: F401
 from xinyong.records import models as records_models  # noqa: F401
+from xinyong.repair import models as repair_models  # noqa: F401
 from xinyong.subjects import models as subjects_models  # noqa: F401
