@@ -181,7 +181,7 @@ def parse_basis(raw: Any, where: str, allowed: frozenset[BasisLevel]) -> tuple[L
         if not isinstance(b, Mapping) or not b.get("title"):
             raise RuleError(f"{w}: 依据必须写明文件名称（title）")
         try:
-            level = BasisLevel(b.get("level"))
+            level = BasisLevel(str(b.get("level")))
         except ValueError:
             raise RuleError(f"{w}: 依据层级“{b.get('level')}”无效") from None
         verified = b.get("basis_verified")

@@ -12,8 +12,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Protocol
 
-from xinyong.catalog.rules import CatalogItem, CatalogSet, CatalogVersion
+from xinyong.catalog.rules import CatalogItem, CatalogVersion
 from xinyong.core.errors import ValidationFailed
 
 
@@ -65,6 +66,14 @@ class RecordInput:
     extra: dict[str, str] = field(default_factory=dict)
 
 
+class ItemFinder(Protocol):
+    """What the rule needs of the catalogs (a CatalogSet, or a memoised wrapper of one)."""
+
+    def find_item(
+        self, code: str, on: dt.date, region: str | None
+    ) -> tuple[CatalogVersion, CatalogItem] | None: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Accepted:
     version: CatalogVersion
@@ -73,7 +82,7 @@ class Accepted:
     severity: Severity
 
 
-def check_record(rec: RecordInput, region: str, catalogs: CatalogSet, today: dt.date) -> Accepted:
+def check_record(rec: RecordInput, region: str, catalogs: ItemFinder, today: dt.date) -> Accepted:
     """Accept or refuse a record; the refusal names exactly what is wrong."""
     try:
         doc_type = DocumentType(rec.document_type)
