@@ -8,6 +8,7 @@ from pathlib import Path
 
 import typer
 
+from xinyong.console import cli as _console_cli
 from xinyong.listing import cli as _listing_cli
 
 app = typer.Typer(
@@ -22,6 +23,7 @@ principal_app = typer.Typer(help="部门、单位和账户（API密钥）", no_a
 app.add_typer(subject_app, name="subject")
 app.add_typer(import_app, name="import")
 app.add_typer(principal_app, name="principal")
+principal_app.registered_commands += _console_cli.principal_extra.registered_commands
 app.add_typer(_listing_cli.workdays_app, name="workdays")
 
 
@@ -77,8 +79,13 @@ def demo(
     """生成逼真的演示数据（主体、法定代表人、失信行为记录）写入当前数据库。"""
     from xinyong.demo.generate import generate_into_database
 
+    from xinyong.demo.principals import ensure_demo_principals
+
     summary = generate_into_database(subjects, records_per_subject, seed, progress=True, if_empty=if_empty)
     typer.echo(json.dumps(summary, ensure_ascii=False))
+    credentials = ensure_demo_principals()
+    if credentials is not None:
+        typer.echo(f"演示账户与API密钥已写入 {credentials}")
 
 
 @import_app.command("records")

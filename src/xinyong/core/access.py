@@ -115,6 +115,25 @@ def _entry(
     )
 
 
+def note(
+    session: Session,
+    actor: Actor,
+    action: str,
+    *,
+    purpose: Purpose,
+    allowed: bool,
+    reason: str | None = None,
+    detail: dict[str, Any] | None = None,
+) -> AccessLogEntry:
+    """Register an event that is not a policy decision (console sign-in and sign-out) in ``session``."""
+    entry = _entry(
+        actor, action, purpose, allowed=allowed, subject_key=None,
+        detail=detail, result_count=None, reason=reason,
+    )
+    session.add(entry)
+    return entry
+
+
 def refuse(
     actor: Actor,
     action: str,
@@ -211,7 +230,8 @@ def revoke_api_key(session: Session, key_id: int) -> None:
     key = session.get(ApiKey, key_id)
     if key is None:
         raise ValidationFailed("api_key_not_found", "API密钥不存在")
-    key.revoked_at = clock.now()
+    if key.revoked_at is None:
+        key.revoked_at = clock.now()
 
 
 def actor_of(principal: Principal) -> Actor:

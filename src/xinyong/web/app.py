@@ -19,6 +19,7 @@ ROUTERS: list[str] = [
     "xinyong.catalog.api:router",
     "xinyong.records.api:router",
     "xinyong.web.pages:router",
+    "xinyong.console.pages:router",
 ]
 
 STATIC = Path(__file__).resolve().parent / "static"

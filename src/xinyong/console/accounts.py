@@ -1,0 +1,229 @@
+"""Console accounts and sessions: argon2id passwords, lockout, expiring server-side sessions.
+
+国办发〔2020〕49号 §（十三） asks for fixed query permissions and for measures against leaks; the
+console therefore signs officers in individually (no shared accounts), locks an account after
+:data:`MAX_FAILURES` failed attempts for :data:`LOCK_MINUTES` minutes, and ends idle sessions after
+``XINYONG_SESSION_MINUTES``. Sign-ins (successful or not) are registered in the access log.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from xinyong.core import clock
+from xinyong.core.access import Actor, Purpose, actor_of, create_principal, note
+from xinyong.core.config import get_settings
+from xinyong.core.errors import Conflict, ValidationFailed
+from xinyong.core.models import ConsoleAccount, ConsoleSession, Principal
+from xinyong.core.policy import Role
+
+MAX_FAILURES = 5
+LOCK_MINUTES = 15
+#: a session's idle expiry is pushed forward at most once per this many seconds (fewer writes)
+TOUCH_SECONDS = 60
+
+USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@-]{3,80}$")
+MIN_PASSWORD = 10
+
+_hasher = PasswordHasher()
+#: verified against when the username is unknown, so that timing does not reveal which names exist
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=clock.UTC)
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def check_username(username: str) -> str:
+    name = username.strip()
+    if not USERNAME_RE.fullmatch(name):
+        raise ValidationFailed("invalid_username", "用户名须为3至80位英文字母、数字或 _ . @ - 字符")
+    return name
+
+
+def check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise ValidationFailed("weak_password", f"密码至少{MIN_PASSWORD}位")
+    if password.isdigit() or password.isalpha():
+        raise ValidationFailed("weak_password", "密码须同时包含字母和数字或符号")
+
+
+def create_account(
+    session: Session,
+    *,
+    name: str,
+    role: Role,
+    username: str,
+    password: str,
+    department: str | None = None,
+    region_code: str | None = None,
+    subject_key: str | None = None,
+) -> ConsoleAccount:
+    """Create a principal and its console account (one per officer; shared accounts defeat review)."""
+    username = check_username(username)
+    check_password(password)
+    if role is Role.public:
+        raise ValidationFailed("invalid_role", "社会公众无需控制台账户")
+    if role is Role.subject and not subject_key:
+        raise ValidationFailed("subject_code_required", "信用主体账户须指定本人的统一社会信用代码或公民身份号码")
+    if session.scalar(select(ConsoleAccount.id).where(ConsoleAccount.username == username)) is not None:
+        raise Conflict("username_taken", f"用户名“{username}”已被使用")
+    principal = create_principal(
+        session, name=name, role=role, department=department, region_code=region_code,
+        subject_key=subject_key,
+    )
+    account = ConsoleAccount(
+        username=username, password_hash=hash_password(password), principal_id=principal.id,
+        failed_attempts=0, locked_until=None, active=True, created_at=clock.now(),
+    )
+    session.add(account)
+    session.flush()
+    return account
+
+
+def set_password(session: Session, username: str, password: str) -> None:
+    check_password(password)
+    account = session.scalar(select(ConsoleAccount).where(ConsoleAccount.username == username))
+    if account is None:
+        raise ValidationFailed("account_not_found", "账户不存在")
+    account.password_hash = hash_password(password)
+    account.failed_attempts = 0
+    account.locked_until = None
+
+
+@dataclass(frozen=True)
+class SignIn:
+    ok: bool
+    message: str = ""
+    token: str | None = None
+    actor: Actor | None = None
+
+
+def _login_actor(account: ConsoleAccount | None, principal: Principal | None, username: str) -> Actor:
+    if principal is not None:
+        return actor_of(principal)
+    return Actor(id=None, name="未知账户", role=Role.public, attrs={"username": username[:80]})
+
+
+def sign_in(session: Session, username: str, password: str) -> SignIn:
+    """Check a password; on success open a session and return its token (shown once, in the cookie).
+
+    Failures are counted; the :data:`MAX_FAILURES`-th consecutive failure locks the account for
+    :data:`LOCK_MINUTES` minutes, during which even the right password is refused.
+    """
+    now = clock.now()
+    account = session.scalar(select(ConsoleAccount).where(ConsoleAccount.username == username.strip()))
+    principal = session.get(Principal, account.principal_id) if account is not None else None
+    actor = _login_actor(account, principal, username)
+    refused = "用户名或密码错误"
+    if account is None or principal is None:
+        with contextlib.suppress(VerificationError):
+            _hasher.verify(_DUMMY_HASH, password)
+        note(session, actor, "console.login", purpose=Purpose.administration, allowed=False,
+             reason="用户名不存在")
+        return SignIn(False, refused)
+    if not account.active or not principal.active:
+        note(session, actor, "console.login", purpose=Purpose.administration, allowed=False,
+             reason="账户已停用")
+        return SignIn(False, "该账户已停用")
+    if account.locked_until is not None and _aware(account.locked_until) > now:
+        until = _aware(account.locked_until).astimezone(clock.CHINA_TZ).strftime("%H:%M")
+        note(session, actor, "console.login", purpose=Purpose.administration, allowed=False,
+             reason="账户已锁定")
+        return SignIn(False, f"连续登录失败次数过多，账户已锁定，请于{until}后再试")
+    try:
+        _hasher.verify(account.password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        account.failed_attempts = (account.failed_attempts or 0) + 1
+        reason = f"密码错误（连续第{account.failed_attempts}次）"
+        message = refused
+        if account.failed_attempts >= MAX_FAILURES:
+            account.locked_until = now + timedelta(minutes=LOCK_MINUTES)
+            account.failed_attempts = 0
+            reason += f"，账户锁定{LOCK_MINUTES}分钟"
+            message = f"连续{MAX_FAILURES}次登录失败，账户已锁定{LOCK_MINUTES}分钟"
+        note(session, actor, "console.login", purpose=Purpose.administration, allowed=False, reason=reason)
+        return SignIn(False, message)
+    if _hasher.check_needs_rehash(account.password_hash):
+        account.password_hash = hash_password(password)
+    account.failed_attempts = 0
+    account.locked_until = None
+    account.last_login_at = now
+    token = secrets.token_urlsafe(32)
+    minutes = get_settings().session_minutes
+    session.add(ConsoleSession(
+        token_hash=token_hash(token), account_id=account.id, created_at=now, last_seen_at=now,
+        expires_at=now + timedelta(minutes=minutes), ended_at=None,
+    ))
+    note(session, actor, "console.login", purpose=Purpose.administration, allowed=True,
+         detail={"username": account.username})
+    return SignIn(True, token=token, actor=actor)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def resolve(session: Session, token: str) -> Actor | None:
+    """The actor of a live session, pushing its idle expiry forward; None if absent/expired/ended."""
+    row = session.scalar(select(ConsoleSession).where(ConsoleSession.token_hash == token_hash(token)))
+    now = clock.now()
+    if row is None or row.ended_at is not None or _aware(row.expires_at) <= now:
+        return None
+    account = session.get(ConsoleAccount, row.account_id)
+    if account is None or not account.active:
+        return None
+    principal = session.get(Principal, account.principal_id)
+    if principal is None or not principal.active:
+        return None
+    if (now - _aware(row.last_seen_at)).total_seconds() >= TOUCH_SECONDS:
+        row.last_seen_at = now
+        row.expires_at = now + timedelta(minutes=get_settings().session_minutes)
+    base = actor_of(principal)
+    return Actor(
+        id=base.id, name=base.name, role=base.role, department=base.department,
+        region_code=base.region_code, subject_key=base.subject_key,
+        attrs={"username": account.username, "via": "console"},
+    )
+
+
+def sign_out(session: Session, token: str) -> bool:
+    row = session.scalar(select(ConsoleSession).where(ConsoleSession.token_hash == token_hash(token)))
+    if row is None or row.ended_at is not None:
+        return False
+    row.ended_at = clock.now()
+    account = session.get(ConsoleAccount, row.account_id)
+    principal = session.get(Principal, account.principal_id) if account is not None else None
+    if principal is not None:
+        note(session, actor_of(principal), "console.logout", purpose=Purpose.administration, allowed=True)
+    return True
+
+
+def list_accounts(session: Session) -> list[dict[str, object]]:
+    rows = session.execute(
+        select(ConsoleAccount, Principal).join(Principal, Principal.id == ConsoleAccount.principal_id)
+        .order_by(ConsoleAccount.id)
+    ).all()
+    now = clock.now()
+    return [
+        {
+            "username": a.username, "principal_id": p.id, "name": p.name, "role": p.role,
+            "department": p.department, "region_code": p.region_code, "active": a.active and p.active,
+            "locked": a.locked_until is not None and _aware(a.locked_until) > now,
+        }
+        for a, p in rows
+    ]
