@@ -50,6 +50,16 @@ ALLOWED: dict[str, frozenset[Role]] = {
     "record.write": frozenset({A, DD}),
     "record.read": frozenset({A, CO, DD, IU}),
     "record.import": frozenset({A, DD}),
+    # credit repair (xinyong.repair): subject applies and reads its own; departments decide their parts
+    "repair.apply": frozenset({A, CO, SU}),
+    "repair.read": frozenset({A, CO, DD, SU}),
+    "repair.decide": frozenset({A, DD}),
+    "repair.oversee": frozenset({A, CO}),
+    "repair.support": frozenset({A, CO, SU}),
+    "repair.training.record": frozenset({A, CO}),
+    "repair.agency.read": frozenset({A, CO, DD, IU, SU, PU}),
+    "repair.agency.manage": frozenset({A, CO}),
+    "repair.commitment.public_read": frozenset({A, CO, DD, IU, SU, PU}),
     # principals
     "principal.manage": frozenset({A}),
     "access_log.read": frozenset({A, CO}),
