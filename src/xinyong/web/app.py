@@ -18,6 +18,7 @@ ROUTERS: list[str] = [
     "xinyong.subjects.api:router",
     "xinyong.catalog.api:router",
     "xinyong.records.api:router",
+    "xinyong.repair.api:router",
     "xinyong.web.pages:router",
     "xinyong.console.pages:router",
 ]
