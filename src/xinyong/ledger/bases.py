@@ -1,0 +1,335 @@
+"""The registry of legal bases the clause analysis matches against.
+
+Four data sources, all shipped as YAML (DESIGN.md principle 1):
+
+- ``rules/national/legal_bases.yaml`` — the table of laws, regulations and central policy documents
+  (taken from ../shared/reference/ and the seeds; unverified entries carry ``basis_verified: false``);
+- the public credit information catalog (:func:`xinyong.catalog.loader.catalogs`) — whether a kind
+  of information may be brought into credit records (国办发〔2020〕49号 §（一） 目录制管理);
+- the serious dishonest list types (``rules/national/list_types/*.yaml``, owned by listing);
+- the punishment measure list (``rules/national/measures/*.yaml``, owned by measures).
+
+The last two are read directly and tolerated when absent or shaped differently: a file that cannot
+be understood contributes nothing. :func:`registry` builds the plain-data :class:`Registry` that the
+pure rules in :mod:`xinyong.ledger.rules` take as an argument.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+RULES_ROOT = Path(__file__).resolve().parent.parent / "rules"
+LEGAL_BASES_FILE = RULES_ROOT / "national" / "legal_bases.yaml"
+
+
+class BasisError(ValueError):
+    """legal_bases.yaml does not validate (message in Chinese, names the entry)."""
+
+
+class Question(StrEnum):
+    credit_information = "credit_information"  # 信用信息纳入、共享、公开
+    blacklist = "blacklist"  # “黑名单”认定
+    punishment = "punishment"  # 失信惩戒措施
+
+
+QUESTION_NAMES = {
+    Question.credit_information: "信用信息纳入共享公开",
+    Question.blacklist: "“黑名单”认定",
+    Question.punishment: "失信惩戒措施",
+}
+
+LEVELS = {
+    "law": "法律",
+    "administrative_regulation": "行政法规",
+    "central_policy": "党中央、国务院政策文件",
+    "judicial_interpretation": "司法解释",
+    "departmental_rule": "部门规章",
+    "local_regulation": "地方性法规",
+    "local_rule": "地方政府规章",
+    "normative_document": "规范性文件",
+}
+
+#: 大高信办字〔2021〕1号 附件 注1: 国家层面依据 = 法律、行政法规或者党中央、国务院政策文件.
+NATIONAL_LEVELS = frozenset({"law", "administrative_regulation", "central_policy"})
+
+
+def counts_as_national(level: str, question: Question) -> bool:
+    """Whether a provision of ``level`` is a national basis for ``question``.
+
+    Judicial interpretations count for the court's own list and measures (they interpret 民事诉讼法);
+    departmental rules only for a list standard — 国办发〔2020〕49号 §（七）: 暂不具备条件的可由该领域
+    主管（监管）部门以部门规章形式确定.
+    """
+    if level in NATIONAL_LEVELS or level == "judicial_interpretation":
+        return True
+    return level == "departmental_rule" and question is Question.blacklist
+
+
+@dataclass(frozen=True, slots=True)
+class Basis:
+    id: str
+    title: str
+    level: str
+    covers: frozenset[Question]
+    basis_verified: bool
+    origin: str  # legal_bases | catalog | list_types | measures
+    aliases: tuple[str, ...] = ()
+    doc_number: str | None = None
+    article: str | None = None
+    text: str | None = None
+    topics: tuple[tuple[str, ...], ...] = ()
+    citation_only: bool = False
+    region: str | None = None
+    note: str | None = None
+    source: str = ""
+
+    @property
+    def is_local(self) -> bool:
+        return self.level == "local_regulation"
+
+    def names(self) -> tuple[str, ...]:
+        return (self.title, *self.aliases)
+
+    def cite(self, *, with_text: bool = True) -> str:
+        out = self.title if self.title.startswith("《") else f"《{self.title}》"
+        if self.doc_number:
+            out += f"（{self.doc_number}）"
+        if self.article:
+            out += self.article
+        if with_text and self.text:
+            out += f"：{self.text}"
+        if not self.basis_verified:
+            out += "（依据待核实）"
+        return out
+
+
+@dataclass(frozen=True)
+class Registry:
+    """Everything the clause analysis knows about legal bases, as plain data."""
+
+    bases: tuple[Basis, ...]
+    serious_fields: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    minor_matters: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+
+    def covering(self, question: Question) -> Iterable[Basis]:
+        return (b for b in self.bases if question in b.covers)
+
+
+# --- legal_bases.yaml --------------------------------------------------------------------------
+
+
+def _str_list(value: Any, where: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise BasisError(f"{where}: 必须是非空字符串列表")
+    return tuple(value)
+
+
+def parse_legal_bases(raw: Any) -> tuple[tuple[Basis, ...], dict[str, tuple[str, ...]],
+                                        dict[str, tuple[str, ...]], tuple[str, ...]]:
+    """Validate legal_bases.yaml: (bases, catalog_terms, serious_fields, minor_matters)."""
+    if not isinstance(raw, Mapping) or not isinstance(raw.get("bases"), list):
+        raise BasisError("legal_bases.yaml: 须包含 bases 列表")
+    bases: list[Basis] = []
+    seen: set[str] = set()
+    for i, entry in enumerate(raw["bases"]):
+        where = f"legal_bases.yaml bases[{i}]"
+        if not isinstance(entry, Mapping):
+            raise BasisError(f"{where}: 必须是映射")
+        bid = entry.get("id")
+        if not isinstance(bid, str) or not bid or bid in seen:
+            raise BasisError(f"{where}: id 缺失或重复")
+        seen.add(bid)
+        where = f"legal_bases.yaml {bid}"
+        title = entry.get("title")
+        if not isinstance(title, str) or not title:
+            raise BasisError(f"{where}: 缺少 title")
+        level = entry.get("level")
+        if level not in LEVELS:
+            raise BasisError(f"{where}: 层级“{level}”无效")
+        verified = entry.get("basis_verified")
+        if not isinstance(verified, bool):
+            raise BasisError(f"{where}: 必须注明 basis_verified（true 或 false）")
+        try:
+            covers = frozenset(Question(c) for c in _str_list(entry.get("covers"), where))
+        except ValueError:
+            raise BasisError(f"{where}: covers 只能是 credit_information、blacklist、punishment") from None
+        topics_raw = entry.get("topics") or []
+        if not isinstance(topics_raw, list):
+            raise BasisError(f"{where}: topics 必须是关键词组列表")
+        topics = tuple(_str_list(g, f"{where} topics") for g in topics_raw)
+        citation_only = bool(entry.get("citation_only", False))
+        if not topics and not citation_only:
+            raise BasisError(f"{where}: 没有 topics 的依据必须标明 citation_only: true")
+        if not entry.get("source"):
+            raise BasisError(f"{where}: 必须注明来源 source")
+        bases.append(Basis(
+            id=bid, title=title, level=level, covers=covers, basis_verified=verified,
+            origin="legal_bases", aliases=_str_list(entry.get("aliases"), where),
+            doc_number=entry.get("doc_number"), article=entry.get("article"), text=entry.get("text"),
+            topics=topics, citation_only=citation_only, region=entry.get("region"),
+            note=entry.get("note"), source=str(entry["source"]),
+        ))
+    terms_raw = raw.get("catalog_terms") or {}
+    if not isinstance(terms_raw, Mapping):
+        raise BasisError("legal_bases.yaml: catalog_terms 必须是映射")
+    catalog_terms = {str(k): _str_list(v, f"catalog_terms {k}") for k, v in terms_raw.items()}
+    fields_raw = raw.get("serious_fields") or {}
+    if not isinstance(fields_raw, Mapping):
+        raise BasisError("legal_bases.yaml: serious_fields 必须是映射")
+    serious = {str(k): _str_list(v, f"serious_fields {k}") for k, v in fields_raw.items()}
+    minor = _str_list(raw.get("minor_matters"), "minor_matters")
+    return tuple(bases), catalog_terms, serious, minor
+
+
+@lru_cache(maxsize=1)
+def _legal_bases() -> tuple[tuple[Basis, ...], dict[str, tuple[str, ...]],
+                            dict[str, tuple[str, ...]], tuple[str, ...]]:
+    return parse_legal_bases(yaml.safe_load(LEGAL_BASES_FILE.read_text(encoding="utf-8")))
+
+
+# --- catalog -----------------------------------------------------------------------------------
+
+
+def catalog_bases(on: dt.date, terms: Mapping[str, tuple[str, ...]]) -> list[Basis]:
+    """One basis per catalog item in force on ``on`` that has words naming it."""
+    from xinyong.catalog.loader import catalogs
+
+    out: list[Basis] = []
+    for version in catalogs().in_force(on, None):
+        if not version.is_national:
+            continue
+        for item in version.items:
+            words = terms.get(item.code)
+            if not words:
+                continue
+            best = next((b for b in item.basis if b.basis_verified), item.basis[0])
+            level = best.level.value
+            out.append(Basis(
+                id=f"catalog:{version.catalog_id}:{version.edition}:{item.code}",
+                title=f"《{version.title}》“{item.name}”",
+                level=level if level in LEVELS else "central_policy",
+                covers=frozenset({Question.credit_information}),
+                basis_verified=item.basis_verified,
+                origin="catalog",
+                text=f"纳入依据{best.cite()}",
+                topics=(tuple(words),),
+                source=version.origin or version.catalog_id,
+            ))
+    return out
+
+
+# --- list types and measures (other capabilities' YAML, read directly) -------------------------
+
+
+def _yaml_entries(folder: Path) -> list[tuple[str, Mapping[str, Any]]]:
+    out: list[tuple[str, Mapping[str, Any]]] = []
+    if not folder.is_dir():
+        return out
+    for path in sorted(folder.glob("*.y*ml")):
+        try:
+            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError):
+            continue
+        items: list[Any]
+        if isinstance(raw, list):
+            items = raw
+        elif isinstance(raw, Mapping):
+            nested = next((raw[k] for k in ("list_types", "measures", "items", "entries")
+                           if isinstance(raw.get(k), list)), None)
+            items = nested if nested is not None else [raw]
+        else:
+            continue
+        out.extend((path.name, i) for i in items if isinstance(i, Mapping))
+    return out
+
+
+def _first_basis(entry: Mapping[str, Any]) -> tuple[str, str, str | None, bool]:
+    """(title, level, article, verified) of an entry's best basis, whatever its shape."""
+    raw = entry.get("basis", entry.get("legal_basis", entry.get("bases")))
+    candidates: list[Mapping[str, Any]] = []
+    if isinstance(raw, Mapping):
+        candidates = [raw]
+    elif isinstance(raw, list):
+        candidates = [b for b in raw if isinstance(b, Mapping)]
+        if not candidates and raw and isinstance(raw[0], str):
+            return raw[0], "normative_document", None, False
+    elif isinstance(raw, str) and raw:
+        return raw, "normative_document", None, False
+    if not candidates:
+        return "", "normative_document", None, False
+    candidates.sort(key=lambda b: (str(b.get("level")) not in NATIONAL_LEVELS, not b.get("basis_verified")))
+    b = candidates[0]
+    level = str(b.get("level") or "normative_document")
+    return (str(b.get("title") or b.get("name") or ""), level if level in LEVELS else "normative_document",
+            b.get("article") if isinstance(b.get("article"), str) else None, bool(b.get("basis_verified")))
+
+
+def _entry_names(entry: Mapping[str, Any]) -> tuple[str, ...]:
+    names: list[str] = []
+    for key in ("name", "name_zh", "title", "short_name"):
+        v = entry.get(key)
+        if isinstance(v, str) and len(v) >= 4:
+            names.append(v)
+    for key in ("aliases", "names"):
+        v = entry.get(key)
+        if isinstance(v, list):
+            names += [a for a in v if isinstance(a, str) and len(a) >= 4]
+    return tuple(dict.fromkeys(names))
+
+
+def capability_bases(root: Path = RULES_ROOT) -> list[Basis]:
+    """List types (→ blacklist, credit information) and measures (→ punishment) as bases.
+
+    They match a clause only by name (the clause names the list or the measure's target list); a
+    measure name alone is not enough, since the same restriction without its legal trigger (e.g.
+    限制参加政府采购 for a jaywalker) has no basis.
+    """
+    out: list[Basis] = []
+    for origin, folder, covers in (
+        ("list_types", root / "national" / "list_types",
+         frozenset({Question.blacklist, Question.credit_information})),
+        ("measures", root / "national" / "measures", frozenset({Question.punishment})),
+    ):
+        for fname, entry in _yaml_entries(folder):
+            names = _entry_names(entry)
+            if not names:
+                continue
+            title, level, article, verified = _first_basis(entry)
+            if not title:
+                continue
+            topics: tuple[tuple[str, ...], ...]
+            if origin == "list_types":
+                topics = (names,)
+            else:
+                target = entry.get("list_type") or entry.get("applies_to_list") or entry.get("list")
+                targets = [t for t in (target if isinstance(target, list) else [target])
+                           if isinstance(t, str) and len(t) >= 4]
+                if not targets:
+                    continue  # a measure without a named trigger cannot be matched safely
+                topics = (tuple(targets),)
+            out.append(Basis(
+                id=f"{origin}:{entry.get('id') or entry.get('code') or names[0]}",
+                title=title, level=level, covers=covers, basis_verified=verified, origin=origin,
+                article=article, text=f"{names[0]}", topics=topics,
+                source=f"rules/national/{origin}/{fname}",
+            ))
+    return out
+
+
+def registry(on: dt.date) -> Registry:
+    """The registry of legal bases as it stands on ``on`` (catalog editions depend on the date)."""
+    bases, terms, serious, minor = _legal_bases()
+    all_bases = [*bases, *catalog_bases(on, terms), *capability_bases()]
+    sources = tuple(sorted({b.origin for b in all_bases}))
+    return Registry(tuple(all_bases), serious, minor, sources)
