@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 
 from xinyong.console import cli as _console_cli
+from xinyong.disclosure import cli as _disclosure_cli
 from xinyong.listing import cli as _listing_cli
 
 app = typer.Typer(
@@ -25,6 +26,7 @@ app.add_typer(import_app, name="import")
 app.add_typer(principal_app, name="principal")
 principal_app.registered_commands += _console_cli.principal_extra.registered_commands
 app.add_typer(_listing_cli.workdays_app, name="workdays")
+app.add_typer(_disclosure_cli.app, name="disclosure")
 
 
 def _fail(message: str, code: int = 2) -> None:

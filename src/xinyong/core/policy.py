@@ -50,6 +50,18 @@ ALLOWED: dict[str, frozenset[Role]] = {
     "record.write": frozenset({A, DD}),
     "record.read": frozenset({A, CO, DD, IU}),
     "record.import": frozenset({A, DD}),
+    # disclosure, sharing, subjects' own access, objections, consent (xinyong.disclosure)
+    "disclosure.public_read": frozenset({A, CO, DD, IU, SU, PU}),
+    "disclosure.share": frozenset({A, CO, DD, IU}),
+    "disclosure.share_scope.manage": frozenset({A}),
+    "disclosure.self_read": frozenset({SU}),
+    "disclosure.objection.file": frozenset({SU}),
+    "disclosure.objection.read": frozenset({A, CO, DD, SU}),
+    "disclosure.objection.answer": frozenset({A, CO, DD}),
+    "disclosure.consent.write": frozenset({A, CO, SU}),
+    "disclosure.consent.read": frozenset({A, CO, SU}),
+    "disclosure.deadline.read": frozenset({A, CO, DD}),
+    "disclosure.expire": frozenset({A}),
     # credit repair (xinyong.repair): subject applies and reads its own; departments decide their parts
     "repair.apply": frozenset({A, CO, SU}),
     "repair.read": frozenset({A, CO, DD, SU}),

@@ -1,22 +1,12 @@
 """Display masks for identifiers stored with subjects.
 
-One mask per field everywhere (../shared/reference/masking.md: different masks on different pages
-can be combined to recover the number). The disclosure capability owns the full masking policy;
-subjects only need the resident-ID display code, which hides the birth date: first 4, last 4.
+There is exactly one masking implementation: :mod:`xinyong.disclosure.masking` (the disclosure
+capability owns the policy, ../shared/reference/masking.md). This module re-exports it for the
+subjects capability's display codes (resident ID: first 4, last 4, birth date hidden).
 """
 
 from __future__ import annotations
 
+from xinyong.disclosure.masking import mask_name, mask_resident_id
 
-def mask_resident_id(code: str) -> str:
-    return code[:4] + "*" * (len(code) - 8) + code[-4:]
-
-
-def mask_name(name: str) -> str:
-    """Surname plus one * per remaining character: 张* / 欧阳** (two-character surnames kept)."""
-    from xinyong.subjects.surnames import COMPOUND_SURNAMES
-
-    if len(name) <= 1:
-        return name
-    keep = 2 if name[:2] in COMPOUND_SURNAMES and len(name) > 2 else 1
-    return name[:keep] + "*" * (len(name) - keep)
+__all__ = ["mask_name", "mask_resident_id"]

@@ -20,6 +20,8 @@ ROUTERS: list[str] = [
     "xinyong.records.api:router",
     "xinyong.repair.api:router",
     "xinyong.web.pages:router",
+    "xinyong.disclosure.api:router",
+    "xinyong.disclosure.pages:router",
     "xinyong.console.pages:router",
 ]
 

@@ -1,0 +1,1 @@
+"""Disclosure and sharing: the public portal, department sharing, masking, consent, objections."""

@@ -1,0 +1,307 @@
+"""REST API of disclosure: the public API, the sharing API, subjects' own access, objections, consent.
+
+Handlers only translate: what is shown is decided in :mod:`xinyong.disclosure.rules` through
+:mod:`xinyong.disclosure.service`, every access passes ``guard`` and its log entry records the
+catalog items returned and the masking applied.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from xinyong.core import clock
+from xinyong.core.access import Actor, Purpose, guard, parse_purpose
+from xinyong.core.db import unit_of_work
+from xinyong.core.errors import Forbidden
+from xinyong.disclosure import rules, service
+from xinyong.disclosure.rules import ViewerKind
+from xinyong.web.deps import current_actor, requires
+
+router = APIRouter(tags=["disclosure 公开与共享"])
+
+
+def _own_key(actor: Actor) -> str:
+    if not actor.subject_key:
+        raise Forbidden("not_a_subject", "该账户未绑定信用主体，不能查询本人信息")
+    return actor.subject_key
+
+
+# --- public ------------------------------------------------------------------------------------
+
+
+@router.get("/api/v1/public/search", dependencies=[Depends(requires("disclosure.public_read"))],
+            summary="公开检索信用主体（名称或统一社会信用代码）")
+def public_search(q: str = Query(min_length=1, max_length=100), actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+    with unit_of_work() as s:
+        entry = guard(s, actor, "disclosure.public_read", purpose=Purpose.public_inquiry)
+        results = service.search(s, q)
+        entry.result_count = len(results)
+        entry.detail = {"search": True, "masking": "姓名、身份号码按统一脱敏规则"}
+        return {"query": q, "results": results}
+
+
+@router.get("/api/v1/public/subjects/{ref}", dependencies=[Depends(requires("disclosure.public_read"))],
+            summary="信用主体的公开信用信息")
+def public_subject(ref: str, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+    with unit_of_work() as s:
+        subject = service.find_subject(s, ref)
+        entry = guard(s, actor, "disclosure.public_read", purpose=Purpose.public_inquiry,
+                      subject_key=subject.subject_key)
+        view = service.subject_view(s, subject, rules.PUBLIC_VIEWER, clock.today())
+        entry.result_count = view.count
+        entry.detail = view.log_detail()
+        return view.data
+
+
+# --- sharing -----------------------------------------------------------------------------------
+
+
+class ScopesIn(BaseModel):
+    scopes: list[str] = Field(description="共享范围：government、national_platform、enterprise_publicity、implementing_units、financial_institutions")
+
+
+@router.get("/api/v1/share/subjects/{code}", dependencies=[Depends(requires("disclosure.share"))],
+            summary="共享接口：按共享范围逐项、逐字段提供信用信息（须说明查询目的）")
+def share_subject(
+    code: str,
+    purpose: str = Query(description="查询目的（规定清单）"),
+    actor: Actor = Depends(current_actor),
+) -> dict[str, Any]:
+    why = parse_purpose(purpose, Purpose.administration)
+    with unit_of_work() as s:
+        subject = service.find_subject(s, code)
+        entry = guard(s, actor, "disclosure.share", purpose=why, subject_key=subject.subject_key)
+        scopes = service.require_scopes(s, actor.id)
+        viewer = rules.Viewer(ViewerKind.department, share_scopes=scopes)
+        view = service.subject_view(s, subject, viewer, clock.today())
+        entry.result_count = view.count
+        entry.detail = {**view.log_detail(), "share_scopes": sorted(scopes)}
+        return {**view.data, "share_scopes": sorted(scopes), "purpose": why.value}
+
+
+@router.put("/api/v1/disclosure/share-scopes/{principal_id}",
+            dependencies=[Depends(requires("disclosure.share_scope.manage"))], summary="登记部门或平台的共享范围")
+def put_scopes(principal_id: int, body: ScopesIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+    with unit_of_work() as s:
+        entry = guard(s, actor, "disclosure.share_scope.manage", purpose=Purpose.maintenance)
+        scopes = service.grant_scopes(s, principal_id, body.scopes, actor.name)
+        entry.detail = {"principal_id": principal_id, "scopes": scopes}
+        return {"principal_id": principal_id, "scopes": scopes}
+
+
+@router.get("/api/v1/disclosure/share-scopes/{principal_id}",
+            dependencies=[Depends(requires("disclosure.share_scope.manage"))], summary="查看共享范围")
+def get_scopes(principal_id: int, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+    with unit_of_work() as s:
+        guard(s, actor, "disclosure.share_scope.manage", purpose=Purpose.audit)
+        return {"principal_id": principal_id, "scopes": sorted(service.share_scopes_of(s, principal_id))}
+
+
+# --- the subject's own access ------------------------------------------------------------------
+
+
+@router.get("/api/v1/self/record", dependencies=[Depends(requires("disclosure.self_read"))],
+            summary="本人查询：完整的信用信息（含不公开部分）")
+def self_record(actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+    key = _own_key(actor)
+    with unit_of_work() as s:
+        subject = service.find_subject(s, key)
+        entry = guard(s, actor, "disclosure.self_read", purpose=Purpose.self_access, subject_key=key)
+        viewer = rules.Viewer(ViewerKind.subject, subject_key=key)
+        today = clock.today()
+        view = service.subject_view(s, subject, viewer, today)
+        entry.result_count = view.count
+        entry.detail = {"catalog_items": sorted(set(view.items)), "self_access": True}
+        return {**view.data, "objections": service.objections_of_subject(s, key, today),
+                "consents": service.consents_view(s, key, today)}
+
+
+@router.post("/api/v1/self/objections", status_code=201, dependencies=[Depends(requires("disclosure.objection.file"))],
+             summary="对本人的记录提出异议（可附材料）")
+async def file_objection(
+    record_id: int = Form(),
+    reason: str = Form(max_length=8000),
+    files: list[UploadFile] = File(default_factory=list),
+    actor: Actor = Depends(current_actor),
+) -> dict[str, Any]:
+    key = _own_key(actor)
+    uploads = [await _read(f) for f in files if f.filename]
+    with unit_of_work() as s:
+        entry = guard(s, actor, "disclosure.objection.file", purpose=Purpose.self_access, subject_key=key)
+        objection = service.file_objection(s, key, record_id, reason, uploads, by=actor.name, principal_id=actor.id)
+        entry.detail = {"record_id": record_id, "objection_id": objection.id, "attachments": len(uploads)}
+        return service.objection_row(s, objection, clock.today())
+
+
+async def _read(f: UploadFile) -> service.Upload:
+    data = await f.read(rules.OBJECTION_MAX_BYTES + 1)
+    return service.Upload(f.filename or "附件", (f.content_type or "").split(";")[0].strip(), data)
+
+
+@router.get("/api/v1/self/objections", dependencies=[Depends(requires("disclosure.objection.read"))],
+            summary="本人的异议及答复")
+def self_objections(actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+    key = _own_key(actor)
+    with unit_of_work() as s:
+        entry = guard(s, actor, "disclosure.objection.read", purpose=Purpose.self_access, subject_key=key)
+        rows = service.objections_of_subject(s, key, clock.today())
+        entry.result_count = len(rows)
+        return {"objections": rows}
+
+
+class ConsentIn(BaseModel):
+    purpose: str = Field(description="public_disclosure（向社会公开）、sharing（共享）、collection（归集使用）")
+    method: str = Field(description="written、electronic_signature、online_confirmation")
+    scope: list[str] = Field(description="逐项列明的目录项代码")
+    starts_on: dt.date | None = None
+    ends_on: dt.date | None = Field(default=None, description="截止日期（必填，禁止终身授权）")
+    recipient: str | None = Field(default=None, max_length=200)
+
+
+@router.get("/api/v1/self/consents", dependencies=[Depends(requires("disclosure.consent.read"))], summary="本人的授权记录")
+def self_consents(actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+    key = _own_key(actor)
+    with unit_of_work() as s:
+        guard(s, actor, "disclosure.consent.read", purpose=Purpose.self_access, subject_key=key)
+        return {"consents": service.consents_view(s, key, clock.today())}
+
+
+@router.post("/api/v1/self/consents", status_code=201, dependencies=[Depends(requires("disclosure.consent.write"))],
+             summary="登记本人授权（目的、方式、范围、截止日期）")
+def self_consent(body: ConsentIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+    key = _own_key(actor)
+    with unit_of_work() as s:
+        subject = service.find_subject(s, key)
+        entry = guard(s, actor, "disclosure.consent.write", purpose=Purpose.self_access, subject_key=key)
+        row = service.record_consent(
+            s, subject, purpose=body.purpose, method=body.method, scope=body.scope, starts_on=body.starts_on,
+            ends_on=body.ends_on, recipient=body.recipient, by=actor.name,
+        )
+        entry.detail = {"consent_id": row.id, "scope": row.scope, "purpose": row.purpose}
+        return service.consent_row(row, clock.today())
+
+
+@router.post("/api/v1/self/consents/{consent_id}/revoke", dependencies=[Depends(requires("disclosure.consent.write"))],
+             summary="撤回授权（立即停止使用）")
+def self_revoke(consent_id: int, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+    key = _own_key(actor)
+    with unit_of_work() as s:
+        entry = guard(s, actor, "disclosure.consent.write", purpose=Purpose.self_access, subject_key=key)
+        row = service.revoke_consent(s, consent_id, key)
+        entry.detail = {"consent_id": row.id, "revoked": True}
+        return service.consent_row(row, clock.today())
+
+
+class OfficeConsentIn(ConsentIn):
+    code: str = Field(description="自然人的公民身份号码")
+
+
+@router.post("/api/v1/disclosure/consents", status_code=201, dependencies=[Depends(requires("disclosure.consent.write"))],
+             summary="登记书面授权（信用办代为登记）")
+def office_consent(body: OfficeConsentIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+    if actor.role.value == "subject":
+        raise Forbidden("use_self_consent", "信用主体请通过本人授权接口登记")
+    with unit_of_work() as s:
+        subject = service.find_subject(s, body.code)
+        entry = guard(s, actor, "disclosure.consent.write", purpose=Purpose.maintenance, subject_key=subject.subject_key)
+        row = service.record_consent(
+            s, subject, purpose=body.purpose, method=body.method, scope=body.scope, starts_on=body.starts_on,
+            ends_on=body.ends_on, recipient=body.recipient, by=actor.name,
+        )
+        entry.detail = {"consent_id": row.id, "scope": row.scope, "purpose": row.purpose}
+        return service.consent_row(row, clock.today())
+
+
+# --- objections for the determining department -------------------------------------------------
+
+
+class AnswerIn(BaseModel):
+    outcome: str = Field(description="upheld（异议成立，撤销记录）或 rejected（异议不成立，维持）")
+    answer: str = Field(min_length=1, max_length=4000)
+
+
+@router.get("/api/v1/disclosure/objections", dependencies=[Depends(requires("disclosure.objection.read"))],
+            summary="待答复和已答复的异议（认定部门只看本部门的）")
+def list_objections(status: str | None = Query(default=None, pattern="^(open|answered)$"),
+                    actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+    if actor.role.value == "subject":
+        raise Forbidden("use_self_objections", "信用主体请通过本人异议接口查询")
+    with unit_of_work() as s:
+        entry = guard(s, actor, "disclosure.objection.read", purpose=Purpose.determination)
+        department = None if actor.role.value in ("admin", "credit_office") else (actor.department or "")
+        rows = service.objections_for(s, department, clock.today(), status=status)
+        entry.result_count = len(rows)
+        return {"objections": rows}
+
+
+@router.post("/api/v1/disclosure/objections/{objection_id}/answer",
+             dependencies=[Depends(requires("disclosure.objection.answer"))], summary="答复异议（谁认定、谁答复）")
+def answer(objection_id: int, body: AnswerIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+    with unit_of_work() as s:
+        objection = service.get_objection(s, objection_id)
+        entry = guard(s, actor, "disclosure.objection.answer", purpose=Purpose.determination,
+                      subject_key=objection.subject_key)
+        if not service.may_answer(actor.role.value, actor.department, objection):
+            raise Forbidden("objection_other_department", "只有作出该记录的认定部门可以答复此异议")
+        service.answer_objection(s, objection, body.outcome, body.answer, by=actor.name)
+        entry.detail = {"objection_id": objection.id, "outcome": objection.outcome}
+        return service.objection_row(s, objection, clock.today())
+
+
+@router.get("/api/v1/disclosure/attachments/{attachment_id}",
+            dependencies=[Depends(requires("disclosure.objection.read"))], summary="下载异议附件")
+def download(attachment_id: int, actor: Actor = Depends(current_actor)) -> Response:
+    with unit_of_work() as s:
+        f, o = service.attachment(s, attachment_id)
+        guard(s, actor, "disclosure.objection.read", purpose=Purpose.determination, subject_key=o.subject_key,
+              detail={"attachment_id": f.id, "sha256": f.sha256})
+        own = actor.role.value == "subject" and actor.subject_key == o.subject_key
+        if not own and not service.may_answer(actor.role.value, actor.department, o):
+            raise Forbidden("attachment_forbidden", "无权查看该附件")
+        return _file_response(f.data, f.content_type, f.filename)
+
+
+def _file_response(data: bytes, content_type: str, filename: str) -> Response:
+    from urllib.parse import quote
+
+    return Response(data, media_type=content_type, headers={
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}",
+        "X-Content-Type-Options": "nosniff",
+    })
+
+
+# --- disclosure deadlines ----------------------------------------------------------------------
+
+
+@router.get("/api/v1/disclosure/late", dependencies=[Depends(requires("disclosure.deadline.read"))],
+            summary="行政处罚信息逾期公开（7个工作日）的记录，按部门")
+def late(
+    department: str | None = Query(default=None, max_length=200),
+    on: dt.date | None = Query(default=None, description="统计日期，默认今天"),
+    actor: Actor = Depends(current_actor),
+) -> dict[str, Any]:
+    day = on or clock.today()
+    with unit_of_work() as s:
+        entry = guard(s, actor, "disclosure.deadline.read", purpose=Purpose.supervision)
+        if actor.role.value == "determining_department":
+            department = actor.department
+        rows = service.deadline_rows(s, day, department=department)
+        entry.result_count = len(rows)
+        return {"as_of": day.isoformat(), "workdays": rules.PENALTY_DISCLOSURE_WORKDAYS,
+                "basis": "发改办财金〔2018〕893号 §四", "departments": service.late_by_department(rows)}
+
+
+@router.post("/api/v1/disclosure/end-expired", dependencies=[Depends(requires("disclosure.expire"))],
+             summary="最长公示期届满的信息停止公示")
+def end_expired(actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+    with unit_of_work() as s:
+        entry = guard(s, actor, "disclosure.expire", purpose=Purpose.maintenance)
+        ended = service.end_expired(s, clock.today())
+        entry.result_count = len(ended)
+        return {"ended": ended}
+

@@ -1,0 +1,93 @@
+"""`xinyong disclosure ...`: disclosure deadlines, automatic end of publication, share scopes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import typer
+
+from xinyong.core.errors import DomainError
+
+app = typer.Typer(help="信息公开与共享", no_args_is_help=True)
+
+
+def _day(value: str | None) -> dt.date:
+    from xinyong.core import clock
+
+    if not value:
+        return clock.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        typer.echo(f"日期格式错误“{value}”，应为YYYY-MM-DD", err=True)
+        raise typer.Exit(2) from None
+
+
+@app.command("late")
+def late(
+    on: str | None = typer.Option(None, "--on", help="统计日期（默认今天）"),
+    department: str | None = typer.Option(None, "--department", help="只看该部门"),
+    as_json: bool = typer.Option(False, "--json", help="输出JSON"),
+) -> None:
+    """列出未在7个工作日内公开的行政处罚信息（发改办财金〔2018〕893号 §四），按部门分组。"""
+    from xinyong.core.access import SYSTEM, Purpose, guard
+    from xinyong.core.db import unit_of_work
+    from xinyong.disclosure import service
+
+    day = _day(on)
+    with unit_of_work() as s:
+        entry = guard(s, SYSTEM, "disclosure.deadline.read", purpose=Purpose.supervision)
+        rows = service.deadline_rows(s, day, department=department)
+        entry.result_count = len(rows)
+    groups = service.late_by_department(rows)
+    if as_json:
+        typer.echo(json.dumps({"as_of": day.isoformat(), "departments": groups}, ensure_ascii=False))
+        return
+    if not groups:
+        typer.echo(f"截至{day.isoformat()}，没有逾期公开的行政处罚信息。")
+        return
+    for g in groups:
+        typer.echo(f"{g['department']}：{g['count']}条")
+        for r in g["items"]:
+            typer.echo(
+                f"  {r['document_number']}  决定{r['decision_date']}  期限{r['due_on']}"
+                f"{'（暂定）' if r['due_provisional'] else ''}  公开{r['disclosed_on'] or '未公开'}"
+                f"  {r['state_name']}  超期{r['days_late']}天"
+            )
+
+
+@app.command("end-expired")
+def end_expired(on: str | None = typer.Option(None, "--on", help="日期（默认今天）")) -> None:
+    """最长公示期届满的信息停止公示（记录状态改为“已终止公示”）。"""
+    from xinyong.core.access import SYSTEM, Purpose, guard
+    from xinyong.core.db import unit_of_work
+    from xinyong.disclosure import service
+
+    day = _day(on)
+    with unit_of_work() as s:
+        entry = guard(s, SYSTEM, "disclosure.expire", purpose=Purpose.maintenance)
+        ended = service.end_expired(s, day)
+        entry.result_count = len(ended)
+    typer.echo(f"停止公示{len(ended)}条记录" + (f"：{', '.join(map(str, ended))}" if ended else ""))
+
+
+@app.command("grant-scope")
+def grant_scope(
+    principal_id: int = typer.Argument(..., help="部门或平台账户编号"),
+    scopes: list[str] = typer.Argument(..., help="共享范围，如 government national_platform"),
+) -> None:
+    """登记部门或平台的共享范围（替换原有登记）。"""
+    from xinyong.core.access import SYSTEM, Purpose, guard
+    from xinyong.core.db import unit_of_work
+    from xinyong.disclosure import service
+
+    try:
+        with unit_of_work() as s:
+            entry = guard(s, SYSTEM, "disclosure.share_scope.manage", purpose=Purpose.maintenance)
+            done = service.grant_scopes(s, principal_id, scopes, "命令行")
+            entry.detail = {"principal_id": principal_id, "scopes": done}
+    except DomainError as exc:
+        typer.echo(exc.message, err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"账户{principal_id}的共享范围：{'、'.join(done)}")

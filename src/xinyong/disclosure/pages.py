@@ -1,0 +1,196 @@
+"""Web pages: the public credit portal (信用公示), the subject's own page, and console pages.
+
+Server-rendered in Simplified Chinese; every page calls ``guard`` and shows only what
+:mod:`xinyong.disclosure.rules` returned (through :mod:`xinyong.disclosure.service`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from xinyong.core import clock
+from xinyong.core.access import PUBLIC, Actor, Purpose, guard
+from xinyong.core.db import unit_of_work
+from xinyong.core.errors import DomainError, Forbidden
+from xinyong.disclosure import rules, service
+from xinyong.disclosure.rules import ViewerKind
+from xinyong.web.session import console_actor, optional_console_actor, verify_csrf
+from xinyong.web.templating import templates
+
+router = APIRouter(include_in_schema=False)
+
+
+def _page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
+    return templates.TemplateResponse(request, f"disclosure/{name}", context, status_code=status)
+
+
+def _portal_actor(request: Request) -> Actor:
+    return optional_console_actor(request) or PUBLIC
+
+
+# --- the public portal -------------------------------------------------------------------------
+
+
+@router.get("/public", response_class=HTMLResponse)
+def portal_home(request: Request) -> HTMLResponse:
+    return _page(request, "portal_home.html", {"q": "", "results": None})
+
+
+@router.get("/public/search", response_class=HTMLResponse)
+def portal_search(request: Request, q: str = Query(default="", max_length=100)) -> HTMLResponse:
+    actor = _portal_actor(request)
+    error = None
+    results: list[dict[str, Any]] = []
+    with unit_of_work() as s:
+        entry = guard(s, actor, "disclosure.public_read", purpose=Purpose.public_inquiry)
+        try:
+            results = service.search(s, q)
+        except DomainError as exc:
+            error = exc.message
+        entry.result_count = len(results)
+        entry.detail = {"search": True}
+    return _page(request, "portal_home.html", {"q": q, "results": results, "error": error})
+
+
+@router.get("/public/subjects/{ref}", response_class=HTMLResponse)
+def portal_subject(request: Request, ref: str) -> HTMLResponse:
+    actor = _portal_actor(request)
+    today = clock.today()
+    with unit_of_work() as s:
+        subject = service.find_subject(s, ref)
+        entry = guard(s, actor, "disclosure.public_read", purpose=Purpose.public_inquiry,
+                      subject_key=subject.subject_key)
+        view = service.subject_view(s, subject, rules.PUBLIC_VIEWER, today)
+        entry.result_count = view.count
+        entry.detail = view.log_detail()
+    return _page(request, "subject.html", {"view": view.data, "today": today.isoformat()})
+
+
+# --- the subject's own page --------------------------------------------------------------------
+
+
+def _own_context(actor: Actor) -> dict[str, Any]:
+    if not actor.subject_key:
+        raise Forbidden("not_a_subject", "该账户未绑定信用主体，不能查询本人信息")
+    today = clock.today()
+    with unit_of_work() as s:
+        subject = service.find_subject(s, actor.subject_key)
+        entry = guard(s, actor, "disclosure.self_read", purpose=Purpose.self_access, subject_key=subject.subject_key)
+        view = service.subject_view(s, subject, rules.Viewer(ViewerKind.subject, subject_key=subject.subject_key), today)
+        entry.result_count = view.count
+        entry.detail = {"catalog_items": sorted(set(view.items)), "self_access": True}
+        objections = service.objections_of_subject(s, subject.subject_key, today)
+        consents = service.consents_view(s, subject.subject_key, today)
+    return {"view": view.data, "objections": objections, "consents": consents, "actor": actor,
+            "today": today.isoformat()}
+
+
+@router.get("/my", response_class=HTMLResponse)
+def my_record(request: Request, filed: int | None = Query(default=None),
+              actor: Actor = Depends(console_actor)) -> HTMLResponse:
+    return _page(request, "my.html", {**_own_context(actor), "filed": filed})
+
+
+@router.get("/my/objections/new", response_class=HTMLResponse)
+def objection_form(request: Request, record_id: int = Query(), actor: Actor = Depends(console_actor)) -> HTMLResponse:
+    context = _own_context(actor)
+    record = next((r for r in context["view"]["records"] if r.get("record_id") == record_id), None)
+    if record is None:
+        raise Forbidden("objection_not_own_record", "只能对本人的信用信息提出异议")
+    return _page(request, "objection_form.html", {**context, "record": record, "error": None, "reason": ""})
+
+
+@router.post("/my/objections", dependencies=[Depends(verify_csrf)])
+async def objection_submit(
+    request: Request,
+    record_id: int = Form(),
+    reason: str = Form(default="", max_length=8000),
+    files: list[UploadFile] = File(default_factory=list),
+    actor: Actor = Depends(console_actor),
+) -> Response:
+    if not actor.subject_key:
+        raise Forbidden("not_a_subject", "该账户未绑定信用主体，不能提出异议")
+    uploads = []
+    for f in files:
+        if f.filename:
+            data = await f.read(rules.OBJECTION_MAX_BYTES + 1)
+            uploads.append(service.Upload(f.filename, (f.content_type or "").split(";")[0].strip(), data))
+    try:
+        with unit_of_work() as s:
+            entry = guard(s, actor, "disclosure.objection.file", purpose=Purpose.self_access,
+                          subject_key=actor.subject_key)
+            objection = service.file_objection(s, actor.subject_key, record_id, reason, uploads,
+                                               by=actor.name, principal_id=actor.id)
+            entry.detail = {"record_id": record_id, "objection_id": objection.id, "attachments": len(uploads)}
+            new_id = objection.id
+    except DomainError as exc:
+        if exc.status != 422:
+            raise
+        context = _own_context(actor)
+        record = next((r for r in context["view"]["records"] if r.get("record_id") == record_id), None)
+        if record is None:
+            raise
+        return _page(request, "objection_form.html",
+                     {**context, "record": record, "error": exc.message, "reason": reason}, status=422)
+    return RedirectResponse(f"/my?filed={new_id}", status_code=303)
+
+
+@router.post("/my/consents/{consent_id}/revoke", dependencies=[Depends(verify_csrf)])
+def consent_revoke(consent_id: int, actor: Actor = Depends(console_actor)) -> Response:
+    if not actor.subject_key:
+        raise Forbidden("not_a_subject", "该账户未绑定信用主体")
+    with unit_of_work() as s:
+        entry = guard(s, actor, "disclosure.consent.write", purpose=Purpose.self_access, subject_key=actor.subject_key)
+        service.revoke_consent(s, consent_id, actor.subject_key)
+        entry.detail = {"consent_id": consent_id, "revoked": True}
+    return RedirectResponse("/my#consents", status_code=303)
+
+
+# --- console: objections to answer, late disclosures --------------------------------------------
+
+
+@router.get("/console/disclosure/objections", response_class=HTMLResponse)
+def console_objections(request: Request, actor: Actor = Depends(console_actor)) -> HTMLResponse:
+    with unit_of_work() as s:
+        entry = guard(s, actor, "disclosure.objection.read", purpose=Purpose.determination)
+        if actor.role.value == "subject":
+            raise Forbidden("use_self_objections", "信用主体请在“本人信用信息”页面查看异议")
+        department = None if actor.role.value in ("admin", "credit_office") else (actor.department or "")
+        rows = service.objections_for(s, department, clock.today())
+        entry.result_count = len(rows)
+    return _page(request, "objections.html", {"objections": rows, "actor": actor, "outcomes": rules.OUTCOME_NAMES})
+
+
+@router.post("/console/disclosure/objections/{objection_id}/answer", dependencies=[Depends(verify_csrf)])
+def console_answer(
+    objection_id: int,
+    outcome: str = Form(default=""),
+    answer: str = Form(default="", max_length=4000),
+    actor: Actor = Depends(console_actor),
+) -> Response:
+    with unit_of_work() as s:
+        objection = service.get_objection(s, objection_id)
+        entry = guard(s, actor, "disclosure.objection.answer", purpose=Purpose.determination,
+                      subject_key=objection.subject_key)
+        if not service.may_answer(actor.role.value, actor.department, objection):
+            raise Forbidden("objection_other_department", "只有作出该记录的认定部门可以答复此异议")
+        service.answer_objection(s, objection, outcome, answer, by=actor.name)
+        entry.detail = {"objection_id": objection.id, "outcome": objection.outcome}
+    return RedirectResponse("/console/disclosure/objections", status_code=303)
+
+
+@router.get("/console/disclosure/late", response_class=HTMLResponse)
+def console_late(request: Request, department: str | None = Query(default=None, max_length=200),
+                 actor: Actor = Depends(console_actor)) -> HTMLResponse:
+    today = clock.today()
+    with unit_of_work() as s:
+        entry = guard(s, actor, "disclosure.deadline.read", purpose=Purpose.supervision)
+        if actor.role.value == "determining_department":
+            department = actor.department
+        rows = service.deadline_rows(s, today, department=department or None)
+        entry.result_count = len(rows)
+    return _page(request, "late.html", {"groups": service.late_by_department(rows), "actor": actor,
+                                        "today": today.isoformat(), "department": department or ""})
