@@ -17,7 +17,11 @@ import csv
 import datetime as dt
 import io
 import json
+import multiprocessing
+import os
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,7 +34,7 @@ from xinyong.catalog.rules import CatalogItem, CatalogVersion
 from xinyong.core import clock
 from xinyong.core.codes import SubjectKind
 from xinyong.core.crypto import encrypt, subject_key
-from xinyong.core.db import is_postgres, unit_of_work
+from xinyong.core.db import unit_of_work
 from xinyong.core.errors import DomainError
 from xinyong.core.events import emit
 from xinyong.records.models import Record
@@ -290,12 +294,36 @@ def _write_batch_pg_copy(session: Session, subjects: list[dict[str, Any]], recor
         return [row[0] for row in cur.fetchall()]
 
 
+def _write_batch_sqlite(session: Session, subjects: list[dict[str, Any]], records: list[dict[str, Any]]) -> list[int]:
+    """executemany on the session's own connection (same transaction); new ids are those above the
+    previous maximum, since SQLite serialises writers and this transaction holds the write lock."""
+    conn = session.connection()
+    if subjects:
+        conn.exec_driver_sql(
+            f"INSERT INTO subjects ({', '.join(SUBJECT_COLUMNS)}) VALUES ({', '.join('?' * len(SUBJECT_COLUMNS))}) "
+            "ON CONFLICT DO NOTHING",
+            [tuple(s[c] for c in SUBJECT_COLUMNS) for s in subjects],
+        )
+    if not records:
+        return []
+    before = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM records").scalar_one()
+    conn.exec_driver_sql(
+        f"INSERT INTO records ({', '.join(RECORD_COLUMNS)}) VALUES ({', '.join('?' * len(RECORD_COLUMNS))}) "
+        "ON CONFLICT DO NOTHING",
+        [tuple(r[c] for c in RECORD_COLUMNS) for r in records],
+    )
+    return [row[0] for row in conn.exec_driver_sql("SELECT id FROM records WHERE id > ? ORDER BY id", (before,))]
+
+
 def write_batch(subjects: list[dict[str, Any]], records: list[dict[str, Any]]) -> int:
     """Store one batch in one transaction; return how many records were new."""
     with unit_of_work() as session:
         subjects = _dedupe_subjects(subjects)
-        if is_postgres():
+        dialect = session.get_bind().dialect.name
+        if dialect == "postgresql":
             ids = _write_batch_pg_copy(session, subjects, records)
+        elif dialect == "sqlite":
+            ids = _write_batch_sqlite(session, subjects, records)
         else:
             ids = _write_batch_generic(session, subjects, records)
         if ids:
@@ -340,22 +368,66 @@ def _count_rows(path: Path) -> int | None:
     return None
 
 
-def import_file(
-    path: Path, *, rejects_path: Path | None = None, batch_size: int = 5000, progress: bool = False
-) -> Summary:
-    rejects = _Rejects(rejects_path or path.with_name(path.name + ".rejects.csv"))
-    summary = Summary(rejects_path=str(rejects.path))
-    validator = _Validator(today=clock.today())
+def _validate_chunk(
+    chunk: list[tuple[int, dict[str, Any]]], today: dt.date
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[tuple[int, dict[str, Any], str]]]:
+    """Validate one batch of rows (runs in a worker process; pure CPU, no database)."""
+    global _worker_validator
+    if _worker_validator is None or _worker_validator.today != today:
+        _worker_validator = _Validator(today=today)
+    validator = _worker_validator
     subjects: list[dict[str, Any]] = []
     records: list[dict[str, Any]] = []
+    rejected: list[tuple[int, dict[str, Any], str]] = []
+    for line, row in chunk:
+        try:
+            rec = to_input(row)
+            subj = validator.subject(rec)
+            records.append(validator.record(rec, subj))
+            subjects.append(subj)
+        except DomainError as exc:
+            rejected.append((line, row, exc.message))
+    return subjects, records, rejected
 
-    def flush() -> None:
-        inserted = write_batch(subjects, records)
-        summary.accepted += inserted
-        summary.duplicates += len(records) - inserted
+
+_worker_validator: _Validator | None = None
+
+
+def _chunks(path: Path, size: int) -> Iterator[list[tuple[int, dict[str, Any]]]]:
+    chunk: list[tuple[int, dict[str, Any]]] = []
+    for line, row in enumerate(read_rows(path), start=2):  # line 1 is the header (CSV/XLSX)
+        chunk.append((line, row))
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def import_file(
+    path: Path, *, rejects_path: Path | None = None, batch_size: int = 5000, progress: bool = False,
+    workers: int | None = None,
+) -> Summary:
+    """Import a file; validation runs in worker processes while the previous batch is written.
+
+    Batches are written strictly in file order, each in its own transaction.
+    """
+    rejects = _Rejects(rejects_path or path.with_name(path.name + ".rejects.csv"))
+    summary = Summary(rejects_path=str(rejects.path))
+    today = clock.today()
+    workers = workers if workers is not None else min(2, os.cpu_count() or 1)
+
+    def handle(result: tuple[list[dict[str, Any]], list[dict[str, Any]], list[tuple[int, dict[str, Any], str]]]) -> None:
+        subjects, records, rejected = result
+        for line, row, reason in rejected:
+            rejects.write(line, row, reason)
+        summary.rejected += len(rejected)
+        summary.rows += len(records) + len(rejected)
+        if records:
+            inserted = write_batch(subjects, records)
+            summary.accepted += inserted
+            summary.duplicates += len(records) - inserted
         rejects.flush()
-        subjects.clear()
-        records.clear()
 
     bar_ctx: Any = None
     task: Any = None
@@ -367,23 +439,25 @@ def import_file(
         bar_ctx.start()
         task = bar_ctx.add_task(path.name, total=_count_rows(path))
     try:
-        line = 1  # header is line 1 for CSV/XLSX
-        for row in read_rows(path):
-            line += 1
-            summary.rows += 1
-            try:
-                rec = to_input(row)
-                subj = validator.subject(rec)
-                records.append(validator.record(rec, subj))
-                subjects.append(subj)
-            except DomainError as exc:
-                summary.rejected += 1
-                rejects.write(line, row, exc.message)
-            if len(records) >= batch_size:
-                flush()
-            if task is not None and summary.rows % 1000 == 0:
-                bar_ctx.update(task, completed=summary.rows)
-        flush()
+        if workers <= 0:
+            for chunk in _chunks(path, batch_size):
+                handle(_validate_chunk(chunk, today))
+                if task is not None:
+                    bar_ctx.update(task, completed=summary.rows)
+        else:
+            ctx = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+                pending: deque[Future[Any]] = deque()
+                for chunk in _chunks(path, batch_size):
+                    pending.append(pool.submit(_validate_chunk, chunk, today))
+                    while len(pending) > workers:
+                        handle(pending.popleft().result())
+                        if task is not None:
+                            bar_ctx.update(task, completed=summary.rows)
+                while pending:
+                    handle(pending.popleft().result())
+                    if task is not None:
+                        bar_ctx.update(task, completed=summary.rows)
     finally:
         if bar_ctx is not None:
             bar_ctx.stop()
