@@ -37,4 +37,5 @@ def _load_providers() -> None:
 #: modules that register credit-file sections when imported (one line each)
 PROVIDER_MODULES: list[str] = [
     "xinyong.records.service",
+    "xinyong.repair.service",
 ]
