@@ -16,6 +16,7 @@ from xinyong.core.errors import DomainError
 #: "module:attribute" of each capability's API router and page router (one line each).
 ROUTERS: list[str] = [
     "xinyong.subjects.api:router",
+    "xinyong.subjects.pages:router",
     "xinyong.catalog.api:router",
     "xinyong.records.api:router",
     "xinyong.repair.api:router",

@@ -1,0 +1,55 @@
+"""Console page of the credit file (信用档案) for officers: look a subject up, state the purpose
+(and the case it serves), read its file. Every read goes through the one door and is registered."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse
+
+from xinyong.core.access import PURPOSE_NAMES_ZH, Actor, Purpose, guard, parse_purpose
+from xinyong.core.db import unit_of_work
+from xinyong.core.errors import DomainError, NotFound
+from xinyong.subjects import service
+from xinyong.web.session import console_actor
+from xinyong.web.templating import templates
+
+router = APIRouter(include_in_schema=False)
+
+SECTION_NAMES = {"records": "失信行为记录"}
+
+
+def _context(actor: Actor, **extra: Any) -> dict[str, Any]:
+    return {"actor": actor, "purposes": PURPOSE_NAMES_ZH, "section_names": SECTION_NAMES, **extra}
+
+
+@router.get("/console/subjects", response_class=HTMLResponse)
+def lookup(
+    request: Request,
+    code: str = Query(default="", max_length=40),
+    purpose: str = Query(default=Purpose.administration.value, max_length=40),
+    case: str = Query(default="", max_length=80),
+    actor: Actor = Depends(console_actor),
+) -> HTMLResponse:
+    ctx = _context(actor, code=code, purpose=purpose, case=case, file=None, error=None)
+    if code.strip():
+        try:
+            why = parse_purpose(purpose, Purpose.administration)
+            with unit_of_work() as s:
+                subject = service.get_by_code(s, code)
+                entry = guard(s, actor, "credit_file.read", purpose=why,
+                              subject_key=subject.subject_key if subject else None,
+                              detail={"case_id": case.strip() or None, "channel": "console"})
+                if subject is None:
+                    entry.result_count = 0
+                    raise NotFound("subject_not_found", "未找到该信用主体")
+                file = service.credit_file(s, subject)
+                entry.result_count = sum(len(v) for v in file["sections"].values())
+                entry.detail = {**entry.detail, "sections": sorted(file["sections"])}
+            ctx["file"] = file
+        except DomainError as exc:
+            if exc.status == 403:
+                raise
+            ctx["error"] = exc.message
+    return templates.TemplateResponse(request, "subjects/file.html", ctx)
