@@ -87,6 +87,7 @@ class Basis:
     text: str | None = None
     topics: tuple[tuple[str, ...], ...] = ()
     citation_only: bool = False
+    restates: bool = False
     region: str | None = None
     note: str | None = None
     source: str = ""
@@ -169,15 +170,18 @@ def parse_legal_bases(raw: Any) -> tuple[tuple[Basis, ...], dict[str, tuple[str,
             raise BasisError(f"{where}: topics 必须是关键词组列表")
         topics = tuple(_str_list(g, f"{where} topics") for g in topics_raw)
         citation_only = bool(entry.get("citation_only", False))
-        if not topics and not citation_only:
-            raise BasisError(f"{where}: 没有 topics 的依据必须标明 citation_only: true")
+        restates = bool(entry.get("restates", False))
+        if restates and not entry.get("text"):
+            raise BasisError(f"{where}: restates 依据必须有原文 text")
+        if not topics and not citation_only and not restates:
+            raise BasisError(f"{where}: 没有 topics 的依据必须标明 citation_only 或 restates")
         if not entry.get("source"):
             raise BasisError(f"{where}: 必须注明来源 source")
         bases.append(Basis(
             id=bid, title=title, level=level, covers=covers, basis_verified=verified,
             origin="legal_bases", aliases=_str_list(entry.get("aliases"), where),
             doc_number=entry.get("doc_number"), article=entry.get("article"), text=entry.get("text"),
-            topics=topics, citation_only=citation_only, region=entry.get("region"),
+            topics=topics, citation_only=citation_only, restates=restates, region=entry.get("region"),
             note=entry.get("note"), source=str(entry["source"]),
         ))
     terms_raw = raw.get("catalog_terms") or {}

@@ -25,10 +25,13 @@ The text is split into clauses that keep their character offsets into the text g
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+from rapidfuzz import fuzz
 
 from xinyong.ledger.bases import QUESTION_NAMES, Basis, Question, Registry, counts_as_national
 
@@ -109,11 +112,14 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
         line = text[start:end]
         if not line.strip(_WS):
             continue
-        starts_new = bool(_MARKER.match(line)) or cur is None
+        starts_new = bool(_MARKER.match(line)) or cur is None or "\t" in line.strip(_WS) or "\t" in prev_line
         if cur is not None and not starts_new:
             prev = prev_line.rstrip(_WS)
-            if not prev or prev[-1] in _TERMINATORS + "：:" or prev[-1] in _CLOSERS and len(prev) > 1 \
-                    and prev[-2] in _TERMINATORS or _is_heading(prev_line) or _is_heading(line):
+            closed = bool(prev) and (
+                prev[-1] in _TERMINATORS + "：:"
+                or (prev[-1] in _CLOSERS and len(prev) > 1 and prev[-2] in _TERMINATORS)
+            )
+            if not prev or closed or _is_heading(prev_line) or _is_heading(line):
                 starts_new = True
         if starts_new:
             if cur is not None:
@@ -140,9 +146,7 @@ def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
             while j < end and text[j] in _CLOSERS:
                 j += 1
             cut = j
-        elif ch in "；;" and _ITEM_MARKER.match(text[i + 1:end].lstrip(_WS)):
-            cut = i + 1
-        elif ch in "：:" and _ITEM_MARKER.match(text[i + 1:end].lstrip(_WS)):
+        elif ch in "；;：:" and _ITEM_MARKER.match(text[i + 1:min(end, i + 16)].lstrip(_WS)):
             cut = i + 1
         if cut is not None:
             a, b = _strip(text, s, cut)
@@ -207,17 +211,29 @@ _SUBJECT = re.compile(
 _PLATFORM_NAMES = re.compile(
     r"(国家企业信用信息公示系统|企业信用信息公示系统|全国信用信息共享平台|信用信息共享平台|公共信用信息平台|信用中国)"
 )
+_AGENCIES = re.compile(
+    r"(牵头单位|成员单位|责任单位|认定单位|有关单位|相关单位|各单位|主管单位|实施单位|专门人员|工作人员|"
+    r"信用主体|行政机关|认定部门|有关部门|相关部门)"
+)
 _CREDIT_OBJECT = (
     r"(信用(记录|档案|信息|平台|系统|数据库|报告|体系|监管|积分|分)|诚信(档案|记录|数据库|系统|信息|积分)|"
     r"征信(系统|记录|数据库|报告|机构)|不良(信用)?(记录|信息)|失信(记录|信息|数据库|行为记录)|信用中国|公示系统|共享平台)"
 )
 _A_PATTERNS = [
-    re.compile(r"(记入|计入|纳入|录入|列入|归集|推送|报送|上传|共享|推至|写入|载入|记载|抄送|提供给|提供至)[^。；！？]{0,40}?" + _CREDIT_OBJECT),
-    re.compile(r"(信用|失信|不良|违法|违规|处罚|名单|黑名单|行为)[^。；！？]{0,30}?(公开|公示|公布|曝光|披露)"),
-    re.compile(r"(向社会|在[^。；，]{0,20}(网站|媒体|平台|公示栏|显示屏|电视|报纸|微信公众号)上?)(予以)?(公开|公示|公布|曝光|通报)"),
-    re.compile(r"(查询|调取|核查|比对)[^。；！？]{0,30}?(信用|征信|失信|诚信)"),
-    re.compile(r"(扣减|扣除|扣)[^。；！？，]{0,6}(信用|诚信|文明)(积分|分)"),
-    re.compile(r"认定为(严重)?失信行为"),
+    re.compile(
+        r"(?P<v>记入|计入|纳入|录入|列入|归集|推送|报送|上传|共享|推至|写入|载入|记载|抄送|提供给|提供至)[^。；！？]{0,40}?"
+        + _CREDIT_OBJECT
+    ),
+    re.compile(
+        r"(信用|失信|不良|违法|违规|处罚|名单|黑名单|行为)[^，。；！？]{0,24}?(予以|进行|依法|依规|并|及时|统一|集中|定期|公开|社会|一律)"
+        r"(?P<v>公开|公示|公布|曝光|披露)"
+    ),
+    re.compile(
+        r"(向社会|在[^。；，]{0,20}(网站|媒体|平台|公示栏|显示屏|电视|报纸|微信公众号)上?)(予以)?(?P<v>公开|公示|公布|曝光|通报)"
+    ),
+    re.compile(r"(?P<v>查询|调取|核查|比对)[^。；！？]{0,30}?(信用|征信|失信|诚信)"),
+    re.compile(r"(?P<v>扣减|扣除|扣)[^。；！？，]{0,6}(信用|诚信|文明)(积分|分)"),
+    re.compile(r"(?P<v>认定为)(严重)?失信行为"),
 ]
 _LIST_TERM = (
     r"(红黑榜|黑名单|黑榜|曝光台|失信(联合惩戒)?(对象|主体|企业|人员|个人|行为人|被执行人)?(名单|名录|库|数据库)|"
@@ -242,16 +258,22 @@ _C_PATTERNS = [
     re.compile(r"取消[^，。；]{0,14}(资格|待遇|补贴|优惠|荣誉|称号|评优|评先|奖励|许可|资质|享受)"),
     re.compile(r"(暂停|停止|中止)(拨付|享受|审批|办理|发放|提供|受理|参加|其|项目|业务|贷款|提取)"),
     re.compile(
-        r"(从严|重点)(审查|审核|监管|检查)|严格(审查|审核)|列为重点监管对象|加大[^，。；]{0,6}(检查|抽查)(频次|力度|比例)|"
-        r"(提高|增加)[^，。；]{0,4}(抽查|检查)(比例|频次)"
+        r"(从严|重点)(审查|审核)|严格(审查|审核)|(列为|列入|作为)重点监管对象|加大[^，。；]{0,6}(检查|抽查)(频次|力度|比例)|"
+        r"(提高|增加)[^，。；]{0,4}(抽查|检查)(比例|频次)|"
+        r"(对|将)[^，。；]{0,20}(失信|黑名单|不良|[CD]级|严重违法)[^，。；]{0,20}(重点监管|从严监管|严格监管)"
     ),
-    re.compile(r"实施[^，。；]{0,10}惩戒|予以[^，。；]{0,4}惩戒|联合惩戒措施(?!清单)|惩戒措施(?!清单|的|基础清单)"),
     re.compile(
         r"(降低|下调)[^，。；]{0,6}(等级|级别|评级|额度)|上调[^，。；]{0,8}(费率|保证金)|提高[^，。；]{0,6}(保证金|费率|门槛|利率)|"
         r"撤销[^，。；]{0,8}(荣誉|称号|资格)|一票否决"
     ),
     re.compile(r"限制高消费|限制出境|阻止出境|限制乘坐"),
+    re.compile(r"(实施|采取|予以)[^，。；]{0,10}惩戒(措施)?"),
 ]
+_C_GENERIC = re.compile(r"(实施|采取|予以)[^，。；]{0,10}惩戒(措施)?")
+_TARGET = re.compile(
+    r"对[^，。；]{0,30}?(企业|个人|单位|主体|人员|对象|当事人|相对人|其|者|供应商|经营者|市民|居民|行人|驾驶人|纳税人)|"
+    r"(企业|个人|单位|人员|当事人|相对人|供应商|经营者|市民|居民|行人|驾驶人|纳税人|者|主体)[^，。；]{0,20}的[，,]"
+)
 _C_CONTEXT = re.compile(r"(失信|信用|黑名单|名单|不良|诚信|惩戒|违法|违规|处罚|积分|拖欠|欠缴|欠税|曝光|记录)")
 _CONSTRAINT = re.compile(
     r"(任何|各)(部门|单位|地区|行政机关|机构)[（(]?(单位)?[)）]?[^，。；]{0,6}(不得|严禁|禁止)|不得以[^，。；]{1,25}为由|"
@@ -305,16 +327,24 @@ def _negated(t: str, pos: int) -> bool:
     return bool(_NEG.search(head))
 
 
+def _enumerated(t: str, start: int, end: int) -> bool:
+    """A verb used as a noun in a list of processes (“认定、记录、归集、共享、公开”)."""
+    before = t[start - 1] if start > 0 else ""
+    after = t[end] if end < len(t) else ""
+    return before in "、" or after in "、和及与"
+
+
 def _credit_information(t: str, ctx: str) -> list[str]:
     found: list[str] = []
     for pat in _A_PATTERNS:
         for m in pat.finditer(t):
-            if _negated(t, m.start()):
+            v = m.start("v")
+            if _negated(t, v) or _enumerated(t, v, m.end("v")):
                 continue
             found.append(m.group(0))
     if not found:
         return []
-    subject_text = _PLATFORM_NAMES.sub("", t + ctx)
+    subject_text = _AGENCIES.sub("", _PLATFORM_NAMES.sub("", t + ctx))
     return found if _SUBJECT.search(subject_text) else []
 
 
@@ -322,7 +352,7 @@ def _blacklist(t: str) -> list[str]:
     found: list[str] = []
     for m in _B_CREATE.finditer(t):
         verb, term = m.group(1), _last_list_term(m.group(0))
-        if _negated(t, m.start()):
+        if _negated(t, m.start()) or _enumerated(t, m.start(), m.start() + len(verb)):
             continue
         if term.endswith("档案") and verb not in ("列入", "列为", "纳入"):
             continue  # 记入诚信档案 records information (a); only listing into a file is a list (b)
@@ -349,6 +379,12 @@ def _last_list_term(s: str) -> str:
 
 def _punishment(t: str, title: str, context_hit: bool) -> list[str]:
     found = [m.group(0) for pat in _C_PATTERNS for m in pat.finditer(t)]
+    # “实施惩戒” with no one to punish is a statement of policy, not a measure
+    if (
+        found and not context_hit and not _TARGET.search(_PLATFORM_NAMES.sub("", t))
+        and all(_C_GENERIC.fullmatch(f) for f in found)
+    ):
+        return []
     found = [f for f in found if not re.fullmatch(r"(不再|不)?作为", f)]
     if not found:
         return []
@@ -381,11 +417,21 @@ def _scores_individuals(t: str, title: str, ctx: str) -> list[str]:
     return hits
 
 
+def _is_label(clause: str) -> bool:
+    """Headings (“四、依法依规实施失信惩戒”) and table header rows are not clauses."""
+    s = clause.strip(_WS)
+    if "\t" in s:
+        return all(len(cell.strip()) <= 24 for cell in s.split("\t"))
+    return bool(s) and s[-1] not in _TERMINATORS + "；;：:" and len(compact(s)) <= 30
+
+
 def classify(clause: str, *, title: str = "", context: str = "") -> Flags:
     """The four questions for one clause (``context``: the lead-in of its article; ``title``: the document's)."""
     t = compact(clause)
     ctx = compact(context)
     ttl = compact(title)
+    if _is_label(clause):
+        return Flags(False, False, False, False, {})
     if _CONSTRAINT.search(t) and not re.search(r"将[^，。；]{0,40}(纳入|列入|记入)", t):
         return Flags(False, False, False, False, {})
     a = _credit_information(t, ctx)
@@ -418,6 +464,16 @@ def _basis_cited(b: Basis, titles: Iterable[str], raw: str) -> bool:
     if any(_normalise_title(t) in names for t in titles):
         return True
     return bool(b.doc_number and "〔" in b.doc_number and b.doc_number in raw)
+
+
+RESTATEMENT_THRESHOLD = 68.0
+
+
+def _restates(b: Basis, clause: str) -> bool:
+    """The clause reproduces the basis's own wording (a local document restating a central policy)."""
+    if not b.text or len(clause) < 15:
+        return False
+    return fuzz.partial_ratio(clause, compact(b.text)) >= RESTATEMENT_THRESHOLD
 
 
 def _topic_hit(b: Basis, text: str) -> bool:
@@ -456,8 +512,10 @@ def find_bases(question: Question, clause: str, *, title: str, context: str, doc
     titles = clause_titles + document_citations
     out: list[BasisMatch] = []
     for b in registry.covering(question):
-        hit = _basis_cited(b, titles, t)
-        if not hit and not b.citation_only:
+        hit = _basis_cited(b, titles, t) and not b.restates
+        if b.restates:
+            hit = _restates(b, t)
+        elif not hit and not b.citation_only:
             text = t if b.origin == "catalog" else topic_text
             hit = _topic_hit(b, text)
         if not hit:
@@ -752,3 +810,218 @@ def document_disposition(title: str, results: list[ClauseResult]) -> tuple[Dispo
         reason += f"其中以个人信用分实施惩戒，与“{LOW_SCORE_RULE}”相抵触，不得保留。"
     reason += f"最需处理的条款：{worst.reason}"
     return worst.disposition, reason
+
+
+# --- the ledger (台账) -------------------------------------------------------------------------
+
+#: The columns of the ledger form, verbatim from 大高信办字〔2021〕1号 附件《XXX单位失信约束措施台账》.
+LEDGER_COLUMNS: tuple[str, ...] = (
+    "序号",
+    "规章、规范性文件或其他文件名称(含文号)",
+    "是否涉及信用信息纳入共享公开",
+    "是否涉及“黑名单”认定",
+    "是否涉及失信惩戒措施",
+    "相关内容摘要",
+    "是否有国家层面依据",
+    "是否有地方性法规依据",
+    "依据的具体内容",
+    "处置方式",
+    "完成时间",
+    "责任单位",
+    "责任人姓名及职务",
+    "电话",
+)
+
+#: 附件 注1–3 (printed under the form).
+LEDGER_NOTES: tuple[str, ...] = (
+    "注：1. “是否有国家层面依据”栏，是指是否有法律、行政法规或者党中央、国务院政策文件的依据。",
+    "2. “依据的具体内容”栏，填写相关依据的某条某款及其具体表述。",
+    "3. “处置方式”栏，如完全符合《指导意见》要求，无需修订可填“保留”；如有明确依据，仅需对相关内容进行修订即可的填“修订”；"
+    "如目前缺乏依据，但计划通过立法明确依据的填“立法”；如目前缺乏依据考虑废止的填“废止”。",
+)
+
+
+@dataclass(frozen=True)
+class ClauseView:
+    """A stored clause: the proposal and the officer's decision (plain data for the ledger rules)."""
+
+    text: str
+    credit_information: bool
+    blacklist: bool
+    punishment: bool
+    scores_individuals: bool
+    national_basis: str | None
+    local_basis: str | None
+    fully_covered: bool
+    proposed_disposition: str
+    conflicts: tuple[str, ...] = ()
+    dismissed: bool = False
+    decided_disposition: str | None = None
+    decided_national_basis: bool | None = None
+    decided_local_basis: bool | None = None
+    decided_basis_text: str | None = None
+
+    @property
+    def disposition(self) -> str:
+        return self.decided_disposition or self.proposed_disposition
+
+    @property
+    def has_national_basis(self) -> bool:
+        if self.decided_national_basis is not None:
+            return self.decided_national_basis
+        return bool(self.national_basis) and self.fully_covered and not self.conflicts
+
+    @property
+    def has_local_basis(self) -> bool:
+        if self.decided_local_basis is not None:
+            return self.decided_local_basis
+        return bool(self.local_basis) and self.fully_covered and not self.conflicts
+
+    @property
+    def basis_text(self) -> str | None:
+        if self.decided_basis_text:
+            return self.decided_basis_text
+        return _join(p for p in (self.national_basis, self.local_basis) if p)
+
+
+@dataclass(frozen=True)
+class DocumentView:
+    title: str
+    doc_number: str | None
+    clauses: tuple[ClauseView, ...]
+    proposed_disposition: str
+    decided_disposition: str | None = None
+    completion_due: dt.date | None = None
+    completed_on: dt.date | None = None
+    responsible_unit: str | None = None
+    responsible_person: str | None = None
+    phone: str | None = None
+
+    @property
+    def live_clauses(self) -> tuple[ClauseView, ...]:
+        return tuple(c for c in self.clauses if not c.dismissed)
+
+    @property
+    def disposition(self) -> str:
+        if self.decided_disposition:
+            return self.decided_disposition
+        live = self.live_clauses
+        if not live:
+            return Disposition.keep.value if self.clauses else self.proposed_disposition
+        return max((c.disposition for c in live), key=lambda d: SEVERITY[Disposition(d)])
+
+    def name_with_number(self) -> str:
+        name = self.title if self.title.startswith("《") else f"《{self.title}》"
+        return f"{name}({self.doc_number})" if self.doc_number else name
+
+
+def yes_no(value: bool) -> str:
+    return "是" if value else "否"
+
+
+def chinese_date(day: dt.date | None) -> str:
+    return f"{day.year}年{day.month}月{day.day}日" if day else ""
+
+
+SUMMARY_LIMIT = 600
+
+
+def ledger_row(seq: int, doc: DocumentView) -> list[str]:
+    """One row of the ledger in the column order of :data:`LEDGER_COLUMNS`."""
+    live = doc.live_clauses
+    summary = "；".join(c.text.strip() for c in live)
+    if len(summary) > SUMMARY_LIMIT:
+        summary = summary[: SUMMARY_LIMIT - 1] + "…"
+    national = bool(live) and all(c.has_national_basis for c in live)
+    local = bool(live) and all(c.has_local_basis or c.has_national_basis for c in live) and any(
+        c.has_local_basis for c in live
+    )
+    basis = _join(t for c in live for t in [c.basis_text] if t) or "无"
+    return [
+        str(seq),
+        doc.name_with_number(),
+        yes_no(any(c.credit_information for c in live)),
+        yes_no(any(c.blacklist for c in live)),
+        yes_no(any(c.punishment for c in live)),
+        summary or "未发现相关内容",
+        yes_no(national),
+        yes_no(local),
+        basis,
+        doc.disposition,
+        chinese_date(doc.completion_due),
+        doc.responsible_unit or "",
+        doc.responsible_person or "",
+        doc.phone or "",
+    ]
+
+
+# --- milestones and progress -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class MilestoneSpec:
+    code: str
+    name: str
+    due_date: dt.date
+    description: str
+    source: str
+
+
+#: 大高信办字〔2021〕1号 二（一）—（三）: the clean-up's three steps and their report dates.
+DEFAULT_MILESTONES: tuple[MilestoneSpec, ...] = (
+    MilestoneSpec(
+        "self_review", "梳理自查", dt.date(2021, 1, 29),
+        "全面开展梳理和自查自纠工作，建立本单位失信约束措施台账，于2021年1月29日中午前报送至区信用办",
+        "大高信办字〔2021〕1号 二（一）",
+    ),
+    MilestoneSpec(
+        "rectification_plan", "整改方案", dt.date(2021, 3, 18),
+        "对台账中不符合《指导意见》要求，但仍需要保留的措施，研究制定整改方案，明确整改工作进度、完成时限，"
+        "于2021年3月18日前报送至区信用办",
+        "大高信办字〔2021〕1号 二（二）",
+    ),
+    MilestoneSpec(
+        "completion", "全面完成", dt.date(2021, 10, 18),
+        "按照整改工作进度，全面完成相关措施的清理规范工作，于2021年10月18日前将清理规范工作总结报送至区信用办",
+        "大高信办字〔2021〕1号 二（三）",
+    ),
+)
+MILESTONE_CODES = tuple(m.code for m in DEFAULT_MILESTONES)
+
+
+class ProgressStatus(StrEnum):
+    done = "按期完成"
+    done_late = "逾期完成"
+    pending = "未到期"
+    overdue = "已逾期"
+
+
+def milestone_status(due: dt.date, submitted_on: dt.date | None, on: dt.date) -> ProgressStatus:
+    if submitted_on is not None:
+        return ProgressStatus.done if submitted_on <= due else ProgressStatus.done_late
+    return ProgressStatus.overdue if on > due else ProgressStatus.pending
+
+
+def submission_problems(code: str, docs: list[DocumentView], submitted: set[str]) -> list[str]:
+    """Why a unit may not yet report milestone ``code`` (empty: it may). Chinese, for the user."""
+    problems: list[str] = []
+    order = list(MILESTONE_CODES)
+    if code not in order:
+        return [f"未知的工作节点“{code}”"]
+    for earlier in order[: order.index(code)]:
+        if earlier not in submitted:
+            name = next(m.name for m in DEFAULT_MILESTONES if m.code == earlier)
+            problems.append(f"请先报送“{name}”")
+    if code == "self_review" and not docs:
+        problems.append("台账中还没有登记任何文件")
+    if code in ("rectification_plan", "completion"):
+        undecided = sum(1 for d in docs for c in d.clauses if not c.dismissed and c.decided_disposition is None)
+        if undecided:
+            problems.append(f"还有{undecided}处条款的处置建议未经确认或改定")
+        no_due = [d.title for d in docs if d.disposition != Disposition.keep.value and d.completion_due is None]
+        if no_due:
+            problems.append("以下文件需整改但未填写完成时间：" + "、".join(no_due[:5]))
+    if code == "completion":
+        open_ = [d.title for d in docs if d.disposition != Disposition.keep.value and d.completed_on is None]
+        if open_:
+            problems.append("以下文件的整改尚未完成：" + "、".join(open_[:5]))
+    return problems
