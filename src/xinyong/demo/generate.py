@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from xinyong.catalog.loader import catalogs
 from xinyong.core import clock
@@ -23,7 +23,7 @@ from xinyong.core.regions import division_info, division_name
 from xinyong.demo import names as N
 from xinyong.records.importer import _Validator, write_batch
 from xinyong.records.rules import RecordInput
-from xinyong.subjects.models import Subject
+from xinyong.subjects.models import Subject, SubjectLink
 
 #: weighted region pool: mostly 淮安市 (so its local catalog is exercised), then a national spread
 HUAIAN = ["320803", "320804", "320812", "320813", "320826", "320830", "320831"]
@@ -133,8 +133,6 @@ def generate_into_database(
     count: int, records_per_subject: float = 1.5, seed: int = 20201218, *, progress: bool = False,
     if_empty: bool = False, batch_size: int = 5000,
 ) -> dict[str, Any]:
-    from xinyong.subjects.service import link_person
-
     if if_empty:
         with unit_of_work() as s:
             existing = s.scalar(select(func.count()).select_from(Subject)) or 0
@@ -145,7 +143,7 @@ def generate_into_database(
     validator = _Validator(today=today)
     subj_rows: list[dict[str, Any]] = []
     rec_rows: list[dict[str, Any]] = []
-    links: list[tuple[DemoSubject, DemoSubject]] = []
+    links: list[tuple[str, str]] = []  # (organisation key, person key)
     totals = {"subjects": 0, "records": 0, "links": 0}
     serial = 0
 
@@ -164,10 +162,14 @@ def generate_into_database(
         subj_rows.clear()
         rec_rows.clear()
         if links:
+            now = clock.now()
             with unit_of_work() as s:
-                for org, rep in links:
-                    link_person(s, org.code, rep.code, rep.name, "legal_representative",
-                                today - dt.timedelta(days=rng.randrange(200, 3000)))
+                s.execute(insert(SubjectLink), [
+                    {"organisation_key": org_key, "person_key": rep_key, "role": "legal_representative",
+                     "start_date": today - dt.timedelta(days=rng.randrange(200, 3000)), "end_date": None,
+                     "created_at": now}
+                    for org_key, rep_key in links
+                ])
             totals["links"] += len(links)
             links.clear()
 
@@ -187,7 +189,7 @@ def generate_into_database(
                 rep_row = validator.subject(RecordInput(rep.code, rep.name, "", "", "", "", today, today, ""))
                 subj_rows.append(rep_row)
                 totals["subjects"] += 1
-                links.append((subj, rep))
+                links.append((row["subject_key"], rep_row["subject_key"]))
                 if rng.random() < 0.1:  # some legal representatives have records of their own
                     serial += 1
                     rec = record_for(rng, rep, today, serial)
