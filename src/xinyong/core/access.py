@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinyong.core import clock
+from xinyong.core.audit.chain import defer
 from xinyong.core.crypto import hash_api_key
 from xinyong.core.db import unit_of_work
 from xinyong.core.errors import Forbidden, Unauthenticated, ValidationFailed
@@ -176,7 +177,9 @@ def guard(
         actor, action, purpose, allowed=True, subject_key=subject_key,
         detail=detail, result_count=result_count, reason=None,
     )
-    session.add(entry)
+    # joins the session when it commits: the handler may still set result_count / detail, and the
+    # access log's chain head is locked only for the commit (xinyong.core.audit.chain)
+    defer(session, entry)
     return entry
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from xinyong.core.audit.chain import ChainedMixin
 from xinyong.core.db import Base
 
 
@@ -39,11 +40,24 @@ class ApiKey(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-class AccessLogEntry(Base):
-    """查询使用登记 (国办发〔2020〕49号 §（十三）): every read or write of credit data, and denials."""
+class AccessLogEntry(ChainedMixin, Base):
+    """查询使用登记 (国办发〔2020〕49号 §（十三）): every read or write of credit data, and denials.
+
+    Append-only (database triggers) and hash-chained (:mod:`xinyong.core.audit.chain`). ``detail``
+    carries what was returned (``fields`` / ``catalog_items``), the ``masking`` applied and the
+    ``case_id`` a read serves; the subject is only ever stored as its keyed hash ``subject_key``.
+    """
 
     __tablename__ = "access_log"
-    __table_args__ = (Index("ix_access_log_principal_at", "principal_id", "at"),)
+    __table_args__ = (
+        Index("ix_access_log_principal_at", "principal_id", "at"),
+        Index("ix_access_log_seq", "seq", unique=True),
+        Index("ix_access_log_entry_hash", "entry_hash"),
+    )
+    __chain_fields__ = (
+        "at", "principal_id", "principal_name", "role", "department", "action", "purpose",
+        "subject_key", "allowed", "result_count", "detail", "reason",
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
@@ -92,3 +106,58 @@ class ConsoleSession(Base):
     last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ChainHead(Base):
+    """The last ``seq`` and hash of each hash chain; its row lock serialises the chain's writers."""
+
+    __tablename__ = "audit_chain_heads"
+
+    chain: Mapped[str] = mapped_column(String(80), primary_key=True)
+    last_seq: Mapped[int] = mapped_column(Integer)
+    last_hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditCheckpoint(Base):
+    """A signed RFC 6962 Merkle root over the first ``tree_size`` entries of a chain (append-only)."""
+
+    __tablename__ = "audit_checkpoints"
+    __table_args__ = (Index("ix_audit_checkpoints_chain_size", "chain", "tree_size", unique=True),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    chain: Mapped[str] = mapped_column(String(80))
+    tree_size: Mapped[int] = mapped_column(Integer)
+    root_hash: Mapped[str] = mapped_column(String(64))
+    last_entry_hash: Mapped[str] = mapped_column(String(64))
+    sealed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    key_id: Mapped[str] = mapped_column(String(16))
+    public_key: Mapped[str] = mapped_column(String(64))
+    signature: Mapped[str] = mapped_column(String(100))
+    #: the compact range (perfect subtree roots) so that the next seal continues from here
+    peaks: Mapped[list[Any]] = mapped_column(JSON)
+
+
+class DecisionHistory(ChainedMixin, Base):
+    """A generic, append-only, hash-chained history of decisions of any capability.
+
+    Use :func:`xinyong.core.audit.history.record_decision`; ``ref`` names the decided thing
+    (e.g. ``"listing:12"``), ``event`` what happened (e.g. ``"decided"``).
+    """
+
+    __tablename__ = "decision_history"
+    __table_args__ = (
+        Index("ix_decision_history_seq", "seq", unique=True),
+        Index("ix_decision_history_entry_hash", "entry_hash"),
+        Index("ix_decision_history_ref", "ref"),
+    )
+    __chain_fields__ = ("at", "capability", "ref", "event", "subject_key", "actor_id", "actor_name", "detail")
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    capability: Mapped[str] = mapped_column(String(40))
+    ref: Mapped[str] = mapped_column(String(120))
+    event: Mapped[str] = mapped_column(String(80))
+    subject_key: Mapped[str | None] = mapped_column(String(40), index=True)
+    actor_id: Mapped[int | None] = mapped_column(Integer)
+    actor_name: Mapped[str] = mapped_column(String(200))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -1,0 +1,262 @@
+"""Hash-chained, append-only history tables (国办发〔2020〕49号 §（十三）防止篡改、破坏).
+
+Any table can become a tamper-evident history:
+
+1. its model subclasses :class:`ChainedMixin` and names the hashed columns in ``__chain_fields__``;
+2. its migration creates the chain columns (:func:`chain_columns`) and runs
+   :func:`append_only_ddl` (triggers that refuse UPDATE and DELETE on SQLite and PostgreSQL) and
+   :func:`head_row_sql` for its chain head.
+
+When such a row is flushed, a session hook locks the chain's head row (``audit_chain_heads``),
+gives the row the next ``seq``, the previous entry's hash as ``prev_hash`` and
+``entry_hash = SHA-256(canonical JSON of {chain, prev, fields})``. Holding the head row lock until
+commit serialises writers of one chain on both engines, so the chain never forks.
+:mod:`xinyong.core.audit.verify` recomputes it; :mod:`xinyong.core.audit.checkpoints` seals it.
+
+Rows handed to :func:`defer` (the access log's ``guard`` entries) join the session only when it
+commits, so a handler can still fill in ``result_count`` / ``detail`` after ``guard`` and the head
+lock is held for the commit only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar
+
+import sqlalchemy as sa
+from sqlalchemy import Integer, String, event, text
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+GENESIS = "0" * 64
+HEADS_TABLE = "audit_chain_heads"
+_PENDING = "xy_audit_pending"
+
+
+# --- canonical encoding ------------------------------------------------------------------------
+
+def _norm(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        aware = value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+        return aware.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, Mapping):
+        return {str(k): _norm(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_norm(v) for v in value]
+    return value
+
+
+def canonical(value: Any) -> bytes:
+    """Canonical JSON: UTC timestamps with microseconds, sorted keys, no whitespace, UTF-8."""
+    return json.dumps(_norm(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      allow_nan=False).encode("utf-8")
+
+
+def chained(chain: str, prev_hash: str, fields: Mapping[str, Any]) -> str:
+    """``entry_hash`` of an entry of ``chain`` whose predecessor hashed to ``prev_hash``."""
+    return hashlib.sha256(canonical({"chain": chain, "prev": prev_hash, "fields": dict(fields)})).hexdigest()
+
+
+def json_roundtrip(value: Any) -> Any:
+    """What a JSON column gives back (keys become strings, tuples lists)."""
+    return json.loads(json.dumps(_norm(value), ensure_ascii=False)) if value is not None else None
+
+
+# --- the mixin ---------------------------------------------------------------------------------
+
+class ChainedMixin:
+    """Columns and metadata of a hash-chained history table. Set ``__chain_fields__`` explicitly."""
+
+    __chain_fields__: ClassVar[tuple[str, ...]] = ()
+
+    seq: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    prev_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    entry_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+    def chain_fields(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.__chain_fields__}
+
+
+def chain_name(obj_or_cls: Any) -> str:
+    table = getattr(obj_or_cls, "__tablename__", None)
+    if not isinstance(table, str):
+        raise TypeError(f"{obj_or_cls!r} has no __tablename__")
+    return table
+
+
+def chained_models() -> list[type[ChainedMixin]]:
+    """Every mapped ChainedMixin subclass (history tables registered in models_registry)."""
+    import xinyong.models_registry  # noqa: F401  (imports every table)
+    from xinyong.core.db import Base
+
+    return sorted(
+        (m.class_ for m in Base.registry.mappers if issubclass(m.class_, ChainedMixin)),
+        key=chain_name,
+    )
+
+
+# --- migration helpers -------------------------------------------------------------------------
+
+def chain_columns() -> list[sa.Column[Any]]:
+    """The chain columns for ``op.create_table`` (or ``batch_op.add_column``) of a history table."""
+    return [
+        sa.Column("seq", sa.Integer(), nullable=True),
+        sa.Column("prev_hash", sa.String(length=64), nullable=True),
+        sa.Column("entry_hash", sa.String(length=64), nullable=True),
+    ]
+
+
+def append_only_ddl(table_name: str, dialect: str = "sqlite") -> list[str]:
+    """DDL that makes ``table_name`` append-only: UPDATE and DELETE (and TRUNCATE) raise.
+
+    In a migration: ``for sql in append_only_ddl("x", op.get_bind().dialect.name): op.execute(sql)``.
+    Also creates the unique index on ``seq`` of a chained table when ``with_seq_index`` applies.
+    """
+    if not table_name.replace("_", "").isalnum():
+        raise ValueError(f"unsafe table name {table_name!r}")
+    message = f"{table_name} is append-only (只允许追加，不得修改或删除)"
+    if dialect == "sqlite":
+        return [
+            f"CREATE TRIGGER IF NOT EXISTS {table_name}_no_update BEFORE UPDATE ON {table_name} "
+            f"BEGIN SELECT RAISE(ABORT, '{message}'); END",
+            f"CREATE TRIGGER IF NOT EXISTS {table_name}_no_delete BEFORE DELETE ON {table_name} "
+            f"BEGIN SELECT RAISE(ABORT, '{message}'); END",
+        ]
+    if dialect == "postgresql":
+        return [
+            "CREATE OR REPLACE FUNCTION xinyong_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            "BEGIN RAISE EXCEPTION USING MESSAGE = TG_TABLE_NAME || ' is append-only (只允许追加，不得修改或删除)', "
+            "ERRCODE = 'insufficient_privilege'; END $$",
+            f"DROP TRIGGER IF EXISTS {table_name}_append_only ON {table_name}",
+            f"CREATE TRIGGER {table_name}_append_only BEFORE UPDATE OR DELETE ON {table_name} "
+            "FOR EACH ROW EXECUTE FUNCTION xinyong_append_only()",
+            f"DROP TRIGGER IF EXISTS {table_name}_no_truncate ON {table_name}",
+            f"CREATE TRIGGER {table_name}_no_truncate BEFORE TRUNCATE ON {table_name} "
+            "FOR EACH STATEMENT EXECUTE FUNCTION xinyong_append_only()",
+        ]
+    raise ValueError(f"unsupported dialect {dialect}")
+
+
+def drop_append_only_ddl(table_name: str, dialect: str = "sqlite") -> list[str]:
+    if dialect == "sqlite":
+        return [f"DROP TRIGGER IF EXISTS {table_name}_no_update", f"DROP TRIGGER IF EXISTS {table_name}_no_delete"]
+    return [f"DROP TRIGGER IF EXISTS {table_name}_append_only ON {table_name}",
+            f"DROP TRIGGER IF EXISTS {table_name}_no_truncate ON {table_name}"]
+
+
+def head_row_sql(table_name: str) -> str:
+    """Insert the chain head of a new history table (run once in its migration)."""
+    return (f"INSERT INTO {HEADS_TABLE} (chain, last_seq, last_hash) "
+            f"VALUES ('{table_name}', 0, '{GENESIS}')")
+
+
+# --- assigning the chain at flush --------------------------------------------------------------
+
+def defer(session: Session, row: ChainedMixin) -> None:
+    """Add ``row`` to ``session`` when it commits (it may still be mutated until then)."""
+    session.info.setdefault(_PENDING, []).append(row)
+
+
+def _lock_head(session: Session, chain: str) -> tuple[int, str]:
+    conn = session.connection()
+    params = {"c": chain}
+    locked = conn.execute(text(f"UPDATE {HEADS_TABLE} SET last_seq = last_seq WHERE chain = :c"), params)
+    if locked.rowcount == 0:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text(f"INSERT INTO {HEADS_TABLE} (chain, last_seq, last_hash) "
+                              "VALUES (:c, 0, :g) ON CONFLICT (chain) DO NOTHING"), {**params, "g": GENESIS})
+        else:
+            conn.execute(text(f"INSERT OR IGNORE INTO {HEADS_TABLE} (chain, last_seq, last_hash) "
+                              "VALUES (:c, 0, :g)"), {**params, "g": GENESIS})
+        conn.execute(text(f"UPDATE {HEADS_TABLE} SET last_seq = last_seq WHERE chain = :c"), params)
+    row = conn.execute(text(f"SELECT last_seq, last_hash FROM {HEADS_TABLE} WHERE chain = :c"), params).one()
+    return int(row[0]), str(row[1])
+
+
+def _prepare(row: ChainedMixin) -> dict[str, Any]:
+    """Normalise the hashed fields to what the database gives back, and return them."""
+    table = row.__table__  # type: ignore[attr-defined]
+    fields: dict[str, Any] = {}
+    for name in row.__chain_fields__:
+        value = getattr(row, name)
+        column = table.columns[name]
+        default = column.default
+        if value is None and default is not None and getattr(default, "is_scalar", False):
+            value = default.arg  # type: ignore[attr-defined]
+        elif value is None and default is not None and getattr(default, "is_callable", False):
+            value = default.arg(None)  # type: ignore[attr-defined]
+        if isinstance(value, dt.datetime):
+            aware = value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+            value = aware.astimezone(dt.UTC)
+        elif isinstance(column.type, sa.JSON):
+            value = json_roundtrip(value)
+        setattr(row, name, value)
+        fields[name] = value
+    return fields
+
+
+def assign(session: Session, rows: Iterable[ChainedMixin]) -> list[tuple[str, int, int]]:
+    """Give ``rows`` their place in their chains; returns (chain, old last_seq, new last_seq)."""
+    by_chain: dict[str, list[ChainedMixin]] = {}
+    for row in rows:
+        by_chain.setdefault(chain_name(row), []).append(row)
+    moved = []
+    for chain in sorted(by_chain):
+        last_seq, last_hash = _lock_head(session, chain)
+        start = last_seq
+        for row in by_chain[chain]:
+            fields = _prepare(row)
+            last_seq += 1
+            row.seq = last_seq
+            row.prev_hash = last_hash
+            row.entry_hash = last_hash = chained(chain, row.prev_hash, fields)
+        session.connection().execute(
+            text(f"UPDATE {HEADS_TABLE} SET last_seq = :s, last_hash = :h WHERE chain = :c"),
+            {"s": last_seq, "h": last_hash, "c": chain},
+        )
+        moved.append((chain, start, last_seq))
+    return moved
+
+
+@event.listens_for(Session, "before_commit")
+def _add_deferred(session: Session) -> None:
+    pending = session.info.pop(_PENDING, None)
+    if pending:
+        session.add_all(pending)
+
+
+@event.listens_for(Session, "before_flush")
+def _chain_new_rows(session: Session, _flush_context: Any, _instances: Any) -> None:
+    fresh = [o for o in session.new if isinstance(o, ChainedMixin) and o.entry_hash is None]
+    if not fresh:
+        return
+    moved = assign(session, fresh)
+    session.info.setdefault("xy_audit_moved", []).extend(moved)
+
+
+@event.listens_for(Session, "after_flush_postexec")
+def _maybe_seal(session: Session, _flush_context: Any) -> None:
+    moved = session.info.pop("xy_audit_moved", None)
+    if not moved:
+        return
+    from xinyong.core.audit.checkpoints import seal_every, seal_in_session
+
+    every = seal_every()
+    if every <= 0:
+        return
+    for chain, start, end in moved:
+        if end // every > start // every:
+            seal_in_session(session, chain)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget(session: Session) -> None:
+    session.info.pop(_PENDING, None)
+    session.info.pop("xy_audit_moved", None)
