@@ -72,6 +72,13 @@ ALLOWED: dict[str, frozenset[Role]] = {
     "repair.agency.read": frozenset({A, CO, DD, IU, SU, PU}),
     "repair.agency.manage": frozenset({A, CO}),
     "repair.commitment.public_read": frozenset({A, CO, DD, IU, SU, PU}),
+    # cleanup ledger (xinyong.ledger): units keep their own ledger, the credit office oversees
+    "ledger.read": frozenset({A, CO, DD, IU}),
+    "ledger.write": frozenset({A, CO, DD, IU}),
+    "ledger.decide": frozenset({A, CO, DD, IU}),
+    "ledger.submit": frozenset({A, CO, DD, IU}),
+    "ledger.rollup": frozenset({A, CO}),
+    "ledger.manage": frozenset({A, CO}),
     # principals
     "principal.manage": frozenset({A}),
     "access_log.read": frozenset({A, CO}),
