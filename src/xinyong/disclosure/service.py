@@ -625,9 +625,9 @@ def deadline_rows(session: Session, on: dt.date, *, department: str | None = Non
     for p in session.scalars(q):
         disclosed_on = _china_date(p.first_public_at) if p.first_public_at else None
         assert p.due_on is not None
-        state = rules.timeliness(
-            p.due_on, disclosed_on, on, public=not (p.detail or {}).get("not_public_reason"),
-        )
+        # a record that arrived after its period had ended was owed disclosure all the same
+        reason = (p.detail or {}).get("not_public_reason")
+        state = rules.timeliness(p.due_on, disclosed_on, on, public=reason in (None, "period_ended"))
         if only_late and state not in (rules.Timeliness.late, rules.Timeliness.overdue):
             continue
         record = records.get(session, p.record_id)

@@ -6,12 +6,12 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 
+from tests.factories import record_input, resident_id, uscc
 from xinyong.core import clock
 from xinyong.core.crypto import subject_key as key_of
 from xinyong.core.db import unit_of_work
 from xinyong.records import service as records
 from xinyong.subjects.rules import identify
-from tests.factories import record_input, resident_id, uscc
 
 DOC_TYPES = {
     "judicial-judgment": "judicial_judgment",
