@@ -2,6 +2,7 @@
 
 from xinyong.core import models as core_models  # noqa: F401
 from xinyong.disclosure import models as disclosure_models  # noqa: F401
+from xinyong.listing import models as listing_models  # noqa: F401
 from xinyong.records import models as records_models  # noqa: F401
 from xinyong.repair import models as repair_models  # noqa: F401
 from xinyong.subjects import models as subjects_models  # noqa: F401
