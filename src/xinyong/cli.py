@@ -9,8 +9,10 @@ from pathlib import Path
 import typer
 
 from xinyong.console import cli as _console_cli
+from xinyong.core.audit import cli as _audit_cli
 from xinyong.disclosure import cli as _disclosure_cli
 from xinyong.listing import cli as _listing_cli
+from xinyong.measures import cli as _measures_cli
 
 app = typer.Typer(
     help="Xinyong（信用）公共信用信息平台命令行",
@@ -24,9 +26,13 @@ principal_app = typer.Typer(help="部门、单位和账户（API密钥）", no_a
 app.add_typer(subject_app, name="subject")
 app.add_typer(import_app, name="import")
 app.add_typer(principal_app, name="principal")
+app.add_typer(_audit_cli.app, name="audit")
 principal_app.registered_commands += _console_cli.principal_extra.registered_commands
 app.add_typer(_listing_cli.workdays_app, name="workdays")
 app.add_typer(_disclosure_cli.app, name="disclosure")
+app.add_typer(_measures_cli.screen_app, name="screen")
+app.add_typer(_measures_cli.push_app, name="push")
+app.add_typer(_measures_cli.measures_app, name="measures")
 
 
 def _fail(message: str, code: int = 2) -> None:

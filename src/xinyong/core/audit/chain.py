@@ -189,9 +189,9 @@ def _prepare(row: ChainedMixin) -> dict[str, Any]:
         column = table.columns[name]
         default = column.default
         if value is None and default is not None and getattr(default, "is_scalar", False):
-            value = default.arg  # type: ignore[attr-defined]
+            value = default.arg
         elif value is None and default is not None and getattr(default, "is_callable", False):
-            value = default.arg(None)  # type: ignore[attr-defined]
+            value = default.arg(None)
         if isinstance(value, dt.datetime):
             aware = value if value.tzinfo else value.replace(tzinfo=dt.UTC)
             value = aware.astimezone(dt.UTC)

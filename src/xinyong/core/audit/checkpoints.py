@@ -112,7 +112,7 @@ def seal_in_session(session: Session, chain: str, *, strict: bool = False) -> Se
     signature = base64.b64encode(key.sign(signed_message(cp))).decode()
     from xinyong.core.models import AuditCheckpoint
 
-    conn.execute(sa.insert(AuditCheckpoint.__table__).values(
+    conn.execute(sa.insert(AuditCheckpoint).values(
         **cp, public_key=pub, signature=signature, peaks=compact.to_json(),
     ))
     return Sealed(chain, end, cp["root_hash"])

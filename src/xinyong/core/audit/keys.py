@@ -8,6 +8,7 @@ mode 0600. Keep a copy of the public key (``xinyong audit export`` writes it) so
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import os
 import secrets
@@ -44,10 +45,8 @@ def load_signing_key(create: bool = False) -> Ed25519PrivateKey | None:
             os.fchmod(fd, 0o600)
             with os.fdopen(fd, "w") as fh:
                 fh.write(base64.b64encode(secrets.token_bytes(32)).decode())
-            try:
+            with contextlib.suppress(FileExistsError):
                 os.link(tmp, path)  # atomic: the first writer wins, the others read its key
-            except FileExistsError:
-                pass
         finally:
             os.unlink(tmp)
     return _from_b64(path.read_text())

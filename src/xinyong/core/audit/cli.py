@@ -1,0 +1,80 @@
+"""``xinyong audit``: seal checkpoints, export them, verify chains and checkpoints."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+app = typer.Typer(help="审计链：封存检查点、导出、校验（防篡改）", no_args_is_help=True)
+
+
+@app.command("seal")
+def seal() -> None:
+    """为自上次检查点以来新增的条目封存检查点（Merkle 根 + Ed25519 签名）。"""
+    from xinyong.core.audit.checkpoints import SealRefused, seal_all
+    from xinyong.core.db import unit_of_work
+
+    try:
+        with unit_of_work() as s:
+            sealed = seal_all(s)
+    except SealRefused as exc:
+        typer.echo(f"拒绝封存：审计链已不完整（{exc}），请先运行 xinyong audit verify", err=True)
+        raise typer.Exit(1) from None
+    for item in sealed:
+        typer.echo(json.dumps({"chain": item.chain, "tree_size": item.tree_size, "root_hash": item.root_hash},
+                              ensure_ascii=False))
+    if not sealed:
+        typer.echo("没有需要封存的新条目")
+
+
+@app.command("export")
+def export(
+    file: Path = typer.Argument(..., help="导出文件（JSON），请另行保存在平台之外"),
+    entries: bool = typer.Option(True, "--entries/--no-entries", help="同时导出每条条目的哈希（便于精确定位篡改）"),
+) -> None:
+    """导出已签名的检查点、公钥（以及条目哈希），供在平台之外留存和日后比对。"""
+    from xinyong.core.audit.verify import export_all
+    from xinyong.core.db import get_engine
+
+    with get_engine().connect() as conn:
+        data = export_all(conn, with_entries=entries)
+    file.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    typer.echo(json.dumps({"file": str(file), "checkpoints": len(data["checkpoints"]),
+                           "entries": {k: len(v) for k, v in data["entries"].items()}}, ensure_ascii=False))
+
+
+@app.command("verify")
+def verify(
+    against: Path | None = typer.Option(None, "--against", help="此前导出的文件：同时比对其中的检查点和条目哈希"),
+    public_key: list[str] = typer.Option([], "--public-key", help="另行信任的公钥（base64 或文件）"),
+    as_json: bool = typer.Option(False, "--json", help="输出 JSON 报告"),
+) -> None:
+    """重算哈希链和检查点；完整时退出码0，发现篡改时报告第一处并退出码1。"""
+    from xinyong.core.audit.verify import load_export, verify_all
+    from xinyong.core.db import get_engine
+
+    exported = None
+    if against is not None:
+        try:
+            exported = load_export(against)
+        except (OSError, ValueError) as exc:
+            typer.echo(f"无法读取导出文件：{exc}", err=True)
+            raise typer.Exit(2) from None
+    with get_engine().connect() as conn:
+        report = verify_all(conn, extra_keys=public_key, export=exported)
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
+    else:
+        for c in report.chains:
+            typer.echo(f"{c.chain}: {c.entries} 条，已核对检查点 {c.checkpoints} 个，问题 {len(c.problems)} 处")
+        first = report.first
+        if first is None:
+            typer.echo("审计链完整")
+        else:
+            typer.echo(f"发现篡改。第一处：{first.describe()}")
+            for p in report.problems:
+                if p is not first:
+                    typer.echo(f"  另：{p.describe()}")
+    raise typer.Exit(0 if report.ok else 1)
