@@ -11,6 +11,7 @@ import typer
 from xinyong.console import cli as _console_cli
 from xinyong.core.audit import cli as _audit_cli
 from xinyong.disclosure import cli as _disclosure_cli
+from xinyong.ledger.cli import app as ledger_app
 from xinyong.listing import cli as _listing_cli
 from xinyong.measures import cli as _measures_cli
 
@@ -33,6 +34,7 @@ app.add_typer(_disclosure_cli.app, name="disclosure")
 app.add_typer(_measures_cli.screen_app, name="screen")
 app.add_typer(_measures_cli.push_app, name="push")
 app.add_typer(_measures_cli.measures_app, name="measures")
+app.add_typer(ledger_app, name="ledger")
 
 
 def _fail(message: str, code: int = 2) -> None:

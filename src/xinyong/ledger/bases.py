@@ -17,6 +17,7 @@ pure rules in :mod:`xinyong.ledger.rules` take as an argument.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -258,76 +259,86 @@ def _yaml_entries(folder: Path) -> list[tuple[str, Mapping[str, Any]]]:
     return out
 
 
-def _first_basis(entry: Mapping[str, Any]) -> tuple[str, str, str | None, bool]:
-    """(title, level, article, verified) of an entry's best basis, whatever its shape."""
+def _basis_candidates(entry: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     raw = entry.get("basis", entry.get("legal_basis", entry.get("bases")))
-    candidates: list[Mapping[str, Any]] = []
     if isinstance(raw, Mapping):
-        candidates = [raw]
-    elif isinstance(raw, list):
-        candidates = [b for b in raw if isinstance(b, Mapping)]
-        if not candidates and raw and isinstance(raw[0], str):
-            return raw[0], "normative_document", None, False
-    elif isinstance(raw, str) and raw:
-        return raw, "normative_document", None, False
+        return [raw]
+    if isinstance(raw, list):
+        return [b for b in raw if isinstance(b, Mapping)]
+    standard = entry.get("standard")
+    if isinstance(standard, Mapping):
+        return [standard]
+    return []
+
+
+def _best_basis(entry: Mapping[str, Any]) -> tuple[str, str, str | None, bool] | None:
+    """(title, level, article, verified) of an entry's best basis, whatever its shape; None if none."""
+    candidates = _basis_candidates(entry)
     if not candidates:
-        return "", "normative_document", None, False
-    candidates.sort(key=lambda b: (str(b.get("level")) not in NATIONAL_LEVELS, not b.get("basis_verified")))
+        return None
+    candidates.sort(key=lambda b: (str(b.get("level")) not in NATIONAL_LEVELS, not b.get("basis_verified", True)))
     b = candidates[0]
-    level = str(b.get("level") or "normative_document")
-    return (str(b.get("title") or b.get("name") or ""), level if level in LEVELS else "normative_document",
-            b.get("article") if isinstance(b.get("article"), str) else None, bool(b.get("basis_verified")))
+    title = b.get("title") or b.get("name")
+    if not isinstance(title, str) or not title:
+        return None
+    level = str(b.get("level") or "")
+    if level not in LEVELS:
+        return None  # a basis of unknown level is never counted
+    verified = b.get("basis_verified")
+    if not isinstance(verified, bool):
+        verified = entry.get("status", "active") == "active"
+    article = b.get("article") if isinstance(b.get("article"), str) else None
+    return title, level, article, verified
 
 
-def _entry_names(entry: Mapping[str, Any]) -> tuple[str, ...]:
-    names: list[str] = []
-    for key in ("name", "name_zh", "title", "short_name"):
-        v = entry.get(key)
-        if isinstance(v, str) and len(v) >= 4:
-            names.append(v)
-    for key in ("aliases", "names"):
-        v = entry.get(key)
-        if isinstance(v, list):
-            names += [a for a in v if isinstance(a, str) and len(a) >= 4]
-    return tuple(dict.fromkeys(names))
+def _main_name(name: str) -> str:
+    """“政府采购严重违法失信行为记录名单（不良行为记录名单）” → the name before the parenthesis."""
+    return re.split(r"[（(]", name, maxsplit=1)[0].strip()
 
 
 def capability_bases(root: Path = RULES_ROOT) -> list[Basis]:
     """List types (→ blacklist, credit information) and measures (→ punishment) as bases.
 
-    They match a clause only by name (the clause names the list or the measure's target list); a
-    measure name alone is not enough, since the same restriction without its legal trigger (e.g.
-    限制参加政府采购 for a jaywalker) has no basis.
+    A list type matches a clause that names it (its main name, never a generic part such as
+    “不良行为记录名单” that a local scheme may reuse). A measure matches only together with the list
+    types that trigger it: the same restriction without its legal trigger (限制参加政府采购 for a
+    jaywalker) has no basis.
     """
     out: list[Basis] = []
-    for origin, folder, covers in (
-        ("list_types", root / "national" / "list_types",
-         frozenset({Question.blacklist, Question.credit_information})),
-        ("measures", root / "national" / "measures", frozenset({Question.punishment})),
-    ):
-        for fname, entry in _yaml_entries(folder):
-            names = _entry_names(entry)
-            if not names:
-                continue
-            title, level, article, verified = _first_basis(entry)
-            if not title:
-                continue
-            topics: tuple[tuple[str, ...], ...]
-            if origin == "list_types":
-                topics = (names,)
-            else:
-                target = entry.get("list_type") or entry.get("applies_to_list") or entry.get("list")
-                targets = [t for t in (target if isinstance(target, list) else [target])
-                           if isinstance(t, str) and len(t) >= 4]
-                if not targets:
-                    continue  # a measure without a named trigger cannot be matched safely
-                topics = (tuple(targets),)
-            out.append(Basis(
-                id=f"{origin}:{entry.get('id') or entry.get('code') or names[0]}",
-                title=title, level=level, covers=covers, basis_verified=verified, origin=origin,
-                article=article, text=f"{names[0]}", topics=topics,
-                source=f"rules/national/{origin}/{fname}",
-            ))
+    list_names: dict[str, str] = {}
+    for fname, entry in _yaml_entries(root / "national" / "list_types"):
+        name = entry.get("name")
+        if not isinstance(name, str) or len(_main_name(name)) < 6:
+            continue
+        lid = str(entry.get("id") or name)
+        list_names[lid] = _main_name(name)
+        best = _best_basis(entry)
+        if best is None:
+            continue
+        title, level, article, verified = best
+        out.append(Basis(
+            id=f"list_types:{lid}", title=title, level=level,
+            covers=frozenset({Question.blacklist, Question.credit_information}),
+            basis_verified=verified and entry.get("status", "active") == "active", origin="list_types",
+            article=article, text=f"设列{name}", topics=((_main_name(name),),),
+            source=f"rules/national/list_types/{fname}",
+        ))
+    for fname, entry in _yaml_entries(root / "national" / "measures"):
+        name = entry.get("name")
+        best = _best_basis(entry)
+        triggers = entry.get("triggers")
+        if not isinstance(name, str) or best is None or not isinstance(triggers, Mapping):
+            continue
+        ids = triggers.get("list_types")
+        names = tuple(list_names[i] for i in ids if i in list_names) if isinstance(ids, list) else ()
+        if not names:
+            continue
+        title, level, article, verified = best
+        out.append(Basis(
+            id=f"measures:{entry.get('code') or name}", title=title, level=level,
+            covers=frozenset({Question.punishment}), basis_verified=verified, origin="measures",
+            article=article, text=name, topics=(names,), source=f"rules/national/measures/{fname}",
+        ))
     return out
 
 

@@ -476,6 +476,21 @@ def _restates(b: Basis, clause: str) -> bool:
     return fuzz.partial_ratio(clause, compact(b.text)) >= RESTATEMENT_THRESHOLD
 
 
+_GENERIC_BIGRAMS = frozenset({"失信", "信用", "名单", "惩戒", "依法", "予以", "限制", "不得", "列入", "措施", "方面", "有关", "相关"})
+
+
+def _bigrams(s: str) -> set[str]:
+    return {s[i:i + 2] for i in range(len(s) - 1) if s[i].isalnum() and s[i + 1].isalnum()} - _GENERIC_BIGRAMS
+
+
+def _names_measure(b: Basis, clause: str) -> bool:
+    """The clause imposes (roughly) the measure the basis describes, not just any restriction."""
+    wanted = _bigrams(compact(b.text or ""))
+    if not wanted:
+        return False
+    return len(wanted & _bigrams(clause)) / len(wanted) >= 0.3
+
+
 def _topic_hit(b: Basis, text: str) -> bool:
     return bool(b.topics) and all(any(k in text for k in group) for group in b.topics)
 
@@ -511,15 +526,22 @@ def find_bases(question: Question, clause: str, *, title: str, context: str, doc
     clause_titles = cited_titles(clause)
     titles = clause_titles + document_citations
     out: list[BasisMatch] = []
+    seen_keys: set[tuple[str, str]] = set()
     for b in registry.covering(question):
         hit = _basis_cited(b, titles, t) and not b.restates
         if b.restates:
             hit = _restates(b, t)
+        elif b.origin == "measures":
+            hit = _topic_hit(b, topic_text) and _names_measure(b, t)
         elif not hit and not b.citation_only:
             text = t if b.origin == "catalog" else topic_text
             hit = _topic_hit(b, text)
         if not hit:
             continue
+        key = (_normalise_title(re.sub(r"[（(]\d{4}[）)]$", "", b.title)), compact(b.article or ""))
+        if key in seen_keys:
+            continue
+        seen_keys.add(key)
         out.append(BasisMatch(question, b, counts_as_national(b.level, question), b.is_local, b.basis_verified,
                               b.cite()))
     if not out:

@@ -1,0 +1,511 @@
+"""Use cases of the cleanup ledger, each in one unit of work.
+
+A unit (街道办事处、部门、直属事业单位 …) keeps its own ledger: officers of a unit see and edit only
+their unit's documents (the principal's ``department``); the credit office and administrators see
+every unit and the roll-up. Every use case passes the one door (``guard``) with purpose 审查.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from xinyong.core import clock
+from xinyong.core.access import Actor, Purpose, guard
+from xinyong.core.db import unit_of_work
+from xinyong.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from xinyong.core.policy import Role
+from xinyong.ledger import rules
+from xinyong.ledger.bases import registry
+from xinyong.ledger.extract import Extracted
+from xinyong.ledger.models import LedgerClause, LedgerMilestone, LedgerSubmission, PolicyDocument
+from xinyong.ledger.rules import Disposition
+from xinyong.ledger.xlsx import build_workbook
+
+OVERSEERS = frozenset({Role.admin, Role.credit_office})
+DISPOSITIONS = tuple(d.value for d in Disposition)
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+
+def actor_unit(actor: Actor) -> str:
+    """The unit whose ledger an officer keeps."""
+    return (actor.department or actor.name).strip()
+
+
+def _check_unit(actor: Actor, unit_name: str) -> None:
+    if actor.role in OVERSEERS:
+        return
+    if unit_name != actor_unit(actor):
+        raise Forbidden("ledger_other_unit", "只能查看和编辑本单位的失信约束措施台账")
+
+
+def _unit_name(actor: Actor, unit_name: str | None) -> str:
+    name = (unit_name or "").strip() or actor_unit(actor)
+    if len(name) > 200:
+        raise ValidationFailed("invalid_unit", "单位名称过长（不超过200字）")
+    _check_unit(actor, name)
+    return name
+
+
+def _disposition(value: str | None, field: str = "处置方式") -> str | None:
+    if value is None or value == "":
+        return None
+    if value not in DISPOSITIONS:
+        raise ValidationFailed("invalid_disposition", f"{field}“{value}”无效，可选：{'、'.join(DISPOSITIONS)}")
+    return value
+
+
+def _document(session: Session, actor: Actor, document_id: int, *, lock: bool = False) -> PolicyDocument:
+    doc = session.get(PolicyDocument, document_id, with_for_update=lock)
+    if doc is None:
+        raise NotFound("ledger_document_not_found", "未找到该文件")
+    _check_unit(actor, doc.unit_name)
+    return doc
+
+
+def _clauses(session: Session, document_id: int) -> list[LedgerClause]:
+    return list(session.scalars(
+        select(LedgerClause).where(LedgerClause.document_id == document_id).order_by(LedgerClause.seq)
+    ))
+
+
+def clause_view(c: LedgerClause) -> rules.ClauseView:
+    return rules.ClauseView(
+        text=c.text, credit_information=c.includes_credit_information, blacklist=c.creates_blacklist,
+        punishment=c.imposes_punishment, scores_individuals=c.scores_individuals,
+        national_basis=c.national_basis, local_basis=c.local_basis, fully_covered=c.fully_covered,
+        proposed_disposition=c.proposed_disposition, conflicts=tuple(c.conflicts or ()),
+        dismissed=c.dismissed, decided_disposition=c.decided_disposition,
+        decided_national_basis=c.decided_national_basis, decided_local_basis=c.decided_local_basis,
+        decided_basis_text=c.decided_basis_text,
+    )
+
+
+def document_view(doc: PolicyDocument, clauses: list[LedgerClause]) -> rules.DocumentView:
+    return rules.DocumentView(
+        title=doc.title, doc_number=doc.doc_number, clauses=tuple(clause_view(c) for c in clauses),
+        proposed_disposition=doc.proposed_disposition, decided_disposition=doc.decided_disposition,
+        completion_due=doc.completion_due, completed_on=doc.completed_on,
+        responsible_unit=doc.responsible_unit, responsible_person=doc.responsible_person, phone=doc.phone,
+    )
+
+
+def describe_clause(c: LedgerClause) -> dict[str, Any]:
+    view = clause_view(c)
+    return {
+        "id": c.id,
+        "seq": c.seq,
+        "text": c.text,
+        "start": c.start,
+        "end": c.end,
+        "proposal": {
+            "includes_credit_information": c.includes_credit_information,
+            "creates_blacklist": c.creates_blacklist,
+            "imposes_punishment": c.imposes_punishment,
+            "scores_individuals": c.scores_individuals,
+            "national_basis": c.national_basis,
+            "local_basis": c.local_basis,
+            "fully_covered": c.fully_covered,
+            "disposition": c.proposed_disposition,
+            "reason": c.proposed_reason,
+            "conflicts": list(c.conflicts or ()),
+            "evidence": c.evidence,
+        },
+        "decision": None if c.decided_at is None else {
+            "dismissed": c.dismissed,
+            "disposition": c.decided_disposition,
+            "national_basis": c.decided_national_basis,
+            "local_basis": c.decided_local_basis,
+            "basis_text": c.decided_basis_text,
+            "note": c.decision_note,
+            "decided_by": c.decided_by,
+            "decided_at": c.decided_at.isoformat() if c.decided_at else None,
+            "confirmed": (not c.dismissed and c.decided_disposition == c.proposed_disposition
+                          and c.decided_national_basis is None and c.decided_local_basis is None
+                          and not c.decided_basis_text),
+        },
+        "effective_disposition": None if c.dismissed else view.disposition,
+    }
+
+
+def describe_document(doc: PolicyDocument, clauses: list[LedgerClause], *, with_text: bool = False,
+                      seq: int = 1) -> dict[str, Any]:
+    view = document_view(doc, clauses)
+    out: dict[str, Any] = {
+        "id": doc.id,
+        "unit_name": doc.unit_name,
+        "title": doc.title,
+        "doc_number": doc.doc_number,
+        "issuing_unit": doc.issuing_unit,
+        "issued_on": doc.issued_on.isoformat() if doc.issued_on else None,
+        "source_format": doc.source_format,
+        "filename": doc.filename,
+        "content_hash": doc.content_hash,
+        "analysed_on": doc.analysed_on.isoformat(),
+        "proposed_disposition": doc.proposed_disposition,
+        "proposed_reason": doc.proposed_reason,
+        "decided_disposition": doc.decided_disposition,
+        "decision_note": doc.decision_note,
+        "disposition": view.disposition,
+        "completion_due": doc.completion_due.isoformat() if doc.completion_due else None,
+        "completed_on": doc.completed_on.isoformat() if doc.completed_on else None,
+        "responsible_unit": doc.responsible_unit,
+        "responsible_person": doc.responsible_person,
+        "phone": doc.phone,
+        "clause_count": len(clauses),
+        "undecided_count": sum(1 for c in clauses if c.decided_at is None),
+        "row": dict(zip(rules.LEDGER_COLUMNS, rules.ledger_row(seq, view), strict=True)),
+        "clauses": [describe_clause(c) for c in clauses],
+    }
+    if with_text:
+        out["text"] = doc.text
+    return out
+
+
+# --- documents ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DocumentInput:
+    unit_name: str | None
+    title: str | None
+    doc_number: str | None
+    issuing_unit: str | None
+    issued_on: dt.date | None
+
+
+def _clean(value: str | None, limit: int, field: str) -> str | None:
+    v = (value or "").strip()
+    if len(v) > limit:
+        raise ValidationFailed("field_too_long", f"{field}过长（不超过{limit}字）")
+    return v or None
+
+
+def register_document(actor: Actor, meta: DocumentInput, extracted: Extracted,
+                      filename: str | None = None) -> dict[str, Any]:
+    """Register a policy document, analyse it and store the proposals (one transaction)."""
+    today = clock.today()
+    title = _clean(meta.title, 300, "文件名称") or rules.guess_title(extracted.text)
+    if not title:
+        raise ValidationFailed("missing_title", "请填写文件名称")
+    doc_number = _clean(meta.doc_number, 120, "文号")
+    if meta.issued_on is not None and meta.issued_on > today:
+        raise ValidationFailed("issued_in_future", "印发日期不能晚于今天")
+    analysis = rules.analyze(extracted.text, registry(today), title=title)
+    try:
+        with unit_of_work() as s:
+            unit = _unit_name(actor, meta.unit_name)
+            guard(s, actor, "ledger.write", purpose=Purpose.audit,
+                  detail={"unit": unit, "title": title, "content_hash": extracted.content_hash})
+            existing = s.scalar(select(PolicyDocument).where(
+                PolicyDocument.unit_name == unit, PolicyDocument.content_hash == extracted.content_hash))
+            if existing is not None:
+                raise Conflict("ledger_document_exists", f"该文件已登记（《{existing.title}》）",
+                               details={"document_id": existing.id})
+            now = clock.now()
+            doc = PolicyDocument(
+                unit_name=unit, title=title, doc_number=doc_number,
+                issuing_unit=_clean(meta.issuing_unit, 200, "制发单位") or unit,
+                issued_on=meta.issued_on, source_format=extracted.format,
+                filename=_clean(filename, 300, "文件名"), content_hash=extracted.content_hash,
+                text=extracted.text, analysed_on=today,
+                proposed_disposition=analysis.disposition.value, proposed_reason=analysis.reason,
+                responsible_unit=unit, created_by=actor.name, created_at=now, updated_at=now,
+            )
+            s.add(doc)
+            s.flush()
+            for i, r in enumerate(analysis.clauses, start=1):
+                s.add(LedgerClause(
+                    document_id=doc.id, seq=i, start=r.start, end=r.end, text=r.text,
+                    includes_credit_information=r.flags.credit_information,
+                    creates_blacklist=r.flags.blacklist, imposes_punishment=r.flags.punishment,
+                    scores_individuals=r.flags.scores_individuals, national_basis=r.national_basis,
+                    local_basis=r.local_basis, fully_covered=all(r.covered.values()),
+                    proposed_disposition=r.disposition.value, proposed_reason=r.reason,
+                    conflicts=list(r.conflicts), evidence=r.flags.evidence, dismissed=False,
+                ))
+            s.flush()
+            return describe_document(doc, _clauses(s, doc.id))
+    except IntegrityError:
+        raise Conflict("ledger_document_exists", "该文件已登记") from None
+
+
+def list_documents(actor: Actor, unit_name: str | None = None) -> dict[str, Any]:
+    with unit_of_work() as s:
+        unit = _unit_name(actor, unit_name)
+        entry = guard(s, actor, "ledger.read", purpose=Purpose.audit, detail={"unit": unit})
+        docs = list(s.scalars(select(PolicyDocument).where(PolicyDocument.unit_name == unit)
+                              .order_by(PolicyDocument.issued_on.is_(None), PolicyDocument.issued_on,
+                                        PolicyDocument.id)))
+        out = [describe_document(d, _clauses(s, d.id), seq=i) for i, d in enumerate(docs, start=1)]
+        entry.result_count = len(out)
+        return {"unit_name": unit, "documents": out}
+
+
+def get_document(actor: Actor, document_id: int) -> dict[str, Any]:
+    with unit_of_work() as s:
+        doc = _document(s, actor, document_id)
+        guard(s, actor, "ledger.read", purpose=Purpose.audit, detail={"document_id": document_id},
+              result_count=1)
+        return describe_document(doc, _clauses(s, doc.id), with_text=True)
+
+
+@dataclass(frozen=True)
+class ClauseDecision:
+    confirm: bool = False
+    dismissed: bool = False
+    disposition: str | None = None
+    national_basis: bool | None = None
+    local_basis: bool | None = None
+    basis_text: str | None = None
+    note: str | None = None
+
+
+def decide_clause(actor: Actor, clause_id: int, decision: ClauseDecision) -> dict[str, Any]:
+    """Confirm the proposal or override it; the proposal itself is never changed."""
+    with unit_of_work() as s:
+        clause = s.get(LedgerClause, clause_id, with_for_update=True)
+        if clause is None:
+            raise NotFound("ledger_clause_not_found", "未找到该条款")
+        doc = _document(s, actor, clause.document_id)
+        guard(s, actor, "ledger.decide", purpose=Purpose.audit,
+              detail={"document_id": doc.id, "clause_id": clause_id})
+        note = _clean(decision.note, 2000, "说明")
+        if decision.confirm:
+            clause.dismissed = False
+            clause.decided_disposition = clause.proposed_disposition
+            clause.decided_national_basis = None
+            clause.decided_local_basis = None
+            clause.decided_basis_text = None
+        elif decision.dismissed:
+            if not note:
+                raise ValidationFailed("note_required", "认定该条款不涉及失信约束措施时，请说明理由")
+            clause.dismissed = True
+            clause.decided_disposition = None
+            clause.decided_national_basis = None
+            clause.decided_local_basis = None
+            clause.decided_basis_text = None
+        else:
+            disposition = _disposition(decision.disposition)
+            if disposition is None:
+                raise ValidationFailed("missing_disposition", "请选择处置方式，或确认建议")
+            if clause.conflicts and disposition == Disposition.keep.value:
+                raise ValidationFailed(
+                    "conflicting_keep",
+                    f"该条款以个人信用分实施惩戒，与“{rules.LOW_SCORE_RULE}”相抵触（{rules.LOW_SCORE_SOURCE}），不能保留",
+                )
+            overrides = (disposition != clause.proposed_disposition or decision.national_basis is not None
+                         or decision.local_basis is not None or bool(decision.basis_text))
+            if overrides and not note:
+                raise ValidationFailed("note_required", "改变分析建议时，请填写理由")
+            clause.dismissed = False
+            clause.decided_disposition = disposition
+            clause.decided_national_basis = decision.national_basis
+            clause.decided_local_basis = decision.local_basis
+            clause.decided_basis_text = _clean(decision.basis_text, 4000, "依据的具体内容")
+        clause.decision_note = note
+        clause.decided_by = actor.name
+        clause.decided_at = clock.now()
+        doc.updated_at = clock.now()
+        s.flush()
+        return describe_clause(clause)
+
+
+_DOC_FIELDS = {
+    "completion_due", "completed_on", "responsible_unit", "responsible_person", "phone",
+    "decided_disposition", "decision_note", "doc_number", "title", "issuing_unit", "issued_on",
+}
+
+
+def update_document(actor: Actor, document_id: int, changes: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(changes) - _DOC_FIELDS
+    if unknown:
+        raise ValidationFailed("unknown_fields", f"不能修改的字段：{'、'.join(sorted(unknown))}")
+    with unit_of_work() as s:
+        doc = _document(s, actor, document_id, lock=True)
+        guard(s, actor, "ledger.write", purpose=Purpose.audit, detail={"document_id": document_id,
+                                                                     "fields": sorted(changes)})
+        limits = {"responsible_unit": (200, "责任单位"), "responsible_person": (200, "责任人姓名及职务"),
+                  "phone": (40, "电话"), "decision_note": (2000, "说明"), "doc_number": (120, "文号"),
+                  "title": (300, "文件名称"), "issuing_unit": (200, "制发单位")}
+        for key, value in changes.items():
+            if key in limits:
+                limit, name = limits[key]
+                value = _clean(value, limit, name)
+                if key in ("title", "issuing_unit") and not value:
+                    raise ValidationFailed("missing_field", f"{name}不能为空")
+            elif key == "decided_disposition":
+                value = _disposition(value)
+                clauses = _clauses(s, doc.id)
+                if value == Disposition.keep.value and any(c.conflicts and not c.dismissed for c in clauses):
+                    raise ValidationFailed(
+                        "conflicting_keep",
+                        f"该文件以个人信用分实施惩戒，与“{rules.LOW_SCORE_RULE}”相抵触（{rules.LOW_SCORE_SOURCE}），不能保留",
+                    )
+            elif key == "completed_on" and value is not None and value > clock.today():
+                raise ValidationFailed("completed_in_future", "整改完成日期不能晚于今天")
+            setattr(doc, key, value)
+        if doc.decided_disposition and doc.decided_disposition != doc.proposed_disposition \
+                and not doc.decision_note:
+            raise ValidationFailed("note_required", "改变文件的处置方式时，请填写理由")
+        doc.updated_at = clock.now()
+        s.flush()
+        return describe_document(doc, _clauses(s, doc.id))
+
+
+# --- the ledger, milestones, roll-up -----------------------------------------------------------
+
+
+def _unit_views(session: Session, unit: str) -> tuple[list[PolicyDocument], list[rules.DocumentView]]:
+    docs = list(session.scalars(select(PolicyDocument).where(PolicyDocument.unit_name == unit)
+                                .order_by(PolicyDocument.issued_on.is_(None), PolicyDocument.issued_on,
+                                          PolicyDocument.id)))
+    return docs, [document_view(d, _clauses(session, d.id)) for d in docs]
+
+
+def _milestones(session: Session) -> list[LedgerMilestone]:
+    return list(session.scalars(select(LedgerMilestone).order_by(LedgerMilestone.position)))
+
+
+def _submissions(session: Session, unit: str) -> dict[str, LedgerSubmission]:
+    rows = session.scalars(select(LedgerSubmission).where(LedgerSubmission.unit_name == unit))
+    return {r.milestone_code: r for r in rows}
+
+
+def _progress(milestones: list[LedgerMilestone], subs: dict[str, LedgerSubmission],
+              on: dt.date) -> list[dict[str, Any]]:
+    out = []
+    for m in milestones:
+        sub = subs.get(m.code)
+        status = rules.milestone_status(m.due_date, sub.submitted_on if sub else None, on)
+        out.append({
+            "code": m.code, "name": m.name, "due_date": m.due_date.isoformat(),
+            "status": status.value, "submitted_on": sub.submitted_on.isoformat() if sub else None,
+            "submitted_by": sub.submitted_by if sub else None,
+        })
+    return out
+
+
+def unit_ledger(actor: Actor, unit_name: str | None = None) -> dict[str, Any]:
+    """The unit's ledger: the form's rows, its milestones and progress."""
+    today = clock.today()
+    with unit_of_work() as s:
+        unit = _unit_name(actor, unit_name)
+        entry = guard(s, actor, "ledger.read", purpose=Purpose.audit, detail={"unit": unit})
+        docs, views = _unit_views(s, unit)
+        rows = [rules.ledger_row(i, v) for i, v in enumerate(views, start=1)]
+        entry.result_count = len(rows)
+        return {
+            "unit_name": unit,
+            "title": f"{unit}失信约束措施台账",
+            "columns": list(rules.LEDGER_COLUMNS),
+            "rows": [{"document_id": d.id, "values": r} for d, r in zip(docs, rows, strict=True)],
+            "notes": list(rules.LEDGER_NOTES),
+            "milestones": _progress(_milestones(s), _submissions(s, unit), today),
+        }
+
+
+def export_xlsx(actor: Actor, unit_name: str | None = None) -> tuple[str, bytes]:
+    with unit_of_work() as s:
+        unit = _unit_name(actor, unit_name)
+        entry = guard(s, actor, "ledger.read", purpose=Purpose.audit, detail={"unit": unit, "export": "xlsx"})
+        _, views = _unit_views(s, unit)
+        rows = [rules.ledger_row(i, v) for i, v in enumerate(views, start=1)]
+        entry.result_count = len(rows)
+    return f"{unit}失信约束措施台账.xlsx", build_workbook(unit, rows)
+
+
+def submit_milestone(actor: Actor, code: str, unit_name: str | None = None,
+                     note: str | None = None) -> dict[str, Any]:
+    """Report a milestone to the credit office once the ledger is ready for it."""
+    today = clock.today()
+    with unit_of_work() as s:
+        unit = _unit_name(actor, unit_name)
+        guard(s, actor, "ledger.submit", purpose=Purpose.audit, detail={"unit": unit, "milestone": code})
+        milestones = {m.code: m for m in _milestones(s)}
+        if code not in milestones:
+            raise ValidationFailed("unknown_milestone", f"未知的工作节点“{code}”，可选：{'、'.join(milestones)}")
+        subs = _submissions(s, unit)
+        if code in subs:
+            raise Conflict("already_submitted", f"“{milestones[code].name}”已于{subs[code].submitted_on}报送")
+        _, views = _unit_views(s, unit)
+        problems = rules.submission_problems(code, views, set(subs))
+        if problems:
+            raise ValidationFailed("not_ready", f"暂不能报送“{milestones[code].name}”：" + "；".join(problems),
+                                   details={"problems": problems})
+        s.add(LedgerSubmission(unit_name=unit, milestone_code=code, submitted_at=clock.now(),
+                               submitted_on=today, submitted_by=actor.name,
+                               note=_clean(note, 2000, "说明")))
+        s.flush()
+        return {"unit_name": unit, "milestones": _progress(list(milestones.values()), _submissions(s, unit),
+                                                          today)}
+
+
+def list_milestones(actor: Actor) -> list[dict[str, Any]]:
+    with unit_of_work() as s:
+        guard(s, actor, "ledger.read", purpose=Purpose.audit, detail={"milestones": True})
+        return [{"code": m.code, "name": m.name, "due_date": m.due_date.isoformat(),
+                 "description": m.description, "source": m.source} for m in _milestones(s)]
+
+
+def set_milestone(actor: Actor, code: str, due_date: dt.date) -> dict[str, Any]:
+    with unit_of_work() as s:
+        guard(s, actor, "ledger.manage", purpose=Purpose.audit, detail={"milestone": code,
+                                                                      "due_date": due_date.isoformat()})
+        ms = _milestones(s)
+        target = next((m for m in ms if m.code == code), None)
+        if target is None:
+            raise NotFound("milestone_not_found", f"未知的工作节点“{code}”")
+        target.due_date = due_date
+        ordered = [due_date if m.code == code else m.due_date for m in ms]
+        if ordered != sorted(ordered):
+            raise ValidationFailed("milestone_order", "工作节点的日期须依次为梳理自查、整改方案、全面完成")
+        s.flush()
+        return {"code": target.code, "name": target.name, "due_date": target.due_date.isoformat()}
+
+
+def rollup(actor: Actor) -> dict[str, Any]:
+    """The credit office's view: every unit's documents, dispositions and progress."""
+    today = clock.today()
+    with unit_of_work() as s:
+        entry = guard(s, actor, "ledger.rollup", purpose=Purpose.audit, detail={"rollup": True})
+        units = sorted(set(s.scalars(select(PolicyDocument.unit_name)))
+                       | set(s.scalars(select(LedgerSubmission.unit_name))))
+        milestones = _milestones(s)
+        out = []
+        totals: dict[str, int] = {d: 0 for d in DISPOSITIONS}
+        for unit in units:
+            _, views = _unit_views(s, unit)
+            counts = {d: 0 for d in DISPOSITIONS}
+            for v in views:
+                counts[v.disposition] = counts.get(v.disposition, 0) + 1
+                totals[v.disposition] = totals.get(v.disposition, 0) + 1
+            clauses = [c for v in views for c in v.clauses]
+            out.append({
+                "unit_name": unit,
+                "documents": len(views),
+                "documents_with_measures": sum(1 for v in views if v.live_clauses),
+                "clauses": len(clauses),
+                "undecided_clauses": sum(1 for c in clauses if not c.dismissed and c.decided_disposition is None),
+                "conflicts": sum(1 for c in clauses if c.conflicts and not c.dismissed),
+                "dispositions": counts,
+                "rectified": sum(1 for v in views if v.disposition != Disposition.keep.value and v.completed_on),
+                "to_rectify": sum(1 for v in views if v.disposition != Disposition.keep.value),
+                "milestones": _progress(milestones, _submissions(s, unit), today),
+            })
+        entry.result_count = len(out)
+        return {
+            "on": today.isoformat(),
+            "milestones": [{"code": m.code, "name": m.name, "due_date": m.due_date.isoformat()}
+                           for m in milestones],
+            "units": out,
+            "totals": {"units": len(out), "documents": sum(u["documents"] for u in out),
+                       "dispositions": totals},
+        }
