@@ -21,6 +21,7 @@ ROUTERS: list[str] = [
     "xinyong.records.api:router",
     "xinyong.listing.api:router",
     "xinyong.repair.api:router",
+    "xinyong.repair.pages:router",
     "xinyong.ledger.api:router",
     "xinyong.web.pages:router",
     "xinyong.disclosure.api:router",

@@ -1,0 +1,301 @@
+"""Console pages of credit repair: the subject applies and follows its application; departments decide
+their parts; the credit office oversees deadlines, training and the registry of credit service agencies.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import FormData
+
+from xinyong.core import clock
+from xinyong.core.access import Actor, Purpose, guard, refuse
+from xinyong.core.db import unit_of_work
+from xinyong.core.errors import DomainError, ValidationFailed
+from xinyong.core.policy import Role, is_allowed
+from xinyong.repair import rules as R
+from xinyong.repair import service
+from xinyong.web.session import console_actor, verify_csrf
+from xinyong.web.templating import templates
+
+router = APIRouter(include_in_schema=False)
+
+BASE = "/console/repair"
+
+
+def _need(actor: Actor, action: str) -> None:
+    if not is_allowed(actor.role, action):
+        refuse(actor, action, Purpose.repair)
+
+
+def _render(request: Request, name: str, actor: Actor, status: int = 200, **ctx: Any) -> HTMLResponse:
+    return templates.TemplateResponse(
+        request, f"repair/{name}", {"actor": actor, "base": BASE, **ctx}, status_code=status)
+
+
+def _date(value: str, label: str) -> dt.date | None:
+    if not value.strip():
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise ValidationFailed("invalid_date", f"{label}格式错误，应为YYYY-MM-DD") from None
+
+
+@router.get(BASE, response_class=HTMLResponse)
+def home(request: Request, actor: Actor = Depends(console_actor)) -> HTMLResponse:
+    _need(actor, "repair.read")
+    today = clock.today()
+    with unit_of_work() as s:
+        if actor.role is Role.subject:
+            key = service.subject_key_of(s, actor, None)
+            entry = guard(s, actor, "repair.read", purpose=Purpose.repair, subject_key=key)
+            apps = [service.describe(s, a, today) for a in service.applications_of(s, key)]
+            entry.result_count = len(apps)
+            return _render(request, "home_subject.html", actor, apps=apps)
+        dept = actor.department if actor.role is Role.determining_department else None
+        entry = guard(s, actor, "repair.read", purpose=Purpose.repair, detail={"department": dept})
+        rows = service.parts_for(s, department=dept)
+        parts = [{**service.describe_part(s, p, today), "application_id": a.id, "application": a.number}
+                 for p, a in rows]
+        entry.result_count = len(parts)
+        pending = [p for p in parts if p["status"] == "pending"]
+        done = [p for p in parts if p["status"] != "pending"]
+        return _render(request, "home_department.html", actor, pending=pending, done=done,
+                       overdue=[p for p in pending if p["overdue"]],
+                       oversee=is_allowed(actor.role, "repair.oversee"))
+
+
+@router.get(BASE + "/apply", response_class=HTMLResponse)
+def apply_form(request: Request, actor: Actor = Depends(console_actor)) -> HTMLResponse:
+    _need(actor, "repair.apply")
+    if actor.role is not Role.subject:
+        raise ValidationFailed("subject_only_page", "本页面供信用主体本人申请；窗口代办请使用接口或命令行")
+    return _apply_page(request, actor)
+
+
+def _apply_page(request: Request, actor: Actor, *, error: str | None = None, status: int = 200) -> HTMLResponse:
+    with unit_of_work() as s:
+        key = service.subject_key_of(s, actor, None)
+        entry = guard(s, actor, "repair.apply", purpose=Purpose.repair, subject_key=key)
+        found = service.candidates(s, key)
+        entry.result_count = len(found["records"]) + len(found["listings"])
+        extra = service.supporting(s, key)
+    return _render(request, "apply.html", actor, status, found=found, supporting=extra, error=error,
+                   declared=[(c.value, R.CONDITION_NAMES[c]) for c in R.DECLARED])
+
+
+@router.post(BASE + "/apply", dependencies=[Depends(verify_csrf)])
+async def apply(request: Request, actor: Actor = Depends(console_actor),
+                files: list[UploadFile] = File(default=[])) -> Response:
+    _need(actor, "repair.apply")
+    form: FormData = await request.form()
+    try:
+        chosen = [str(v) for v in form.getlist("target")]
+        declared = tuple(str(v) for v in form.getlist("declared"))
+        parts = []
+        for value in chosen:
+            kind, _, raw_id = value.partition(":")
+            if kind not in service.KIND_NAMES or not raw_id.isdigit():
+                raise ValidationFailed("invalid_target", "所选修复对象无效")
+            corrected = _date(str(form.get(f"corrected_on_{kind}_{raw_id}") or ""), "改正日期")
+            parts.append(service.PartRequest(kind, int(raw_id), declared, corrected))
+        attachments = []
+        for f in files:
+            if not f.filename:
+                continue
+            data = await f.read()
+            attachments.append(service.AttachmentIn(f.filename, f.content_type or "application/octet-stream", data))
+        with unit_of_work() as s:
+            key = service.subject_key_of(s, actor, None)
+            guard(s, actor, "repair.apply", purpose=Purpose.repair, subject_key=key,
+                  detail={"parts": chosen})
+            app = service.file_application(
+                s, actor, key, applicant_name=str(form.get("applicant_name") or ""),
+                statement=str(form.get("statement") or ""), parts=parts, attachments=attachments)
+            app_id = app.id
+    except DomainError as exc:
+        return _apply_page(request, actor, error=exc.message, status=exc.status)
+    return RedirectResponse(f"{BASE}/applications/{app_id}", status_code=303)
+
+
+@router.get(BASE + "/applications/{app_id}", response_class=HTMLResponse)
+def application(request: Request, app_id: int, actor: Actor = Depends(console_actor)) -> HTMLResponse:
+    _need(actor, "repair.read")
+    return _application_page(request, actor, app_id)
+
+
+def _application_page(request: Request, actor: Actor, app_id: int, *, error: str | None = None,
+                      status: int = 200) -> HTMLResponse:
+    with unit_of_work() as s:
+        app = service.get_application(s, app_id)
+        entry = guard(s, actor, "repair.read", purpose=Purpose.repair, subject_key=app.subject_key)
+        service.check_can_read(actor, s, app)
+        entry.result_count = 1
+        view = service.describe(s, app)
+    can_decide = is_allowed(actor.role, "repair.decide")
+    for p in view["parts"]:
+        p["decidable"] = can_decide and p["status"] == "pending" and (
+            actor.role is not Role.determining_department or actor.department == p["department"])
+    return _render(request, "application.html", actor, status, app=view, error=error)
+
+
+@router.post(BASE + "/parts/{part_id}/decision", dependencies=[Depends(verify_csrf)])
+def decide(
+    request: Request,
+    part_id: int,
+    actor: Actor = Depends(console_actor),
+    decision: str = Form(default="", max_length=10),
+    reason: str = Form(default="", max_length=4000),
+    remedy: str = Form(default="", max_length=4000),
+    decision_number: str = Form(default="", max_length=120),
+) -> Response:
+    _need(actor, "repair.decide")
+    app_id = None
+    try:
+        if decision not in ("grant", "refuse"):
+            raise ValidationFailed("invalid_decision", "请选择“准予修复”或“不予修复”")
+        with unit_of_work() as s:
+            part, app = service.load_part(s, part_id)
+            app_id = app.id
+            service.check_department(actor, part, app.subject_key)
+            guard(s, actor, "repair.decide", purpose=Purpose.repair, subject_key=app.subject_key,
+                  detail={"part": part_id, "grant": decision == "grant"})
+            service.decide(s, actor, part_id, grant=decision == "grant", reason=reason, remedy=remedy,
+                           decision_number=decision_number)
+    except DomainError as exc:
+        if app_id is None or exc.status == 403:
+            raise
+        return _application_page(request, actor, app_id, error=exc.message, status=exc.status)
+    return RedirectResponse(f"{BASE}/applications/{app_id}", status_code=303)
+
+
+@router.get(BASE + "/commitment", response_class=HTMLResponse)
+def commitment_form(request: Request, actor: Actor = Depends(console_actor)) -> HTMLResponse:
+    _need(actor, "repair.support")
+    return _render(request, "commitment.html", actor, template=service.COMMITMENT_TEMPLATE, error=None)
+
+
+@router.post(BASE + "/commitment", dependencies=[Depends(verify_csrf)])
+def commitment(request: Request, actor: Actor = Depends(console_actor),
+               text: str = Form(default="", max_length=8000), signer: str = Form(default="", max_length=200),
+               subject_code: str = Form(default="", max_length=40)) -> Response:
+    _need(actor, "repair.support")
+    try:
+        with unit_of_work() as s:
+            key = service.subject_key_of(s, actor, subject_code or None)
+            guard(s, actor, "repair.support", purpose=Purpose.repair, subject_key=key)
+            service.add_commitment(s, key, text=text, signer=signer)
+    except DomainError as exc:
+        return _render(request, "commitment.html", actor, exc.status, template=text, error=exc.message)
+    return RedirectResponse(f"{BASE}/apply" if actor.role is Role.subject else BASE, status_code=303)
+
+
+@router.get(BASE + "/report", response_class=HTMLResponse)
+def report_form(request: Request, actor: Actor = Depends(console_actor)) -> HTMLResponse:
+    _need(actor, "repair.support")
+    return _report_page(request, actor)
+
+
+def _report_page(request: Request, actor: Actor, *, error: str | None = None, status: int = 200) -> HTMLResponse:
+    with unit_of_work() as s:
+        guard(s, actor, "repair.agency.read", purpose=Purpose.repair)
+        found = [service.describe_agency(a) for a in service.agencies(s) if a.status == "active"]
+    return _render(request, "report.html", actor, status, agencies=found, error=error)
+
+
+@router.post(BASE + "/report", dependencies=[Depends(verify_csrf)])
+def report(request: Request, actor: Actor = Depends(console_actor),
+           agency_id: int = Form(default=0), report_number: str = Form(default="", max_length=100),
+           issued_on: str = Form(default="", max_length=10), summary: str = Form(default="", max_length=8000),
+           subject_code: str = Form(default="", max_length=40)) -> Response:
+    _need(actor, "repair.support")
+    try:
+        day = _date(issued_on, "出具日期")
+        if day is None:
+            raise ValidationFailed("missing_issued_on", "请填写报告出具日期")
+        with unit_of_work() as s:
+            key = service.subject_key_of(s, actor, subject_code or None)
+            guard(s, actor, "repair.support", purpose=Purpose.repair, subject_key=key)
+            service.add_report(s, key, agency_id=agency_id, report_number=report_number, issued_on=day,
+                               summary=summary)
+    except DomainError as exc:
+        return _report_page(request, actor, error=exc.message, status=exc.status)
+    return RedirectResponse(f"{BASE}/apply" if actor.role is Role.subject else BASE, status_code=303)
+
+
+@router.get(BASE + "/agencies", response_class=HTMLResponse)
+def agencies_page(request: Request, actor: Actor = Depends(console_actor)) -> HTMLResponse:
+    _need(actor, "repair.agency.manage")
+    return _agencies_page(request, actor)
+
+
+def _agencies_page(request: Request, actor: Actor, *, error: str | None = None, notice: str | None = None,
+                   status: int = 200) -> HTMLResponse:
+    with unit_of_work() as s:
+        guard(s, actor, "repair.agency.manage", purpose=Purpose.supervision)
+        found = [service.describe_agency(a) for a in service.agencies(s)]
+    return _render(request, "agencies.html", actor, status, agencies=found, error=error, notice=notice)
+
+
+@router.post(BASE + "/agencies", dependencies=[Depends(verify_csrf)])
+def agencies_action(
+    request: Request,
+    actor: Actor = Depends(console_actor),
+    action: str = Form(default="", max_length=20),
+    agency_id: int = Form(default=0),
+    name: str = Form(default="", max_length=200),
+    uscc: str = Form(default="", max_length=40),
+    filing_number: str = Form(default="", max_length=100),
+    reason: str = Form(default="", max_length=2000),
+) -> Response:
+    _need(actor, "repair.agency.manage")
+    try:
+        with unit_of_work() as s:
+            guard(s, actor, "repair.agency.manage", purpose=Purpose.supervision, detail={"action": action})
+            if action == "add":
+                service.add_agency(s, name=name, uscc=uscc, filing_number=filing_number)
+            elif action in ("suspend", "reinstate"):
+                service.set_agency_status(s, agency_id, active=action == "reinstate", reason=reason)
+            else:
+                raise ValidationFailed("invalid_action", "未知操作")
+    except DomainError as exc:
+        return _agencies_page(request, actor, error=exc.message, status=exc.status)
+    return RedirectResponse(f"{BASE}/agencies", status_code=303)
+
+
+@router.get(BASE + "/training", response_class=HTMLResponse)
+def training_form(request: Request, actor: Actor = Depends(console_actor)) -> HTMLResponse:
+    _need(actor, "repair.training.record")
+    return _render(request, "training.html", actor, error=None, notice=None)
+
+
+@router.post(BASE + "/training", dependencies=[Depends(verify_csrf)])
+def training(
+    request: Request,
+    actor: Actor = Depends(console_actor),
+    subject_code: str = Form(default="", max_length=40),
+    provider: str = Form(default="", max_length=200),
+    course: str = Form(default="", max_length=200),
+    hours: str = Form(default="", max_length=10),
+    attended_on: str = Form(default="", max_length=10),
+    attendee: str = Form(default="", max_length=100),
+    certificate_number: str = Form(default="", max_length=100),
+) -> Response:
+    _need(actor, "repair.training.record")
+    try:
+        day = _date(attended_on, "培训日期")
+        if day is None:
+            raise ValidationFailed("missing_attended_on", "请填写培训日期")
+        with unit_of_work() as s:
+            key = service.subject_key_of(s, actor, subject_code or None)
+            guard(s, actor, "repair.training.record", purpose=Purpose.repair, subject_key=key)
+            service.add_training(s, key, provider=provider, course=course, hours=hours, attended_on=day,
+                                 attendee=attendee, certificate_number=certificate_number,
+                                 recorded_by=actor.department or actor.name)
+    except DomainError as exc:
+        return _render(request, "training.html", actor, exc.status, error=exc.message, notice=None)
+    return _render(request, "training.html", actor, error=None, notice=f"已登记 {hours} 学时")
