@@ -24,7 +24,9 @@ _handlers: dict[str, list[Handler]] = {}
 _loaded = False
 
 #: modules that subscribe handlers when imported (one line each)
-SUBSCRIBER_MODULES: list[str] = []
+SUBSCRIBER_MODULES: list[str] = [
+    "xinyong.measures.push",
+]
 
 
 def subscribe(topic: str, handler: Handler) -> None:

@@ -1,0 +1,266 @@
+"""REST API of the measures capability: the measure list, the engine, screening, joint punishment
+cases and push subscriptions. Handlers only translate; decisions are in rules/service/cases/push."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel, Field
+
+from xinyong.core import clock
+from xinyong.core.access import Actor, Purpose, guard, parse_purpose
+from xinyong.core.db import unit_of_work
+from xinyong.core.errors import ValidationFailed
+from xinyong.core.outbox import deliveries_of
+from xinyong.measures import cases, push, screening, service
+from xinyong.measures.catalog import measure_set
+from xinyong.measures.rules import CATEGORY_NAMES, MATTERS, REACHES, check_matter, check_proposal
+from xinyong.subjects.service import require
+from xinyong.web.deps import current_actor, requires
+
+router = APIRouter(tags=["measures 失信惩戒措施与联合惩戒"])
+
+
+def _on(on: dt.date | None) -> dt.date:
+    return on or clock.today()
+
+
+# --- the measure list ---------------------------------------------------------------------------
+
+
+@router.get("/api/v1/measures", dependencies=[Depends(requires("measures.read"))], summary="失信惩戒措施清单")
+def list_measures(on: dt.date | None = None, region: str | None = None,
+                  matter: str | None = None, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+    day = _on(on)
+    matter = check_matter(matter)
+    with unit_of_work() as s:
+        entry = guard(s, actor, "measures.read", purpose=Purpose.public_inquiry if actor.role.value == "public"
+                      else Purpose.administration)
+        items = [m.as_dict() for m in measure_set().in_force(day, region)
+                 if matter is None or matter in m.matters]
+        entry.result_count = len(items)
+    return {"on": day.isoformat(), "region": region, "measures": items, "matters": MATTERS,
+            "reaches": REACHES, "categories": {int(k): v for k, v in CATEGORY_NAMES.items()}}
+
+
+@router.get("/api/v1/measures/{code}", dependencies=[Depends(requires("measures.read"))], summary="一项措施")
+def read_measure(code: str, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+    m = measure_set().get(code)
+    with unit_of_work() as s:
+        guard(s, actor, "measures.read", purpose=Purpose.administration, result_count=int(m is not None))
+    if m is None:
+        from xinyong.core.errors import NotFound
+
+        raise NotFound("measure_not_found", f"失信惩戒措施清单中没有措施“{code}”")
+    return m.as_dict()
+
+
+class ProposalIn(BaseModel):
+    code: str = Field(description="主体的统一社会信用代码或公民身份号码")
+    measure: str = Field(description="拟实施的措施代码")
+    matter: str = Field(description="行政事项")
+    until: dt.date | None = Field(default=None, description="拟实施至（不含）")
+    on: dt.date | None = None
+    purpose: str | None = None
+
+
+@router.post("/api/v1/measures/check", dependencies=[Depends(requires("measures.check"))],
+             summary="校验拟实施的措施（清单内、已触发、不加重）")
+def check(body: ProposalIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+    day = _on(body.on)
+    matter = check_matter(body.matter)
+    with unit_of_work() as s:
+        subject = require(s, body.code)
+        guard(s, actor, "measures.check", purpose=parse_purpose(body.purpose, screening.default_purpose(matter)),
+              subject_key=subject.subject_key, detail={"measure": body.measure, "matter": matter})
+        decision = service.live_decision(s, subject, day, matter, actor.region_code)
+    found = check_proposal(decision, measure_set(), body.measure, until=body.until, region=actor.region_code)
+    return {"allowed": True, **found.as_dict()}
+
+
+# --- screening ---------------------------------------------------------------------------------
+
+
+@router.get("/api/v1/screen/code/{code}", dependencies=[Depends(requires("measures.screen"))],
+            summary="按代码精确筛查（适用的措施及依据）")
+def screen_by_code(code: str, matter: str | None = None, on: dt.date | None = None,
+                   region: str | None = None, purpose: str | None = None,
+                   actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+    why = parse_purpose(purpose, screening.default_purpose(matter))
+    with unit_of_work() as s:
+        return screening.screen_code(s, actor, code, on=_on(on), matter=matter, region=region, purpose=why)
+
+
+@router.get("/api/v1/screen/name", dependencies=[Depends(requires("measures.screen"))],
+            summary="按名称模糊筛查（组织名称规范化）")
+def screen_by_name(q: str = Query(min_length=1, max_length=200, description="组织名称"),
+                   matter: str | None = None, on: dt.date | None = None, region: str | None = None,
+                   purpose: str | None = None, limit: int = Query(10, ge=1, le=50),
+                   min_score: float = Query(0.6, ge=0.0, le=1.0),
+                   actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+    why = parse_purpose(purpose, screening.default_purpose(matter))
+    with unit_of_work() as s:
+        return screening.screen_name(s, actor, q, on=_on(on), matter=matter, region=region, purpose=why,
+                                     limit=limit, cutoff=min_score)
+
+
+class BatchItem(BaseModel):
+    code: str | None = None
+    name: str | None = None
+
+
+class BatchIn(BaseModel):
+    items: list[BatchItem] = Field(max_length=screening.MAX_API_BATCH)
+    matter: str | None = None
+    on: dt.date | None = None
+    region: str | None = None
+    purpose: str | None = None
+
+
+@router.post("/api/v1/screen/batch", dependencies=[Depends(requires("measures.screen"))],
+             summary="批量筛查（每批最多10000行）")
+def screen_batch(body: BatchIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+    matter = check_matter(body.matter)
+    if not body.items:
+        raise ValidationFailed("empty_batch", "批量筛查至少需要一行")
+    if any(not (i.code or i.name) for i in body.items):
+        raise ValidationFailed("empty_row", "每一行必须提供 code 或 name")
+    why = parse_purpose(body.purpose, screening.default_purpose(matter))
+    rows = [{"code": i.code or "", "name": i.name or ""} for i in body.items]
+    with unit_of_work() as s:
+        results = screening.screen_batch(s, actor, rows, on=_on(body.on), matter=matter, region=body.region,
+                                         purpose=why)
+    return {"matter": matter, "results": [r.as_dict() for r in results]}
+
+
+# --- joint punishment cases ----------------------------------------------------------------------
+
+
+class CaseIn(BaseModel):
+    code: str
+    measure: str
+    matter: str
+    unit: str | None = Field(default=None, description="响应的实施单位；实施单位自己发起时可省略")
+    respond_within_workdays: int = Field(description="响应时限（工作日），由发起单位确定")
+
+
+class RespondIn(BaseModel):
+    applied: bool
+    reason: str | None = Field(default=None, max_length=4000)
+    applied_until: dt.date | None = None
+
+
+class FeedbackIn(BaseModel):
+    result: str = Field(min_length=1, max_length=4000)
+
+
+class TypicalIn(BaseModel):
+    typical: bool = True
+    note: str | None = Field(default=None, max_length=4000)
+
+
+@router.post("/api/v1/punishment-cases", status_code=201, dependencies=[Depends(requires("measures.case_open"))],
+             summary="发起联合惩戒（推送实施单位）")
+def open_case(body: CaseIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+    with unit_of_work() as s:
+        subject = require(s, body.code)
+        guard(s, actor, "measures.case_open", purpose=Purpose.joint_punishment, subject_key=subject.subject_key,
+              detail={"measure": body.measure, "matter": body.matter})
+        case = cases.open_case(s, actor, code=body.code, measure=body.measure, matter=body.matter,
+                               unit=body.unit, respond_within_workdays=body.respond_within_workdays)
+        return cases.describe(case)
+
+
+@router.get("/api/v1/punishment-cases", dependencies=[Depends(requires("measures.case_read"))],
+            summary="联合惩戒案例列表")
+def list_cases(status: str | None = None, unit: str | None = None, overdue: bool = False,
+               typical: bool | None = None, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+    with unit_of_work() as s:
+        entry = guard(s, actor, "measures.case_read", purpose=Purpose.joint_punishment)
+        rows = cases.list_cases(s, actor, status=status, unit=unit, overdue_only=overdue, typical=typical)
+        entry.result_count = len(rows)
+        return {"cases": [cases.describe(c) for c in rows]}
+
+
+@router.get("/api/v1/punishment-cases/statistics", dependencies=[Depends(requires("measures.case_read"))],
+            summary="联合惩戒统计（按实施单位、措施、地区）")
+def case_statistics(by: str = "unit", actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+    with unit_of_work() as s:
+        guard(s, actor, "measures.case_read", purpose=Purpose.supervision, detail={"statistics": by})
+        return {"by": by, "rows": cases.statistics(s, actor, by)}
+
+
+@router.get("/api/v1/punishment-cases/{case_id}", dependencies=[Depends(requires("measures.case_read"))],
+            summary="联合惩戒案例")
+def read_case(case_id: int, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+    with unit_of_work() as s:
+        case = cases.get_case(s, case_id)
+        guard(s, actor, "measures.case_read", purpose=Purpose.joint_punishment, subject_key=case.subject_key)
+        if actor.role.value == "implementing_unit" and actor.department != case.unit:
+            from xinyong.core.errors import Forbidden
+
+            raise Forbidden("not_case_unit", "只能查看推送给本单位的案例")
+        return {**cases.describe(case), "history": cases.history(s, case_id)}
+
+
+@router.post("/api/v1/punishment-cases/{case_id}/response", dependencies=[Depends(requires("measures.case_respond"))],
+             summary="响应：是否实施，未实施须说明理由")
+def respond_case(case_id: int, body: RespondIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+    with unit_of_work() as s:
+        case = cases.get_case(s, case_id)
+        guard(s, actor, "measures.case_respond", purpose=Purpose.joint_punishment, subject_key=case.subject_key)
+        case = cases.respond(s, actor, case_id, applied=body.applied, reason=body.reason,
+                             applied_until=body.applied_until)
+        return cases.describe(case)
+
+
+@router.post("/api/v1/punishment-cases/{case_id}/feedback", dependencies=[Depends(requires("measures.case_respond"))],
+             summary="反馈实施结果")
+def feedback_case(case_id: int, body: FeedbackIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+    with unit_of_work() as s:
+        case = cases.get_case(s, case_id)
+        guard(s, actor, "measures.case_respond", purpose=Purpose.joint_punishment, subject_key=case.subject_key)
+        return cases.describe(cases.feedback(s, actor, case_id, result=body.result))
+
+
+@router.post("/api/v1/punishment-cases/{case_id}/typical", dependencies=[Depends(requires("measures.case_typical"))],
+             summary="标记典型案例")
+def typical_case(case_id: int, body: TypicalIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+    with unit_of_work() as s:
+        case = cases.get_case(s, case_id)
+        guard(s, actor, "measures.case_typical", purpose=Purpose.supervision, subject_key=case.subject_key)
+        return cases.describe(cases.flag_typical(s, actor, case_id, typical=body.typical, note=body.note))
+
+
+# --- targeted push --------------------------------------------------------------------------------
+
+
+class ReceiverIn(BaseModel):
+    name: str = Field(description="通道名称（字母、数字、点、下划线、连字符）")
+    unit: str = Field(min_length=1, max_length=200, description="实施单位名称")
+    url: str = Field(min_length=8, max_length=2000, description="Webhook 地址")
+    measures: list[str] = Field(default_factory=list, description="订阅的措施；空为全部")
+    regions: list[str] = Field(default_factory=list, description="订阅的地区（行政区划代码）；空为全部")
+    topics: list[str] = Field(default_factory=list, description="订阅的事件；空为全部")
+
+
+@router.post("/api/v1/push/receivers", status_code=201, dependencies=[Depends(requires("push.manage"))],
+             summary="登记定向推送接收方（返回签名密钥，仅显示一次）")
+def create_receiver(body: ReceiverIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+    with unit_of_work() as s:
+        guard(s, actor, "push.manage", purpose=Purpose.administration, detail={"channel": body.name})
+        channel, secret, sub = push.register_receiver(
+            s, name=body.name, unit=body.unit, url=body.url, measures=body.measures, regions=body.regions,
+            topics=body.topics)
+        return {"channel": channel.name, "unit": channel.unit, "url": channel.url, "secret": secret,
+                "subscription": push.describe_subscription(sub)}
+
+
+@router.get("/api/v1/push/messages/{message_id}/deliveries", dependencies=[Depends(requires("push.read"))],
+            summary="一条推送消息各接收方的送达状态")
+def message_deliveries(message_id: int, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+    with unit_of_work() as s:
+        guard(s, actor, "push.read", purpose=Purpose.administration, detail={"message_id": message_id})
+        return {"message_id": message_id, "deliveries": deliveries_of(s, message_id)}

@@ -1,0 +1,61 @@
+"""Load the measure lists shipped in the package (and any extra folder named by XINYONG_RULES_DIR).
+
+``national/measures/*.yaml`` hold national lists, ``local/<region>/measures/*.yaml`` the local
+supplementary lists (国办发〔2020〕49号 §（九）: 各地可依据地方性法规…制定补充清单). A record trigger must
+name a catalog item that records dishonesty (49号 §（一）): checked here against the catalogs.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from xinyong.catalog.loader import catalogs, rule_roots
+from xinyong.measures.rules import MeasureList, MeasureSet, RuleError, parse_measure_list
+
+
+def measure_files(root: Path) -> list[Path]:
+    files = sorted((root / "national" / "measures").glob("*.yaml"))
+    files += sorted((root / "local").glob("*/measures/*.yaml"))
+    return files
+
+
+def load_measure_file(path: Path) -> MeasureList:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise RuleError(f"{path.name}: YAML 格式错误：{exc}") from None
+    if not isinstance(raw, dict):
+        raise RuleError(f"{path.name}: 文件内容必须是一个映射")
+    lst = parse_measure_list(raw, path.name)
+    if lst.region != "national" and path.parent.parent.name != lst.region:
+        raise RuleError(f"{path.name}: 地区代码 {lst.region} 与所在目录 {path.parent.parent.name} 不一致")
+    return lst
+
+
+def check_record_triggers(measures: MeasureSet) -> None:
+    cats = catalogs()
+    dishonesty = {i.code for _v, i in cats.all_items() if i.records_dishonesty}
+    for m in measures.all():
+        for t in m.records:
+            if t.catalog_item not in dishonesty:
+                raise RuleError(
+                    f"{m.list_id} ({m.code}): 触发目录项“{t.catalog_item}”不是记录失信行为的公共信用信息目录项"
+                )
+
+
+def load_measures(roots: list[Path] | None = None) -> MeasureSet:
+    lists: list[MeasureList] = []
+    for root in roots or rule_roots():
+        lists.extend(load_measure_file(p) for p in measure_files(root))
+    measures = MeasureSet(tuple(lists))
+    check_record_triggers(measures)
+    return measures
+
+
+@lru_cache(maxsize=1)
+def measure_set() -> MeasureSet:
+    """The measure lists of this process, validated once."""
+    return load_measures()

@@ -1,0 +1,165 @@
+"""CLI of the measures capability: `xinyong screen`, `xinyong push …`, `xinyong measures …`.
+
+Only translates; decisions are in the capability. The CLI acts as the platform (SYSTEM principal)
+and every screening is registered in the access log with its purpose.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import typer
+
+from xinyong.core.errors import DomainError
+
+screen_app = typer.Typer(help="批量筛查（实施单位）", add_completion=False)
+push_app = typer.Typer(help="定向推送：接收方与投递进程", no_args_is_help=True)
+measures_app = typer.Typer(help="失信惩戒措施清单与筛查索引", no_args_is_help=True)
+
+
+def _fail(message: str, code: int = 2) -> None:
+    typer.echo(message, err=True)
+    raise typer.Exit(code)
+
+
+def _date(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        _fail(f"日期格式错误：“{value}”，应为 YYYY-MM-DD")
+        raise AssertionError("unreachable") from None
+
+
+@screen_app.callback(invoke_without_command=True)
+def screen(
+    in_file: Path = typer.Argument(..., metavar="IN.csv", help="含 code 列、name 列或两者的 CSV（UTF-8）"),
+    out: Path = typer.Option(..., "--out", help="输出 CSV：保留全部输入行和列，追加 matched_code、match_score、lists、measures"),
+    matter: str | None = typer.Option(None, "--matter", help="行政事项，如 procurement_bidding"),
+    on: str | None = typer.Option(None, "--on", help="筛查日期 YYYY-MM-DD，默认今天"),
+    region: str | None = typer.Option(None, "--region", help="实施单位所在地区（适用地方补充清单）"),
+    purpose: str | None = typer.Option(None, "--purpose", help="查询目的，默认按行政事项确定"),
+    chunk: int = typer.Option(50_000, "--chunk", min=100, max=500_000, help="每个事务处理的行数"),
+    progress: bool = typer.Option(True, "--progress/--no-progress"),
+) -> None:
+    """按代码（精确）或名称（模糊）批量筛查适用的失信惩戒措施。"""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from xinyong.core.access import SYSTEM, parse_purpose
+    from xinyong.measures.screening import default_purpose, screen_csv
+
+    if not in_file.exists():
+        _fail(f"文件不存在：{in_file}")
+    day = _date(on)
+    try:
+        why = parse_purpose(purpose, default_purpose(matter))
+        with in_file.open(encoding="utf-8-sig") as fh:
+            total = max(sum(1 for _ in fh) - 1, 0)
+        with Progress(TextColumn("筛查"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                      disable=not progress, transient=True) as bar:
+            task = bar.add_task("screen", total=total)
+            stats = screen_csv(in_file, out, SYSTEM, matter=matter, on=day, region=region, purpose=why,
+                               chunk=chunk, progress=lambda n: bar.advance(task, n))
+    except DomainError as exc:
+        _fail(exc.message, 1)
+        return
+    except UnicodeDecodeError:
+        _fail(f"{in_file.name} 不是 UTF-8 编码的 CSV 文件", 1)
+        return
+    typer.echo(json.dumps(stats, ensure_ascii=False))
+
+
+@push_app.command("run")
+def push_run(
+    once: bool = typer.Option(False, "--once", help="投递当前到期的全部消息后退出"),
+    batch: int = typer.Option(100, "--batch", min=1, max=10_000),
+    lease: float = typer.Option(60.0, "--lease", min=0.5, help="认领租期（秒）：进程中断后其他进程在租期满后重发"),
+    poll: float = typer.Option(2.0, "--poll", min=0.05, help="空闲时轮询间隔（秒）"),
+) -> None:
+    """运行推送投递进程：HMAC 签名、幂等键、指数退避重试，状态保存在数据库。"""
+    from xinyong.core.delivery import run_forever, run_once
+
+    if once:
+        stats = run_once(batch=batch, lease_seconds=lease)
+        typer.echo(json.dumps({"delivered": stats.delivered, "failed": stats.failed}, ensure_ascii=False))
+        return
+    run_forever(poll_seconds=poll, batch=batch, lease_seconds=lease)
+
+
+@push_app.command("add-receiver")
+def push_add_receiver(
+    name: str = typer.Argument(..., help="通道名称"),
+    url: str = typer.Option(..., "--url", help="Webhook 地址"),
+    unit: str = typer.Option(..., "--unit", help="实施单位名称"),
+    measure: list[str] = typer.Option([], "--measure", help="订阅的措施（可重复；不写为全部）"),
+    region: list[str] = typer.Option([], "--region", help="订阅的地区（可重复；不写为全部）"),
+    topic: list[str] = typer.Option([], "--topic", help="订阅的事件（可重复；不写为全部）"),
+) -> None:
+    """登记接收方并订阅（打印签名密钥，仅显示一次）。"""
+    from xinyong.core.db import unit_of_work
+    from xinyong.measures.push import describe_subscription, register_receiver
+
+    try:
+        with unit_of_work() as s:
+            channel, secret, sub = register_receiver(s, name=name, unit=unit, url=url, measures=measure,
+                                                     regions=region, topics=topic)
+            out = {"channel": channel.name, "secret": secret, "subscription": describe_subscription(sub)}
+    except DomainError as exc:
+        _fail(exc.message, 1)
+        return
+    typer.echo(json.dumps(out, ensure_ascii=False))
+
+
+@push_app.command("status")
+def push_status(message_id: int = typer.Argument(...)) -> None:
+    """打印一条消息各接收方的送达状态。"""
+    from xinyong.core.db import unit_of_work
+    from xinyong.core.outbox import deliveries_of
+
+    with unit_of_work() as s:
+        typer.echo(json.dumps(deliveries_of(s, message_id), ensure_ascii=False, indent=2))
+
+
+@measures_app.command("list")
+def measures_list(on: str | None = typer.Option(None, "--on"), region: str | None = typer.Option(None, "--region"),
+                  matter: str | None = typer.Option(None, "--matter")) -> None:
+    """打印生效的措施清单（JSON Lines）。"""
+    from xinyong.core import clock
+    from xinyong.measures.catalog import measure_set
+    from xinyong.measures.rules import RuleError, check_matter
+
+    try:
+        m_ = check_matter(matter)
+        for m in measure_set().in_force(_date(on) or clock.today(), region):
+            if m_ is None or m_ in m.matters:
+                typer.echo(json.dumps(m.as_dict(), ensure_ascii=False))
+    except (RuleError, DomainError) as exc:
+        _fail(str(exc), 1)
+
+
+@measures_app.command("reindex")
+def measures_reindex(
+    dirty_only: bool = typer.Option(False, "--dirty-only", help="只重算批量导入标记的主体"),
+    names: bool = typer.Option(True, "--names/--no-names", help="同时同步名称索引"),
+) -> None:
+    """重建筛查索引（措施清单数据变更后运行）。"""
+    from sqlalchemy import select
+
+    from xinyong.core.db import unit_of_work
+    from xinyong.measures import service
+    from xinyong.measures.screening import sync_names
+    from xinyong.subjects.models import Subject
+
+    with unit_of_work() as s:
+        if dirty_only:
+            rows = service.refresh_dirty(s)
+        else:
+            keys = list(s.scalars(select(Subject.subject_key).order_by(Subject.id)))
+            rows = 0
+            for i in range(0, len(keys), 5000):
+                rows += service.refresh_all(s, keys[i:i + 5000])
+        added = sync_names(s) if names else 0
+    typer.echo(json.dumps({"index_rows": rows, "names_added": added}, ensure_ascii=False))

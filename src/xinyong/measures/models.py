@@ -1,0 +1,133 @@
+"""Tables of the measures capability: the screening index, name index, joint punishment cases,
+push channels and subscriptions. The outbox tables live in :mod:`xinyong.core.outbox`."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from xinyong.core.db import Base
+
+
+class ScreeningFact(Base):
+    """The compact per-subject "punishable facts" index, maintained by events in the same transaction.
+
+    ``kind = "list"`` rows: the subject's live listings (``code`` = list type). ``kind = "measure"``
+    rows: the engine's derivations (``code`` = measure code) with their period, so that screening is
+    one indexed lookup followed by a date/matter filter (:func:`xinyong.measures.rules.decide`).
+    Rows with ``reach`` = legal_representative / responsible_person sit on an organisation and reach
+    its representatives through ``subject_links`` at screening time.
+    """
+
+    __tablename__ = "screening_facts"
+    __table_args__ = (Index("ix_screening_facts_subject", "subject_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subject_key: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(8))
+    code: Mapped[str] = mapped_column(String(64))
+    reach: Mapped[str] = mapped_column(String(32), default="subject")
+    treatment: Mapped[str] = mapped_column(String(16), default="apply")
+    source_kind: Mapped[str] = mapped_column(String(16))
+    source_id: Mapped[int] = mapped_column(Integer)
+    source_label: Mapped[str] = mapped_column(String(300))
+    anchor: Mapped[date] = mapped_column(Date)
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    reason: Mapped[str | None] = mapped_column(Text)
+    replaces: Mapped[str | None] = mapped_column(String(64))
+
+
+class NameIndexEntry(Base):
+    """Normalised core names of organisations (for fuzzy screening by name), synced from subjects."""
+
+    __tablename__ = "measure_names"
+
+    subject_key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    subject_id: Mapped[int] = mapped_column(Integer, index=True)
+    core: Mapped[str] = mapped_column(String(200))
+
+
+class PunishmentCase(Base):
+    """联合惩戒案例: initiated (pushed to the unit) → responded → feedback (893 §七)."""
+
+    __tablename__ = "punishment_cases"
+    __table_args__ = (
+        Index("ix_punishment_cases_unit", "unit"),
+        Index("ix_punishment_cases_subject", "subject_key"),
+        Index("ix_punishment_cases_status_due", "status", "due_date"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subject_key: Mapped[str] = mapped_column(String(40))
+    subject_name: Mapped[str] = mapped_column(String(200))
+    subject_display_code: Mapped[str] = mapped_column(String(18))
+    subject_region: Mapped[str] = mapped_column(String(6))
+    measure_code: Mapped[str] = mapped_column(String(64))
+    measure_name: Mapped[str] = mapped_column(String(300))
+    category: Mapped[int] = mapped_column(Integer)
+    obligation: Mapped[bool] = mapped_column(Boolean)
+    matter: Mapped[str] = mapped_column(String(40))
+    basis: Mapped[str] = mapped_column(Text)
+    trigger: Mapped[dict[str, Any]] = mapped_column(JSON)
+    measure_end: Mapped[date | None] = mapped_column(Date)
+    explanation: Mapped[str] = mapped_column(Text)
+    unit: Mapped[str] = mapped_column(String(200))
+    unit_region: Mapped[str | None] = mapped_column(String(6))
+    initiated_by: Mapped[str] = mapped_column(String(200))
+    initiated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    due_date: Mapped[date] = mapped_column(Date)
+    due_provisional: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(16))  # initiated | responded | feedback
+    responded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    responded_by: Mapped[str | None] = mapped_column(String(200))
+    applied: Mapped[bool | None] = mapped_column(Boolean)
+    applied_until: Mapped[date | None] = mapped_column(Date)
+    not_applied_reason: Mapped[str | None] = mapped_column(Text)
+    feedback_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    feedback_by: Mapped[str | None] = mapped_column(String(200))
+    feedback_result: Mapped[str | None] = mapped_column(Text)
+    typical: Mapped[bool] = mapped_column(Boolean, default=False)
+    typical_note: Mapped[str | None] = mapped_column(Text)
+
+
+class CaseEvent(Base):
+    """Append-only history of a case."""
+
+    __tablename__ = "punishment_case_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("punishment_cases.id"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    action: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[str] = mapped_column(String(200))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class PushSubscription(Base):
+    """定向推送: a receiver (outbox channel) subscribes by measure and by region (893 §六)."""
+
+    __tablename__ = "push_subscriptions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel: Mapped[str] = mapped_column(ForeignKey("outbox_channels.name"), index=True)
+    #: measure codes; empty = every measure
+    measures: Mapped[list[str]] = mapped_column(JSON)
+    #: GB/T 2260 codes (a subject in a sub-division matches); empty = every region
+    regions: Mapped[list[str]] = mapped_column(JSON)
+    topics: Mapped[list[str]] = mapped_column(JSON)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ScreeningDirty(Base):
+    """Subjects whose index rows must be recomputed before they are screened (bulk imports mark
+    them in one statement instead of recomputing thousands of subjects inside the import batch)."""
+
+    __tablename__ = "screening_dirty"
+
+    subject_key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    marked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,110 @@
+"""Chinese organisation-name normalisation and fuzzy matching for screening by name.
+
+An implementing unit types a name as it appears on a bid or an application; the registered name may
+differ in region prefix (江苏省淮安市…, 淮安…), organisation-form suffix (有限公司 / 有限责任公司 /
+股份有限公司 …), brackets (（淮安）/ (淮安)), full-width characters and spacing. :func:`core_name`
+reduces a name to its distinctive part; :func:`match_score` compares two names in 0–1 with
+rapidfuzz. Region names come from the GB/T 2260 table shipped with python-stdnum (the same table
+as :mod:`xinyong.core.regions`).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+
+from xinyong.core.text import to_halfwidth
+
+#: organisation-form suffixes, longest first (a suffix is removed once, at the end of the name)
+ORG_SUFFIXES: tuple[str, ...] = tuple(sorted((
+    "股份有限公司", "有限责任公司", "有限公司", "股份公司",
+    "股份合作公司", "有限合伙企业", "普通合伙企业", "合伙企业", "个人独资企业", "有限合伙", "普通合伙",
+    "农民专业合作社", "专业合作社", "合作社", "总公司", "公司", "事务所", "个体工商户",
+), key=len, reverse=True))
+_BRACKETS = re.compile(r"[(\[【〔{<《]([^)\]】〕}>》]*)[)\]】〕}>》]")
+_NOISE = re.compile(r"[\s\u3000·.,，、'\"“”‘’\-—–_/\\:：;；!！?？*&＆]+")
+_YEARS = re.compile(r"^\[[0-9]*-[0-9]*\]")
+_LEVEL_SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "自治县",
+                   "地区", "省", "市", "区", "县", "盟", "旗")
+
+
+@lru_cache(maxsize=1)
+def region_names() -> tuple[str, ...]:
+    """Every GB/T 2260 division name and its short form (淮安市 → 淮安), longest first."""
+    from stdnum import numdb
+
+    names: set[str] = set()
+
+    def walk(nodes: list[tuple[int, str, str, dict[str, str], list]]) -> None:
+        for _length, _lo, _hi, props, children in nodes:
+            for value in props.values():
+                for part in str(value).split(","):
+                    name = _YEARS.sub("", part).strip()
+                    if not name or name in ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"):
+                        continue
+                    names.add(name)
+                    for suffix in _LEVEL_SUFFIXES:
+                        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+                            names.add(name[: -len(suffix)])
+                            break
+            walk(children)
+
+    walk(numdb.get("cn/loc").prefixes)
+    return tuple(sorted(names, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _region_pattern() -> re.Pattern[str]:
+    return re.compile("^(?:" + "|".join(re.escape(n) for n in region_names()) + ")")
+
+
+@lru_cache(maxsize=1)
+def _region_set() -> frozenset[str]:
+    return frozenset(region_names())
+
+
+def normalise_name(name: str) -> str:
+    """Full-width → half-width, lower-case Latin, no spaces or punctuation, one kind of bracket."""
+    text = to_halfwidth(name).lower()
+    text = text.replace("（", "(").replace("）", ")")
+    return _NOISE.sub("", text)
+
+
+def core_name(name: str) -> str:
+    """The distinctive part of an organisation name: without region prefixes, organisation-form
+    suffix and bracketed region names (其他括号内容保留，去掉括号)."""
+    text = normalise_name(name)
+    regions = _region_set()
+
+    def bracket(m: re.Match[str]) -> str:
+        inner = m.group(1)
+        return "" if inner in regions or not inner else inner
+
+    text = _BRACKETS.sub(bracket, text)
+    for suffix in ORG_SUFFIXES:
+        if text.endswith(suffix) and len(text) > len(suffix) + 1:
+            text = text[: -len(suffix)]
+            break
+    pattern = _region_pattern()
+    for _ in range(4):  # 江苏省淮安市清江浦区…: strip nested prefixes, keep at least two characters
+        m = pattern.match(text)
+        if m is None or len(text) - m.end() < 2:
+            break
+        text = text[m.end():]
+    return text or normalise_name(name)
+
+
+def match_score(query: str, candidate: str) -> float:
+    """Similarity 0–1 of two organisation names (1.0 when their normalised forms are identical)."""
+    nq, nc = normalise_name(query), normalise_name(candidate)
+    if nq == nc:
+        return 1.0
+    return core_score(core_name(query), core_name(candidate))
+
+
+def core_score(core_q: str, core_c: str) -> float:
+    if core_q == core_c:
+        return 0.99
+    return round(fuzz.ratio(core_q, core_c) / 100.0 * 0.98, 4)

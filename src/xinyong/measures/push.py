@@ -1,0 +1,129 @@
+"""Targeted push (定向推送, 发改办财金〔2018〕893号 §六: 按失信联合惩戒措施分别推送给相关实施单位，按地区
+分别推送给地方政府相关部门) and the event handlers that keep the screening index current.
+
+Handlers run inside the transaction of the change (xinyong.core.events): the index rows and the
+outbox messages commit or roll back with the listing or record change that caused them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from xinyong.core import clock
+from xinyong.core.errors import ValidationFailed
+from xinyong.core.events import subscribe
+from xinyong.core.outbox import OutboxChannel, create_channel, enqueue
+from xinyong.core.regions import ancestors, is_division
+from xinyong.measures.catalog import measure_set
+from xinyong.measures.models import PushSubscription
+from xinyong.measures.service import mark_dirty, refresh_index
+from xinyong.subjects.models import Subject
+
+PUSH_TOPICS: dict[str, str] = {
+    "listing.started": "列入严重失信主体名单",
+    "listing.changed": "名单信息变更",
+    "listing.ended": "移出严重失信主体名单",
+    "record.status_changed": "失信行为记录状态变更（修复、撤销等）",
+}
+INDEX_TOPICS = ("listing.started", "listing.changed", "listing.ended", "record.created", "record.status_changed")
+
+
+def subscribe_channel(session: Session, channel: str, *, measures: list[str], regions: list[str],
+                      topics: list[str]) -> PushSubscription:
+    if session.get(OutboxChannel, channel) is None:
+        raise ValidationFailed("channel_not_found", f"推送通道“{channel}”不存在")
+    ms = measure_set()
+    unknown = [m for m in measures if ms.get(m) is None]
+    if unknown:
+        raise ValidationFailed("unknown_measure", f"措施不在失信惩戒措施清单内：{'、'.join(unknown)}")
+    bad = [r for r in regions if not is_division(r)]
+    if bad:
+        raise ValidationFailed("invalid_region", f"行政区划代码无效：{'、'.join(bad)}")
+    topics = topics or list(PUSH_TOPICS)
+    wrong = [t for t in topics if t not in PUSH_TOPICS]
+    if wrong:
+        raise ValidationFailed("invalid_topic", f"推送事件无效：{'、'.join(wrong)}；可选：{'、'.join(PUSH_TOPICS)}")
+    sub = PushSubscription(channel=channel, measures=sorted(set(measures)), regions=sorted(set(regions)),
+                           topics=sorted(set(topics)), active=True, created_at=clock.now())
+    session.add(sub)
+    session.flush()
+    return sub
+
+
+def register_receiver(session: Session, *, name: str, unit: str, url: str, measures: list[str],
+                      regions: list[str], topics: list[str]) -> tuple[OutboxChannel, str, PushSubscription]:
+    channel, secret = create_channel(session, name, unit=unit, url=url)
+    return channel, secret, subscribe_channel(session, name, measures=measures, regions=regions, topics=topics)
+
+
+def describe_subscription(sub: PushSubscription) -> dict[str, Any]:
+    return {"id": sub.id, "channel": sub.channel, "measures": sub.measures, "regions": sub.regions,
+            "topics": sub.topics, "active": sub.active}
+
+
+def _affected_measures(topic: str, payload: dict[str, Any]) -> set[str]:
+    ms = measure_set()
+    if topic.startswith("listing."):
+        list_type = payload.get("list_type_id") or payload.get("list_type")
+        if list_type:
+            return {m.code for m in ms.for_list_type(str(list_type))}
+        return {m.code for m in ms.all() if m.list_types}
+    item = payload.get("catalog_item")
+    return {m.code for m in ms.all() if any(t.catalog_item == item for t in m.records)}
+
+
+def push_change(session: Session, topic: str, payload: dict[str, Any]) -> int:
+    """Write one outbox message per subscribed channel whose measures and regions match."""
+    affected = _affected_measures(topic, payload)
+    if topic == "record.status_changed" and not affected:
+        return 0  # a record no measure rests on concerns no implementing unit
+    subject = session.scalar(select(Subject).where(Subject.subject_key == payload["subject_key"]))
+    region = subject.region_code if subject else str(payload.get("region_code") or "")
+    chain = set(ancestors(region)) if region else set()
+    ms = measure_set()
+    sent = 0
+    subs = session.scalars(select(PushSubscription).where(PushSubscription.active.is_(True)))
+    per_channel: dict[str, set[str]] = {}
+    for sub in subs:
+        if topic not in sub.topics:
+            continue
+        if sub.regions and not chain.intersection(sub.regions):
+            continue
+        wanted = affected if not sub.measures else affected & set(sub.measures)
+        if sub.measures and not wanted:
+            continue
+        per_channel.setdefault(sub.channel, set()).update(wanted)
+    for channel, codes in sorted(per_channel.items()):
+        measures = [ms.get(c) for c in sorted(codes)]
+        body = {
+            "event": topic,
+            "event_name": PUSH_TOPICS[topic],
+            "subject_key": payload["subject_key"],
+            "subject": {"code": subject.display_code, "name": subject.name, "kind": subject.kind,
+                        "region_code": subject.region_code} if subject else None,
+            "change": {k: v for k, v in payload.items() if k != "subject_key"},
+            "measures": [{"code": m.code, "name": m.name, "basis": m.cite(), "obligation": m.is_obligation}
+                         for m in measures if m is not None],
+        }
+        enqueue(session, f"push.{topic}", body, [channel])
+        sent += 1
+    return sent
+
+
+def on_change(session: Session, topic: str, payload: dict[str, Any]) -> None:
+    refresh_index(session, str(payload["subject_key"]))
+    if topic in PUSH_TOPICS:
+        push_change(session, topic, payload)
+
+
+def on_bulk_import(session: Session, _topic: str, payload: dict[str, Any]) -> None:
+    """A bulk import batch marks its subjects; they are recomputed before their next screening."""
+    mark_dirty(session, [str(k) for k in payload.get("subject_keys") or []])
+
+
+for _topic in INDEX_TOPICS:
+    subscribe(_topic, on_change)
+subscribe("records.imported", on_bulk_import)

@@ -1,0 +1,389 @@
+"""Screening for implementing units: by code (exact) and by name (fuzzy), single and in batches.
+
+Design for speed (bench/screening.py): the engine's output per subject is kept in the
+``screening_facts`` index, so screening a code is one indexed lookup plus a filter by date, matter
+and the list in force; a subject without index rows is answered without running anything. Batches
+look codes up in chunks (``= ANY(array)`` on PostgreSQL, ``IN`` on SQLite).
+
+Every screening is one access-log entry with its purpose (49号 §（十三））: single screenings name the
+subject; a batch chunk records the number of rows and the keys of the subjects it matched.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz import fuzz, process
+from sqlalchemy import func, select, text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from xinyong.core import clock
+from xinyong.core.access import Actor, Purpose, guard
+from xinyong.core.codes import SubjectKind
+from xinyong.core.crypto import subject_key
+from xinyong.core.db import database_url, unit_of_work
+from xinyong.core.errors import ValidationFailed
+from xinyong.core.text import normalise_code
+from xinyong.measures import service
+from xinyong.measures.catalog import measure_set
+from xinyong.measures.models import NameIndexEntry
+from xinyong.measures.names import core_name, core_score, normalise_name
+from xinyong.measures.rules import (
+    PERSON_ROLES,
+    Derivation,
+    LinkFact,
+    allowed_codes,
+    applicable_codes,
+    check_matter,
+    via_links,
+)
+from xinyong.subjects.models import Subject
+from xinyong.subjects.service import describe as describe_subject
+
+ACTION = "measures.screen"
+MAX_API_BATCH = 10_000
+#: default purpose of a screening for each matter (查询使用目的, 49号 §（十三））
+MATTER_PURPOSE: dict[str, Purpose] = {
+    "procurement_bidding": Purpose.procurement,
+    "administrative_licensing": Purpose.licensing,
+    "fiscal_subsidy": Purpose.subsidy,
+    "appointment": Purpose.appointment,
+    "public_employment": Purpose.appointment,
+}
+
+
+def default_purpose(matter: str | None) -> Purpose:
+    return MATTER_PURPOSE.get(matter or "", Purpose.joint_punishment)
+
+
+# --- single screening by code ------------------------------------------------------------------
+
+
+def screen_code(session: Session, actor: Actor, raw_code: str, *, on: dt.date, matter: str | None,
+                region: str | None, purpose: Purpose) -> dict[str, Any]:
+    from xinyong.subjects.service import get_by_code
+
+    matter = check_matter(matter)
+    subject = get_by_code(session, raw_code)  # a malformed code is refused with the failed check
+    entry = guard(session, actor, ACTION, purpose=purpose,
+                  subject_key=subject.subject_key if subject else None,
+                  detail={"by": "code", "matter": matter, "on": on.isoformat()})
+    if subject is None:
+        entry.result_count = 0
+        return {"query": {"code": normalise_code(raw_code)}, "matched": False, "hits": []}
+    hit = _hit(session, subject, 1.0, on, matter, region or actor.region_code)
+    entry.result_count = len(hit["measures"])
+    return {"query": {"code": normalise_code(raw_code)}, "matched": True, "hits": [hit]}
+
+
+def _hit(session: Session, subject: Subject, score: float, on: dt.date, matter: str | None,
+         region: str | None) -> dict[str, Any]:
+    decision, lists = service.explain_subject(session, subject, on, matter, region)
+    return {
+        "subject": describe_subject(subject),
+        "match_score": score,
+        "lists": lists,
+        **decision.as_dict(),
+    }
+
+
+# --- name index ---------------------------------------------------------------------------------
+
+
+@dataclass
+class NameIndex:
+    """In-process copy of ``measure_names`` (core names of organisations) for rapidfuzz."""
+
+    keys: list[str] = field(default_factory=list)
+    cores: list[str] = field(default_factory=list)
+    max_id: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def load(self, session: Session) -> None:
+        with self.lock:
+            rows = session.execute(
+                select(NameIndexEntry.subject_id, NameIndexEntry.subject_key, NameIndexEntry.core)
+                .where(NameIndexEntry.subject_id > self.max_id).order_by(NameIndexEntry.subject_id)
+            ).all()
+            for sid, key, core in rows:
+                self.keys.append(key)
+                self.cores.append(core)
+                self.max_id = max(self.max_id, sid)
+
+    def search(self, query_core: str, limit: int, cutoff: float) -> list[tuple[str, float]]:
+        found = process.extract(query_core, self.cores, scorer=fuzz.ratio, limit=limit * 3,
+                                score_cutoff=cutoff * 100 / 0.98)
+        scored = [(self.keys[i], core_score(query_core, self.cores[i])) for _c, _s, i in found]
+        scored.sort(key=lambda t: -t[1])
+        return scored[:limit]
+
+
+_name_indexes: dict[str, NameIndex] = {}
+
+
+def sync_names(session: Session, batch: int = 20_000) -> int:
+    """Add organisations registered since the last sync to ``measure_names`` (idempotent)."""
+    last = session.scalar(select(func.max(NameIndexEntry.subject_id))) or 0
+    added = 0
+    while True:
+        rows = session.execute(
+            select(Subject.id, Subject.subject_key, Subject.name)
+            .where(Subject.id > last, Subject.kind != SubjectKind.individual.value)
+            .order_by(Subject.id).limit(batch)
+        ).all()
+        if not rows:
+            return added
+        values = [{"subject_key": k, "subject_id": i, "core": core_name(n)[:200]} for i, k, n in rows]
+        dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+        session.execute(dialect.insert(NameIndexEntry).on_conflict_do_nothing(), values)
+        added += len(values)
+        last = rows[-1][0]
+
+
+def name_index(session: Session) -> NameIndex:
+    sync_names(session)
+    index = _name_indexes.setdefault(database_url(), NameIndex())
+    index.load(session)
+    return index
+
+
+def search_names(session: Session, name: str, limit: int = 10, cutoff: float = 0.6) -> list[tuple[Subject, float]]:
+    if not normalise_name(name):
+        raise ValidationFailed("empty_name", "请输入要筛查的名称")
+    index = name_index(session)
+    found = index.search(core_name(name), limit, cutoff)
+    if not found:
+        return []
+    subjects = {s.subject_key: s for s in session.scalars(
+        select(Subject).where(Subject.subject_key.in_([k for k, _ in found])))}
+    wanted = normalise_name(name)
+    out = []
+    for key, score in found:
+        s = subjects.get(key)
+        if s is not None:
+            out.append((s, 1.0 if normalise_name(s.name) == wanted else score))
+    out.sort(key=lambda t: -t[1])
+    return out
+
+
+def screen_name(session: Session, actor: Actor, name: str, *, on: dt.date, matter: str | None,
+                region: str | None, purpose: Purpose, limit: int = 10, cutoff: float = 0.6) -> dict[str, Any]:
+    matter = check_matter(matter)
+    entry = guard(session, actor, ACTION, purpose=purpose,
+                  detail={"by": "name", "name": name, "matter": matter, "on": on.isoformat()})
+    found = search_names(session, name, limit, cutoff)
+    hits = [_hit(session, s, score, on, matter, region or actor.region_code) for s, score in found]
+    entry.result_count = len(hits)
+    entry.detail = {**entry.detail, "subject_keys": [s.subject_key for s, _ in found]}
+    return {"query": {"name": name, "core": core_name(name)}, "matched": bool(hits), "hits": hits}
+
+
+# --- batch ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    matched_code: str = ""
+    match_score: float = 0.0
+    lists: tuple[str, ...] = ()
+    measures: tuple[str, ...] = ()
+    subject_key: str | None = None
+    name: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"matched_code": self.matched_code, "match_score": self.match_score,
+                "lists": list(self.lists), "measures": list(self.measures), "name": self.name}
+
+
+def _chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def _fetch(session: Session, sql_pg: str, sql_lite: str, keys: Sequence[str]) -> list[Any]:
+    if not keys:
+        return []
+    if session.get_bind().dialect.name == "postgresql":
+        return list(session.execute(text(sql_pg), {"keys": list(keys)}))
+    out: list[Any] = []
+    for part in _chunks(keys, 500):
+        names = ",".join(f":k{i}" for i in range(len(part)))
+        out += session.execute(text(sql_lite.replace("{keys}", names)),
+                               {f"k{i}": k for i, k in enumerate(part)}).all()
+    return out
+
+
+_FACTS = ("SELECT subject_key, kind, code, reach, treatment, source_kind, source_id, anchor, start_date, "
+          "end_date FROM screening_facts WHERE subject_key ")
+
+
+def _as_date(v: Any) -> dt.date:
+    return v if isinstance(v, dt.date) else dt.date.fromisoformat(str(v)[:10])
+
+
+def _light(row: Any) -> Derivation:
+    return Derivation(
+        measure_code=row[2], subject_key=row[0], reach=row[3], source_kind=row[5], source_id=row[6],
+        source_label="", source_subject_key=row[0], anchor=_as_date(row[7]), start=_as_date(row[8]),
+        end=_as_date(row[9]) if row[9] is not None else None, treatment=row[4],
+    )
+
+
+def screen_keys(session: Session, keys: Sequence[str], *, on: dt.date, matter: str | None,
+                region: str | None) -> dict[str, BatchResult]:
+    """Screen many subject keys at once; keys without a subject are absent from the result."""
+    allowed = allowed_codes(measure_set(), on, matter, region)
+    subjects = _fetch(
+        session,
+        "SELECT subject_key, display_code, kind, name FROM subjects WHERE subject_key = ANY(:keys)",
+        "SELECT subject_key, display_code, kind, name FROM subjects WHERE subject_key IN ({keys})",
+        keys,
+    )
+    if not subjects:
+        return {}
+    found = [s[0] for s in subjects]
+    service.refresh_dirty(session, found)
+    facts = _fetch(session, _FACTS + "= ANY(:keys)", _FACTS + "IN ({keys})", found)
+    lists: dict[str, set[str]] = {}
+    derivs: dict[str, list[Derivation]] = {}
+    for row in facts:
+        if row[1] == "list":
+            start, end = _as_date(row[8]), (_as_date(row[9]) if row[9] is not None else None)
+            if start <= on and (end is None or on < end):
+                lists.setdefault(row[0], set()).add(row[2])
+        else:
+            derivs.setdefault(row[0], []).append(_light(row))
+    persons = [s[0] for s in subjects if s[2] == SubjectKind.individual.value]
+    if persons:
+        link_rows = _fetch(
+            session,
+            "SELECT person_key, organisation_key, role, start_date, end_date FROM subject_links "
+            "WHERE person_key = ANY(:keys)",
+            "SELECT person_key, organisation_key, role, start_date, end_date FROM subject_links "
+            "WHERE person_key IN ({keys})",
+            persons,
+        )
+        links: dict[str, list[LinkFact]] = {}
+        for p, org, role, start, end in link_rows:
+            links.setdefault(p, []).append(
+                LinkFact(org, "", role, _as_date(start), _as_date(end) if end is not None else None))
+        orgs = sorted({lf.organisation_key for ls in links.values() for lf in ls})
+        service.refresh_dirty(session, orgs)
+        org_derivs: dict[str, list[Derivation]] = {}
+        for row in _fetch(session, _FACTS + "= ANY(:keys)", _FACTS + "IN ({keys})", orgs):
+            if row[1] == "measure" and row[3] in PERSON_ROLES:
+                org_derivs.setdefault(row[0], []).append(_light(row))
+        for p, ls in links.items():
+            extra = via_links(p, ls, org_derivs)
+            if extra:
+                derivs.setdefault(p, []).extend(extra)
+    out: dict[str, BatchResult] = {}
+    for key, display, _kind, name in subjects:
+        ds = derivs.get(key)
+        out[key] = BatchResult(
+            matched_code=display, match_score=1.0, lists=tuple(sorted(lists.get(key, ()))),
+            measures=tuple(applicable_codes(ds, on, allowed)) if ds else (), subject_key=key, name=name,
+        )
+    return out
+
+
+def screen_rows(session: Session, rows: Sequence[dict[str, str]], *, on: dt.date, matter: str | None,
+                region: str | None, name_cutoff: float = 0.8) -> list[BatchResult]:
+    """Screen rows with ``code`` and/or ``name``: a code is matched exactly (and wins); a row with
+    only a name is matched by fuzzy name (best hit at or above ``name_cutoff``)."""
+    keys: list[str | None] = []
+    for row in rows:
+        code = normalise_code(row.get("code") or "")
+        keys.append(subject_key(code) if len(code) == 18 else None)
+    by_key = screen_keys(session, sorted({k for k in keys if k}), on=on, matter=matter, region=region)
+    out: list[BatchResult] = []
+    name_keys: dict[int, tuple[str, float]] = {}
+    for i, (row, key) in enumerate(zip(rows, keys, strict=True)):
+        if key is None and (row.get("name") or "").strip() and not (row.get("code") or "").strip():
+            found = search_names(session, row["name"], limit=1, cutoff=name_cutoff)
+            if found:
+                name_keys[i] = (found[0][0].subject_key, found[0][1])
+    by_name: dict[str, BatchResult] = {}
+    if name_keys:
+        by_name = screen_keys(session, sorted({k for k, _ in name_keys.values()}), on=on, matter=matter,
+                              region=region)
+    for i, key in enumerate(keys):
+        if key is not None:
+            out.append(by_key.get(key, BatchResult()))
+        elif i in name_keys:
+            k, score = name_keys[i]
+            r = by_name[k]
+            out.append(BatchResult(r.matched_code, round(score, 4), r.lists, r.measures, k, r.name))
+        else:
+            out.append(BatchResult())
+    return out
+
+
+def screen_batch(session: Session, actor: Actor, rows: Sequence[dict[str, str]], *, on: dt.date,
+                 matter: str | None, region: str | None, purpose: Purpose) -> list[BatchResult]:
+    matter = check_matter(matter)
+    entry = guard(session, actor, ACTION, purpose=purpose,
+                  detail={"by": "batch", "rows": len(rows), "matter": matter, "on": on.isoformat()})
+    results = screen_rows(session, rows, on=on, matter=matter, region=region or actor.region_code)
+    hits = sorted({r.subject_key for r in results if r.subject_key and (r.measures or r.lists)})
+    entry.result_count = len(hits)
+    entry.detail = {**entry.detail, "matched": sum(1 for r in results if r.subject_key),
+                    "subject_keys": hits}
+    return results
+
+
+# --- CSV ---------------------------------------------------------------------------------------
+
+OUT_COLUMNS = ("matched_code", "match_score", "lists", "measures")
+
+
+def screen_csv(src: Path, dst: Path, actor: Actor, *, matter: str | None, on: dt.date | None = None,
+               region: str | None = None, purpose: Purpose | None = None, chunk: int = 50_000,
+               progress: Callable[[int], None] | None = None) -> dict[str, int]:
+    """Screen every row of ``src`` and write ``dst``: every input row and column in order, plus
+    matched_code, match_score, lists and measures (codes joined by ';'). One transaction and one
+    access-log entry per chunk."""
+    matter = check_matter(matter)
+    on = on or clock.today()
+    why = purpose or default_purpose(matter)
+    stats = {"rows": 0, "matched": 0, "with_measures": 0}
+    with src.open(encoding="utf-8-sig", newline="") as fin:
+        reader = csv.reader(fin)
+        header = next(reader, None)
+        if header is None:
+            raise ValidationFailed("empty_file", f"{src.name} 是空文件，缺少表头")
+        cols = [h.strip().lower() for h in header]
+        if "code" not in cols and "name" not in cols:
+            raise ValidationFailed("missing_columns", f"{src.name} 的表头必须包含 code 列、name 列或两者")
+        clash = [c for c in OUT_COLUMNS if c in cols]
+        if clash:
+            raise ValidationFailed("column_clash", f"{src.name} 已包含输出列：{'、'.join(clash)}")
+        ci = cols.index("code") if "code" in cols else None
+        ni = cols.index("name") if "name" in cols else None
+        with dst.open("w", encoding="utf-8", newline="") as fout:
+            writer = csv.writer(fout)
+            writer.writerow([*header, *OUT_COLUMNS])
+            while True:
+                block = [row for _, row in zip(range(chunk), reader, strict=False)]
+                if not block:
+                    break
+                items = [{"code": row[ci] if ci is not None and ci < len(row) else "",
+                          "name": row[ni] if ni is not None and ni < len(row) else ""} for row in block]
+                with unit_of_work() as s:
+                    results = screen_batch(s, actor, items, on=on, matter=matter, region=region, purpose=why)
+                for row, r in zip(block, results, strict=True):
+                    writer.writerow([*row, r.matched_code, f"{r.match_score:g}",
+                                     ";".join(r.lists), ";".join(r.measures)])
+                    stats["matched"] += bool(r.matched_code)
+                    stats["with_measures"] += bool(r.measures)
+                stats["rows"] += len(block)
+                if progress:
+                    progress(len(block))
+    return stats

@@ -1,0 +1,236 @@
+"""Use cases of the measures capability: gather a subject's facts, keep the screening index, explain
+which measures apply, check a unit's proposed measure.
+
+Facts come from the public functions of records (``records_for_subject``) and listing
+(``active_listings``); the index (``screening_facts``) is the engine's output per subject, refreshed
+in the same transaction as every change that can alter it (events, :mod:`xinyong.measures.push`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
+
+from xinyong.core import clock
+from xinyong.measures.catalog import measure_set
+from xinyong.measures.models import ScreeningDirty, ScreeningFact
+from xinyong.measures.rules import (
+    LENIENCY_FLAGS,
+    PERSON_ROLES,
+    Decision,
+    Derivation,
+    LinkFact,
+    ListingFact,
+    RecordFact,
+    SubjectFacts,
+    decide,
+    derive,
+    via_links,
+)
+from xinyong.subjects.models import Subject, SubjectLink
+
+# NOTE: subjects offers no bulk lookup; screening reads the subjects and subject_links tables
+# (read-only) through their models to look up many keys at once.
+
+
+# --- facts from other capabilities --------------------------------------------------------------
+
+
+def _first(obj: Any, *names: str) -> Any:
+    for n in names:
+        value = obj.get(n) if isinstance(obj, dict) else getattr(obj, n, None)
+        if value is not None:
+            return value
+    return None
+
+
+def listing_fact(x: Any) -> ListingFact:
+    """Adapt whatever :func:`xinyong.listing.service.active_listings` returns (row or dict)."""
+    flags = set(_first(x, "leniency_flags") or [])
+    start = _first(x, "listing_start", "start_date", "start", "listed_on")
+    end = _first(x, "listing_end", "end_date", "end", "ends_on")
+    list_type = str(_first(x, "list_type_id", "list_type"))
+    label = _first(x, "decision_no", "label") or ""
+    name = _first(x, "list_type_name")
+    return ListingFact(
+        id=int(_first(x, "id", "listing_id") or 0), list_type=list_type,
+        start=start, end=end,
+        label=f"{name or list_type}（{label}）" if label else str(name or list_type),
+        ended=_first(x, "removed_on") is not None,
+        **{f: f in flags for f in LENIENCY_FLAGS},
+    )
+
+
+def listings_of(session: Session, subject_key: str, on: dt.date) -> list[ListingFact]:
+    """The subject's live listings; without the listing capability installed there are none."""
+    try:
+        from xinyong.listing.service import active_listings
+    except ImportError:
+        return []
+    return [listing_fact(x) for x in active_listings(session, subject_key, on)]
+
+
+def record_fact(r: Any) -> RecordFact:
+    return RecordFact(
+        id=r.id, catalog_item=r.catalog_item, severity=r.severity, decision_date=r.decision_date,
+        effective_date=r.effective_date, status=r.status,
+        label=f"{r.issuing_authority}{r.document_number}",
+        is_minor=r.is_minor, force_majeure=r.force_majeure, non_intentional=r.non_intentional,
+        minor_violation=r.minor_violation,
+    )
+
+
+def records_of(session: Session, subject_key: str) -> list[RecordFact]:
+    from xinyong.records.service import records_for_subject
+
+    return [record_fact(r) for r in records_for_subject(session, subject_key, only_active=True)]
+
+
+def subject_facts(session: Session, subject: Subject, on: dt.date | None = None) -> SubjectFacts:
+    on = on or clock.today()
+    return SubjectFacts(
+        subject_key=subject.subject_key, kind=subject.kind,
+        listings=tuple(listings_of(session, subject.subject_key, on)),
+        records=tuple(records_of(session, subject.subject_key)),
+    )
+
+
+# --- the screening index ------------------------------------------------------------------------
+
+
+def _rows_for(facts: SubjectFacts, derivations: Iterable[Derivation]) -> list[dict[str, Any]]:
+    rows = [
+        {"subject_key": facts.subject_key, "kind": "list", "code": lf.list_type, "reach": "subject",
+         "treatment": "apply", "source_kind": "listing", "source_id": lf.id, "source_label": lf.label[:300],
+         "anchor": lf.start, "start_date": lf.start, "end_date": lf.end, "reason": None, "replaces": None}
+        for lf in facts.listings if not lf.ended
+    ]
+    rows += [
+        {"subject_key": facts.subject_key, "kind": "measure", "code": d.measure_code, "reach": d.reach,
+         "treatment": d.treatment, "source_kind": d.source_kind, "source_id": d.source_id,
+         "source_label": d.source_label[:300], "anchor": d.anchor, "start_date": d.start,
+         "end_date": d.end, "reason": d.reason, "replaces": d.replaces}
+        for d in derivations
+    ]
+    return rows
+
+
+def refresh_index(session: Session, subject_key: str) -> int:
+    """Recompute one subject's index rows from its facts (in the caller's transaction)."""
+    subject = session.scalar(select(Subject).where(Subject.subject_key == subject_key))
+    session.execute(delete(ScreeningFact).where(ScreeningFact.subject_key == subject_key))
+    session.execute(delete(ScreeningDirty).where(ScreeningDirty.subject_key == subject_key))
+    if subject is None:
+        return 0
+    facts = subject_facts(session, subject)
+    rows = _rows_for(facts, derive(facts, measure_set().all()))
+    if rows:
+        session.execute(insert(ScreeningFact), rows)
+    return len(rows)
+
+
+def refresh_all(session: Session, keys: Sequence[str] | None = None) -> int:
+    """Rebuild the index (after a measure list data change): every subject with records or listings."""
+    if keys is None:
+        keys = list(session.scalars(select(Subject.subject_key).order_by(Subject.id)))
+    return sum(refresh_index(session, k) for k in keys)
+
+
+def mark_dirty(session: Session, keys: Sequence[str]) -> None:
+    """Mark subjects for recomputation before their next screening (one statement)."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    if not keys:
+        return
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    now = clock.now()
+    session.execute(dialect.insert(ScreeningDirty).on_conflict_do_nothing(),
+                    [{"subject_key": k, "marked_at": now} for k in dict.fromkeys(keys)])
+
+
+def refresh_dirty(session: Session, keys: Sequence[str] | None = None) -> int:
+    """Recompute marked subjects (all of them, or those among ``keys``)."""
+    q = select(ScreeningDirty.subject_key)
+    dirty: list[str] = []
+    if session.scalar(q.limit(1)) is None:
+        return 0  # the usual case: nothing marked
+    if keys is None:
+        dirty = list(session.scalars(q))
+    else:
+        for i in range(0, len(keys), 500):
+            dirty += session.scalars(q.where(ScreeningDirty.subject_key.in_(keys[i:i + 500])))
+    for key in dirty:
+        refresh_index(session, key)
+    return len(dirty)
+
+
+def _derivation(row: ScreeningFact) -> Derivation:
+    return Derivation(
+        measure_code=row.code, subject_key=row.subject_key, reach=row.reach,
+        source_kind=row.source_kind, source_id=row.source_id, source_label=row.source_label,
+        source_subject_key=row.subject_key, anchor=row.anchor, start=row.start_date, end=row.end_date,
+        treatment=row.treatment, reason=row.reason, replaces=row.replaces,
+    )
+
+
+def links_of_person(session: Session, person_key: str) -> list[LinkFact]:
+    rows = session.execute(
+        select(SubjectLink, Subject.name).join(Subject, Subject.subject_key == SubjectLink.organisation_key)
+        .where(SubjectLink.person_key == person_key)
+    ).all()
+    return [LinkFact(link.organisation_key, name, link.role, link.start_date, link.end_date)
+            for link, name in rows]
+
+
+def indexed_derivations(session: Session, subject_key: str) -> tuple[list[Derivation], list[ScreeningFact]]:
+    """The subject's own index rows plus what reaches it through organisations it represented."""
+    links = links_of_person(session, subject_key)
+    refresh_dirty(session, [subject_key, *(link.organisation_key for link in links)])
+    own = list(session.scalars(select(ScreeningFact).where(ScreeningFact.subject_key == subject_key)))
+    derivations = [_derivation(r) for r in own if r.kind == "measure"]
+    if links:
+        org_keys = sorted({link.organisation_key for link in links})
+        org_rows = session.scalars(select(ScreeningFact).where(
+            ScreeningFact.subject_key.in_(org_keys), ScreeningFact.kind == "measure",
+            ScreeningFact.reach.in_(sorted(PERSON_ROLES)),
+        ))
+        by_org: dict[str, list[Derivation]] = {}
+        for r in org_rows:
+            by_org.setdefault(r.subject_key, []).append(_derivation(r))
+        derivations += via_links(subject_key, links, by_org)
+    return derivations, [r for r in own if r.kind == "list"]
+
+
+def explain_subject(session: Session, subject: Subject, on: dt.date, matter: str | None,
+                    region: str | None) -> tuple[Decision, list[dict[str, Any]]]:
+    """Applicable measures from the index, with the live listings behind them."""
+    derivations, lists = indexed_derivations(session, subject.subject_key)
+    decision = decide(derivations, on, matter, measure_set(), region)
+    live = [
+        {"list_type": r.code, "listing_id": r.source_id, "label": r.source_label,
+         "start": r.start_date.isoformat(), "end": r.end_date.isoformat() if r.end_date else None}
+        for r in lists if r.start_date <= on and (r.end_date is None or on < r.end_date)
+    ]
+    return decision, live
+
+
+def live_decision(session: Session, subject: Subject, on: dt.date, matter: str | None,
+                  region: str | None) -> Decision:
+    """The engine run directly on the subject's facts (no index) — used to check proposals and to
+    verify the index."""
+    facts = subject_facts(session, subject, on)
+    ms = measure_set()
+    derivations = derive(facts, ms.all())
+    links = links_of_person(session, subject.subject_key)
+    if links:
+        by_org: dict[str, list[Derivation]] = {}
+        for link in links:
+            org = session.scalar(select(Subject).where(Subject.subject_key == link.organisation_key))
+            if org is not None and link.organisation_key not in by_org:
+                by_org[link.organisation_key] = derive(subject_facts(session, org, on), ms.all())
+        derivations += via_links(subject.subject_key, links, by_org)
+    return decide(derivations, on, matter, ms, region)

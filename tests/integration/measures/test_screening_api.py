@@ -1,0 +1,107 @@
+"""Screening through the API: exact by code, fuzzy by name, batch; the index follows record changes."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from sqlalchemy import select
+
+from tests.factories import record_json, uscc
+from xinyong.core.db import unit_of_work
+from xinyong.core.models import AccessLogEntry
+
+
+def test_screen_by_code_explains_measure_and_is_logged_with_purpose(client: Any, api_key: Any, penalised: Any) -> None:
+    headers = api_key("implementing_unit", department="淮安市公共资源交易中心")
+    r = client.get(f"/api/v1/screen/code/{penalised['code']}", params={"matter": "procurement_bidding"},
+                   headers=headers)
+    assert r.status_code == 200, r.text
+    hit = r.json()["hits"][0]
+    assert r.json()["matched"] is True and hit["match_score"] == 1.0
+    assert hit["measures"] == ["procurement-major-violation"]
+    ob = hit["obligations"][0]
+    assert ob["trigger"]["kind"] == "record" and ob["trigger"]["id"] == penalised["record_id"]
+    assert "政府采购法》第二十二条第一款第（五）项" in ob["basis"]
+    assert ob["end"] == "2028-03-10"
+    # another matter: nothing applies
+    other = client.get(f"/api/v1/screen/code/{penalised['code']}", params={"matter": "high_consumption"},
+                       headers=headers)
+    assert other.json()["hits"][0]["measures"] == []
+    with unit_of_work() as s:
+        entries = list(s.scalars(select(AccessLogEntry).where(AccessLogEntry.action == "measures.screen")))
+    assert [e.purpose for e in entries] == ["procurement", "joint_punishment"]
+    assert entries[0].subject_key is not None and entries[0].result_count == 1
+
+
+def test_unknown_and_malformed_codes(client: Any, api_key: Any) -> None:
+    headers = api_key("implementing_unit")
+    missing = client.get(f"/api/v1/screen/code/{uscc(random.Random(9))}", headers=headers)
+    assert missing.status_code == 200 and missing.json()["matched"] is False
+    bad = client.get("/api/v1/screen/code/91320812ABC", headers=headers)
+    assert bad.status_code == 422 and "长度错误" in bad.json()["error"]["message"]
+    wrong_matter = client.get(f"/api/v1/screen/code/{uscc(random.Random(9))}", params={"matter": "x"},
+                              headers=headers)
+    assert wrong_matter.status_code == 422 and "行政事项" in wrong_matter.json()["error"]["message"]
+    assert client.get(f"/api/v1/screen/code/{uscc(random.Random(9))}").status_code == 403
+
+
+def test_repaired_record_stops_triggering(client: Any, api_key: Any, penalised: Any) -> None:
+    from xinyong.records.service import set_status
+
+    headers = api_key("admin")
+    with unit_of_work() as s:
+        set_status(s, penalised["record_id"], "repaired_marked", "信用修复")
+    r = client.get(f"/api/v1/screen/code/{penalised['code']}", headers=headers)
+    assert r.json()["hits"][0]["measures"] == []
+
+
+def test_screen_by_name_normalises_organisation_names(client: Any, api_key: Any, penalised: Any) -> None:
+    headers = api_key("implementing_unit")
+    r = client.get("/api/v1/screen/name", params={"q": "示例商贸（淮安）有限责任公司", "matter": "procurement_bidding"},
+                   headers=headers)
+    assert r.status_code == 200, r.text
+    hits = r.json()["hits"]
+    assert hits and hits[0]["subject"]["code"] == penalised["code"]
+    assert 0.9 <= hits[0]["match_score"] < 1.0
+    assert hits[0]["measures"] == ["procurement-major-violation"]
+    exact = client.get("/api/v1/screen/name", params={"q": penalised["name"]}, headers=headers)
+    assert exact.json()["hits"][0]["match_score"] == 1.0
+    none = client.get("/api/v1/screen/name", params={"q": "远方重工机械制造有限公司"}, headers=headers)
+    assert none.json()["hits"] == []
+
+
+def test_batch_api_keeps_order(client: Any, api_key: Any, penalised: Any) -> None:
+    clean = record_json(subject_code=uscc(random.Random(77)), subject_name="清白贸易有限公司", severity="general")
+    assert client.post("/api/v1/records", json=clean, headers=api_key("admin")).status_code == 201
+    items = [{"code": clean["subject_code"]}, {"code": uscc(random.Random(3))}, {"code": penalised["code"]},
+             {"name": "示例商贸有限公司"}]
+    r = client.post("/api/v1/screen/batch", json={"items": items, "matter": "procurement_bidding"},
+                    headers=api_key("implementing_unit"))
+    assert r.status_code == 200, r.text
+    res = r.json()["results"]
+    assert [x["matched_code"] for x in res] == [clean["subject_code"], "", penalised["code"], penalised["code"]]
+    assert [x["measures"] for x in res] == [[], [], ["procurement-major-violation"], ["procurement-major-violation"]]
+    assert res[3]["match_score"] < 1.0
+    empty = client.post("/api/v1/screen/batch", json={"items": [{}]}, headers=api_key("implementing_unit"))
+    assert empty.status_code == 422
+
+
+def test_bulk_import_marks_subjects_and_screening_sees_them(client: Any, api_key: Any, tmp_path: Any) -> None:
+    import csv
+
+    from xinyong.records.importer import FIELDS, import_file
+
+    code = uscc(random.Random(4242))
+    row = record_json(subject_code=code, subject_name="批量导入示例有限公司", severity="serious",
+                      document_number="淮市监罚〔2025〕900号")
+    path = tmp_path / "records.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=FIELDS)
+        w.writeheader()
+        w.writerow({k: row.get(k, "") for k in FIELDS})
+    summary = import_file(path, progress=False)
+    assert summary.accepted == 1
+    r = client.get(f"/api/v1/screen/code/{code}", params={"matter": "procurement_bidding"},
+                   headers=api_key("implementing_unit"))
+    assert r.json()["hits"][0]["measures"] == ["procurement-major-violation"]

@@ -1,0 +1,37 @@
+"""Chinese organisation-name normalisation for screening by name."""
+
+from __future__ import annotations
+
+import pytest
+
+from xinyong.measures.names import core_name, match_score, normalise_name
+
+
+@pytest.mark.parametrize("name", [
+    "江苏省淮安市清江浦区示例商贸有限公司",
+    "淮安示例商贸有限责任公司",
+    "示例商贸（淮安）股份有限公司",
+    "示例商贸(淮安)有限公司",
+    "  示例 商贸 有限公司 ",
+    "ＳＨＩＬＩ示例商贸有限公司".replace("ＳＨＩＬＩ", ""),
+])
+def test_region_prefix_suffix_brackets_and_spacing_are_removed(name: str) -> None:
+    assert core_name(name) == "示例商贸"
+
+
+def test_full_width_latin_and_digits_are_folded() -> None:
+    assert normalise_name("ＡＢＣ１２３科技（北京）有限公司") == "abc123科技(北京)有限公司"
+    assert core_name("ＡＢＣ１２３科技（北京）有限公司") == "abc123科技"
+
+
+def test_non_region_bracket_content_is_kept_and_short_names_survive() -> None:
+    assert core_name("示例（集团）有限公司") == "示例集团"
+    assert core_name("和县") == "和县"  # never stripped down to nothing
+
+
+def test_scores() -> None:
+    assert match_score("示例商贸有限公司", "示例商贸有限公司") == 1.0
+    assert match_score("江苏省淮安市示例商贸有限公司", "示例商贸（淮安）有限责任公司") == 0.99
+    close = match_score("示例商贸有限公司", "示例商务有限公司")
+    far = match_score("示例商贸有限公司", "远方重工机械有限公司")
+    assert 0.6 < close < 0.99 and far < 0.3
