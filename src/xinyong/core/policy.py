@@ -96,6 +96,16 @@ ALLOWED: dict[str, frozenset[Role]] = {
     "ledger.submit": frozenset({A, CO, DD, IU}),
     "ledger.rollup": frozenset({A, CO}),
     "ledger.manage": frozenset({A, CO}),
+    # measures, screening, joint punishment, targeted push (xinyong.measures)
+    "measures.read": frozenset({A, CO, DD, IU, SU, PU}),
+    "measures.check": frozenset({A, CO, DD, IU}),
+    "measures.screen": frozenset({A, CO, DD, IU}),
+    "measures.case_open": frozenset({A, CO, DD, IU}),
+    "measures.case_read": frozenset({A, CO, DD, IU}),
+    "measures.case_respond": frozenset({A, CO, IU}),
+    "measures.case_typical": frozenset({A, CO}),
+    "push.manage": frozenset({A, CO}),
+    "push.read": frozenset({A, CO}),
     # principals
     "principal.manage": frozenset({A}),
     "access_log.read": frozenset({A, CO}),

@@ -19,6 +19,7 @@ ROUTERS: list[str] = [
     "xinyong.subjects.pages:router",
     "xinyong.catalog.api:router",
     "xinyong.records.api:router",
+    "xinyong.measures.api:router",
     "xinyong.listing.api:router",
     "xinyong.repair.api:router",
     "xinyong.repair.pages:router",
