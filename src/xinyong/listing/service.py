@@ -137,6 +137,11 @@ def _append_history(
         select(ListingCaseEvent).where(ListingCaseEvent.case_id == case.id)
         .order_by(ListingCaseEvent.seq.desc()).limit(1)
     ).first()
+    if on > clock.today():
+        raise ValidationFailed("listing.future_date", f"日期{on.isoformat()}晚于今天，不能登记未来发生的事项")
+    if last is not None and on < last.on:
+        raise ValidationFailed("listing.date_before_history",
+                               f"日期{on.isoformat()}早于案件上一步骤的日期{last.on.isoformat()}")
     event = ListingCaseEvent(
         case_id=case.id, seq=(last.seq + 1) if last else 1, action=action, from_state=from_state,
         to_state=to_state, on=on, at=clock.now(), actor_id=actor.id,
@@ -549,7 +554,10 @@ def withdraw(session: Session, actor: Actor, case_id: int, *, explanation: str, 
 
 # ============================================================================ public functions for others
 def active_listings(session: Session, subject_key: str, on: dt.date) -> list[dict[str, Any]]:
-    """Listings of ``subject_key`` in force on ``on`` (for measures, disclosure, repair)."""
+    """Listings of ``subject_key`` in force on ``on`` (for measures, disclosure, repair).
+
+    Dates are ``datetime.date`` objects (``decision_date``, ``start``, ``end``); use
+    :func:`jsonable` for a JSON rendering."""
     rows = session.execute(
         select(Listing, ListingCase).join(ListingCase, ListingCase.id == Listing.case_id).where(
             Listing.subject_key == subject_key, Listing.start_on <= on,
@@ -572,13 +580,18 @@ def active_listings(session: Session, subject_key: str, on: dt.date) -> list[dic
             "determining_department": listing.department,
             "region_code": listing.region_code,
             "decision_no": listing.decision_no,
-            "decision_date": listing.decision_date.isoformat(),
+            "decision_date": listing.decision_date,
             "basis": lt.standard.citation(),
-            "start": listing.start_on.isoformat(),
-            "end": listing.end_on.isoformat() if listing.end_on else None,
+            "start": listing.start_on,
+            "end": listing.end_on,
             "removal_conditions": [c.text for c in lt.removal_conditions],
+            "leniency_flags": list(case.leniency_flags or []),
         })
     return out
+
+
+def jsonable(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in row.items()}
 
 
 def end_listing(session: Session, listing_id: int, reason: str, actor: Actor, on: dt.date,
