@@ -157,18 +157,23 @@ def flag_typical(session: Session, actor: Actor, case_id: int, *, typical: bool,
     return case
 
 
+def _china_date(at: dt.datetime) -> dt.date:
+    aware = at if at.tzinfo else at.replace(tzinfo=clock.UTC)
+    return aware.astimezone(clock.CHINA_TZ).date()
+
+
 def overdue(case: PunishmentCase, today: dt.date) -> bool:
-    if case.status == "initiated":
+    """Not responded by the end of the due date (a late response stays overdue in the record)."""
+    if case.status == "initiated" or case.responded_at is None:
         return today > case.due_date
-    responded = case.responded_at.date() if case.responded_at else today
-    return responded > case.due_date
+    return _china_date(case.responded_at) > case.due_date
 
 
 def describe(case: PunishmentCase, today: dt.date | None = None) -> dict[str, Any]:
     today = today or clock.today()
     late_days = 0
     if overdue(case, today):
-        end = case.responded_at.date() if case.responded_at else today
+        end = _china_date(case.responded_at) if case.responded_at else today
         late_days = workdays_between(case.due_date, end)
     return {
         "id": case.id,
