@@ -39,6 +39,7 @@ class ScreeningFact(Base):
     end_date: Mapped[date | None] = mapped_column(Date)
     reason: Mapped[str | None] = mapped_column(Text)
     replaces: Mapped[str | None] = mapped_column(String(64))
+    via_role: Mapped[str | None] = mapped_column(String(32))
 
 
 class NameIndexEntry(Base):

@@ -489,6 +489,8 @@ class ListingFact:
     end: dt.date | None = None
     label: str = ""
     ended: bool = False
+    #: "subject", or the role for which a person was listed with an organisation (893 §八)
+    role: str = "subject"
     is_minor: bool = False
     force_majeure: bool = False
     non_intentional: bool = False
@@ -610,6 +612,8 @@ def derive(facts: SubjectFacts, measures: Iterable[Measure]) -> list[Derivation]
             continue
         sources: list[tuple[str, ListingFact | RecordFact, dt.date, dt.date, dt.date | None]] = []
         for lf in facts.listings:
+            if lf.role != "subject":
+                continue  # listed as representative: handled below, only measures reaching that role
             if lf.list_type in m.list_types and not lf.ended and (lf.end is None or lf.start < lf.end):
                 sources.append(("listing", lf, lf.start, lf.start, lf.end))
         for rf in facts.records:
@@ -647,6 +651,24 @@ def derive(facts: SubjectFacts, measures: Iterable[Measure]) -> list[Derivation]
                 else:
                     out.append(_replace(base, treatment="withheld", reason=(
                         f"因{why}，依据宽容审慎原则（国办发〔2020〕49号 §（十六））不实施本措施")))
+        # a person listed (on the list itself) as legal representative / responsible person of a listed
+        # organisation (893 §八): the measures reaching that role, and those reaching listed individuals
+        for lf in facts.listings:
+            if (lf.role in PERSON_ROLES and own_reach == "individual"
+                    and (lf.role in m.reaches or "individual" in m.reaches) and lf.list_type in m.list_types
+                    and not lf.ended and (lf.end is None or lf.start < lf.end)):
+                end = _end(m, lf.start, lf.end)
+                if end is not None and end <= lf.start:
+                    continue
+                flags = [f for f in _lenient_flags(lf) if m.leniency.get(f, "none") != "same"]
+                held = "、".join(LENIENCY_FLAGS[f] for f in flags)
+                out.append(Derivation(
+                    measure_code=m.code, subject_key=facts.subject_key, reach="subject", source_kind="listing",
+                    source_id=lf.id, source_label=lf.label or f"listing#{lf.id}",
+                    source_subject_key=facts.subject_key, anchor=lf.start, start=lf.start, end=end,
+                    via_role=lf.role, treatment="withheld" if flags else "apply",
+                    reason=f"因{held}，依据宽容审慎原则（国办发〔2020〕49号 §（十六））不实施本措施" if flags else None,
+                ))
     return out
 
 
@@ -765,14 +787,16 @@ def decide(derivations: Iterable[Derivation], on: dt.date, matter: str | None,
     obligations: list[Applicable] = []
     information: list[Applicable] = []
     withheld: list[Applicable] = []
-    seen: set[tuple[str, str, int, str]] = set()
+    seen: set[tuple[Any, ...]] = set()
     for d in sorted(derivations, key=lambda d: (d.measure_code, d.start, d.source_kind, d.source_id)):
         m = in_force.get(d.measure_code)
         if m is None or d.reach != "subject" or not d.active_on(on):
             continue
         if matter is not None and matter not in m.matters:
             continue
-        key = (d.measure_code, d.source_kind, d.source_id, d.treatment)
+        # one explanation per measure and period (a representative may be reached both by the
+        # organisation's listing through the link and by being listed in person)
+        key = (d.measure_code, d.treatment, d.start, d.end)
         if key in seen:
             continue
         seen.add(key)

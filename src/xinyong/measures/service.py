@@ -51,8 +51,10 @@ def _first(obj: Any, *names: str) -> Any:
 def listing_fact(x: Any) -> ListingFact:
     """Adapt whatever :func:`xinyong.listing.service.active_listings` returns (row or dict)."""
     flags = set(_first(x, "leniency_flags") or [])
-    start = _first(x, "listing_start", "start_date", "start", "listed_on")
-    end = _first(x, "listing_end", "end_date", "end", "ends_on")
+    start = _first(x, "start", "listing_start", "start_date", "listed_on")
+    last_day = _first(x, "end", "listing_end", "end_date", "ends_on")
+    # the listing capability's end date is the last day on the list; the engine's end is exclusive
+    end = last_day + dt.timedelta(days=1) if last_day is not None else None
     list_type = str(_first(x, "list_type_id", "list_type"))
     label = _first(x, "decision_no", "label") or ""
     name = _first(x, "list_type_name")
@@ -60,17 +62,15 @@ def listing_fact(x: Any) -> ListingFact:
         id=int(_first(x, "id", "listing_id") or 0), list_type=list_type,
         start=start, end=end,
         label=f"{name or list_type}（{label}）" if label else str(name or list_type),
-        ended=_first(x, "removed_on") is not None,
+        ended=_first(x, "removed_on", "ended_on") is not None, role=str(_first(x, "role") or "subject"),
         **{f: f in flags for f in LENIENCY_FLAGS},
     )
 
 
 def listings_of(session: Session, subject_key: str, on: dt.date) -> list[ListingFact]:
-    """The subject's live listings; without the listing capability installed there are none."""
-    try:
-        from xinyong.listing.service import active_listings
-    except ImportError:
-        return []
+    """The subject's live listings (xinyong.listing.service.active_listings)."""
+    from xinyong.listing.service import active_listings
+
     return [listing_fact(x) for x in active_listings(session, subject_key, on)]
 
 
@@ -106,14 +106,16 @@ def _rows_for(facts: SubjectFacts, derivations: Iterable[Derivation]) -> list[di
     rows = [
         {"subject_key": facts.subject_key, "kind": "list", "code": lf.list_type, "reach": "subject",
          "treatment": "apply", "source_kind": "listing", "source_id": lf.id, "source_label": lf.label[:300],
-         "anchor": lf.start, "start_date": lf.start, "end_date": lf.end, "reason": None, "replaces": None}
+         "anchor": lf.start, "start_date": lf.start, "end_date": lf.end, "reason": None, "replaces": None,
+         "via_role": None if lf.role == "subject" else lf.role}
         for lf in facts.listings if not lf.ended
     ]
     rows += [
         {"subject_key": facts.subject_key, "kind": "measure", "code": d.measure_code, "reach": d.reach,
          "treatment": d.treatment, "source_kind": d.source_kind, "source_id": d.source_id,
          "source_label": d.source_label[:300], "anchor": d.anchor, "start_date": d.start,
-         "end_date": d.end, "reason": d.reason, "replaces": d.replaces}
+         "end_date": d.end, "reason": d.reason, "replaces": d.replaces,
+         "via_role": d.via_role}
         for d in derivations
     ]
     return rows
@@ -173,7 +175,7 @@ def _derivation(row: ScreeningFact) -> Derivation:
         measure_code=row.code, subject_key=row.subject_key, reach=row.reach,
         source_kind=row.source_kind, source_id=row.source_id, source_label=row.source_label,
         source_subject_key=row.subject_key, anchor=row.anchor, start=row.start_date, end=row.end_date,
-        treatment=row.treatment, reason=row.reason, replaces=row.replaces,
+        treatment=row.treatment, reason=row.reason, replaces=row.replaces, via_role=row.via_role,
     )
 
 

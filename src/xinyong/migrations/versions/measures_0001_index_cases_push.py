@@ -106,6 +106,7 @@ def upgrade() -> None:
     sa.Column('end_date', sa.Date(), nullable=True),
     sa.Column('reason', sa.Text(), nullable=True),
     sa.Column('replaces', sa.String(length=64), nullable=True),
+    sa.Column('via_role', sa.String(length=32), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_screening_facts'))
     )
     with op.batch_alter_table('screening_facts', schema=None) as batch_op:
