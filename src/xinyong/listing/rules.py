@@ -584,6 +584,13 @@ def _date_arg(args: dict[str, Any], key: str, label: str) -> dt.date:
     raise GuardrailRefused("invalid_date", f"{label}无效，应为 YYYY-MM-DD")
 
 
+def _need(value: dt.date | None, label: str) -> dt.date:
+    """A date the case must already carry in its state; its absence means an inconsistent case."""
+    if value is None:
+        raise GuardrailRefused("inconsistent_case", f"案件数据不完整：缺少{label}")
+    return value
+
+
 def add_months(d: dt.date, months: int) -> dt.date:
     """Calendar months; the last day of a shorter month when the day does not exist."""
     y, m = divmod(d.month - 1 + months, 12)
@@ -647,11 +654,11 @@ def transition(
         facts = {"objection_window_end": window_end.isoformat()}
 
     elif act is Action.receive_objection:
-        assert case.objection_window_end is not None
-        if on > case.objection_window_end:
+        window_end = _need(case.objection_window_end, "异议期限")
+        if on > window_end:
             raise GuardrailRefused(
                 "objection_window_closed",
-                f"异议期限已于{case.objection_window_end.isoformat()}届满，不能登记新的异议",
+                f"异议期限已于{window_end.isoformat()}届满，不能登记新的异议",
             )
         _text(args, "objection", "异议内容")
         deadline = add_workdays(on, list_type.objection_answer_workdays)
@@ -660,26 +667,26 @@ def transition(
                  "workdays": list_type.objection_answer_workdays, "basis": list_type.objection_answer_basis}
 
     elif act is Action.answer_objection:
-        assert case.answer_deadline is not None and case.objection_received_on is not None
-        if on < case.objection_received_on:
+        answer_deadline = _need(case.answer_deadline, "异议答复期限")
+        if on < _need(case.objection_received_on, "异议登记日期"):
             raise GuardrailRefused("answer_before_objection", "答复日期不能早于异议登记日期")
         outcome = args.get("outcome")
         if outcome not in ("upheld", "rejected"):
             raise GuardrailRefused("invalid_outcome", "核实结果必须是 upheld（异议成立）或 rejected（异议不成立）")
         _text(args, "answer", "答复内容")
-        timely = on <= case.answer_deadline
+        timely = on <= answer_deadline
         new = replace(case, answered_on=on, answer_timely=timely, answer_outcome=outcome)
-        facts = {"timely": timely, "outcome": outcome, "deadline": case.answer_deadline.isoformat()}
+        facts = {"timely": timely, "outcome": outcome, "deadline": answer_deadline.isoformat()}
 
     elif act is Action.decide:
         if case.notice_served_on is None:
             raise GuardrailRefused("notice_required", "未经事先告知，不得作出认定决定")
         if case.state is State.notice_served:
-            assert case.objection_window_end is not None
-            if on <= case.objection_window_end:
+            window_end = _need(case.objection_window_end, "异议期限")
+            if on <= window_end:
                 raise GuardrailRefused(
                     "objection_window_open",
-                    f"异议期限至{case.objection_window_end.isoformat()}届满，期满前不得作出认定决定",
+                    f"异议期限至{window_end.isoformat()}届满，期满前不得作出认定决定",
                 )
         if case.answer_outcome == "upheld":
             raise GuardrailRefused("objection_upheld", "异议经核实成立，不得作出认定决定，请撤回案件")
@@ -709,10 +716,10 @@ def transition(
             raise GuardrailRefused("decision_required", "未作出认定决定，不得列入名单")
         if case.notice_served_on is None:
             raise GuardrailRefused("notice_required", "未经事先告知，不得列入名单")
-        assert case.listing_start is not None
+        start = _need(case.listing_start, "列入起始日")
         if on < case.decided_on:
             raise GuardrailRefused("list_before_decision", "列入日期不能早于决定日期")
-        facts = {"listing_start": case.listing_start.isoformat(),
+        facts = {"listing_start": start.isoformat(),
                  "listing_end": case.listing_end.isoformat() if case.listing_end else None}
 
     elif act is Action.remove:

@@ -14,7 +14,7 @@ import json
 from typing import Any
 
 from sqlalchemy import or_, select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -133,6 +133,8 @@ def _append_history(
     session: Session, case: ListingCase, *, action: str, from_state: str | None, to_state: str, on: dt.date,
     actor: Actor, reason: str | None, document_ids: list[int] | None = None, data: dict[str, Any] | None = None,
 ) -> ListingCaseEvent:
+    # the optimistic-locking UPDATE ("... WHERE version = <read>") goes first: a lost race stops here
+    _flush(session)
     last = session.scalars(
         select(ListingCaseEvent).where(ListingCaseEvent.case_id == case.id)
         .order_by(ListingCaseEvent.seq.desc()).limit(1)
@@ -171,7 +173,7 @@ def _flush(session: Session) -> None:
     """Flush, turning a lost optimistic-locking race into a 409."""
     try:
         session.flush()
-    except StaleDataError:
+    except (StaleDataError, IntegrityError):
         raise Conflict("listing.version_conflict", "案件已被他人同时更新，本次操作未生效，请刷新后重试") from None
     except OperationalError as exc:  # SQLite: a concurrent writer won (stale snapshot / busy)
         if "locked" in str(exc).lower() or "busy" in str(exc).lower():
@@ -192,7 +194,6 @@ def _apply(
         setattr(case, field, value.value if isinstance(value, State) else value)
     for k, v in (extra or {}).items():
         setattr(case, k, v)
-    case.updated_at = clock.now()
     _append_history(
         session, case, action=step.action.value, from_state=step.from_state.value, to_state=step.to_state.value,
         on=step.on, actor=actor, reason=reason, document_ids=document_ids, data=step.facts,
@@ -617,7 +618,6 @@ def end_listing(session: Session, listing_id: int, reason: str, actor: Actor, on
         _append_history(session, case, action="end_linked_listing", from_state=case.state, to_state=case.state,
                         on=on, actor=actor, reason=REMOVAL_REASONS[reason],
                         data={"listing_id": listing.id, "role": listing.role, "document": document})
-        case.updated_at = clock.now()
         _flush(session)
         emit(session, "listing.ended", _payload(case, listing, reason))
     return {"listing_id": listing.id, "ended_on": on.isoformat(), "reason": reason}
@@ -641,10 +641,9 @@ def amend_listing_end(session: Session, actor: Actor, case_id: int, *, new_end: 
     text = " ".join(explanation.split())
     if not text:
         raise ValidationFailed("listing.explanation_required", "请填写变更理由")
+    rows = list(session.scalars(select(Listing).where(Listing.case_id == case.id, Listing.ended_on.is_(None))))
     old = case.listing_end
     case.listing_end = new_end
-    case.updated_at = clock.now()
-    rows = list(session.scalars(select(Listing).where(Listing.case_id == case.id, Listing.ended_on.is_(None))))
     for row in rows:
         row.end_on = new_end
         row.version += 1
@@ -686,7 +685,6 @@ def order_rectification(
     _append_history(session, case, action="order_rectification", from_state=case.state, to_state=case.state, on=on,
                     actor=actor, reason=text,
                     data={"rectification_id": order.id, "due_on": due_on.isoformat(), "public": public})
-    case.updated_at = clock.now()
     _flush(session)
     return order
 
@@ -718,7 +716,6 @@ def confirm_rectification(session: Session, actor: Actor, order_id: int, *, comp
     order.version += 1
     _append_history(session, case, action="confirm_rectification", from_state=case.state, to_state=case.state,
                     on=on, actor=actor, reason=text, data={"rectification_id": order.id, "status": order.status})
-    case.updated_at = clock.now()
     _flush(session)
     return order
 
@@ -757,7 +754,6 @@ def record_interview(session: Session, actor: Actor, order_id: int, *, outcome: 
     _append_history(session, case, action="interview", from_state=case.state, to_state=case.state, on=on,
                     actor=actor, reason=text,
                     data={"interview_id": interview.id, "kind": kind, "outcome": outcome})
-    case.updated_at = clock.now()
     _flush(session)
     return interview
 

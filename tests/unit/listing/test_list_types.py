@@ -1,0 +1,137 @@
+"""List types are data validated at load (国办发〔2020〕49号 §（六）（七）（八））."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from xinyong.listing.loader import RULES_ROOT, load_list_types
+from xinyong.listing.rules import (
+    AuthorityLevel,
+    IncompleteListType,
+    Kind,
+    ListType,
+    ListTypeError,
+    authority_level_of,
+    parse_list_type,
+)
+
+SHIPPED = RULES_ROOT / "national" / "list_types"
+
+
+def _raw(name: str = "migrant-wage-arrears") -> dict[str, Any]:
+    data = yaml.safe_load((SHIPPED / f"{name}.yaml").read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    return data
+
+
+def test_shipped_national_list_types_load_with_citations() -> None:
+    types = load_list_types([RULES_ROOT])
+    usable = {t.id: t for t in types.types}
+    assert set(usable) == {"migrant-wage-arrears", "gov-procurement"}
+    mw = usable["migrant-wage-arrears"]
+    assert mw.standard.doc_no == "人力资源社会保障部令第45号"
+    assert mw.kind is Kind.blacklist and mw.listing_months_min == 36
+    assert mw.objection_answer_workdays == 10 and "淮政办发〔2021〕13号" in mw.objection_answer_basis
+    assert "public_comment_days" in mw.unverified and "remedies" in mw.unverified
+    assert mw.lists_linked_persons and "第四十八条" in (mw.linked_persons_basis or "")
+    gp = usable["gov-procurement"]
+    assert (gp.listing_months_min, gp.listing_months_max) == (12, 36)
+    assert not gp.lists_linked_persons
+    incomplete = {t.id for t in types.incomplete}
+    assert {"court-dishonest-debtor", "samr-serious-illegal", "work-safety", "national-defence"} <= incomplete
+
+
+def test_incomplete_list_type_cannot_be_used() -> None:
+    types = load_list_types([RULES_ROOT])
+    with pytest.raises(Exception, match="缺少必备要素"):
+        types.get("samr-serious-illegal")
+
+
+@pytest.mark.parametrize(
+    ("change", "needle"),
+    [
+        (lambda r: r.update(domain="environment"), "四个领域"),
+        (lambda r: r.pop("domain"), "四个领域"),
+        (lambda r: r.update(kind="greylist"), "kind"),
+        (lambda r: r["standard"].update(level="normative_document"), "level"),
+        (lambda r: r["standard"].update(level="local_regulation"), "不能以地方性法规形式确定"),
+        (lambda r: r["standard"].pop("published"), "published"),
+        (lambda r: r.update(public_comment_days=20, public_comment_verified=True), "不得少于30日"),
+        (lambda r: r.pop("public_comment_days"), "public_comment_days"),
+        (lambda r: r.update(public_comment_verified=True), "public_comment_verified"),
+        (lambda r: r.pop("public_comment_note"), "public_comment_note"),
+        (lambda r: r.pop("removal_conditions"), "移出条件"),
+        (lambda r: r.update(removal_conditions=[{"code": "whenever", "text": "x"}]), "移出条件代码"),
+        (lambda r: r.pop("removal_procedure"), "removal_procedure"),
+        (lambda r: r.pop("remedies"), "remedies"),
+        (lambda r: r.pop("listing_period"), "列入期限"),
+        (lambda r: r.update(listing_period={"min_months": 36, "max_months": 12}), "列入期限"),
+        (lambda r: r.pop("measures_hint"), "measures_hint"),
+        (lambda r: r.update(min_authority_level="township"), "最低认定层级"),
+        (lambda r: r.update(objection_answer_workdays=0), "异议答复期限"),
+        (lambda r: r.pop("linked_persons_basis"), "linked_persons_basis"),
+        (lambda r: r.update(status="draft"), "status"),
+    ],
+)
+def test_refused_at_load_with_a_clear_error(change: Any, needle: str) -> None:
+    raw = copy.deepcopy(_raw())
+    change(raw)
+    with pytest.raises(ListTypeError, match=needle):
+        parse_list_type(raw, "x.yaml")
+
+
+def test_departmental_rule_refused_for_a_local_list_and_local_regulation_accepted() -> None:
+    raw = copy.deepcopy(_raw())
+    raw.update(scope="320800", id="local-x")
+    with pytest.raises(ListTypeError, match="部门规章"):
+        parse_list_type(raw, "x.yaml", "320800")
+    raw["standard"]["level"] = "local_regulation"
+    parsed = parse_list_type(raw, "x.yaml", "320800")
+    assert isinstance(parsed, ListType) and parsed.applies_to_region("320812")
+    assert not parsed.applies_to_region("110105")
+
+
+def test_incomplete_requires_the_missing_list() -> None:
+    with pytest.raises(ListTypeError, match="missing"):
+        parse_list_type({"id": "x", "name": "某名单", "status": "incomplete"}, "x.yaml")
+    parsed = parse_list_type({"id": "x", "name": "某名单", "status": "incomplete",
+                              "missing": [{"remedies": "未找到"}]}, "x.yaml")
+    assert isinstance(parsed, IncompleteListType) and parsed.missing == ("remedies: 未找到",)
+
+
+def test_key_attention_kind_and_extra_rules_dir(tmp_path: Path) -> None:
+    """A local key-attention list added as data (hypothetical content, for the mechanism only)."""
+    raw = copy.deepcopy(_raw())
+    raw.update(id="test-key-attention", name="测试重点关注名单", kind="key_attention", scope="320800",
+               lists_linked_persons=False)
+    raw["standard"]["level"] = "local_regulation"
+    folder = tmp_path / "local" / "320800" / "list_types"
+    folder.mkdir(parents=True)
+    (folder / "test.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    types = load_list_types([RULES_ROOT, tmp_path])
+    ka = types.get("test-key-attention")
+    assert ka.kind is Kind.key_attention
+    assert [t.id for t in types.usable(dt.date(2026, 1, 1), "320812") if t.kind is Kind.key_attention] == [ka.id]
+    assert types.usable(dt.date(2026, 1, 1), "110105") == [
+        t for t in types.types if t.scope == "national" and t.in_force(dt.date(2026, 1, 1))]
+
+
+def test_in_force_dates() -> None:
+    mw = load_list_types([RULES_ROOT]).get("migrant-wage-arrears")
+    assert not mw.in_force(dt.date(2021, 12, 31))
+    assert mw.in_force(dt.date(2022, 1, 1))
+
+
+@pytest.mark.parametrize(
+    ("code", "level"),
+    [("100000", AuthorityLevel.national), (None, AuthorityLevel.national), ("320000", AuthorityLevel.province),
+     ("320800", AuthorityLevel.prefecture), ("320812", AuthorityLevel.county)],
+)
+def test_authority_level_from_region(code: str | None, level: AuthorityLevel) -> None:
+    assert authority_level_of(code) is level
