@@ -14,7 +14,8 @@ import typer
 
 from xinyong.core.errors import DomainError
 
-screen_app = typer.Typer(help="批量筛查（实施单位）", add_completion=False)
+screen_app = typer.Typer(help="批量筛查（实施单位）", add_completion=False,
+                         context_settings={"allow_interspersed_args": True})
 push_app = typer.Typer(help="定向推送：接收方与投递进程", no_args_is_help=True)
 measures_app = typer.Typer(help="失信惩戒措施清单与筛查索引", no_args_is_help=True)
 

@@ -19,7 +19,14 @@ from tests.factories import record_json, uscc
 from tests.integration.measures.receiver import Receiver
 from xinyong.core.db import unit_of_work
 from xinyong.core.delivery import run_once
-from xinyong.core.outbox import OutboxDelivery, OutboxMessage, create_channel, deliveries_of, enqueue, unconfirmed
+from xinyong.core.outbox import (
+    OutboxDelivery,
+    OutboxMessage,
+    create_channel,
+    deliveries_of,
+    enqueue,
+    unconfirmed,
+)
 
 
 def _messages() -> list[OutboxMessage]:
