@@ -30,6 +30,8 @@ app.add_typer(principal_app, name="principal")
 app.add_typer(_audit_cli.app, name="audit")
 principal_app.registered_commands += _console_cli.principal_extra.registered_commands
 app.add_typer(_listing_cli.workdays_app, name="workdays")
+app.add_typer(_listing_cli.listing_app, name="listing")
+app.command("deadlines")(_listing_cli.deadlines)
 app.add_typer(_disclosure_cli.app, name="disclosure")
 app.add_typer(_measures_cli.screen_app, name="screen")
 app.add_typer(_measures_cli.push_app, name="push")
