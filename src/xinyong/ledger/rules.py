@@ -206,7 +206,9 @@ def compact(text: str) -> str:
 _NEG = re.compile(r"(不得|不应|不宜|不予|不再|禁止|严禁|终止|停止|移出|撤出|退出|删除|屏蔽|撤销|无需|不作为|不能|免于|不纳入|不列入|不记入)")
 _SUBJECT = re.compile(
     r"(企业|个人|单位|当事人|相对人|市民|居民|村民|经营者|从业人员|主体|供应商|纳税人|用人单位|行人|驾驶人|驾驶员|"
-    r"人员|法人|组织|商户|业主|家庭|对象|申请人|投标人|学生|职工|缴存人|借款人|失信者|违法者|行为人|其|承租人|租户|用户|乘客)"
+    r"人员|法人|组织|商户|业主|家庭|对象|申请人|投标人|学生|职工|缴存人|借款人|失信者|违法者|行为人|其|承租人|租户|用户|乘客|"
+    # information about somebody's conduct names its subject implicitly
+    r"失信信息|违法信息|处罚信息|行为信息|违法行为|失信行为信息|欠费信息|欠薪信息)"
 )
 _PLATFORM_NAMES = re.compile(
     r"(国家企业信用信息公示系统|企业信用信息公示系统|全国信用信息共享平台|信用信息共享平台|公共信用信息平台|信用中国)"
@@ -239,7 +241,9 @@ _LIST_TERM = (
     r"(红黑榜|黑名单|黑榜|曝光台|失信(联合惩戒)?(对象|主体|企业|人员|个人|行为人|被执行人)?(名单|名录|库|数据库)|"
     r"严重(违法)?失信(主体|企业|行为|对象|行为人)?(名单|名录|数据库)|严重违法(企业|失信)?(名单|名录)|"
     r"重点关注(对象)?名单|重点关注对象|重点监管(对象)?名单|不良(行为|信用)?记录(名单|库)|不良(信用|行为)?(名单|名录|库)|"
-    r"经营异常名录|警示名单|不文明行为(人员)?(名单|档案|记录库|库)|(诚信|信用|失信)档案)"
+    r"经营异常名录|警示名单|(诚信|信用|失信)档案|"
+    # any list whose name carries a negative judgement (“失信单位名录”, “不文明养犬人员名单”)
+    r"(失信|不良|不文明|违法|违规|黑|警示|重点关注|重点监管|严重违法)[\u4e00-\u9fa5]{0,8}?(名单|名录|黑榜|数据库|库))"
 )
 _B_CREATE = re.compile(
     r"(列入|纳入|列为|认定为|确定为|录入|记入|建立|设立|实行|公布|编制|进入)[^，。；！？]{0,25}?" + _LIST_TERM
@@ -253,12 +257,12 @@ _C_PATTERNS = [
     ),
     re.compile(r"予以(限制|禁入|惩戒)|依法(依规)?(予以)?限制|限制或者?禁入|(限制|禁止)[^，。；]{0,20}(资格|准入|活动|业务)"),
     re.compile(
-        r"不予(受理|审批|办理|许可|批准|核准|发放|安排|支持|补贴|资助|评|表彰|推荐|登记|续|发证|通过|录用|聘用|享受|提供|贷款|提取|拨付)"
+        r"不予(?!处罚|行政处罚|公开|公示|公布|列入|记入|纳入|认定|追究|受理的)[\u4e00-\u9fa5]{2}"
     ),
     re.compile(r"取消[^，。；]{0,14}(资格|待遇|补贴|优惠|荣誉|称号|评优|评先|奖励|许可|资质|享受)"),
     re.compile(r"(暂停|停止|中止)(拨付|享受|审批|办理|发放|提供|受理|参加|其|项目|业务|贷款|提取)"),
     re.compile(
-        r"(从严|重点)(审查|审核)|严格(审查|审核)|(列为|列入|作为)重点监管对象|加大[^，。；]{0,6}(检查|抽查)(频次|力度|比例)|"
+        r"(从严|重点)(审查|审核)|严格(审查|审核)|(列为|列入|作为)[^，。；]{0,10}重点(监管|检查|监督|关注)?对象|加大[^，。；]{0,6}(检查|抽查)(频次|力度|比例)|"
         r"(提高|增加)[^，。；]{0,4}(抽查|检查)(比例|频次)|"
         r"(对|将)[^，。；]{0,20}(失信|黑名单|不良|[CD]级|严重违法)[^，。；]{0,20}(重点监管|从严监管|严格监管)"
     ),
@@ -266,7 +270,7 @@ _C_PATTERNS = [
         r"(降低|下调)[^，。；]{0,6}(等级|级别|评级|额度)|上调[^，。；]{0,8}(费率|保证金)|提高[^，。；]{0,6}(保证金|费率|门槛|利率)|"
         r"撤销[^，。；]{0,8}(荣誉|称号|资格)|一票否决"
     ),
-    re.compile(r"限制高消费|限制出境|阻止出境|限制乘坐"),
+    re.compile(r"限制高消费|(限制|阻止|不准)(其)?出境|限制乘坐"),
     re.compile(r"(实施|采取|予以)[^，。；]{0,10}惩戒(措施)?"),
 ]
 _C_GENERIC = re.compile(r"(实施|采取|予以)[^，。；]{0,10}惩戒(措施)?")
@@ -341,6 +345,12 @@ def _credit_information(t: str, ctx: str) -> list[str]:
             v = m.start("v")
             if _negated(t, v) or _enumerated(t, v, m.end("v")):
                 continue
+            if "目录" in t[v:m.end()] or (
+                m.group("v") in ("公布", "公开", "公示") and re.search(r"(目录|清单|标准)[^，。；]{0,12}$", t[max(0, v - 14):v])
+            ):
+                continue  # publishing a catalog, list or standard is not disclosing somebody's information
+            if re.match(r"(平台|系统|机制|网站|渠道|范围|程序)", t[m.end("v"):]):
+                continue  # “共享平台”, “公示系统”: a noun, not an act
             found.append(m.group(0))
     if not found:
         return []
@@ -432,7 +442,7 @@ def classify(clause: str, *, title: str = "", context: str = "") -> Flags:
     ttl = compact(title)
     if _is_label(clause):
         return Flags(False, False, False, False, {})
-    if _CONSTRAINT.search(t) and not re.search(r"将[^，。；]{0,40}(纳入|列入|记入)", t):
+    if _CONSTRAINT.search(t):
         return Flags(False, False, False, False, {})
     a = _credit_information(t, ctx)
     b = _blacklist(t)
@@ -469,11 +479,20 @@ def _basis_cited(b: Basis, titles: Iterable[str], raw: str) -> bool:
 RESTATEMENT_THRESHOLD = 68.0
 
 
+SENTENCE_RESTATEMENT_THRESHOLD = 80.0
+
+
 def _restates(b: Basis, clause: str) -> bool:
-    """The clause reproduces the basis's own wording (a local document restating a central policy)."""
+    """The clause reproduces the basis's own wording (a local document restating a central policy):
+    the clause as a whole aligns with the text, or one whole sentence of the text recurs in the clause."""
     if not b.text or len(clause) < 15:
         return False
-    return fuzz.partial_ratio(clause, compact(b.text)) >= RESTATEMENT_THRESHOLD
+    text = compact(b.text)
+    if fuzz.partial_ratio(clause, text) >= RESTATEMENT_THRESHOLD:
+        return True
+    sentences = [x for x in re.split(r"[。；]", text) if len(x) >= 12]
+    return any(len(x) <= len(clause) and fuzz.partial_ratio(x, clause) >= SENTENCE_RESTATEMENT_THRESHOLD
+               for x in sentences)
 
 
 _GENERIC_BIGRAMS = frozenset({"失信", "信用", "名单", "惩戒", "依法", "予以", "限制", "不得", "列入", "措施", "方面", "有关", "相关"})
@@ -519,8 +538,12 @@ def _unregistered(title: str) -> BasisMatch | None:
 
 
 def find_bases(question: Question, clause: str, *, title: str, context: str, document_citations: list[str],
-               registry: Registry) -> list[BasisMatch]:
-    """Registry entries that support ``question`` for this clause: cited by name or matching its subject."""
+               registry: Registry, info_scope: str | None = None) -> list[BasisMatch]:
+    """Registry entries that support ``question`` for this clause: cited by name or matching its subject.
+
+    ``info_scope``: the part of the clause that names the information being recorded (up to the
+    recording phrase); catalog items are matched there only, not in what the clause does afterwards.
+    """
     t = compact(clause)
     topic_text = t + compact(context) + compact(title)
     clause_titles = cited_titles(clause)
@@ -534,7 +557,7 @@ def find_bases(question: Question, clause: str, *, title: str, context: str, doc
         elif b.origin == "measures":
             hit = _topic_hit(b, topic_text) and _names_measure(b, t)
         elif not hit and not b.citation_only:
-            text = t if b.origin == "catalog" else topic_text
+            text = (info_scope if info_scope is not None else t) if b.origin == "catalog" else topic_text
             hit = _topic_hit(b, text)
         if not hit:
             continue
@@ -602,9 +625,11 @@ def decide(clause: str, flags: Flags, *, title: str, context: str, document_cita
     """Bases and proposed disposition of one flagged clause."""
     t = compact(clause)
     whole = t + compact(title)
+    info_end = max((t.find(e) + len(e) for e in flags.evidence.get("credit_information", []) if e in t),
+                   default=len(t))
     matches: dict[Question, list[BasisMatch]] = {
         q: find_bases(q, clause, title=title, context=context, document_citations=document_citations,
-                      registry=registry)
+                      registry=registry, info_scope=t[:info_end])
         for q in flags.questions()
     }
     national = [m for ms in matches.values() for m in ms if m.national]
@@ -643,7 +668,7 @@ def decide(clause: str, flags: Flags, *, title: str, context: str, document_cita
             f"以个人信用分（积分、等级）为由实施惩戒，与“{LOW_SCORE_RULE}”相抵触（{LOW_SCORE_SOURCE}；"
             "国办发〔2020〕49号 §（九）），不得保留，应删除以信用分对个人惩戒的内容。"
         )
-    elif flags.scores_individuals:
+    elif flags.scores_individuals and not missing:
         disposition = Disposition.revise
         parts.append(
             "个人信用分（积分、等级）只可用于守信激励，不得作为对个人惩戒的理由；所用信息须在公共信用信息目录内，"
@@ -707,7 +732,7 @@ def decide(clause: str, flags: Flags, *, title: str, context: str, document_cita
             if minor:
                 parts.append(f"“{'、'.join(minor[:3])}”属轻微失信行为，应宽容审慎（国办发〔2020〕49号 §（十六））。")
     if flags.scores_individuals and not flags.punishment and missing:
-        parts.append("另：" + "、".join(QUESTION_NAMES[q] for q in missing) + "缺乏依据，应一并删除。")
+        parts.append("以信用分（积分）记录个人行为，须以公共信用信息目录内、有依据的信息为限（国办发〔2020〕49号 §（一）、§（十四））。")
     _ = verified
     return ClauseResult(
         text=clause, start=start, end=start + len(clause) if end is None else end, flags=flags,
@@ -719,7 +744,7 @@ def decide(clause: str, flags: Flags, *, title: str, context: str, document_cita
 # --- documents ---------------------------------------------------------------------------------
 
 _DEDICATED_SCHEME = re.compile(
-    r"(信用积分|信用分|诚信积分|文明积分|黑名单|红黑榜|失信[^，。]{0,10}名单|不良记录|失信人员|信用等级评价)[^，。]{0,12}"
+    r"(积分|信用分|黑名单|红黑榜|失信[^，。]{0,10}名单|不良记录|失信人员|信用等级评价)[^，。]{0,12}"
     r"(管理办法|实施办法|暂行办法|办法|实施细则|细则|规定|制度|方案)"
 )
 
