@@ -1,0 +1,162 @@
+"""Console pages: screening, the measure list, joint punishment cases (respond, feedback, 典型案例).
+
+Pages only translate: every page calls ``guard`` and the decisions are in screening/cases/rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from xinyong.core import clock
+from xinyong.core.access import PURPOSE_NAMES_ZH, Actor, Purpose, guard, parse_purpose
+from xinyong.core.db import unit_of_work
+from xinyong.core.errors import DomainError
+from xinyong.measures import cases, screening
+from xinyong.measures.catalog import measure_set
+from xinyong.measures.rules import CATEGORY_NAMES, MATTERS, REACHES
+from xinyong.web.session import console_actor, verify_csrf
+from xinyong.web.templating import templates
+
+router = APIRouter(include_in_schema=False)
+
+
+def _page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
+    return templates.TemplateResponse(
+        request, f"measures/{name}",
+        {"matters": MATTERS, "purposes": PURPOSE_NAMES_ZH, "reaches": REACHES,
+         "categories": {int(k): v for k, v in CATEGORY_NAMES.items()}, **context},
+        status_code=status,
+    )
+
+
+@router.get("/console/measures", response_class=HTMLResponse)
+def measure_list(request: Request, matter: str = Query(default=""), actor: Actor = Depends(console_actor)) -> HTMLResponse:
+    with unit_of_work() as s:
+        entry = guard(s, actor, "measures.read", purpose=Purpose.administration)
+        items = [m.as_dict() for m in measure_set().in_force(clock.today(), actor.region_code)
+                 if not matter or matter in m.matters]
+        entry.result_count = len(items)
+    return _page(request, "list.html", {"actor": actor, "items": items, "matter": matter})
+
+
+@router.get("/console/screen", response_class=HTMLResponse)
+def screen_page(request: Request, code: str = Query(default="", max_length=40),
+                name: str = Query(default="", max_length=200), matter: str = Query(default=""),
+                purpose: str = Query(default=""), actor: Actor = Depends(console_actor)) -> HTMLResponse:
+    result: dict[str, Any] | None = None
+    error = None
+    if code.strip() or name.strip():
+        try:
+            why = parse_purpose(purpose, screening.default_purpose(matter or None))
+            with unit_of_work() as s:
+                if code.strip():
+                    result = screening.screen_code(s, actor, code, on=clock.today(), matter=matter or None,
+                                                   region=None, purpose=why)
+                else:
+                    result = screening.screen_name(s, actor, name, on=clock.today(), matter=matter or None,
+                                                   region=None, purpose=why)
+        except DomainError as exc:
+            error = exc.message
+    return _page(request, "screen.html", {"actor": actor, "code": code, "name": name, "matter": matter,
+                                          "purpose": purpose, "result": result, "error": error})
+
+
+@router.post("/console/cases", dependencies=[Depends(verify_csrf)])
+def open_case(request: Request, code: str = Form(), measure: str = Form(), matter: str = Form(),
+              unit: str = Form(default=""), days: int = Form(default=0),
+              actor: Actor = Depends(console_actor)) -> Response:
+    try:
+        with unit_of_work() as s:
+            guard(s, actor, "measures.case_open", purpose=Purpose.joint_punishment, detail={"measure": measure})
+            case = cases.open_case(s, actor, code=code, measure=measure, matter=matter, unit=unit or None,
+                                   respond_within_workdays=days)
+            case_id = case.id
+    except DomainError as exc:
+        return _page(request, "screen.html", {"actor": actor, "code": code, "name": "", "matter": matter,
+                                              "purpose": "", "result": None, "error": exc.message}, status=422)
+    return RedirectResponse(f"/console/cases/{case_id}", status_code=303)
+
+
+@router.get("/console/cases", response_class=HTMLResponse)
+def case_list(request: Request, status: str = Query(default=""), overdue: int = Query(default=0),
+              by: str = Query(default="unit"), actor: Actor = Depends(console_actor)) -> HTMLResponse:
+    error = None
+    rows: list[dict[str, Any]] = []
+    stats: list[dict[str, Any]] = []
+    try:
+        with unit_of_work() as s:
+            entry = guard(s, actor, "measures.case_read", purpose=Purpose.joint_punishment)
+            found = cases.list_cases(s, actor, status=status or None, overdue_only=bool(overdue))
+            rows = [cases.describe(c) for c in found]
+            stats = cases.statistics(s, actor, by)
+            entry.result_count = len(rows)
+    except DomainError as exc:
+        error = exc.message
+    return _page(request, "cases.html", {"actor": actor, "rows": rows, "stats": stats, "by": by,
+                                         "status": status, "overdue": overdue, "error": error,
+                                         "statuses": cases.STATUS_NAMES})
+
+
+def _case_context(actor: Actor, case_id: int) -> dict[str, Any]:
+    with unit_of_work() as s:
+        case = cases.get_case(s, case_id)
+        guard(s, actor, "measures.case_read", purpose=Purpose.joint_punishment, subject_key=case.subject_key)
+        if actor.role.value == "implementing_unit" and actor.department != case.unit:
+            from xinyong.core.errors import Forbidden
+
+            raise Forbidden("not_case_unit", "只能查看推送给本单位的案例")
+        return {"case": cases.describe(case), "history": cases.history(s, case_id), "actor": actor,
+                "today": clock.today().isoformat()}
+
+
+@router.get("/console/cases/{case_id}", response_class=HTMLResponse)
+def case_detail(request: Request, case_id: int, actor: Actor = Depends(console_actor)) -> HTMLResponse:
+    return _page(request, "case.html", {**_case_context(actor, case_id), "error": None})
+
+
+def _act(request: Request, actor: Actor, case_id: int, action: str, fn: Any) -> Response:
+    try:
+        with unit_of_work() as s:
+            case = cases.get_case(s, case_id)
+            guard(s, actor, action, purpose=Purpose.joint_punishment, subject_key=case.subject_key)
+            fn(s)
+    except DomainError as exc:
+        if exc.status not in (409, 422):
+            raise
+        return _page(request, "case.html", {**_case_context(actor, case_id), "error": exc.message}, status=exc.status)
+    return RedirectResponse(f"/console/cases/{case_id}", status_code=303)
+
+
+@router.post("/console/cases/{case_id}/response", dependencies=[Depends(verify_csrf)])
+def case_respond(request: Request, case_id: int, applied: str = Form(), reason: str = Form(default=""),
+                 applied_until: str = Form(default=""), actor: Actor = Depends(console_actor)) -> Response:
+    def go(s: Any) -> None:
+        until = None
+        if applied_until.strip():
+            try:
+                until = dt.date.fromisoformat(applied_until.strip())
+            except ValueError:
+                from xinyong.core.errors import ValidationFailed
+
+                raise ValidationFailed("invalid_date", "实施截止日期格式应为 YYYY-MM-DD") from None
+        cases.respond(s, actor, case_id, applied=applied == "yes", reason=reason, applied_until=until)
+
+    return _act(request, actor, case_id, "measures.case_respond", go)
+
+
+@router.post("/console/cases/{case_id}/feedback", dependencies=[Depends(verify_csrf)])
+def case_feedback(request: Request, case_id: int, result: str = Form(default="", max_length=4000),
+                  actor: Actor = Depends(console_actor)) -> Response:
+    return _act(request, actor, case_id, "measures.case_respond",
+                lambda s: cases.feedback(s, actor, case_id, result=result))
+
+
+@router.post("/console/cases/{case_id}/typical", dependencies=[Depends(verify_csrf)])
+def case_typical(request: Request, case_id: int, typical: str = Form(default="yes"), note: str = Form(default=""),
+                 actor: Actor = Depends(console_actor)) -> Response:
+    return _act(request, actor, case_id, "measures.case_typical",
+                lambda s: cases.flag_typical(s, actor, case_id, typical=typical == "yes", note=note))

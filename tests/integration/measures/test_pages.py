@@ -1,0 +1,46 @@
+"""Console pages: screen, open a case, respond, feedback, flag 典型案例."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.integration.security.helpers import console_login, form_token
+
+HTML = {"accept": "text/html"}
+
+
+def test_console_screen_and_case_walk(client: Any, penalised: Any) -> None:
+    assert client.get("/console/screen", headers=HTML, follow_redirects=False).status_code == 303
+    console_login(client, "credit_office", department="淮安市信用办")
+    page = client.get("/console/screen", params={"code": penalised["code"], "matter": "procurement_bidding"},
+                      headers=HTML)
+    assert page.status_code == 200, page.text
+    assert "参加政府采购活动前三年内有重大违法记录的" in page.text and "第二十二条第一款" in page.text
+    by_name = client.get("/console/screen", params={"name": "示例商贸"}, headers=HTML)
+    assert penalised["code"] in by_name.text
+    bad = client.get("/console/screen", params={"code": "123"}, headers=HTML)
+    assert "长度错误" in bad.text
+    token = form_token(client, "/console/screen")
+    refused = client.post("/console/cases", data={
+        "csrf_token": token, "code": penalised["code"], "measure": "procurement-ban",
+        "matter": "procurement_bidding", "unit": "淮安市财政局", "days": "5"}, headers=HTML)
+    assert refused.status_code == 422 and "不得实施" in refused.text
+    opened = client.post("/console/cases", data={
+        "csrf_token": token, "code": penalised["code"], "measure": "procurement-major-violation",
+        "matter": "procurement_bidding", "unit": "淮安市财政局", "days": "5"}, headers=HTML, follow_redirects=False)
+    assert opened.status_code == 303, opened.text
+    url = opened.headers["location"]
+    no_reason = client.post(f"{url}/response", data={"csrf_token": token, "applied": "no"}, headers=HTML)
+    assert no_reason.status_code == 422 and "必须说明理由" in no_reason.text
+    assert client.post(f"{url}/response", data={"csrf_token": token, "applied": "yes"}, headers=HTML,
+                       follow_redirects=False).status_code == 303
+    assert client.post(f"{url}/feedback", data={"csrf_token": token, "result": "已拒绝其投标"}, headers=HTML,
+                       follow_redirects=False).status_code == 303
+    assert client.post(f"{url}/typical", data={"csrf_token": token, "typical": "yes", "note": "典型"},
+                       headers=HTML, follow_redirects=False).status_code == 303
+    detail = client.get(url, headers=HTML).text
+    assert "典型案例" in detail and "已拒绝其投标" in detail
+    listing = client.get("/console/cases", params={"by": "measure"}, headers=HTML).text
+    assert "procurement-major-violation" in listing
+    assert "不得担任公司的董事" in client.get("/console/measures", headers=HTML).text
+    assert client.post(f"{url}/typical", data={"typical": "no"}, headers=HTML).status_code == 403  # no CSRF token
