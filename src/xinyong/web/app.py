@@ -20,6 +20,7 @@ ROUTERS: list[str] = [
     "xinyong.catalog.api:router",
     "xinyong.records.api:router",
     "xinyong.measures.api:router",
+    "xinyong.measures.pages:router",
     "xinyong.listing.api:router",
     "xinyong.repair.api:router",
     "xinyong.repair.pages:router",
