@@ -192,7 +192,8 @@ def parts(status: Literal["pending", "granted", "refused"] | None = Query(defaul
 def decide(part_id: int, body: DecisionIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
     with unit_of_work() as s:
         part, app = service.load_part(s, part_id)
-        service.check_department(actor, part, app.subject_key)  # before this transaction writes anything
+        # 谁认定、谁修复: only the part's determining department (checked before anything is written)
+        service.check_department(actor, part, app.subject_key)
         guard(s, actor, "repair.decide", purpose=Purpose.repair, subject_key=app.subject_key,
               detail={"part": part_id, "grant": body.grant})
         service.decide(s, actor, part_id, grant=body.grant, reason=body.reason, remedy=body.remedy,

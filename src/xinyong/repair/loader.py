@@ -53,14 +53,12 @@ def load_rules(roots: Iterable[Path], catalog_codes: set[str], list_type_ids: se
 
 
 
-def _list_type_ids() -> set[str] | None:
-    """Ids of the serious dishonest list types, when the listing capability offers them."""
-    try:
-        from xinyong.listing import rules as listing_rules  # built in parallel (issue 4)
-    except ImportError:
-        return None
-    getter = getattr(listing_rules, "list_type_ids", None)
-    return set(getter()) if callable(getter) else None
+def _list_type_ids() -> set[str]:
+    """Ids of the serious dishonest list types (the listing capability's data)."""
+    from xinyong.listing.loader import list_types
+
+    loaded = list_types()
+    return {t.id for t in loaded.types} | {i.id for i in loaded.incomplete}
 
 
 @lru_cache(maxsize=1)

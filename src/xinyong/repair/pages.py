@@ -161,7 +161,7 @@ def decide(
         with unit_of_work() as s:
             part, app = service.load_part(s, part_id)
             app_id = app.id
-            service.check_department(actor, part, app.subject_key)
+            service.check_department(actor, part, app.subject_key)  # before anything is written
             guard(s, actor, "repair.decide", purpose=Purpose.repair, subject_key=app.subject_key,
                   detail={"part": part_id, "grant": decision == "grant"})
             service.decide(s, actor, part_id, grant=decision == "grant", reason=reason, remedy=remedy,

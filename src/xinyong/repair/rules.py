@@ -92,9 +92,11 @@ OUTCOME_NAMES = {
     Outcome.delete: "删除",
 }
 
-#: the record status each record outcome sets (records.service.RECORD_STATUSES)
+#: the record status each record outcome sets (records.service.RECORD_STATUSES). 令第36号 第三条: a repair
+#: ends public disclosure AND stops sharing and use — the records status ``disclosure_ended`` only ends
+#: public disclosure (the end of the maximum period), so a repair that ends disclosure shields the record.
 RECORD_STATUS_OF = {
-    Outcome.end_disclosure: "disclosure_ended",
+    Outcome.end_disclosure: "repaired_shielded",
     Outcome.mark: "repaired_marked",
     Outcome.shield: "repaired_shielded",
     Outcome.delete: "repaired_deleted",

@@ -80,15 +80,6 @@ class TargetView:
     active: bool
 
 
-def _attr(obj: Any, *names: str) -> Any:
-    for n in names:
-        if isinstance(obj, dict) and n in obj:
-            return obj[n]
-        if hasattr(obj, n):
-            return getattr(obj, n)
-    return None
-
-
 def _record_view(session: Session, record_id: int) -> TargetView | None:
     from xinyong.records import service as records
 
@@ -105,22 +96,19 @@ def _record_view(session: Session, record_id: int) -> TargetView | None:
 
 def _listing_view(session: Session, subject_key: str, listing_id: int, on: dt.date,
                   region: str | None) -> TargetView | None:
+    """A listing in force, as the listing capability shows it (``active_listings``)."""
     from xinyong.listing import service as listing
 
     for row in listing.active_listings(session, subject_key, on):
-        if int(_attr(row, "id")) != listing_id:
+        if int(row["listing_id"]) != listing_id:
             continue
-        list_type = str(_attr(row, "list_type", "list_type_id"))
-        start = _attr(row, "listed_on", "start_date", "decision_date", "listed_at")
-        if isinstance(start, dt.datetime):
-            start = start.date()
-        name = _attr(row, "list_name", "list_type_name") or list_type
-        number = _attr(row, "decision_number", "document_number") or ""
         return TargetView(
-            kind="listing", id=listing_id, subject_key=subject_key, code=list_type,
-            label=f"{name} {number}".strip(),
-            department=str(_attr(row, "determining_department", "department")),
-            severity="serious", document_date=start, region=region, active=True,
+            kind="listing", id=listing_id, subject_key=subject_key, code=str(row["list_type_id"]),
+            label=f"{row['list_type_name']} {row.get('decision_no') or ''}".strip(),
+            department=str(row["determining_department"]), severity="serious",
+            # periods run from the date of the determining document (令第36号, as reported)
+            document_date=dt.date.fromisoformat(str(row["decision_date"])),
+            region=str(row.get("region_code") or region or "") or None, active=True,
         )
     return None
 
@@ -350,30 +338,18 @@ def load_part(session: Session, part_id: int) -> tuple[RepairPart, RepairApplica
     return part, app
 
 
-def receivers(session: Session, topic: str, subject_key: str) -> list[str]:
-    """Every subscribed unit and connected platform that must hear of a repair (outbox channels).
+def receivers(session: Session) -> list[str]:
+    """Every connected platform and subscribed unit: each active outbox channel hears of every repair
+    (令第36号 第三条: 各领域信用信息系统 stop disclosing and sharing the repaired information)."""
+    from xinyong.core.outbox import OutboxChannel
 
-    The measures capability matches push subscriptions (topic, region) when it offers
-    ``receivers_for``; otherwise every active channel receives the repair.
-    """
-    try:
-        from xinyong.core.outbox import OutboxChannel
-    except ImportError:  # TEMPORARY: until the measures capability (issue 5) commits the outbox
-        return []
-    try:
-        from xinyong.measures import push  # type: ignore[attr-defined]
-    except ImportError:
-        push = None
-    finder = getattr(push, "receivers_for", None)
-    if finder is not None:
-        return [str(r) for r in finder(session, topic, subject_key)]
     return list(session.scalars(select(OutboxChannel.name).where(OutboxChannel.active.is_(True))
                                 .order_by(OutboxChannel.name)))
 
 
 def _push(session: Session, payload: dict[str, Any]) -> list[int]:
     """One outbox message for the repair with one delivery per receiver, in the decision's transaction."""
-    to = receivers(session, "repair.granted", payload["subject_key"])
+    to = receivers(session)
     if not to:
         return []
     from xinyong.core import outbox
@@ -617,19 +593,13 @@ def candidates(session: Session, subject_key: str, on: dt.date | None = None) ->
         view = _record_view(session, rec.id)
         assert view is not None
         out["records"].append(_candidate(session, view, day))
-    for row in _active_listings(session, subject_key, day):
-        view = _listing_view(session, subject_key, int(_attr(row, "id")), day, region)
+    from xinyong.listing import service as listing
+
+    for row in listing.active_listings(session, subject_key, day):
+        view = _listing_view(session, subject_key, int(row["listing_id"]), day, region)
         if view is not None:
             out["listings"].append(_candidate(session, view, day))
     return out
-
-
-def _active_listings(session: Session, subject_key: str, on: dt.date) -> list[Any]:
-    try:
-        from xinyong.listing import service as listing
-    except ImportError:  # listing capability (issue 4) not present in this build
-        return []
-    return list(listing.active_listings(session, subject_key, on))
 
 
 def _candidate(session: Session, view: TargetView, on: dt.date) -> dict[str, Any]:

@@ -35,7 +35,7 @@ def test_record_repaired_through_one_application(world: World) -> None:
     assert after["parts"][0]["outcome"] == "end_disclosure"
     # the record itself changed in the same transaction (screening and the portal read its status)
     record = world.client.get(f"/api/v1/records/{rec}", headers=world.admin).json()
-    assert record["status"] == "disclosure_ended"
+    assert record["status"] == "repaired_shielded"
     # the subject reads one status; the credit file carries the application and the commitment
     mine = world.client.get(f"/api/v1/repair/applications/{app['id']}", headers=world.subject).json()
     assert mine["parts"][0]["status_name"] == "准予修复"
@@ -206,7 +206,8 @@ def test_subject_sees_only_its_own_and_cannot_name_others_records(world: World, 
     world.commit()
     app = world.apply([part("record", rec)]).json()
     stranger = api_key("subject", subject_key="0" * 40)
-    assert world.client.get(f"/api/v1/repair/applications/{app['id']}", headers=stranger).status_code == 404
+    denied = world.client.get(f"/api/v1/repair/applications/{app['id']}", headers=stranger)
+    assert denied.status_code in (403, 404) and "error" in denied.json()
     other = world.client.post("/api/v1/repair/applications", headers=stranger, json={
         "applicant_name": "李四", "parts": [part("record", rec)]})
     assert other.status_code == 404

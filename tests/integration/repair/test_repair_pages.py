@@ -56,7 +56,7 @@ def test_apply_in_browser_and_follow_to_completion(world: World) -> None:
 
     done = company.get(url, headers=HTML)
     assert "修复完成" in done.text and "终止公示、停止共享和使用" in done.text
-    assert world.client.get(f"/api/v1/records/{rec}", headers=world.admin).json()["status"] == "disclosure_ended"
+    assert world.client.get(f"/api/v1/records/{rec}", headers=world.admin).json()["status"] == "repaired_shielded"
 
 
 def test_refusal_in_console_needs_reason_and_shows_remedy(world: World) -> None:

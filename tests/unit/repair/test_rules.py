@@ -46,10 +46,10 @@ def test_shipped_rules_load_and_cover_every_dishonesty_item() -> None:
 
 
 def test_list_types_match_the_list_type_data() -> None:
-    folder = RULES_ROOT / "national" / "list_types"
-    if not folder.exists():
-        pytest.skip("list type data (listing capability) not present")
-    ids = {p.stem for p in folder.glob("*.yaml")}
+    from xinyong.listing.loader import list_types
+
+    loaded = list_types()
+    ids = {t.id for t in loaded.types} | {i.id for i in loaded.incomplete}
     ours = {r.target for r in repair_rules().rules if r.kind is R.TargetKind.list_type}
     assert ours == ids
 
