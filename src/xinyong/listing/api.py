@@ -280,7 +280,7 @@ def interview(order_id: int, body: InterviewIn, actor: Actor = Depends(current_a
         iv = service.record_interview(s, actor, order_id, outcome=body.outcome, record=body.record,
                                       interviewee=body.interviewee, on=body.on)
         guard(s, actor, "listing.interview", purpose=Purpose.determination, subject_key=iv.subject_key)
-        return {"interview_id": iv.id, "kind": iv.kind, **_full(s, iv.case_id)}
+        return {**_full(s, iv.case_id), "interview_id": iv.id, "interview_kind": iv.kind}
 
 
 # ----------------------------------------------------------------------------- documents, deadlines

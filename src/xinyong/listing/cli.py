@@ -74,3 +74,106 @@ def workdays_check(day: str = typer.Argument(..., metavar="DATE")) -> None:
         info.source
     ]
     typer.echo(f"{info.day.isoformat()} {kind}{label} 依据：{source}" + (" provisional" if info.provisional else ""))
+
+
+# ------------------------------------------------------------------------------------------ listing
+listing_app = typer.Typer(help="严重失信主体名单：名单类型、认定案件、期限", no_args_is_help=True)
+
+
+def _on(value: str | None) -> date:
+    from xinyong.core import clock
+
+    return parse_iso_date(value) if value else clock.today()
+
+
+def deadlines(
+    on: str | None = typer.Option(None, "--on", help="基准日期 YYYY-MM-DD，默认今天"),
+    within: int = typer.Option(30, "--within", min=0, max=3650, help="列出多少天内到期的事项"),
+    department: str | None = typer.Option(None, "--department", help="只看某认定部门"),
+    as_json: bool = typer.Option(False, "--json", help="输出 JSON"),
+) -> None:
+    """列出认定程序中已逾期和即将到期的事项（异议期限、异议答复、整改期限、列入期满）。"""
+    import json
+
+    from xinyong.core.access import SYSTEM, Purpose, guard
+    from xinyong.core.db import unit_of_work
+    from xinyong.listing import service
+
+    day = _on(on)
+    with unit_of_work() as s:
+        entry = guard(s, SYSTEM, "listing.deadlines", purpose=Purpose.supervision)
+        rows = service.deadlines(s, day, department=department, within_days=within)
+        entry.result_count = len(rows)
+    if as_json:
+        typer.echo(json.dumps({"on": day.isoformat(), "deadlines": rows}, ensure_ascii=False, indent=2))
+        return
+    overdue = [r for r in rows if r["status"] == "overdue"]
+    due = [r for r in rows if r["status"] != "overdue"]
+    typer.echo(f"基准日期：{day.isoformat()}　已逾期：{len(overdue)}　{within}天内到期：{len(due)}")
+    for title, group in (("已逾期", overdue), ("即将到期", due)):
+        if not group:
+            continue
+        typer.echo(f"【{title}】")
+        for r in group:
+            flag = "（暂定）" if r.get("provisional") else ""
+            typer.echo(f"  {r['due']}{flag}  {r['kind_name']}  案件{r['case_id']}  {r['subject_name']}  {r['department']}")
+
+
+@listing_app.command("types")
+def types_cmd(as_json: bool = typer.Option(False, "--json")) -> None:
+    """列出可用的名单类型，以及因缺少必备要素而不可用的名单类型及原因。"""
+    import json
+
+    from xinyong.listing.loader import list_types
+    from xinyong.listing.rules import KIND_NAMES
+
+    try:
+        ts = list_types()
+    except DomainError as exc:
+        _fail(f"名单类型数据无法加载：{exc.message}")
+        return
+    if as_json:
+        typer.echo(json.dumps({"types": [t.summary() for t in ts.types],
+                               "incomplete": [t.summary() for t in ts.incomplete]}, ensure_ascii=False, indent=2))
+        return
+    typer.echo("可用于认定的名单类型：")
+    for t in ts.types:
+        extra = f"（未核实要素：{'、'.join(t.unverified)}）" if t.unverified else ""
+        typer.echo(f"  {t.id}  {t.name}  [{KIND_NAMES[t.kind]}]  {t.standard.citation()}{extra}")
+    typer.echo("不可用（缺少必备要素）：")
+    for i in ts.incomplete:
+        typer.echo(f"  {i.id}  {i.name}：{'；'.join(i.missing)}")
+
+
+@listing_app.command("show")
+def show_cmd(case_id: int) -> None:
+    """打印一个认定案件（JSON，含历史记录）。"""
+    import json
+
+    from xinyong.core.access import SYSTEM, Purpose, guard
+    from xinyong.core.db import unit_of_work
+    from xinyong.listing import service
+
+    try:
+        with unit_of_work() as s:
+            case = service.get_case(s, case_id)
+            guard(s, SYSTEM, "listing.read", purpose=Purpose.administration, subject_key=case.subject_key)
+            out = {**service.describe_case(s, case), "history": service.history(s, case_id),
+                   "history_intact": service.verify_history(s, case_id)}
+    except DomainError as exc:
+        _fail(exc.message, 1)
+        return
+    typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
+
+
+@listing_app.command("expire")
+def expire_cmd(on: str | None = typer.Option(None, "--on", help="基准日期，默认今天")) -> None:
+    """将列入期限已届满的名单移出（每日运行）；打印移出的案件编号。"""
+    from xinyong.core.access import SYSTEM
+    from xinyong.core.db import unit_of_work
+    from xinyong.listing import service
+
+    day = _on(on)
+    with unit_of_work() as s:
+        done = service.expire_due(s, SYSTEM, day)
+    typer.echo(f"已移出 {len(done)} 个期满案件" + (f"：{', '.join(str(i) for i in done)}" if done else ""))

@@ -591,6 +591,20 @@ def active_listings(session: Session, subject_key: str, on: dt.date) -> list[dic
     return out
 
 
+def expire_due(session: Session, actor: Actor, on: dt.date) -> list[int]:
+    """Remove every listing whose period ended before ``on`` (reason ``period_expired``).
+
+    Run daily (``xinyong listing expire``); each removal is a normal transition with its history row
+    and ``listing.ended`` event."""
+    done = []
+    for case in session.scalars(select(ListingCase).where(
+            ListingCase.state == State.listed.value, ListingCase.listing_end < on).order_by(ListingCase.id)):
+        _remove(session, actor, case, reason="period_expired", explanation="列入期限届满，自动移出", on=on,
+                document=None)
+        done.append(case.id)
+    return done
+
+
 def jsonable(row: dict[str, Any]) -> dict[str, Any]:
     return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in row.items()}
 

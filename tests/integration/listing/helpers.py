@@ -42,3 +42,19 @@ def make_subject(seed: int = 7, *, link_person: bool = True, **record_overrides:
         if person:
             subjects.link_person(s, code, person, "张三", "legal_representative", dt.date(2020, 1, 1))
         return Setup(code, result.record.subject_key, result.record.id, person)
+
+
+def listed_case(seed: int, *, start: dt.date = dt.date(2026, 9, 1)) -> tuple[int, Setup]:
+    """A case walked to ``listed`` through the service (no objection)."""
+    from xinyong.listing import service
+
+    setup = make_subject(seed)
+    actor = officer()
+    with unit_of_work() as s:
+        case = service.propose(s, actor, subject_code=setup.code, list_type_id="migrant-wage-arrears",
+                               record_ids=[setup.record_id], reason="拖欠农民工工资", on=start)
+        service.serve_notice(s, actor, case.id, objection_window_end=start + dt.timedelta(days=10),
+                             version=case.version, on=start)
+        service.decide(s, actor, case.id, version=case.version, on=start + dt.timedelta(days=11))
+        service.list_subject(s, actor, case.id, version=case.version, on=start + dt.timedelta(days=12))
+        return case.id, setup
