@@ -14,6 +14,7 @@ from xinyong.disclosure import cli as _disclosure_cli
 from xinyong.ledger.cli import app as ledger_app
 from xinyong.listing import cli as _listing_cli
 from xinyong.measures import cli as _measures_cli
+from xinyong.repair import cli as _repair_cli
 
 app = typer.Typer(
     help="Xinyong（信用）公共信用信息平台命令行",
@@ -36,6 +37,7 @@ app.add_typer(_disclosure_cli.app, name="disclosure")
 app.add_typer(_measures_cli.screen_app, name="screen")
 app.add_typer(_measures_cli.push_app, name="push")
 app.add_typer(_measures_cli.measures_app, name="measures")
+app.add_typer(_repair_cli.app, name="repair")
 app.add_typer(ledger_app, name="ledger")
 
 
