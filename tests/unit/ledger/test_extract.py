@@ -83,7 +83,7 @@ def test_pdf_with_chinese_text() -> None:
     (b"", "a.txt", "文件为空"),
     (b"PK\x03\x04garbage", "a.docx", "Word"),
     (b"%PDF-1.7\n%garbage", "a.pdf", "PDF"),
-    ("   \n\n".encode(), "a.txt", "没有文字"),
+    (b"   \n\n", "a.txt", "没有文字"),
 ])
 def test_bad_files_are_refused_in_chinese(data: bytes, name: str, message: str) -> None:
     with pytest.raises(ValidationFailed, match=message):
