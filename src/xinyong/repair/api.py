@@ -237,7 +237,7 @@ def commitments(subject_code: str = Query(min_length=1, max_length=40),
         subject = subjects.require(s, subject_code)
         entry = guard(s, actor, "repair.commitment.public_read", purpose=Purpose.public_inquiry,
                       subject_key=subject.subject_key)
-        rows = service.public_commitments(s, subject.subject_key)
+        rows = service.public_commitments(s, subject.subject_key, masked=actor.role is Role.public)
         entry.result_count = len(rows)
         return rows
 

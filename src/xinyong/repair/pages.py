@@ -12,13 +12,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from xinyong.core import clock
-from xinyong.core.access import Actor, Purpose, guard, refuse
+from xinyong.core.access import PUBLIC, Actor, Purpose, guard, refuse
 from xinyong.core.db import unit_of_work
 from xinyong.core.errors import DomainError, ValidationFailed
 from xinyong.core.policy import Role, is_allowed
 from xinyong.repair import rules as R
 from xinyong.repair import service
-from xinyong.web.session import console_actor, verify_csrf
+from xinyong.web.session import console_actor, optional_console_actor, verify_csrf
 from xinyong.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
@@ -299,3 +299,21 @@ def training(
     except DomainError as exc:
         return _render(request, "training.html", actor, exc.status, error=exc.message, notice=None)
     return _render(request, "training.html", actor, error=None, notice=f"已登记 {hours} 学时")
+
+
+@router.get("/repair/commitments/{ref}", response_class=HTMLResponse)
+def public_commitments(request: Request, ref: str) -> HTMLResponse:
+    """Public page of a subject's credit commitments (发改办财金〔2018〕893号 §九: 向社会公开)."""
+    from xinyong.subjects import service as subjects
+    from xinyong.subjects.service import describe
+
+    actor = optional_console_actor(request) or PUBLIC
+    with unit_of_work() as s:
+        subject = subjects.require(s, ref)
+        entry = guard(s, actor, "repair.commitment.public_read", purpose=Purpose.public_inquiry,
+                      subject_key=subject.subject_key)
+        rows = service.public_commitments(s, subject.subject_key, masked=True)
+        entry.result_count = len(rows)
+        who = describe(subject)
+    return templates.TemplateResponse(request, "repair/commitments_public.html",
+                                      {"actor": None, "subject": who, "rows": rows})

@@ -722,12 +722,15 @@ def describe_agency(a: CreditAgency) -> dict[str, Any]:
             "status_reason": a.status_reason}
 
 
-def public_commitments(session: Session, subject_key: str) -> list[dict[str, Any]]:
-    """Commitments are public (893 §九); the signer is shown as recorded by the subject itself."""
+def public_commitments(session: Session, subject_key: str, *, masked: bool = False) -> list[dict[str, Any]]:
+    """Commitments are public (893 §九: 通过“信用中国”网站向社会公开); on public pages the signer's
+    name is masked like every personal name (disclosure.masking)."""
+    from xinyong.disclosure.masking import mask_name
+
     rows = session.scalars(select(CreditCommitment).where(CreditCommitment.subject_key == subject_key)
                            .order_by(CreditCommitment.signed_on.desc(), CreditCommitment.id.desc()))
-    return [{"id": c.id, "text": c.text, "signer": c.signer, "signed_on": c.signed_on.isoformat()}
-            for c in rows]
+    return [{"id": c.id, "text": c.text, "signer": mask_name(c.signer) if masked else c.signer,
+             "signed_on": c.signed_on.isoformat()} for c in rows]
 
 
 def supporting(session: Session, subject_key: str) -> dict[str, list[dict[str, Any]]]:

@@ -250,6 +250,13 @@ def test_commitments_are_public(world: World) -> None:
     world.commit()
     public = world.client.get(f"/api/v1/repair/commitments?subject_code={world.code}")
     assert public.status_code == 200 and "自愿接受社会监督" in public.json()[0]["text"]
+    assert public.json()[0]["signer"] == "张*"  # personal names masked for the public
+    page = world.client.get(f"/repair/commitments/{world.code}", headers={"accept": "text/html"})
+    assert page.status_code == 200 and "自愿接受社会监督" in page.text and "张伟" not in page.text
+    officer = world.client.get(f"/api/v1/repair/commitments?subject_code={world.code}", headers=world.samr)
+    assert officer.json()[0]["signer"] == "张伟"
+    file = world.client.get(f"/api/v1/subjects/{world.code}", headers=world.admin).json()
+    assert [r["type"] for r in file["sections"]["repair"]] == ["commitment"]
 
 
 def test_no_fee_field_anywhere(client) -> None:
