@@ -20,6 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from xinyong.core import clock
 from xinyong.core.access import Actor
+from xinyong.core.audit.history import record_decision
 from xinyong.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from xinyong.core.events import emit
 from xinyong.listing import documents
@@ -152,6 +153,11 @@ def _append_history(
     )
     event.hash = _event_hash(event.prev_hash, _event_body(event))
     session.add(event)
+    # also into the platform-wide sealed decision history (xinyong.core.audit: chained, checkpointed)
+    record_decision(session, capability="listing", ref=f"listing_case:{case.id}", event=action, actor=actor,
+                    subject_key=case.subject_key,
+                    detail={"seq": event.seq, "from": from_state, "to": to_state, "on": on.isoformat(),
+                            "event_hash": event.hash, "document_ids": list(document_ids or [])})
     return event
 
 

@@ -77,6 +77,11 @@ def test_full_walk_with_documents_history_and_events(client, api_key) -> None:
     actions = [h["action"] for h in case["history"]]
     assert actions == ["propose", "serve_notice", "receive_objection", "answer_objection", "decide", "list", "remove"]
     assert case["history_intact"] is True
+    from xinyong.core.audit.history import history_of
+    from xinyong.core.db import unit_of_work
+
+    with unit_of_work() as s:  # mirrored into the platform's sealed decision history
+        assert [h.event for h in history_of(s, f"listing_case:{cid}")] == actions
     file = client.get(f"/api/v1/subjects/{setup.code}", headers=api_key("admin")).json()
     assert file["sections"]["listings"][0]["end_reason"] == "conditions_met"
 
