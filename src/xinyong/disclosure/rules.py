@@ -481,11 +481,13 @@ def decide_record(
 
 #: the catalog item under which listings are disclosed
 LISTING_ITEM = "serious-dishonest-list"
+#: fields of ``xinyong.listing.service.active_listings`` rows (plus the list type's procedure and remedies):
+#: list type, determining department, decision, basis, removal conditions (49号 §（七）/§（八）)
 PUBLIC_LISTING_FIELDS = (
-    "list_type", "list_type_name", "kind", "determining_department", "decision_number", "decision_date",
-    "basis", "removal_conditions", "removal_procedure", "remedies", "listed_on", "expires_on",
+    "list_type_id", "list_type_name", "kind", "kind_name", "role", "determining_department", "decision_no",
+    "decision_date", "basis", "start", "end", "removal_conditions", "removal_procedure", "remedies",
 )
-SHARE_LISTING_FIELDS = (*PUBLIC_LISTING_FIELDS, "id", "reason", "state")
+SHARE_LISTING_FIELDS = (*PUBLIC_LISTING_FIELDS, "listing_id", "case_id", "region_code")
 
 
 def decide_listing(
@@ -523,8 +525,6 @@ def decide_listing(
     ):
         return Decision(False, "no_basis_or_consent")
     values, masked, withheld = _masked_fields(listing, PUBLIC_LISTING_FIELDS, item, subject)
-    for key in ("reason",):
-        values.pop(key, None)
     return Decision(True, fields=values, masked=masked, withheld=withheld)
 
 

@@ -223,7 +223,19 @@ def listings_of(session: Session, key: str, on: dt.date) -> list[dict[str, Any]]
         from xinyong.listing.service import active_listings  # type: ignore[import-not-found,unused-ignore]
     except ImportError:
         return []
-    return [_jsonable(_as_mapping(x)) for x in active_listings(session, key, on)]
+    rows = [_as_mapping(x) for x in active_listings(session, key, on)]
+    try:
+        from xinyong.listing.loader import list_types  # type: ignore[import-not-found,unused-ignore]
+
+        types: Any = list_types()
+    except ImportError:
+        types = None
+    for row in rows:
+        lt = types.get(row.get("list_type_id")) if types is not None else None
+        if lt is not None:
+            row.setdefault("removal_procedure", lt.removal_procedure)
+            row.setdefault("remedies", lt.remedies)
+    return [_jsonable(r) for r in rows]
 
 
 def viewer_for(session: Session, actor_kind: ViewerKind, *, principal_id: int | None = None,
