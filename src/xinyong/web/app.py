@@ -25,6 +25,7 @@ ROUTERS: list[str] = [
     "xinyong.repair.api:router",
     "xinyong.repair.pages:router",
     "xinyong.ledger.api:router",
+    "xinyong.ledger.pages:router",
     "xinyong.web.pages:router",
     "xinyong.disclosure.api:router",
     "xinyong.disclosure.pages:router",
