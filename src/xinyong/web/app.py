@@ -22,6 +22,7 @@ ROUTERS: list[str] = [
     "xinyong.measures.api:router",
     "xinyong.measures.pages:router",
     "xinyong.listing.api:router",
+    "xinyong.listing.pages:router",
     "xinyong.repair.api:router",
     "xinyong.repair.pages:router",
     "xinyong.ledger.api:router",
