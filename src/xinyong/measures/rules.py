@@ -599,10 +599,17 @@ def derive(facts: SubjectFacts, measures: Iterable[Measure]) -> list[Derivation]
     Ended listings and records whose status is not ``active`` (repaired, revoked …) never trigger.
     Leniency flags on the fact are honoured as the measure's data says (49号 §（十六））.
     """
-    by_code = {m.code: m for m in measures}
+    all_measures = list(measures)
+    by_code = {m.code: m for m in all_measures}
     own_reach = _reach_of(facts.kind)
     out: list[Derivation] = []
-    for m in by_code.values():
+    list_types = {lf.list_type for lf in facts.listings}
+    items = {rf.catalog_item for rf in facts.records if rf.status == "active"}
+    if not list_types and not items:
+        return out
+    for m in all_measures:
+        if not (m.list_types & list_types) and not any(t.catalog_item in items for t in m.records):
+            continue  # nothing of this subject can trigger the measure
         reaches: list[str] = []
         if own_reach in m.reaches:
             reaches.append("subject")

@@ -188,10 +188,17 @@ def links_of_person(session: Session, person_key: str) -> list[LinkFact]:
             for link, name in rows]
 
 
-def indexed_derivations(session: Session, subject_key: str) -> tuple[list[Derivation], list[ScreeningFact]]:
+def indexed_derivations(session: Session, subject_key: str,
+                        kind: str | None = None) -> tuple[list[Derivation], list[ScreeningFact]]:
     """The subject's own index rows plus what reaches it through organisations it represented."""
-    links = links_of_person(session, subject_key)
-    refresh_dirty(session, [subject_key, *(link.organisation_key for link in links)])
+    if kind is None:
+        kind = session.scalar(select(Subject.kind).where(Subject.subject_key == subject_key))
+    person = kind == "individual"
+    links = links_of_person(session, subject_key) if person else []
+    dirty_keys = [subject_key, *(link.organisation_key for link in links)]
+    dirty = list(session.scalars(select(ScreeningDirty.subject_key).where(ScreeningDirty.subject_key.in_(dirty_keys))))
+    for key in dirty:
+        refresh_index(session, key)
     own = list(session.scalars(select(ScreeningFact).where(ScreeningFact.subject_key == subject_key)))
     derivations = [_derivation(r) for r in own if r.kind == "measure"]
     if links:
@@ -210,7 +217,7 @@ def indexed_derivations(session: Session, subject_key: str) -> tuple[list[Deriva
 def explain_subject(session: Session, subject: Subject, on: dt.date, matter: str | None,
                     region: str | None) -> tuple[Decision, list[dict[str, Any]]]:
     """Applicable measures from the index, with the live listings behind them."""
-    derivations, lists = indexed_derivations(session, subject.subject_key)
+    derivations, lists = indexed_derivations(session, subject.subject_key, subject.kind)
     decision = decide(derivations, on, matter, measure_set(), region)
     live = [
         {"list_type": r.code, "listing_id": r.source_id, "label": r.source_label,
