@@ -8,6 +8,7 @@ of the refused request. API keys are resolved to principals here as well.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -22,7 +23,7 @@ from xinyong.core.crypto import hash_api_key
 from xinyong.core.db import unit_of_work
 from xinyong.core.errors import Forbidden, Unauthenticated, ValidationFailed
 from xinyong.core.models import AccessLogEntry, ApiKey, Principal
-from xinyong.core.policy import ROLE_NAMES_ZH, Role, is_allowed
+from xinyong.core.policy import ROLE_NAMES_ZH, Role, attribute_denial, is_allowed
 
 
 class Purpose(StrEnum):
@@ -143,8 +144,13 @@ def refuse(
     subject_key: str | None = None,
     detail: dict[str, Any] | None = None,
     reason: str | None = None,
+    code: str = "forbidden",
 ) -> NoReturn:
-    """Register a denial in its own transaction (it must survive the request's rollback), then raise."""
+    """Register a denial in its own transaction (it must survive the request's rollback), then raise.
+
+    ``code`` is ``forbidden`` for a role the policy does not allow and ``out_of_scope`` for an
+    attribute rule (purpose, own subject, region, department, share scope).
+    """
     reason = reason or f"{ROLE_NAMES_ZH[actor.role]}无权执行操作 {action}"
     with unit_of_work() as s:
         s.add(
@@ -153,7 +159,7 @@ def refuse(
                 detail=detail, result_count=None, reason=reason,
             )
         )
-    raise Forbidden("forbidden", reason)
+    raise Forbidden(code, reason)
 
 
 def guard(
@@ -165,14 +171,33 @@ def guard(
     subject_key: str | None = None,
     detail: dict[str, Any] | None = None,
     result_count: int | None = None,
+    region_code: str | None = None,
+    owner_department: str | None = None,
+    share_scope: Iterable[str] | None = None,
 ) -> AccessLogEntry:
     """Authorise ``actor`` for ``action`` and register the access; raise :class:`Forbidden` if denied.
 
+    First the role (:func:`xinyong.core.policy.is_allowed`), then the attribute rules
+    (:func:`xinyong.core.policy.attribute_denial`): the stated purpose, a subject's own data, and —
+    when the caller passes them — the data's ``region_code`` against the principal's region, the
+    ``owner_department`` of a decision against the principal's department, and a catalog item's
+    ``share_scope`` against the receiving role.
+
     The returned entry belongs to the caller's transaction, which may fill in ``result_count`` and
-    ``detail`` (the fields or catalog items returned, the masking applied) before it commits.
+    ``detail`` (``fields`` / ``catalog_items`` returned, ``masking`` applied, ``case_id``) before it
+    commits.
     """
     if not is_allowed(actor.role, action):
         refuse(actor, action, purpose, subject_key=subject_key, detail=detail)
+    scope = frozenset(share_scope) if share_scope is not None else None
+    why_not = attribute_denial(
+        actor.role, action, purpose=purpose.value, actor_subject_key=actor.subject_key,
+        subject_key=subject_key, actor_region=actor.region_code, region=region_code,
+        actor_department=actor.department, owner_department=owner_department, share_scope=scope,
+    )
+    if why_not is not None:
+        refuse(actor, action, purpose, subject_key=subject_key, detail=detail, reason=why_not,
+               code="out_of_scope")
     entry = _entry(
         actor, action, purpose, allowed=True, subject_key=subject_key,
         detail=detail, result_count=result_count, reason=None,

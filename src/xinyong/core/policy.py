@@ -118,3 +118,109 @@ def is_allowed(role: str, action: str) -> bool:
     except ValueError:
         return False
     return r in ALLOWED.get(action, frozenset())
+
+
+# --- attribute checks (called by xinyong.core.access.guard after the role check) -----------------
+# 国办发〔2020〕49号 §（十三）: 明确信息查询使用权限和程序; the share scope is fixed per catalog item
+# (xinyong.catalog.rules.ShareScope). Each function returns a Chinese reason when it denies, else None.
+
+#: purposes each role may state; roles not listed may state any purpose (the handler fixes the
+#: purpose of each route; the public can only ever make a public inquiry)
+ROLE_PURPOSES: dict[Role, frozenset[str]] = {
+    Role.public: frozenset({"public_inquiry"}),
+}
+
+#: the share scope (catalog ShareScope value) a receiving role belongs to
+ROLE_SHARE_SCOPE: dict[Role, frozenset[str]] = {
+    Role.credit_office: frozenset({"government", "national_platform"}),
+    Role.determining_department: frozenset({"government"}),
+    Role.implementing_unit: frozenset({"implementing_units", "government"}),
+}
+
+#: roles bound to their own region for reads of subjects' data (when the caller passes the region)
+REGION_BOUND_ROLES: frozenset[Role] = frozenset({Role.implementing_unit})
+#: actions on a department's own decisions, which only that department may take (when passed)
+DEPARTMENT_BOUND_ACTIONS: frozenset[str] = frozenset({"record.write", "repair.decide"})
+#: actions reading the access log require the purpose 审查
+AUDIT_ACTIONS: frozenset[str] = frozenset({"access_log.read"})
+
+
+def purpose_denial(role: Role, action: str, purpose: str) -> str | None:
+    allowed = ROLE_PURPOSES.get(role)
+    if allowed is not None and purpose not in allowed:
+        return f"{ROLE_NAMES_ZH[role]}不能以该目的（{purpose}）查询或办理"
+    if action in AUDIT_ACTIONS and purpose != "audit":
+        return "查阅查询使用登记须以“审查”为目的"
+    return None
+
+
+def subject_scope_denial(role: Role, action: str, actor_subject_key: str | None,
+                         subject_key: str | None) -> str | None:
+    """A subject reaches only its own data, except what is open to the public anyway."""
+    if role is not Role.subject or Role.public in ALLOWED.get(action, frozenset()):
+        return None
+    if actor_subject_key is None:
+        return "该信用主体账户未绑定本人身份，不能查询或办理"
+    if subject_key is not None and subject_key != actor_subject_key:
+        return "信用主体只能查询、办理本人的信息"
+    return None
+
+
+def region_within(actor_region: str, region: str) -> bool:
+    """``320800`` (淮安市) covers ``320812`` (清江浦区); ``320000`` covers the whole province."""
+    prefix = actor_region.rstrip("0")
+    if len(prefix) % 2:
+        prefix += "0"
+    return region.startswith(prefix)
+
+
+def region_denial(role: Role, action: str, actor_region: str | None, region: str | None) -> str | None:
+    if role not in REGION_BOUND_ROLES or actor_region is None or region is None:
+        return None
+    if Role.public in ALLOWED.get(action, frozenset()):
+        return None
+    if not region_within(actor_region, region):
+        return f"本单位只能查询本行政区划（{actor_region}）内信用主体的信息"
+    return None
+
+
+def department_denial(role: Role, action: str, actor_department: str | None,
+                      owner_department: str | None) -> str | None:
+    if role is not Role.determining_department or action not in DEPARTMENT_BOUND_ACTIONS:
+        return None
+    if owner_department is not None and actor_department != owner_department:
+        return f"只能办理本部门（{actor_department or '未设定'}）作出的认定，该事项属于{owner_department}"
+    return None
+
+
+def share_scope_denial(role: Role, share_scope: frozenset[str] | None) -> str | None:
+    """Shared catalog items reach only the receivers in their share scope (共享范围)."""
+    if share_scope is None or role is Role.admin:
+        return None
+    mine = ROLE_SHARE_SCOPE.get(role, frozenset())
+    if not (mine & share_scope):
+        return f"该目录项的共享范围不包括{ROLE_NAMES_ZH[role]}"
+    return None
+
+
+def attribute_denial(
+    role: Role,
+    action: str,
+    *,
+    purpose: str,
+    actor_subject_key: str | None = None,
+    subject_key: str | None = None,
+    actor_region: str | None = None,
+    region: str | None = None,
+    actor_department: str | None = None,
+    owner_department: str | None = None,
+    share_scope: frozenset[str] | None = None,
+) -> str | None:
+    """The first attribute rule that denies ``action`` (None: allowed). Pure; guard calls it."""
+    return (
+        purpose_denial(role, action, purpose)
+        or subject_scope_denial(role, action, actor_subject_key, subject_key)
+        or region_denial(role, action, actor_region, region)
+        or department_denial(role, action, actor_department, owner_department)
+        or share_scope_denial(role, share_scope)
+    )
