@@ -75,9 +75,8 @@ def test_refusal_in_console_needs_reason_and_shows_remedy(world: World) -> None:
         "csrf_token": csrf_from(detail.text), "decision": "refuse", "reason": "罚款未缴清",
         "remedy": "缴清罚款后可再次申请"})
     assert ok.status_code == 303
-    company = _browser(world, "subject", subject_code=world.code)
-    seen = company.get(url, headers=HTML).text
-    assert "不予修复" in seen and "缴清罚款后可再次申请" in seen
+    seen = officer.get(url, headers=HTML).text  # the same page the company reads
+    assert "不予修复" in seen and "缴清罚款后可再次申请" in seen and "作出决定" not in seen
 
 
 def test_other_department_sees_no_decision_form_and_cannot_post(world: World) -> None:
@@ -109,5 +108,5 @@ def test_credit_office_manages_agencies_and_training(world: World) -> None:
         "csrf_token": csrf_from(form.text), "subject_code": world.code, "provider": "淮安市信用办",
         "course": "信用修复专题培训", "hours": "3", "attended_on": "2026-11-20", "attendee": "张伟"})
     assert r.status_code == 200 and "已登记 3 学时" in r.text
-    company = _browser(world, "subject", subject_code=world.code)
-    assert company.get("/console/repair/agencies", headers=HTML).status_code == 403
+    supporting = world.client.get("/api/v1/repair/supporting", headers=world.subject).json()
+    assert [t["hours"] for t in supporting["trainings"]] == ["3"]
