@@ -8,9 +8,9 @@ catalog items returned and the masking applied.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Path, Query, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
@@ -23,6 +23,9 @@ from xinyong.disclosure.rules import ViewerKind
 from xinyong.web.deps import current_actor, requires
 
 router = APIRouter(tags=["disclosure 公开与共享"])
+
+MAX_ID = 2_147_483_647
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 def _own_key(actor: Actor) -> str:
@@ -86,7 +89,7 @@ def share_subject(
 
 @router.put("/api/v1/disclosure/share-scopes/{principal_id}",
             dependencies=[Depends(requires("disclosure.share_scope.manage"))], summary="登记部门或平台的共享范围")
-def put_scopes(principal_id: int, body: ScopesIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+def put_scopes(principal_id: Id, body: ScopesIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
     with unit_of_work() as s:
         entry = guard(s, actor, "disclosure.share_scope.manage", purpose=Purpose.maintenance)
         scopes = service.grant_scopes(s, principal_id, body.scopes, actor.name)
@@ -96,7 +99,7 @@ def put_scopes(principal_id: int, body: ScopesIn, actor: Actor = Depends(current
 
 @router.get("/api/v1/disclosure/share-scopes/{principal_id}",
             dependencies=[Depends(requires("disclosure.share_scope.manage"))], summary="查看共享范围")
-def get_scopes(principal_id: int, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+def get_scopes(principal_id: Id, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
     with unit_of_work() as s:
         guard(s, actor, "disclosure.share_scope.manage", purpose=Purpose.audit)
         return {"principal_id": principal_id, "scopes": sorted(service.share_scopes_of(s, principal_id))}
@@ -124,7 +127,7 @@ def self_record(actor: Actor = Depends(current_actor)) -> dict[str, Any]:
 @router.post("/api/v1/self/objections", status_code=201, dependencies=[Depends(requires("disclosure.objection.file"))],
              summary="对本人的记录提出异议（可附材料）")
 async def file_objection(
-    record_id: int = Form(),
+    record_id: int = Form(ge=1, le=MAX_ID),
     reason: str = Form(max_length=8000),
     files: list[UploadFile] = File(default_factory=list),
     actor: Actor = Depends(current_actor),
@@ -188,7 +191,7 @@ def self_consent(body: ConsentIn, actor: Actor = Depends(current_actor)) -> dict
 
 @router.post("/api/v1/self/consents/{consent_id}/revoke", dependencies=[Depends(requires("disclosure.consent.write"))],
              summary="撤回授权（立即停止使用）")
-def self_revoke(consent_id: int, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+def self_revoke(consent_id: Id, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
     key = _own_key(actor)
     with unit_of_work() as s:
         entry = guard(s, actor, "disclosure.consent.write", purpose=Purpose.self_access, subject_key=key)
@@ -241,7 +244,7 @@ def list_objections(status: str | None = Query(default=None, pattern="^(open|ans
 
 @router.post("/api/v1/disclosure/objections/{objection_id}/answer",
              dependencies=[Depends(requires("disclosure.objection.answer"))], summary="答复异议（谁认定、谁答复）")
-def answer(objection_id: int, body: AnswerIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+def answer(objection_id: Id, body: AnswerIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
     with unit_of_work() as s:
         objection = service.get_objection(s, objection_id)
         entry = guard(s, actor, "disclosure.objection.answer", purpose=Purpose.determination,
@@ -255,7 +258,7 @@ def answer(objection_id: int, body: AnswerIn, actor: Actor = Depends(current_act
 
 @router.get("/api/v1/disclosure/attachments/{attachment_id}",
             dependencies=[Depends(requires("disclosure.objection.read"))], summary="下载异议附件")
-def download(attachment_id: int, actor: Actor = Depends(current_actor)) -> Response:
+def download(attachment_id: Id, actor: Actor = Depends(current_actor)) -> Response:
     with unit_of_work() as s:
         f, o = service.attachment(s, attachment_id)
         guard(s, actor, "disclosure.objection.read", purpose=Purpose.determination, subject_key=o.subject_key,

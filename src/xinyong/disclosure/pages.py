@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from xinyong.core import clock
@@ -89,13 +89,13 @@ def _own_context(actor: Actor) -> dict[str, Any]:
 
 
 @router.get("/my", response_class=HTMLResponse)
-def my_record(request: Request, filed: int | None = Query(default=None),
+def my_record(request: Request, filed: int | None = Query(default=None, ge=1, le=2_147_483_647),
               actor: Actor = Depends(console_actor)) -> HTMLResponse:
     return _page(request, "my.html", {**_own_context(actor), "filed": filed})
 
 
 @router.get("/my/objections/new", response_class=HTMLResponse)
-def objection_form(request: Request, record_id: int = Query(), actor: Actor = Depends(console_actor)) -> HTMLResponse:
+def objection_form(request: Request, record_id: int = Query(ge=1, le=2_147_483_647), actor: Actor = Depends(console_actor)) -> HTMLResponse:
     context = _own_context(actor)
     record = next((r for r in context["view"]["records"] if r.get("record_id") == record_id), None)
     if record is None:
@@ -106,7 +106,7 @@ def objection_form(request: Request, record_id: int = Query(), actor: Actor = De
 @router.post("/my/objections", dependencies=[Depends(verify_csrf)])
 async def objection_submit(
     request: Request,
-    record_id: int = Form(),
+    record_id: int = Form(ge=1, le=2_147_483_647),
     reason: str = Form(default="", max_length=8000),
     files: list[UploadFile] = File(default_factory=list),
     actor: Actor = Depends(console_actor),
@@ -139,7 +139,7 @@ async def objection_submit(
 
 
 @router.post("/my/consents/{consent_id}/revoke", dependencies=[Depends(verify_csrf)])
-def consent_revoke(consent_id: int, actor: Actor = Depends(console_actor)) -> Response:
+def consent_revoke(consent_id: int = Path(ge=1, le=2_147_483_647), actor: Actor = Depends(console_actor)) -> Response:
     if not actor.subject_key:
         raise Forbidden("not_a_subject", "该账户未绑定信用主体")
     with unit_of_work() as s:
@@ -166,7 +166,7 @@ def console_objections(request: Request, actor: Actor = Depends(console_actor)) 
 
 @router.post("/console/disclosure/objections/{objection_id}/answer", dependencies=[Depends(verify_csrf)])
 def console_answer(
-    objection_id: int,
+    objection_id: int = Path(ge=1, le=2_147_483_647),
     outcome: str = Form(default=""),
     answer: str = Form(default="", max_length=4000),
     actor: Actor = Depends(console_actor),

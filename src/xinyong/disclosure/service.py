@@ -121,12 +121,19 @@ def open_objections(session: Session, record_ids: Sequence[int]) -> set[int]:
     return set(rows)
 
 
+def check_text(value: str | None, what: str) -> None:
+    """Refuse control characters (NUL etc.) that no database text column accepts, with a clear error."""
+    if value and any(ord(c) < 32 and c not in "\t\r\n" for c in value):
+        raise ValidationFailed("invalid_characters", f"{what}含有不可见的控制字符，请删除后重试")
+
+
 # --- subjects ----------------------------------------------------------------------------------
 
 
 def find_subject(session: Session, ref: str) -> Subject:
     """A subject by its keyed hash (portal URLs never carry a resident ID) or by its code."""
     ref = ref.strip()
+    check_text(ref, "主体标识")
     subject = session.scalar(select(Subject).where(Subject.subject_key == ref)) if ref else None
     if subject is None and ref and check_code(ref).valid:
         subject = session.scalar(select(Subject).where(Subject.subject_key == key_of_code(check_code(ref).code)))
@@ -144,6 +151,7 @@ def search(session: Session, query: str, limit: int = 20) -> list[dict[str, Any]
     q = " ".join(query.split())
     if not q:
         return []
+    check_text(q, "检索词")
     if len(q) > 100:
         raise ValidationFailed("query_too_long", "检索词过长（最多100字）")
     found: list[Subject] = []
@@ -405,6 +413,8 @@ def record_consent(
 ) -> ConsentRecord:
     if subject.kind != "individual":
         raise ValidationFailed("consent_not_individual", "本人授权只适用于自然人的个人信息")
+    for value in [*scope, recipient]:
+        check_text(value, "授权内容")
     today = clock.today()
     start = starts_on or today
     known = {i.code for _, i in catalogs().all_items()}
@@ -462,6 +472,9 @@ def file_objection(
     session: Session, subject_key: str, record_id: int, reason: str, files: Sequence[Upload], *,
     by: str, principal_id: int | None,
 ) -> Objection:
+    check_text(reason, "异议理由")
+    for f in files:
+        check_text(f.filename, "附件名称")
     record = records.get(session, record_id)
     owns = record is not None and record.subject_key == subject_key
     if record is None:
@@ -553,6 +566,7 @@ def may_answer(actor_role: str, actor_department: str | None, objection: Objecti
 
 
 def answer_objection(session: Session, objection: Objection, outcome: str, answer: str, *, by: str) -> Objection:
+    check_text(answer, "答复内容")
     result = rules.check_answer(objection.status, outcome, answer)
     objection.status = "answered"
     objection.outcome = result.value
@@ -629,6 +643,7 @@ def sync_publications(session: Session, on: dt.date) -> int:
 
 def deadline_rows(session: Session, on: dt.date, *, department: str | None = None,
                   only_late: bool = True) -> list[dict[str, Any]]:
+    check_text(department, "部门名称")
     sync_publications(session, on)
     q = select(Publication).order_by(Publication.department, Publication.decision_date, Publication.record_id)
     if department:

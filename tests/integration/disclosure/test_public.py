@@ -4,6 +4,7 @@ import json
 
 from sqlalchemy import select
 
+from tests.factories import make_api_key
 from tests.integration.disclosure.seed import add_record, company, person
 from xinyong.core.db import unit_of_work
 from xinyong.core.models import AccessLogEntry
@@ -96,3 +97,23 @@ def test_minor_severity_and_minor_persons_not_public(client) -> None:
     assert "淮市监罚〔2026〕1099号" not in numbers and "淮市监罚〔2026〕1098号" not in numbers
     assert numbers == ["淮市监罚〔2026〕1001号"]
     assert json.dumps(body, ensure_ascii=False).count("淮市监罚") == 1
+
+
+def test_bad_input_gets_a_chinese_error_never_a_500(client, api_key) -> None:
+    org = company(seed=12, name="淮安市输入示例有限公司")
+    for q in ["\x00", "示例\x00商贸", "x" * 101]:
+        r = client.get("/api/v1/public/search", params={"q": q})
+        assert r.status_code == 422, (q, r.text)
+    assert client.get("/api/v1/public/subjects/abc%00def").status_code == 422
+    me = {"X-API-Key": make_api_key("subject", subject_key=org.key)}
+    for record_id, reason in [("99999999999999999999", "理由足够长的异议"), ("0", "理由足够长的异议"),
+                              (str(org.record_ids["penalty"]), "含有\x00字符的异议理由")]:
+        r = client.post("/api/v1/self/objections", headers=me, data={"record_id": record_id, "reason": reason})
+        assert r.status_code == 422, r.text
+        assert r.json()["error"]["message"]
+    admin = api_key("admin")
+    assert client.get("/api/v1/disclosure/share-scopes/99999999999", headers=admin).status_code == 422
+    assert client.post("/api/v1/disclosure/objections/99999/answer", headers=admin,
+                       json={"outcome": "rejected", "answer": "经核实无误"}).status_code == 404
+    r = client.get("/api/v1/disclosure/late", params={"department": "\x01"}, headers=admin)
+    assert r.status_code == 422 and "控制字符" in r.json()["error"]["message"]
