@@ -154,13 +154,16 @@ def measures_reindex(
     from xinyong.measures.screening import sync_names
     from xinyong.subjects.models import Subject
 
-    with unit_of_work() as s:
-        if dirty_only:
+    rows = 0
+    if dirty_only:
+        with unit_of_work() as s:
             rows = service.refresh_dirty(s)
-        else:
+    else:
+        with unit_of_work() as s:
             keys = list(s.scalars(select(Subject.subject_key).order_by(Subject.id)))
-            rows = 0
-            for i in range(0, len(keys), 5000):
+        for i in range(0, len(keys), 5000):  # one transaction per 5,000 subjects
+            with unit_of_work() as s:
                 rows += service.refresh_all(s, keys[i:i + 5000])
+    with unit_of_work() as s:
         added = sync_names(s) if names else 0
     typer.echo(json.dumps({"index_rows": rows, "names_added": added}, ensure_ascii=False))
