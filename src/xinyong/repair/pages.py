@@ -161,9 +161,9 @@ def decide(
         with unit_of_work() as s:
             part, app = service.load_part(s, part_id)
             app_id = app.id
-            service.check_department(actor, part, app.subject_key)  # before anything is written
+            # 谁认定、谁修复: checked by the one door before anything is written
             guard(s, actor, "repair.decide", purpose=Purpose.repair, subject_key=app.subject_key,
-                  detail={"part": part_id, "grant": decision == "grant"})
+                  owner_department=part.department, detail={"part": part_id, "grant": decision == "grant"})
             service.decide(s, actor, part_id, grant=decision == "grant", reason=reason, remedy=remedy,
                            decision_number=decision_number)
     except DomainError as exc:

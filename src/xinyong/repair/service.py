@@ -561,6 +561,10 @@ def applications_of(session: Session, subject_key: str) -> list[RepairApplicatio
         RepairApplication.subject_key == subject_key).order_by(RepairApplication.id.desc())))
 
 
+def recent_applications(session: Session, *, limit: int = 200) -> list[RepairApplication]:
+    return list(session.scalars(select(RepairApplication).order_by(RepairApplication.id.desc()).limit(limit)))
+
+
 def parts_for(session: Session, *, department: str | None, status: str | None = None,
               overdue_on: dt.date | None = None, limit: int = 200) -> list[tuple[RepairPart, RepairApplication]]:
     q = select(RepairPart, RepairApplication).join(

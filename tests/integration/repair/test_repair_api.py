@@ -73,6 +73,10 @@ def test_one_application_routes_parts_to_each_department(world: World) -> None:
     # re-application once the reason is gone
     again = world.apply([part("record", tax_rec)])
     assert again.status_code == 201 and again.json()["parts"][0]["status"] == "pending"
+    # each department lists the applications routed to it; the credit office sees them all
+    assert len(world.client.get("/api/v1/repair/applications", headers=world.tax).json()) == 2
+    assert len(world.client.get("/api/v1/repair/applications", headers=world.samr).json()) == 1
+    assert len(world.client.get("/api/v1/repair/applications", headers=world.office).json()) == 2
 
 
 def test_minimum_period_not_elapsed_is_refused_with_date(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
