@@ -29,6 +29,7 @@ app.add_typer(subject_app, name="subject")
 app.add_typer(import_app, name="import")
 app.add_typer(principal_app, name="principal")
 app.add_typer(_audit_cli.app, name="audit")
+app.add_typer(_console_cli.access_log_app, name="access-log")
 principal_app.registered_commands += _console_cli.principal_extra.registered_commands
 app.add_typer(_listing_cli.workdays_app, name="workdays")
 app.add_typer(_listing_cli.listing_app, name="listing")

@@ -131,3 +131,71 @@ def revoke_key(key_id: int = typer.Argument(..., help="密钥编号（key_id）"
         _fail(exc.message, 1)
         return
     typer.echo(json.dumps({"key_id": key_id, "revoked": True}, ensure_ascii=False))
+
+
+access_log_app = typer.Typer(help="查询使用登记：列出、筛选、异常提示（审查）", no_args_is_help=True)
+
+
+def _day(value: str | None, label: str) -> object:
+    import datetime as dt
+
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        _fail(f"{label}“{value}”不是有效日期（格式：2026-11-23）")
+        return None
+
+
+@access_log_app.command("list")
+def access_log_list(
+    principal: str | None = typer.Option(None, "--principal", help="查询者编号、名称或部门"),
+    action: str | None = typer.Option(None, "--action"),
+    purpose: str | None = typer.Option(None, "--purpose"),
+    since: str | None = typer.Option(None, "--since", help="起始日期（含），如 2026-11-01"),
+    until: str | None = typer.Option(None, "--until", help="截止日期（含）"),
+    denied: bool = typer.Option(False, "--denied", help="只列出被拒绝的"),
+    limit: int = typer.Option(100, "--limit", min=1, max=100_000),
+) -> None:
+    """按条件列出登记记录（JSON Lines，最新在前）。本次查阅以“审查”目的登记。"""
+    from xinyong.core.access import SYSTEM, Purpose, guard
+    from xinyong.core.audit.review import Filters, list_entries
+    from xinyong.core.db import unit_of_work
+
+    f = Filters(principal=principal, action=action, purpose=purpose, since=_day(since, "起始日期"),  # type: ignore[arg-type]
+                until=_day(until, "截止日期"), allowed=False if denied else None)  # type: ignore[arg-type]
+    with unit_of_work() as s:
+        entry = guard(s, SYSTEM, "access_log.read", purpose=Purpose.audit, detail={"filters": f.as_dict(), "via": "cli"})
+        rows, total = list_entries(s, f, limit=limit)
+        entry.result_count = len(rows)
+        for e in rows:
+            typer.echo(json.dumps({
+                "seq": e.seq, "at": e.at.isoformat(), "principal_id": e.principal_id,
+                "principal_name": e.principal_name, "role": e.role, "department": e.department,
+                "action": e.action, "purpose": e.purpose, "subject_key": e.subject_key, "allowed": e.allowed,
+                "result_count": e.result_count, "reason": e.reason, "detail": e.detail,
+            }, ensure_ascii=False, default=str))
+    typer.echo(f"共 {total} 条，显示 {len(rows)} 条", err=True)
+
+
+@access_log_app.command("anomalies")
+def access_log_anomalies(
+    since: str | None = typer.Option(None, "--since", help="起始日期，默认30天前"),
+    until: str | None = typer.Option(None, "--until"),
+    threshold: int = typer.Option(20, "--threshold", min=2, help="短时间内不同主体数达到此数即提示"),
+    window: int = typer.Option(10, "--window-minutes", min=1, help="时间窗口（分钟）"),
+) -> None:
+    """异常访问提示：短时间内查询大量主体、非工作时间查询、无案由查询（JSON Lines）。"""
+    from xinyong.core.access import SYSTEM, Purpose, guard
+    from xinyong.core.audit.review import anomalies
+    from xinyong.core.db import unit_of_work
+
+    with unit_of_work() as s:
+        entry = guard(s, SYSTEM, "access_log.read", purpose=Purpose.audit, detail={"anomalies": True, "via": "cli"})
+        flags = anomalies(s, since=_day(since, "起始日期"), until=_day(until, "截止日期"),  # type: ignore[arg-type]
+                          threshold=threshold, window_minutes=window)
+        entry.result_count = len(flags)
+    for flag in flags:
+        typer.echo(json.dumps(flag.as_dict(), ensure_ascii=False))
+    typer.echo(f"异常提示 {len(flags)} 条", err=True)

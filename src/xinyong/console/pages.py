@@ -1,8 +1,10 @@
-"""Console shell pages: sign-in, sign-out, dashboard (the access-log review pages are in review_pages)."""
+"""Console shell pages: sign-in, sign-out, dashboard, and the access-log review (查询使用登记审查)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -10,10 +12,18 @@ from sqlalchemy import select
 
 from xinyong.console import accounts
 from xinyong.core import clock
-from xinyong.core.access import PURPOSE_NAMES_ZH, Actor, Purpose
+from xinyong.core.access import PURPOSE_NAMES_ZH, Actor, Purpose, guard
+from xinyong.core.audit.review import (
+    CASE_KEYS,
+    Filters,
+    anomalies,
+    distinct_values,
+    flagged_ids,
+    list_entries,
+)
 from xinyong.core.db import unit_of_work
 from xinyong.core.models import AccessLogEntry
-from xinyong.core.policy import ROLE_NAMES_ZH
+from xinyong.core.policy import ROLE_NAMES_ZH, Role
 from xinyong.web.session import (
     _session_token,
     clear_session_cookie,
@@ -115,9 +125,82 @@ def _flags_for(actor: Actor) -> list[Any] | None:
 
     if not is_allowed(actor.role, "access_log.read"):
         return None
-    try:
-        from xinyong.core.audit.review import anomalies
-    except ImportError:  # review module not installed yet
-        return []
     with unit_of_work() as s:
         return list(anomalies(s, since=None))
+
+
+# --- 查询使用登记审查 (国办发〔2020〕49号 §（十三）) ----------------------------------------------
+
+PAGE_SIZE = 50
+
+
+def _parse_day(value: str, label: str, problems: list[str]) -> dt.date | None:
+    if not value.strip():
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        problems.append(f"{label}“{value}”不是有效日期（格式：2026-11-23）")
+        return None
+
+
+def describe_entry(e: AccessLogEntry, flags: list[str]) -> dict[str, Any]:
+    detail = dict(e.detail or {})
+    returned = detail.get("fields") or detail.get("catalog_items") or detail.get("sections")
+    return {
+        "id": e.id, "seq": e.seq, "at_local": local_time(e.at), "principal_id": e.principal_id,
+        "principal_name": e.principal_name, "department": e.department or "",
+        "role_zh": ROLE_NAMES_ZH.get(Role(e.role), e.role) if e.role in Role.__members__ else e.role,
+        "action": e.action, "purpose_zh": purpose_zh(e.purpose), "subject": (e.subject_key or "")[:12],
+        "allowed": e.allowed, "reason": e.reason or "", "result_count": e.result_count,
+        "returned": "、".join(str(x) for x in returned) if isinstance(returned, list) else (returned or ""),
+        "masking": detail.get("masking") or "",
+        "case": next((f"{k}={detail[k]}" for k in CASE_KEYS if detail.get(k)), ""),
+        "flags": flags,
+    }
+
+
+@router.get("/console/access-log", response_class=HTMLResponse)
+def access_log_page(
+    request: Request,
+    actor: Actor = Depends(console_actor),
+    principal: str = Query(default="", max_length=200),
+    action: str = Query(default="", max_length=80),
+    purpose: str = Query(default="", max_length=40),
+    since: str = Query(default="", max_length=20),
+    until: str = Query(default="", max_length=20),
+    result: str = Query(default="all", pattern="^(all|allowed|denied)$"),
+    flagged: str = Query(default="", max_length=1),
+    page: int = Query(default=1, ge=1, le=100_000),
+) -> Response:
+    problems: list[str] = []
+    f = Filters(
+        principal=principal or None, action=action or None, purpose=purpose or None,
+        since=_parse_day(since, "起始日期", problems), until=_parse_day(until, "截止日期", problems),
+        allowed={"allowed": True, "denied": False}.get(result),
+    )
+    with unit_of_work() as s:
+        entry = guard(s, actor, "access_log.read", purpose=Purpose.audit, detail={"filters": f.as_dict()})
+        flags = anomalies(s, since=f.since, until=f.until, principal=f.principal)
+        marks = flagged_ids(flags)
+        if flagged:
+            ids = sorted(marks, reverse=True)
+            total = len(ids)
+            chosen = ids[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+            rows = list(s.scalars(select(AccessLogEntry).where(AccessLogEntry.id.in_(chosen))
+                                  .order_by(AccessLogEntry.seq.desc()))) if chosen else []
+        else:
+            rows, total = list_entries(s, f, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+        entry.result_count = len(rows)
+        entries = [describe_entry(e, marks.get(e.id, [])) for e in rows]
+        actions = distinct_values(s, "action")
+    query = {k: v for k, v in {"principal": principal, "action": action, "purpose": purpose, "since": since,
+                               "until": until, "result": result, "flagged": flagged}.items() if v}
+    return templates.TemplateResponse(request, "console/access_log.html", {
+        "actor": actor, "entries": entries, "total": total, "page": page,
+        "pages": max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE), "flags": flags, "problems": problems,
+        "actions": actions, "purposes": [(p.value, PURPOSE_NAMES_ZH[p]) for p in Purpose],
+        "f": {"principal": principal, "action": action, "purpose": purpose, "since": since, "until": until,
+              "result": result, "flagged": flagged},
+        "query": urlencode(query),
+    })
