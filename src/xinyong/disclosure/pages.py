@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from xinyong.catalog.loader import catalogs
 from xinyong.core import clock
 from xinyong.core.access import PUBLIC, Actor, Purpose, guard
 from xinyong.core.db import unit_of_work
@@ -84,8 +85,12 @@ def _own_context(actor: Actor) -> dict[str, Any]:
         entry.detail = {"catalog_items": sorted(set(view.items)), "self_access": True}
         objections = service.objections_of_subject(s, subject.subject_key, today)
         consents = service.consents_view(s, subject.subject_key, today)
+    consent_items = sorted(
+        {(i.code, i.name) for _, i in catalogs().all_items() if i.concerns_individuals and i.disclosable}
+    ) if view.data["subject"]["kind"] == "individual" else []
     return {"view": view.data, "objections": objections, "consents": consents, "actor": actor,
-            "today": today.isoformat()}
+            "today": today.isoformat(), "consent_items": consent_items,
+            "consent_purposes": rules.CONSENT_PURPOSE_NAMES}
 
 
 @router.get("/my", response_class=HTMLResponse)
@@ -147,6 +152,61 @@ def consent_revoke(consent_id: int = Path(ge=1, le=2_147_483_647), actor: Actor 
         service.revoke_consent(s, consent_id, actor.subject_key)
         entry.detail = {"consent_id": consent_id, "revoked": True}
     return RedirectResponse("/my#consents", status_code=303)
+
+
+@router.post("/my/consents", dependencies=[Depends(verify_csrf)])
+def consent_give(
+    request: Request,
+    purpose: str = Form(default=""),
+    scope: list[str] = Form(default_factory=list),
+    ends_on: str = Form(default="", max_length=10),
+    recipient: str = Form(default="", max_length=200),
+    actor: Actor = Depends(console_actor),
+) -> Response:
+    """本人在线授权 (49号 §（十四）): purpose, scope item by item and an end date are required."""
+    import datetime as dt
+
+    if not actor.subject_key:
+        raise Forbidden("not_a_subject", "该账户未绑定信用主体")
+    try:
+        end = dt.date.fromisoformat(ends_on) if ends_on else None
+    except ValueError:
+        end = None
+    try:
+        with unit_of_work() as s:
+            subject = service.find_subject(s, actor.subject_key)
+            entry = guard(s, actor, "disclosure.consent.write", purpose=Purpose.self_access,
+                          subject_key=actor.subject_key)
+            row = service.record_consent(
+                s, subject, purpose=purpose, method="online_confirmation", scope=scope, starts_on=None,
+                ends_on=end, recipient=recipient, by=actor.name,
+            )
+            entry.detail = {"consent_id": row.id, "scope": row.scope, "purpose": row.purpose}
+    except DomainError as exc:
+        if exc.status != 422:
+            raise
+        return _page(request, "my.html", {**_own_context(actor), "filed": None, "consent_error": exc.message},
+                     status=422)
+    return RedirectResponse("/my#consents", status_code=303)
+
+
+@router.get("/console/disclosure/attachments/{attachment_id}")
+def attachment_download(attachment_id: int = Path(ge=1, le=2_147_483_647),
+                        actor: Actor = Depends(console_actor)) -> Response:
+    """An objection's file, for the subject that filed it and the department that answers it."""
+    from urllib.parse import quote
+
+    with unit_of_work() as s:
+        f, o = service.attachment(s, attachment_id)
+        guard(s, actor, "disclosure.objection.read", purpose=Purpose.determination, subject_key=o.subject_key,
+              detail={"attachment_id": f.id, "sha256": f.sha256})
+        own = actor.role.value == "subject" and actor.subject_key == o.subject_key
+        if not own and not service.may_answer(actor.role.value, actor.department, o):
+            raise Forbidden("attachment_forbidden", "无权查看该附件")
+        return Response(f.data, media_type=f.content_type, headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(f.filename)}",
+            "X-Content-Type-Options": "nosniff",
+        })
 
 
 # --- console: objections to answer, late disclosures --------------------------------------------

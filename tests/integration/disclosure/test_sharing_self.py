@@ -219,3 +219,30 @@ def test_department_console_answers_objections(client) -> None:
                     headers=HTML, follow_redirects=False)
     assert r.status_code == 303
     assert "经核实文书号无误" in client.get("/console/disclosure/objections", headers=HTML).text
+
+
+def test_individual_gives_consent_in_the_browser_form_and_downloads_its_attachment(client) -> None:
+    p = person(seed=31, name="李四")
+    console_login(client, "subject", subject_code=p.code, name=p.name)
+    page = client.get("/my", headers=HTML)
+    assert page.status_code == 200 and "新增授权" in page.text
+    token = form_token(client, "/my")
+    lifetime = client.post("/my/consents", data={"purpose": "public_disclosure", "scope": ["admin-penalty"],
+                                                 "csrf_token": token}, headers=HTML)
+    assert lifetime.status_code == 422 and "终身" in lifetime.text
+    ends = (clock.today() + dt.timedelta(days=90)).isoformat()
+    ok = client.post("/my/consents", data={"purpose": "public_disclosure", "scope": ["admin-penalty"], "ends_on": ends,
+                                           "csrf_token": token}, headers=HTML, follow_redirects=False)
+    assert ok.status_code == 303, ok.text
+    assert "（有效）" in client.get("/my", headers=HTML).text
+    assert {r["catalog_item"] for r in client.get(f"/api/v1/public/subjects/{p.key}").json()["records"]} == {
+        "admin-penalty", "judicial-dishonest-debtor"}
+    sent = client.post("/my/objections", data={"record_id": str(p.record_ids["debtor"]), "reason": "已履行完毕，请核实",
+                                                "csrf_token": token},
+                       files=[("files", ("履行凭证.png", b"\x89PNG\r\n\x1a\n....", "image/png"))], headers=HTML,
+                       follow_redirects=False)
+    assert sent.status_code == 303
+    mine = client.get("/my", headers=HTML).text
+    link = mine.split('href="/console/disclosure/attachments/')[1].split('"')[0]
+    got = client.get(f"/console/disclosure/attachments/{link}", headers=HTML)
+    assert got.status_code == 200 and got.content.startswith(b"\x89PNG")
