@@ -23,6 +23,7 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -56,6 +57,9 @@ class RepairPart(Base):
         Index("ix_repair_parts_application", "application_id"),
         Index("ix_repair_parts_target", "target_kind", "target_id"),
         Index("ix_repair_parts_department_status", "department", "status"),
+        # one pending part per record or listing (repair_0002); concurrent duplicates fail here
+        Index("uq_repair_parts_pending_target", "target_kind", "target_id", unique=True,
+              sqlite_where=text("status = 'pending'"), postgresql_where=text("status = 'pending'")),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from xinyong.core import clock
@@ -309,6 +310,10 @@ def file_application(
             part.reason = "；".join(pr.reason for pr in assessment.problems)
             part.remedy = "；".join(pr.remedy for pr in assessment.problems)
         session.add(part)
+    try:
+        session.flush()
+    except IntegrityError:  # a concurrent application named the same record or listing
+        raise Conflict("repair_in_progress", "所选记录或名单已有办理中的修复申请，请勿重复申请") from None
     for f in attachments:
         session.add(RepairAttachment(
             application_id=app.id, filename=f.filename.strip()[:200], content_type=f.content_type,

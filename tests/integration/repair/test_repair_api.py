@@ -274,3 +274,23 @@ def test_no_fee_field_anywhere(client) -> None:
     columns = [c.name for t in models.Base.metadata.sorted_tables
                if t.name.startswith("repair_") or t.name == "credit_agencies" for c in t.columns]
     assert columns and not [c for c in columns if forbidden.search(c)]
+
+
+def test_database_allows_one_pending_part_per_target(world: World) -> None:
+    """Two concurrent applications cannot both leave the same record pending (repair_0002)."""
+    from sqlalchemy.exc import IntegrityError
+
+    from xinyong.core.db import unit_of_work
+    from xinyong.repair.models import RepairPart
+
+    rec = world.record()
+    world.commit()
+    app = world.apply([part("record", rec)]).json()
+    with unit_of_work() as s:
+        first = s.get(RepairPart, app["parts"][0]["id"])
+        assert first is not None
+        values = {c.name: getattr(first, c.name) for c in RepairPart.__table__.columns if c.name != "id"}
+    with pytest.raises(IntegrityError), unit_of_work() as s:
+        s.add(RepairPart(**values))
+    with unit_of_work() as s:  # a refused part for the same record is history, not a conflict
+        s.add(RepairPart(**{**values, "status": "refused"}))
