@@ -68,6 +68,14 @@ class Procedure(RuleBasedStateMachine):
     def answer(self, outcome: str) -> None:
         self._try(Action.answer_objection, {"outcome": outcome, "answer": "经核实"})
 
+    @rule(extra=st.integers(min_value=-3, max_value=10))
+    def answer_around_the_deadline(self, extra: int) -> None:
+        """Jump to a few days before/after the answer deadline, then answer: late answers must be late."""
+        if self.case.state is State.objection_received and self.case.answer_deadline is not None:
+            target = self.case.answer_deadline + dt.timedelta(days=extra)
+            self.today = max(self.today, target)
+            self._try(Action.answer_objection, {"outcome": "rejected", "answer": "经核实"})
+
     @rule(doc_roll=st.integers(min_value=0, max_value=4))
     def decide(self, doc_roll: int) -> None:
         self.doc_ids += 1
@@ -131,7 +139,7 @@ class Procedure(RuleBasedStateMachine):
 
 
 TestProcedure = Procedure.TestCase
-TestProcedure.settings = settings(max_examples=150, stateful_step_count=30, deadline=None)
+TestProcedure.settings = settings(max_examples=300, stateful_step_count=40, deadline=None)
 
 
 @pytest.mark.parametrize("state", list(State))
