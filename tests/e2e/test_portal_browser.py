@@ -99,24 +99,25 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
     seeded = _seed(url)
     port = _free_port()
     env = {**os.environ, "XINYONG_DATABASE_URL": url}
+    log = (folder / "server.log").open("wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "xinyong.web.app:create_app", "--factory", "--host", "127.0.0.1",
          "--port", str(port), "--log-level", "warning"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(150):
+        deadline = time.monotonic() + 90  # a loaded CI machine may take a while to import the app
+        while True:
             try:
-                with urllib.request.urlopen(base + "/public", timeout=1) as r:
+                with urllib.request.urlopen(base + "/public", timeout=2) as r:
                     if r.status == 200:
                         break
             except OSError:
-                if proc.poll() is not None:
-                    raise RuntimeError(proc.stdout.read().decode() if proc.stdout else "server died") from None
-                time.sleep(0.1)
-        else:
-            raise RuntimeError("server did not start")
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    log.flush()
+                    raise RuntimeError("server did not start: " + (folder / "server.log").read_text()) from None
+                time.sleep(0.2)
         yield {**seeded, "base": base}
     finally:
         proc.terminate()
@@ -124,6 +125,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+        log.close()
 
 
 @pytest.fixture
