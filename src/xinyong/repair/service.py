@@ -352,6 +352,23 @@ def receivers(session: Session) -> list[str]:
                                 .order_by(OutboxChannel.name)))
 
 
+def _last_message_id(session: Session) -> int:
+    from xinyong.core.outbox import OutboxMessage
+
+    session.flush()
+    return int(session.scalar(select(func.max(OutboxMessage.id))) or 0)
+
+
+def _caused_messages(session: Session, after_id: int, subject_key: str) -> list[int]:
+    """Outbox messages about this subject written in this transaction by the change's event handlers."""
+    from xinyong.core.outbox import OutboxMessage
+
+    session.flush()
+    rows = session.execute(select(OutboxMessage.id, OutboxMessage.payload).where(
+        OutboxMessage.id > after_id, OutboxMessage.topic.like("push.%")).order_by(OutboxMessage.id)).all()
+    return [int(mid) for mid, payload in rows if isinstance(payload, dict) and payload.get("subject_key") == subject_key]
+
+
 def _push(session: Session, payload: dict[str, Any]) -> list[int]:
     """One outbox message for the repair with one delivery per receiver, in the decision's transaction."""
     to = receivers(session)
@@ -404,6 +421,7 @@ def decide(
         )
     outcome = rule.outcome
     note = f"信用修复（申请号{app.number}，{part.decided_by}准予）"
+    before = _last_message_id(session)
     if part.target_kind == "record":
         from xinyong.records import service as records
 
@@ -429,7 +447,9 @@ def decide(
         "decided_by": part.decided_by,
     }
     session.flush()
-    part.messages = _push(session, payload)
+    # the targeted push the change itself caused (measures: record.status_changed / listing.ended to the
+    # subscribed implementing units) is part of the repair too: completeness waits for it as well
+    part.messages = _caused_messages(session, before, app.subject_key) + _push(session, payload)
     emit(session, "repair.granted", payload)
     session.flush()
     return part
@@ -450,11 +470,25 @@ def deliveries(session: Session, message_ids: Sequence[int]) -> list[dict[str, A
         return []
     from xinyong.core import outbox
 
+    rows = session.execute(select(outbox.OutboxMessage.id, outbox.OutboxMessage.topic)
+                           .where(outbox.OutboxMessage.id.in_(list(message_ids)))).all()
+    topics: dict[int, str] = {int(mid): str(topic) for mid, topic in rows}
     out: list[dict[str, Any]] = []
     for mid in message_ids:
+        topic = topics.get(mid, "")
         for d in outbox.deliveries_of(session, mid):
-            out.append({**d, "message_id": mid, "delivered": d["status"] == "delivered"})
+            out.append({**d, "message_id": mid, "topic": topic, "topic_name": _topic_name(topic),
+                        "delivered": d["status"] == "delivered"})
     return out
+
+
+def _topic_name(topic: str) -> str:
+    if topic == "repair.granted":
+        return "信用修复结果"
+    if topic.startswith("push."):
+        return "定向推送：" + {"record.status_changed": "记录状态变更", "listing.ended": "移出名单"}.get(
+            topic.removeprefix("push."), topic.removeprefix("push."))
+    return topic
 
 
 def is_overdue(part: RepairPart, on: dt.date) -> bool:

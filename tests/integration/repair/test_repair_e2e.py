@@ -62,9 +62,14 @@ def _screen(world: World) -> dict:
 
 
 def test_one_application_synchronous_and_complete(world: World) -> None:
+    from xinyong.measures import push
+
     with unit_of_work() as s:
         create_channel(s, "credit-china-huaian", unit="信用中国（江苏淮安）", url="https://example.invalid/cc")
         create_channel(s, "huaian-finance", unit="淮安市财政局", url="https://example.invalid/fin")
+        # an implementing unit subscribed to targeted push (measures capability)
+        push.register_receiver(s, name="huaian-procurement", unit="淮安市公共资源交易中心",
+                               url="https://example.invalid/ggzy", measures=[], regions=["320800"], topics=[])
     penalty = world.record(severity="serious", decision_date=dt.date(2025, 6, 1), effective_date=dt.date(2025, 6, 5),
                            document_number="淮市监罚〔2025〕201号")
     wage_record, listing_id = _listing(world)
@@ -94,8 +99,13 @@ def test_one_application_synchronous_and_complete(world: World) -> None:
     assert listing_part["outcome"] == "remove_from_list"
     # not complete before every channel confirmed
     assert granted["status"] == "syncing" and not granted["complete"]
-    assert Counter(c["channel"] for c in granted["pending_channels"]) == {
-        "credit-china-huaian": 3, "huaian-finance": 3}
+    pending = Counter((c["channel"], c["topic"]) for c in granted["pending_channels"])
+    assert pending["credit-china-huaian", "repair.granted"] == 3
+    assert pending["huaian-finance", "repair.granted"] == 3
+    assert pending["huaian-procurement", "repair.granted"] == 3
+    # the targeted push caused by the change itself is waited for as well
+    assert pending["huaian-procurement", "push.listing.ended"] >= 1
+    assert pending["huaian-procurement", "push.record.status_changed"] >= 1
 
     # measures stop and the listing ended in the decision's transaction
     after = _screen(world)
@@ -126,7 +136,8 @@ def test_one_application_synchronous_and_complete(world: World) -> None:
     # every receiver got each repaired part exactly once
     repairs = [(ch, body["payload"]["part_id"]) for ch, body in first.got + second.got
                if body["topic"] == "repair.granted"]
-    expected = {(ch, p["id"]) for ch in ("credit-china-huaian", "huaian-finance") for p in app["parts"]}
+    expected = {(ch, p["id"]) for ch in ("credit-china-huaian", "huaian-finance", "huaian-procurement")
+                for p in app["parts"]}
     assert Counter(repairs) == Counter(expected)
     # running the worker again sends nothing more
     third = Receiver()
