@@ -9,6 +9,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
 from starlette.datastructures import FormData
 
 from xinyong.core import clock
@@ -55,7 +56,7 @@ def home(request: Request, actor: Actor = Depends(console_actor)) -> HTMLRespons
             entry = guard(s, actor, "repair.read", purpose=Purpose.repair, subject_key=key)
             apps = [service.describe(s, a, today) for a in service.applications_of(s, key)]
             entry.result_count = len(apps)
-            return _render(request, "home_subject.html", actor, apps=apps)
+            return _render(request, "home_subject.html", actor, apps=apps, code=key)
         dept = actor.department if actor.role is Role.determining_department else None
         entry = guard(s, actor, "repair.read", purpose=Purpose.repair, detail={"department": dept})
         rows = service.parts_for(s, department=dept)
@@ -305,11 +306,14 @@ def training(
 def public_commitments(request: Request, ref: str) -> HTMLResponse:
     """Public page of a subject's credit commitments (发改办财金〔2018〕893号 §九: 向社会公开)."""
     from xinyong.subjects import service as subjects
+    from xinyong.subjects.models import Subject
     from xinyong.subjects.service import describe
 
     actor = optional_console_actor(request) or PUBLIC
     with unit_of_work() as s:
-        subject = subjects.require(s, ref)
+        # by code, or by subject key (individuals' codes are never shown in clear)
+        by_key = s.scalar(select(Subject).where(Subject.subject_key == ref)) if len(ref) == 40 else None
+        subject = by_key or subjects.require(s, ref)
         entry = guard(s, actor, "repair.commitment.public_read", purpose=Purpose.public_inquiry,
                       subject_key=subject.subject_key)
         rows = service.public_commitments(s, subject.subject_key, masked=True)

@@ -257,6 +257,8 @@ def test_commitments_are_public(world: World) -> None:
     assert public.json()[0]["signer"] == "张*"  # personal names masked for the public
     page = world.client.get(f"/repair/commitments/{world.code}", headers={"accept": "text/html"})
     assert page.status_code == 200 and "自愿接受社会监督" in page.text and "张伟" not in page.text
+    by_key = world.client.get(f"/repair/commitments/{world.key}", headers={"accept": "text/html"})
+    assert by_key.status_code == 200 and "自愿接受社会监督" in by_key.text
     officer = world.client.get(f"/api/v1/repair/commitments?subject_code={world.code}", headers=world.samr)
     assert officer.json()[0]["signer"] == "张伟"
     file = world.client.get(f"/api/v1/subjects/{world.code}", headers=world.admin).json()
