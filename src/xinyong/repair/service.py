@@ -434,13 +434,21 @@ def decide(
     part.outcome = outcome.value
     part.reason = None
     part.remedy = None
+    from xinyong.subjects.models import Subject
+
+    who = session.scalar(select(Subject).where(Subject.subject_key == app.subject_key))
     payload = {
         "subject_key": app.subject_key,
+        "subject": {"code": who.display_code, "name": who.name, "kind": who.kind,
+                    "region_code": who.region_code} if who else None,
         "application": app.number,
         "part_id": part.id,
         "target_kind": part.target_kind,
         "target_id": part.target_id,
         "target_code": part.target_code,
+        "target_label": part.target_label,
+        "department": part.department,
+        "decision_number": part.decision_number,
         "outcome": outcome.value,
         "outcome_name": R.OUTCOME_NAMES[outcome],
         "decided_on": on.isoformat(),

@@ -139,6 +139,8 @@ def test_one_application_synchronous_and_complete(world: World) -> None:
     expected = {(ch, p["id"]) for ch in ("credit-china-huaian", "huaian-finance", "huaian-procurement")
                 for p in app["parts"]}
     assert Counter(repairs) == Counter(expected)
+    sample = next(body["payload"] for _ch, body in second.got + first.got if body["topic"] == "repair.granted")
+    assert sample["subject"]["code"] == world.code and sample["outcome"] in {"end_disclosure", "remove_from_list"}
     # running the worker again sends nothing more
     third = Receiver()
     run_once(transports={"webhook": third})
