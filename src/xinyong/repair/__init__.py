@@ -1,0 +1,18 @@
+"""Credit repair (信用修复): one application, synchronous and complete repair.
+
+国办发〔2020〕49号 §六（十一）（十二）; 发改办财金〔2018〕893号 §九—§十三; 淮政办发〔2021〕13号 §五（一）;
+国家发展改革委令第36号 (信用修复管理办法, in force 2026-04-01).
+
+- ``rules.py`` / ``loader.py``: repair rules as data (rules/national/repair/*.yaml, rules/local/<region>/repair/):
+  repairable or not (non-repairable only on a law, regulation or central-policy basis), minimum publicity
+  period by severity (the regime in force on the date), conditions, time limit in working days, outcome.
+- ``service.py``: file one application naming every record and listing; each part is pre-checked against
+  its rule (refused at once with reason and remedy when a condition is unmet) and routed to its determining
+  department with a working-day deadline; a grant changes the record status / ends the listing and writes
+  outbox messages in the decision's transaction; the application is complete only when every channel
+  confirmed. Commitments, training attendance, credit reports and the agency registry live here too.
+- ``api.py`` (/api/v1/repair/...), ``pages.py`` (/console/repair/..., public /repair/commitments/{ref}),
+  ``cli.py`` (``xinyong repair ...``).
+
+No fee, charge or payment exists anywhere in the flow (49号 §（十二）).
+"""
