@@ -34,7 +34,7 @@ class Receiver:
         return SendResult(True, 200)
 
 
-def _listing(world: World) -> tuple[int, int]:
+def _listing(world: World) -> tuple[int, int, str]:
     """A migrant-wage-arrears listing decided in 2025 by the HRSS bureau (listing capability, issue 4)."""
     from xinyong.listing import service as listing
 
@@ -51,7 +51,7 @@ def _listing(world: World) -> tuple[int, int]:
         listing.decide(s, officer, case.id, on=dt.date(2025, 4, 20))
         listing.list_subject(s, officer, case.id, on=dt.date(2025, 4, 21))
         [row] = listing.active_listings(s, world.key, dt.date(2026, 11, 23))
-        return rec.id, int(row["listing_id"])
+        return rec.id, int(row["listing_id"]), str(row["decision_no"])
 
 
 def _screen(world: World) -> dict:
@@ -72,9 +72,11 @@ def test_one_application_synchronous_and_complete(world: World) -> None:
                                url="https://example.invalid/ggzy", measures=[], regions=["320800"], topics=[])
     penalty = world.record(severity="serious", decision_date=dt.date(2025, 6, 1), effective_date=dt.date(2025, 6, 5),
                            document_number="淮市监罚〔2025〕201号")
-    wage_record, listing_id = _listing(world)
+    wage_record, listing_id, decision_no = _listing(world)
     before = _screen(world)
     assert before["measures"] and before["lists"]
+    shown = json.dumps(world.client.get(f"/api/v1/public/subjects/{world.code}").json(), ensure_ascii=False)
+    assert "淮市监罚〔2025〕201号" in shown and decision_no in shown
 
     world.commit()
     filed = world.apply([
@@ -115,6 +117,7 @@ def test_one_application_synchronous_and_complete(world: World) -> None:
     assert public.status_code == 200, public.text
     text = json.dumps(public.json(), ensure_ascii=False)
     assert "淮市监罚〔2025〕201号" not in text and "淮人社监罚〔2025〕12号" not in text
+    assert decision_no not in text
 
     # delivery: one channel is down, the application names it
     first = Receiver(down={"huaian-finance"})
