@@ -165,7 +165,8 @@ def download(app_id: int, attachment_id: int, actor: Actor = Depends(current_act
         service.check_can_read(actor, s, app)
         att = service.attachment(s, app, attachment_id)
         return Response(att.data, media_type=att.content_type,
-                        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{_quote(att.filename)}"})
+                        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{_quote(att.filename)}",
+                                 "X-Content-Type-Options": "nosniff"})
 
 
 def _quote(name: str) -> str:

@@ -144,6 +144,23 @@ def _application_page(request: Request, actor: Actor, app_id: int, *, error: str
     return _render(request, "application.html", actor, status, app=view, error=error)
 
 
+@router.get(BASE + "/applications/{app_id}/attachments/{attachment_id}")
+def attachment(app_id: int, attachment_id: int, actor: Actor = Depends(console_actor)) -> Response:
+    """Download a proof attached to the application (the subject itself, its departments, the office)."""
+    from urllib.parse import quote
+
+    _need(actor, "repair.read")
+    with unit_of_work() as s:
+        app = service.get_application(s, app_id)
+        guard(s, actor, "repair.read", purpose=Purpose.repair, subject_key=app.subject_key,
+              detail={"attachment": attachment_id})
+        service.check_can_read(actor, s, app)
+        att = service.attachment(s, app, attachment_id)
+        return Response(att.data, media_type=att.content_type, headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(att.filename, safe='')}",
+            "X-Content-Type-Options": "nosniff"})
+
+
 @router.post(BASE + "/parts/{part_id}/decision", dependencies=[Depends(verify_csrf)])
 def decide(
     request: Request,

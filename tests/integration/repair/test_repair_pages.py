@@ -49,6 +49,10 @@ def test_apply_in_browser_and_follow_to_completion(world: World) -> None:
     queue = officer.get("/console/repair", headers=HTML)
     assert f"/console/repair/applications/{app_id}" in queue.text
     detail = officer.get(url, headers=HTML)
+    link = re.search(r'href="(/console/repair/applications/\d+/attachments/\d+)"', detail.text)
+    assert link is not None
+    proof = officer.get(link.group(1))
+    assert proof.status_code == 200 and proof.content == b"%PDF-1.4 receipt"
     part_id = re.search(r'/console/repair/parts/(\d+)/decision', detail.text).group(1)  # type: ignore[union-attr]
     r = officer.post(f"/console/repair/parts/{part_id}/decision", headers=HTML, follow_redirects=False, data={
         "csrf_token": csrf_from(detail.text), "decision": "grant", "decision_number": "淮市监信修〔2026〕8号"})
