@@ -658,6 +658,7 @@ def _candidate(session: Session, view: TargetView, on: dt.date) -> dict[str, Any
     rule, assessment = _assess(session, view, [c.value for c in R.DECLARED], None, on)
     return {
         "kind": view.kind, "id": view.id, "code": view.code, "label": view.label,
+        "code_name": rule.name if rule else view.code,
         "department": view.department, "severity": view.severity,
         "document_date": view.document_date.isoformat(),
         "repairable": bool(rule and rule.repairable),
