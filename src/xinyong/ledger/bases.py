@@ -342,9 +342,14 @@ def capability_bases(root: Path = RULES_ROOT) -> list[Basis]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _shipped_capability_bases() -> tuple[Basis, ...]:
+    return tuple(capability_bases())
+
+
 def registry(on: dt.date) -> Registry:
     """The registry of legal bases as it stands on ``on`` (catalog editions depend on the date)."""
     bases, terms, serious, minor = _legal_bases()
-    all_bases = [*bases, *catalog_bases(on, terms), *capability_bases()]
+    all_bases = [*bases, *catalog_bases(on, terms), *_shipped_capability_bases()]
     sources = tuple(sorted({b.origin for b in all_bases}))
     return Registry(tuple(all_bases), serious, minor, sources)
