@@ -128,7 +128,7 @@ def screen_batch(body: BatchIn, actor: Actor = Depends(current_actor)) -> dict[s
     if any(not (i.code or i.name) for i in body.items):
         raise ValidationFailed("empty_row", "每一行必须提供 code 或 name")
     why = parse_purpose(body.purpose, screening.default_purpose(matter))
-    rows = [{"code": i.code or "", "name": i.name or ""} for i in body.items]
+    rows = [(i.code or "", i.name or "") for i in body.items]
     with unit_of_work() as s:
         results = screening.screen_batch(s, actor, rows, on=_on(body.on), matter=matter, region=body.region,
                                          purpose=why)

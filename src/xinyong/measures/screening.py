@@ -15,6 +15,7 @@ import csv
 import datetime as dt
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -306,46 +307,50 @@ def screen_keys(session: Session, keys: Sequence[str], *, on: dt.date, matter: s
                 measures.setdefault(p, set()).update(applicable_codes(extra, on, allowed))
     out: dict[str, BatchResult] = {}
     for key, (display, _kind, name) in subjects.items():
-        ls, ms = lists.get(key), measures.get(key)
-        out[key] = BatchResult(display, 1.0, tuple(sorted(ls)) if ls else (), tuple(sorted(ms)) if ms else (),
-                               key, name)
+        on_lists, codes = lists.get(key), measures.get(key)
+        out[key] = BatchResult(display, 1.0, tuple(sorted(on_lists)) if on_lists else (),
+                               tuple(sorted(codes)) if codes else (), key, name)
     return out
 
 
-def screen_rows(session: Session, rows: Sequence[dict[str, str]], *, on: dt.date, matter: str | None,
+EMPTY = BatchResult()
+
+
+def screen_rows(session: Session, rows: Sequence[tuple[str, str]], *, on: dt.date, matter: str | None,
                 region: str | None, name_cutoff: float = 0.8) -> list[BatchResult]:
-    """Screen rows with ``code`` and/or ``name``: a code is matched exactly (and wins); a row with
-    only a name is matched by fuzzy name (best hit at or above ``name_cutoff``)."""
+    """Screen ``(code, name)`` rows: a code is matched exactly (and wins); a row with only a name is
+    matched by fuzzy name (best hit at or above ``name_cutoff``)."""
     keys: list[str | None] = []
-    for row in rows:
-        raw = row.get("code") or ""
+    for raw, _name in rows:
         code = raw.upper() if len(raw) == 18 and raw.isascii() and raw.isalnum() else normalise_code(raw)
         keys.append(subject_key(code) if len(code) == 18 else None)
-    by_key = screen_keys(session, sorted({k for k in keys if k}), on=on, matter=matter, region=region)
-    out: list[BatchResult] = []
+    by_key = screen_keys(session, list(dict.fromkeys(k for k in keys if k)), on=on, matter=matter, region=region)
     name_keys: dict[int, tuple[str, float]] = {}
-    for i, (row, key) in enumerate(zip(rows, keys, strict=True)):
-        if key is None and (row.get("name") or "").strip() and not (row.get("code") or "").strip():
-            found = search_names(session, row["name"], limit=1, cutoff=name_cutoff)
-            if found:
-                name_keys[i] = (found[0][0].subject_key, found[0][1])
+    for i, key in enumerate(keys):
+        if key is None:
+            raw, name = rows[i]
+            if name.strip() and not raw.strip():
+                found = search_names(session, name, limit=1, cutoff=name_cutoff)
+                if found:
+                    name_keys[i] = (found[0][0].subject_key, found[0][1])
     by_name: dict[str, BatchResult] = {}
     if name_keys:
         by_name = screen_keys(session, sorted({k for k, _ in name_keys.values()}), on=on, matter=matter,
                               region=region)
+    out: list[BatchResult] = []
     for i, key in enumerate(keys):
         if key is not None:
-            out.append(by_key.get(key, BatchResult()))
+            out.append(by_key.get(key, EMPTY))
         elif i in name_keys:
             k, score = name_keys[i]
             r = by_name[k]
             out.append(BatchResult(r.matched_code, round(score, 4), r.lists, r.measures, k, r.name))
         else:
-            out.append(BatchResult())
+            out.append(EMPTY)
     return out
 
 
-def screen_batch(session: Session, actor: Actor, rows: Sequence[dict[str, str]], *, on: dt.date,
+def screen_batch(session: Session, actor: Actor, rows: Sequence[tuple[str, str]], *, on: dt.date,
                  matter: str | None, region: str | None, purpose: Purpose) -> list[BatchResult]:
     matter = check_matter(matter)
     entry = guard(session, actor, ACTION, purpose=purpose,
@@ -364,15 +369,21 @@ OUT_COLUMNS = ("matched_code", "match_score", "lists", "measures")
 
 
 def screen_csv(src: Path, dst: Path, actor: Actor, *, matter: str | None, on: dt.date | None = None,
-               region: str | None = None, purpose: Purpose | None = None, chunk: int = 50_000,
+               region: str | None = None, purpose: Purpose | None = None, chunk: int = 100_000,
                progress: Callable[[int], None] | None = None) -> dict[str, int]:
     """Screen every row of ``src`` and write ``dst``: every input row and column in order, plus
     matched_code, match_score, lists and measures (codes joined by ';'). One transaction and one
-    access-log entry per chunk."""
+    access-log entry per chunk; the database work of a chunk overlaps with writing the previous
+    chunk and reading the next one (a one-deep pipeline, so the output stays in input order)."""
     matter = check_matter(matter)
-    on = on or clock.today()
+    day = on or clock.today()
     why = purpose or default_purpose(matter)
     stats = {"rows": 0, "matched": 0, "with_measures": 0}
+
+    def work(pairs: list[tuple[str, str]]) -> list[BatchResult]:
+        with unit_of_work() as s:
+            return screen_batch(s, actor, pairs, on=day, matter=matter, region=region, purpose=why)
+
     with src.open(encoding="utf-8-sig", newline="") as fin:
         reader = csv.reader(fin)
         header = next(reader, None)
@@ -386,23 +397,33 @@ def screen_csv(src: Path, dst: Path, actor: Actor, *, matter: str | None, on: dt
             raise ValidationFailed("column_clash", f"{src.name} 已包含输出列：{'、'.join(clash)}")
         ci = cols.index("code") if "code" in cols else None
         ni = cols.index("name") if "name" in cols else None
-        with dst.open("w", encoding="utf-8", newline="") as fout:
+
+        def pair(row: list[str]) -> tuple[str, str]:
+            code = row[ci] if ci is not None and ci < len(row) else ""
+            name = row[ni] if ni is not None and ni < len(row) else ""
+            return code, name
+
+        with dst.open("w", encoding="utf-8", newline="") as fout, ThreadPoolExecutor(max_workers=1) as pool:
             writer = csv.writer(fout)
             writer.writerow([*header, *OUT_COLUMNS])
+            pending: tuple[list[list[str]], Future[list[BatchResult]]] | None = None
             while True:
                 block = [row for _, row in zip(range(chunk), reader, strict=False)]
-                if not block:
+                submitted = (block, pool.submit(work, [pair(r) for r in block])) if block else None
+                if pending is not None:
+                    done_block, future = pending
+                    results = future.result()
+                    writer.writerows(
+                        [*row, r.matched_code, "1" if r.match_score == 1.0 else f"{r.match_score:g}",
+                         ";".join(r.lists), ";".join(r.measures)]
+                        for row, r in zip(done_block, results, strict=True)
+                    )
+                    stats["matched"] += sum(1 for r in results if r.matched_code)
+                    stats["with_measures"] += sum(1 for r in results if r.measures)
+                    stats["rows"] += len(done_block)
+                    if progress:
+                        progress(len(done_block))
+                pending = submitted
+                if pending is None:
                     break
-                items = [{"code": row[ci] if ci is not None and ci < len(row) else "",
-                          "name": row[ni] if ni is not None and ni < len(row) else ""} for row in block]
-                with unit_of_work() as s:
-                    results = screen_batch(s, actor, items, on=on, matter=matter, region=region, purpose=why)
-                for row, r in zip(block, results, strict=True):
-                    writer.writerow([*row, r.matched_code, f"{r.match_score:g}",
-                                     ";".join(r.lists), ";".join(r.measures)])
-                    stats["matched"] += bool(r.matched_code)
-                    stats["with_measures"] += bool(r.measures)
-                stats["rows"] += len(block)
-                if progress:
-                    progress(len(block))
     return stats
