@@ -39,19 +39,19 @@ from typing import Any
 os.environ.setdefault("XINYONG_SECRET_KEY", base64.b64encode(b"s" * 32).decode())
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import httpx  # noqa: E402
-import psycopg  # noqa: E402
-from sqlalchemy import create_engine, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+import httpx
+import psycopg
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
-from xinyong.core import db as core_db  # noqa: E402
-from xinyong.core.codes import resident_id_check_char, uscc_check_char  # noqa: E402
-from xinyong.core.crypto import encrypt, subject_key  # noqa: E402
-from xinyong.core.migrate import upgrade  # noqa: E402
-from xinyong.disclosure.masking import mask_resident_id  # noqa: E402
-from xinyong.measures.catalog import measure_set  # noqa: E402
-from xinyong.measures.names import core_name  # noqa: E402
-from xinyong.measures.rules import ListingFact, RecordFact, SubjectFacts, derive  # noqa: E402
+from xinyong.core import db as core_db
+from xinyong.core.codes import resident_id_check_char, uscc_check_char
+from xinyong.core.crypto import encrypt, subject_key
+from xinyong.core.migrate import upgrade
+from xinyong.disclosure.masking import mask_resident_id
+from xinyong.measures.catalog import measure_set
+from xinyong.measures.names import core_name
+from xinyong.measures.rules import ListingFact, RecordFact, SubjectFacts, derive
 
 ADMIN_URL = os.environ.get("XINYONG_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 DB_NAME = "xy_bench_screening"
@@ -233,7 +233,7 @@ def reload_population() -> dict[str, Any]:
 
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def summary(latencies: list[float]) -> dict[str, float]:
@@ -295,6 +295,40 @@ def http_exact(base: str, key: str, codes: list[str], threads: int) -> dict[str,
     for th in ts:
         th.join()
     out[f"rps_{threads}_clients"] = round(done[0] / (time.perf_counter() - t), 1)
+    return out
+
+
+def in_process(codes: list[str]) -> dict[str, Any]:
+    """Where the time of one exact screening goes, without HTTP: the access-log entry alone (guard in
+    its own transaction, with the audit hash chain) beside the whole screening use case."""
+    from xinyong.core.access import SYSTEM, Purpose, guard
+    from xinyong.core.db import unit_of_work, use_database
+    from xinyong.measures import screening
+
+    use_database(sa_url())
+    on = dt.date.today()
+
+    def screen(code: str) -> None:
+        with unit_of_work() as s:
+            screening.screen_code(s, SYSTEM, code, on=on, matter="procurement_bidding", region=None,
+                                  purpose=Purpose.procurement)
+
+    def log_only(_code: str) -> None:
+        with unit_of_work() as s:
+            guard(s, SYSTEM, "measures.screen", purpose=Purpose.procurement)
+
+    out = {}
+    for name, fn in (("guard_only", log_only), ("screen_code", screen)):
+        for c in codes[:30]:
+            fn(c)
+        lat = []
+        for c in codes:
+            t = time.perf_counter()
+            fn(c)
+            lat.append(time.perf_counter() - t)
+        out[name] = summary(lat)
+    use_database(None)
+    core_db.dispose_engines()
     return out
 
 
@@ -365,7 +399,10 @@ def main() -> None:
     sample = [rng.randrange(n) for _ in range(args.requests)]
     result: dict[str, Any] = {"machine": machine(), "data": {"subjects": n, "records": args.records,
                                                              "listings": args.listings}, "setup": pop["timings"]}
+    result["load_average_start"] = os.getloadavg()
     result["bare_pg_lookup"] = bare_lookup([pop["keys"][i] for i in sample])
+    result["in_process"] = in_process([pop["codes"][i] for i in sample[:1000]])
+    print(json.dumps({"in_process": result["in_process"]}), flush=True)
     print(json.dumps({"bare": result["bare_pg_lookup"]}), flush=True)
     key = api_key()
     if not args.port:
@@ -391,6 +428,7 @@ def main() -> None:
         rng.shuffle(codes)
         result["batch_cli"] = batch_cli(codes, Path(tmp))
     print(json.dumps({"batch_cli": result["batch_cli"]}), flush=True)
+    result["load_average_end"] = os.getloadavg()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
     print(json.dumps(result, ensure_ascii=False, indent=2))
