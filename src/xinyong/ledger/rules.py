@@ -976,7 +976,7 @@ SUMMARY_LIMIT = 600
 def ledger_row(seq: int, doc: DocumentView) -> list[str]:
     """One row of the ledger in the column order of :data:`LEDGER_COLUMNS`."""
     live = doc.live_clauses
-    summary = "；".join(c.text.strip() for c in live)
+    summary = "；".join(c.text.strip().rstrip("。；;") for c in live)
     if len(summary) > SUMMARY_LIMIT:
         summary = summary[: SUMMARY_LIMIT - 1] + "…"
     national = bool(live) and all(c.has_national_basis for c in live)
