@@ -137,11 +137,12 @@ def _application_page(request: Request, actor: Actor, app_id: int, *, error: str
         service.check_can_read(actor, s, app)
         entry.result_count = 1
         view = service.describe(s, app)
+        evidence = service.supporting(s, app.subject_key)
     can_decide = is_allowed(actor.role, "repair.decide")
     for p in view["parts"]:
         p["decidable"] = can_decide and p["status"] == "pending" and (
             actor.role is not Role.determining_department or actor.department == p["department"])
-    return _render(request, "application.html", actor, status, app=view, error=error)
+    return _render(request, "application.html", actor, status, app=view, evidence=evidence, error=error)
 
 
 @router.get(BASE + "/applications/{app_id}/attachments/{attachment_id}")

@@ -49,6 +49,7 @@ def test_apply_in_browser_and_follow_to_completion(world: World) -> None:
     queue = officer.get("/console/repair", headers=HTML)
     assert f"/console/repair/applications/{app_id}" in queue.text
     detail = officer.get(url, headers=HTML)
+    assert "信用承诺：" in detail.text and "承诺人 张伟" in detail.text
     link = re.search(r'href="(/console/repair/applications/\d+/attachments/\d+)"', detail.text)
     assert link is not None
     proof = officer.get(link.group(1))
