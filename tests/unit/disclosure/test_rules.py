@@ -248,3 +248,22 @@ def test_no_channel_leaks_what_the_catalog_forbids(
     stranger = rules.decide_record(rec, subject, item_, Viewer(ViewerKind.subject, subject_key="someone-else"), on,
                                    regimes=regimes())
     assert not stranger.visible
+
+
+def test_broken_period_data_does_not_load() -> None:
+    from xinyong.catalog.rules import RuleError
+
+    good = {"id": "x", "title": "t", "doc_number": "d", "basis_verified": False, "applies_to": "all",
+            "from": "2025-01-01", "to": None,
+            "classes": {k: {"min_months": 1, "max_months": 2, "published": True} for k in ("minor", "general", "serious")}}
+    assert rules.parse_periods({"regimes": [good]}, "t.yaml")[0].applies_to is None
+    for broken in (
+        {**good, "basis_verified": "yes"},
+        {**good, "classes": {"minor": good["classes"]["minor"]}},
+        {**good, "classes": {**good["classes"], "serious": {"min_months": 5, "max_months": 2, "published": True}}},
+        {**good, "from": "someday"},
+    ):
+        with pytest.raises(RuleError):
+            rules.parse_periods({"regimes": [broken]}, "t.yaml")
+    with pytest.raises(RuleError):
+        rules.parse_periods({"nothing": []}, "t.yaml")
