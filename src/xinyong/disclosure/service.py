@@ -706,3 +706,17 @@ def end_expired(session: Session, on: dt.date, reason: str = "最长公示期届
     session.flush()
     return ended
 
+
+
+def _objections_section(session: Session, key: str) -> list[dict[str, Any]]:
+    """Credit-file section: the subject's objections (a disputed record is marked while one is open)."""
+    return objections_of_subject(session, key, clock.today())
+
+
+def _register_sections() -> None:
+    from xinyong.subjects.credit_file import register_section
+
+    register_section("objections", _objections_section)
+
+
+_register_sections()

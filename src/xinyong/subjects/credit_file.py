@@ -36,6 +36,7 @@ def _load_providers() -> None:
 
 #: modules that register credit-file sections when imported (one line each)
 PROVIDER_MODULES: list[str] = [
+    "xinyong.disclosure.service",
     "xinyong.listing.service",
     "xinyong.records.service",
     "xinyong.repair.service",

@@ -246,3 +246,14 @@ def test_individual_gives_consent_in_the_browser_form_and_downloads_its_attachme
     link = mine.split('href="/console/disclosure/attachments/')[1].split('"')[0]
     got = client.get(f"/console/disclosure/attachments/{link}", headers=HTML)
     assert got.status_code == 200 and got.content.startswith(b"\x89PNG")
+
+
+def test_credit_file_shows_objections_to_officers(client, api_key) -> None:
+    org = company(seed=32, name="淮安市档案示例有限公司")
+    me = {"X-API-Key": make_api_key("subject", subject_key=org.key)}
+    client.post("/api/v1/self/objections", headers=me,
+                data={"record_id": str(org.record_ids["penalty"]), "reason": "记录主体错误，请核实"})
+    file = client.get(f"/api/v1/subjects/{org.code}", params={"purpose": "administration"}, headers=api_key("credit_office"))
+    assert file.status_code == 200, file.text
+    [objection] = file.json()["sections"]["objections"]
+    assert objection["record_id"] == org.record_ids["penalty"] and objection["status"] == "open"
