@@ -90,6 +90,7 @@ def _own_context(actor: Actor) -> dict[str, Any]:
     ) if view.data["subject"]["kind"] == "individual" else []
     return {"view": view.data, "objections": objections, "consents": consents, "actor": actor,
             "today": today.isoformat(), "consent_items": consent_items,
+            "record_numbers": {r["record_id"]: r["document_number"] for r in view.data["records"]},
             "consent_purposes": rules.CONSENT_PURPOSE_NAMES}
 
 
