@@ -91,3 +91,37 @@ def grant_scope(
         typer.echo(exc.message, err=True)
         raise typer.Exit(2) from None
     typer.echo(f"账户{principal_id}的共享范围：{'、'.join(done)}")
+
+
+@app.command("objections")
+def objections(
+    department: str | None = typer.Option(None, "--department", help="只看该认定部门"),
+    overdue: bool = typer.Option(False, "--overdue", help="只列超过答复期限仍未答复的"),
+    as_json: bool = typer.Option(False, "--json", help="输出JSON"),
+) -> None:
+    """列出异议及答复期限（默认10个工作日，淮政办发〔2021〕13号 §四(一)）。"""
+    from xinyong.core import clock
+    from xinyong.core.access import SYSTEM, Purpose, guard
+    from xinyong.core.db import unit_of_work
+    from xinyong.disclosure import service
+
+    try:
+        with unit_of_work() as s:
+            entry = guard(s, SYSTEM, "disclosure.objection.read", purpose=Purpose.supervision)
+            service.check_text(department, "部门名称")
+            rows = service.objections_for(s, department, clock.today(), status="open" if overdue else None)
+            if overdue:
+                rows = [r for r in rows if r["overdue"]]
+            entry.result_count = len(rows)
+    except DomainError as exc:
+        typer.echo(exc.message, err=True)
+        raise typer.Exit(2) from None
+    if as_json:
+        typer.echo(json.dumps(rows, ensure_ascii=False))
+        return
+    if not rows:
+        typer.echo("没有符合条件的异议。")
+    for r in rows:
+        flag = "（已超期）" if r["overdue"] else ("（逾期答复）" if r["answered_late"] else "")
+        typer.echo(f"异议{r['id']}  {r['department']}  记录{r['record_id']}  提出{r['filed_on']}  期限{r['due_on']}"
+                   f"  {r['status_name']}{flag}")

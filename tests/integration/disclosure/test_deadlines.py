@@ -76,3 +76,29 @@ def test_grant_scope_cli(client, api_key) -> None:
     assert ok.exit_code == 0 and "implementing_units" in ok.output
     bad = CliRunner().invoke(cli, ["disclosure", "grant-scope", str(pid), "martians"])
     assert bad.exit_code == 2 and "共享范围无效" in bad.output
+
+
+def test_objections_cli_lists_open_and_overdue(client) -> None:
+    org = company(seed=43, name="淮安市异议清单示例有限公司")
+    me = {"X-API-Key": make_api_key("subject", subject_key=org.key)}
+    r = client.post("/api/v1/self/objections", headers=me,
+                    data={"record_id": str(org.record_ids["penalty"]), "reason": "处罚金额记载错误"})
+    assert r.status_code == 201
+    listed = CliRunner().invoke(cli, ["disclosure", "objections", "--json"])
+    assert listed.exit_code == 0, listed.output
+    [row] = json.loads(listed.output)
+    assert row["status"] == "open" and row["overdue"] is False
+    overdue = CliRunner().invoke(cli, ["disclosure", "objections", "--overdue"])
+    assert overdue.exit_code == 0 and "没有符合条件的异议" in overdue.output
+    text = CliRunner().invoke(cli, ["disclosure", "objections", "--department", "淮安市市场监督管理局"])
+    assert f"异议{row['id']}" in text.output and "处理中" in text.output
+    # ten working days later, unanswered: overdue
+    from xinyong.core.db import unit_of_work
+    from xinyong.disclosure.models import Objection
+
+    with unit_of_work() as s:
+        o = s.get(Objection, row["id"])
+        assert o is not None
+        o.due_on = clock.today() - dt.timedelta(days=1)
+    overdue = CliRunner().invoke(cli, ["disclosure", "objections", "--overdue"])
+    assert f"异议{row['id']}" in overdue.output and "已超期" in overdue.output
