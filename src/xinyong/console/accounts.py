@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from xinyong.core import clock
 from xinyong.core.access import Actor, Purpose, actor_of, create_principal, note
 from xinyong.core.config import get_settings
+from xinyong.core.crypto import decrypt, phone_key, seal_phone
 from xinyong.core.errors import Conflict, ValidationFailed
 from xinyong.core.models import ConsoleAccount, ConsoleSession, Principal
 from xinyong.core.policy import Role
@@ -72,10 +73,15 @@ def create_account(
     department: str | None = None,
     region_code: str | None = None,
     subject_key: str | None = None,
+    phone: str | None = None,
 ) -> ConsoleAccount:
-    """Create a principal and its console account (one per officer; shared accounts defeat review)."""
+    """Create a principal and its console account (one per officer; shared accounts defeat review).
+
+    The contact ``phone`` is stored encrypted with a keyed hash for lookup (:func:`seal_phone`).
+    """
     username = check_username(username)
     check_password(password)
+    sealed = seal_phone(phone) if phone else None
     if role is Role.public:
         raise ValidationFailed("invalid_role", "社会公众无需控制台账户")
     if role is Role.subject and not subject_key:
@@ -89,6 +95,7 @@ def create_account(
     account = ConsoleAccount(
         username=username, password_hash=hash_password(password), principal_id=principal.id,
         failed_attempts=0, locked_until=None, active=True, created_at=clock.now(),
+        phone_enc=sealed.ciphertext if sealed else None, phone_key=sealed.lookup_key if sealed else None,
     )
     session.add(account)
     session.flush()
@@ -213,6 +220,18 @@ def sign_out(session: Session, token: str) -> bool:
     return True
 
 
+def find_by_phone(session: Session, phone: str) -> ConsoleAccount | None:
+    """Exact lookup by phone number through its keyed hash (the number is never stored in clear)."""
+    return session.scalar(select(ConsoleAccount).where(ConsoleAccount.phone_key == phone_key(phone)))
+
+
+def masked_phone(account: ConsoleAccount) -> str | None:
+    if not account.phone_enc:
+        return None
+    phone = decrypt(account.phone_enc)
+    return phone[:3] + "****" + phone[-4:] if len(phone) >= 8 else "****"
+
+
 def list_accounts(session: Session) -> list[dict[str, object]]:
     rows = session.execute(
         select(ConsoleAccount, Principal).join(Principal, Principal.id == ConsoleAccount.principal_id)
@@ -224,6 +243,7 @@ def list_accounts(session: Session) -> list[dict[str, object]]:
             "username": a.username, "principal_id": p.id, "name": p.name, "role": p.role,
             "department": p.department, "region_code": p.region_code, "active": a.active and p.active,
             "locked": a.locked_until is not None and _aware(a.locked_until) > now,
+            "phone": masked_phone(a),
         }
         for a, p in rows
     ]

@@ -10,6 +10,9 @@ import json
 
 import typer
 
+from xinyong.core.redact import install as install_log_redaction
+
+install_log_redaction()  # the CLI imports this module: no ID or mobile number reaches a log
 principal_extra = typer.Typer()
 
 
@@ -27,6 +30,7 @@ def account(
     department: str | None = typer.Option(None, "--department", help="所属部门"),
     region: str | None = typer.Option(None, "--region", help="行政区划代码（6位）"),
     subject_code: str | None = typer.Option(None, "--subject-code", help="信用主体本人的代码（role=subject 时必填）"),
+    phone: str | None = typer.Option(None, "--phone", help="联系电话（加密保存）"),
 ) -> None:
     """创建控制台账户（密码以 argon2id 散列保存），打印 JSON。"""
     from xinyong.console.accounts import create_account
@@ -53,7 +57,7 @@ def account(
             acc = create_account(
                 s, name=name, role=r, username=username, password=password,
                 department=department,
-                region_code=region, subject_key=key,
+                region_code=region, subject_key=key, phone=phone,
             )
             out = {"account_id": acc.id, "principal_id": acc.principal_id, "username": acc.username,
                    "role": r.value}

@@ -4,6 +4,8 @@
   table references a subject by this key, so a resident ID number never has to be stored in clear
   to be found, and logs can name a subject without revealing it.
 - :func:`encrypt` / :func:`decrypt` use AES-256-GCM with a key derived (HKDF) from the platform key.
+- Phone numbers: :func:`seal_phone` (ciphertext + keyed hash :func:`phone_key`); any personal text
+  column can use :class:`EncryptedText`. Logs are redacted by :mod:`xinyong.core.redact`.
 """
 
 from __future__ import annotations
@@ -12,11 +14,15 @@ import base64
 import hashlib
 import hmac
 import os
+from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from sqlalchemy import Text
+from sqlalchemy.types import TypeDecorator
 
 from xinyong.core.config import secret_key
 
@@ -62,3 +68,69 @@ def reset_keys() -> None:
 def hash_api_key(token: str) -> str:
     """API keys are 256-bit random tokens, so a plain SHA-256 suffices (no password stretching)."""
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+# --- phone numbers and other personal fields (PIPL §51; 国办发〔2020〕49号 §（十三）) -----------------
+
+_PHONE_SEPARATORS = str.maketrans("", "", " -()（）")
+
+
+def normalise_phone(raw: str) -> str:
+    """Digits of a mainland mobile (11 digits) or landline (area code + number) number.
+
+    Raises :class:`xinyong.core.errors.ValidationFailed` with a Chinese message otherwise.
+    """
+    import re
+
+    from xinyong.core.errors import ValidationFailed
+
+    digits = raw.strip().translate(_PHONE_SEPARATORS)
+    if digits.startswith("+86"):
+        digits = digits[3:]
+    elif digits.startswith("0086"):
+        digits = digits[4:]
+    elif digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    if re.fullmatch(r"1[3-9]\d{9}", digits) or re.fullmatch(r"0\d{2,3}\d{7,8}", digits):
+        return digits
+    raise ValidationFailed("invalid_phone", "电话号码格式不正确（手机号为11位，固定电话须含区号）")
+
+
+def phone_key(raw: str) -> str:
+    """Keyed hash of a phone number for exact lookup without storing it in clear."""
+    return keyed_hash(normalise_phone(raw), "phone")
+
+
+@dataclass(frozen=True)
+class SealedValue:
+    """A personal field ready to store: ciphertext (AES-GCM) and keyed hash for exact lookup."""
+
+    ciphertext: str
+    lookup_key: str
+
+
+def seal_phone(raw: str) -> SealedValue:
+    phone = normalise_phone(raw)
+    return SealedValue(encrypt(phone), keyed_hash(phone, "phone"))
+
+
+def seal(value: str, purpose: str) -> SealedValue:
+    """Encrypt any already-normalised personal value, with its keyed hash under ``purpose``."""
+    return SealedValue(encrypt(value), keyed_hash(value, purpose))
+
+
+class EncryptedText(TypeDecorator[str]):
+    """A column type that stores text encrypted (AES-256-GCM) and gives it back decrypted.
+
+    ``phone_enc: Mapped[str | None] = mapped_column(EncryptedText())`` next to a keyed-hash column
+    (``phone_key``) for lookups; the clear value never reaches the database.
+    """
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Any) -> str | None:
+        return encrypt(value) if value is not None else None
+
+    def process_result_value(self, value: str | None, dialect: Any) -> str | None:
+        return decrypt(value) if value is not None else None

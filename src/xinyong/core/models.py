@@ -92,6 +92,9 @@ class ConsoleAccount(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: contact phone, AES-GCM encrypted (xinyong.core.crypto.seal_phone), and its keyed hash
+    phone_enc: Mapped[str | None] = mapped_column(Text)
+    phone_key: Mapped[str | None] = mapped_column(String(40), index=True)
 
 
 class ConsoleSession(Base):

@@ -32,6 +32,7 @@ from xinyong.core.access import Actor
 from xinyong.core.crypto import keyed_hash
 from xinyong.core.db import unit_of_work
 from xinyong.core.errors import Forbidden, Unauthenticated
+from xinyong.core.redact import install as install_log_redaction
 from xinyong.web.templating import templates
 
 SESSION_COOKIE = "xy_session"
@@ -149,3 +150,4 @@ def clear_session_cookie(response: Response) -> None:
 
 
 templates.env.globals["csrf_token"] = csrf_token
+install_log_redaction()  # the web app imports this module: no ID or mobile number reaches a log
