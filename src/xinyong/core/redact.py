@@ -25,15 +25,29 @@ def redact(text: str) -> str:
     return MOBILE.sub(lambda m: f"{m.group(1)}****{m.group(2)}", text)
 
 
+def _redact_arg(value: Any) -> Any:
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, float | bool | type(None)):
+        return value
+    text = str(value)  # an object whose str() may carry an ID: keep the text only if clean
+    cleaned = redact(text)
+    return value if cleaned == text else cleaned
+
+
 def redact_record(record: logging.LogRecord) -> logging.LogRecord:
+    """Redact the message and each argument in place, keeping their shape (formatters such as
+    uvicorn's access log unpack ``record.args``)."""
     if getattr(record, "_xy_redacted", False):
         return record
-    try:
-        message = record.getMessage()
-    except Exception:  # a broken format string: keep the raw parts, redacted
-        message = f"{record.msg} {record.args}"
-    record.msg = redact(message)
-    record.args = None
+    if isinstance(record.msg, str):
+        record.msg = redact(record.msg)
+    else:
+        record.msg = _redact_arg(record.msg)
+    if isinstance(record.args, tuple):
+        record.args = tuple(_redact_arg(a) for a in record.args)
+    elif isinstance(record.args, dict):
+        record.args = {k: _redact_arg(v) for k, v in record.args.items()}
     if record.exc_info and record.exc_info[0] is not None:
         record.exc_text = redact("".join(traceback.format_exception(*record.exc_info)).rstrip("\n"))
         record.exc_info = None

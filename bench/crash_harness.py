@@ -1,0 +1,271 @@
+"""Crash harness: kill the importer and the server at random points, then check nothing broke.
+
+    .venv/bin/python bench/crash_harness.py --runs 100 [--database URL] [--rows 4000] [--seed 1]
+
+One shared database (SQLite by default, in a temporary folder; or any URL, e.g. PostgreSQL). Each
+run starts, at the same time,
+  - `xinyong import records FILE` (batches of --batch rows, one transaction each) and
+  - `xinyong serve` with a client posting records through the API (each acknowledged 201/200 is
+    remembered), whose requests also write hash-chained access-log entries (sealed every 25),
+and SIGKILLs both process groups at random moments. After every run it asserts:
+  1. no partial batch: every batch of the import file is wholly stored or wholly absent;
+  2. the database passes its integrity check (SQLite `PRAGMA integrity_check`);
+  3. `xinyong audit verify` exits 0 (chains and signed checkpoints intact);
+  4. nothing accepted was lost: every record the API acknowledged is stored.
+At the end the importer runs to completion once and every row of the file must be there (the import
+is idempotent on natural keys). Exit 0 when every check passed; figures go to bench/README.md.
+The suite runs a few rounds of it (tests/integration/security/test_crash.py, marked slow).
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import csv
+import json
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+os.environ.setdefault("XINYONG_SECRET_KEY", base64.b64encode(b"c" * 32).decode())
+
+AUTHORITY = "淮安市市场监督管理局"
+
+
+def _xinyong() -> list[str]:
+    exe = Path(sys.executable).parent / "xinyong"
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "xinyong.cli"]
+
+
+@dataclass
+class Harness:
+    url: str
+    workdir: Path
+    rows: int = 4000
+    batch: int = 200
+    seed: int = 1
+    rng: random.Random = field(init=False)
+    csv_path: Path = field(init=False)
+    env: dict[str, str] = field(init=False)
+    api_key: str = field(init=False)
+    acked: set[str] = field(default_factory=set)
+    stats: dict[str, Any] = field(default_factory=lambda: {
+        "runs": 0, "importer_killed": 0, "importer_finished": 0, "server_killed": 0, "acked": 0,
+        "batches_stored": 0, "access_log_entries": 0, "checkpoints": 0, "failures": [],
+    })
+
+    def __post_init__(self) -> None:
+        self.rng = random.Random(self.seed)
+        self.csv_path = self.workdir / "records.csv"
+        self.env = {
+            **os.environ,
+            "XINYONG_DATABASE_URL": self.url,
+            "XINYONG_SECRET_KEY": os.environ["XINYONG_SECRET_KEY"],
+            "XINYONG_AUDIT_SIGNING_KEY_FILE": str(self.workdir / "audit_signing.key"),
+            "XINYONG_AUDIT_SEAL_EVERY": "25",
+            "XINYONG_VAR_DIR": str(self.workdir / "var"),
+        }
+
+    # --- setup ------------------------------------------------------------------------------
+
+    def prepare(self) -> None:
+        from tests.factories import make_api_key, record_json, resident_id, uscc
+        from xinyong.core import db as core_db
+        from xinyong.core.migrate import upgrade
+        from xinyong.records.importer import FIELDS
+
+        upgrade(self.url)
+        previous = core_db.database_url()
+        core_db.use_database(self.url)
+        try:
+            self.api_key = make_api_key("admin", name="崩溃测试客户端")
+        finally:
+            core_db.use_database(previous)
+        rng = random.Random(self.seed)
+        with self.csv_path.open("w", encoding="utf-8", newline="") as fh:
+            w = csv.DictWriter(fh, fieldnames=FIELDS)
+            w.writeheader()
+            for i in range(self.rows):
+                individual = i % 5 == 0
+                code = resident_id(rng, "320812") if individual else uscc(rng, "320812")
+                r = record_json(subject_code=code, subject_name="张三" if individual else f"示例{i % 97}商贸有限公司",
+                                document_number=f"导入〔2025〕{i}号", issuing_authority=AUTHORITY)
+                w.writerow({k: r.get(k, "") for k in FIELDS})
+
+    # --- processes ----------------------------------------------------------------------------
+
+    def _spawn(self, args: list[str], log: str) -> subprocess.Popen[bytes]:
+        out = (self.workdir / log).open("ab")
+        return subprocess.Popen(_xinyong() + args, env=self.env, stdout=out, stderr=subprocess.STDOUT,
+                                cwd=self.workdir, start_new_session=True)
+
+    @staticmethod
+    def _kill(proc: subprocess.Popen[bytes]) -> bool:
+        """SIGKILL the process group we started; True if it was still running."""
+        alive = proc.poll() is None
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait()
+        return alive
+
+    @staticmethod
+    def _free_port() -> int:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            return int(s.getsockname()[1])
+
+    def _client(self, port: int, run: int, stop: threading.Event) -> None:
+        import httpx
+
+        from tests.factories import record_json, uscc
+
+        rng = random.Random(run)
+        base = f"http://127.0.0.1:{port}"
+        k = 0
+        with httpx.Client(timeout=5.0) as http:
+            while not stop.is_set():
+                try:
+                    if http.get(f"{base}/api/v1/catalog", timeout=0.5).status_code < 500:
+                        break
+                except httpx.HTTPError:
+                    time.sleep(0.05)
+            while not stop.is_set():
+                number = f"接口〔{run}〕{k}号"
+                k += 1
+                body = record_json(subject_code=uscc(rng, "320803"), document_number=number,
+                                   issuing_authority=AUTHORITY)
+                try:
+                    r = http.post(f"{base}/api/v1/records", json=body, headers={"X-API-Key": self.api_key})
+                except httpx.HTTPError:
+                    continue  # no acknowledgement: may or may not be stored, both are fine
+                if r.status_code in (200, 201):
+                    self.acked.add(number)
+                elif r.status_code >= 500:
+                    self.stats["failures"].append(f"run {run}: server error {r.status_code} {r.text[:200]}")
+
+    def run_once(self, run: int) -> None:
+        port = self._free_port()
+        importer = self._spawn(["import", "records", str(self.csv_path), "--batch-size", str(self.batch),
+                                "--no-progress"], "importer.log")
+        server = self._spawn(["serve", "--host", "127.0.0.1", "--port", str(port)], "server.log")
+        stop = threading.Event()
+        client = threading.Thread(target=self._client, args=(port, run, stop), daemon=True)
+        client.start()
+        kills = sorted([("importer", self.rng.uniform(0.3, 6.0)), ("server", self.rng.uniform(2.5, 8.0))],
+                       key=lambda x: x[1])
+        started = time.monotonic()
+        for name, when in kills:
+            time.sleep(max(0.0, when - (time.monotonic() - started)))
+            if name == "importer":
+                if self._kill(importer):
+                    self.stats["importer_killed"] += 1
+                else:
+                    self.stats["importer_finished"] += 1
+            else:
+                stop.set()
+                if self._kill(server):
+                    self.stats["server_killed"] += 1
+        stop.set()
+        client.join(timeout=10)
+        self.stats["runs"] += 1
+        self.check(run)
+
+    # --- checks -------------------------------------------------------------------------------
+
+    def check(self, run: int, *, complete: bool = False) -> None:
+        from sqlalchemy import create_engine, text
+
+        failures = self.stats["failures"]
+        engine = create_engine(self.url)
+        try:
+            with engine.connect() as conn:
+                if engine.dialect.name == "sqlite":
+                    result = conn.execute(text("PRAGMA integrity_check")).scalar()
+                    if result != "ok":
+                        failures.append(f"run {run}: integrity_check {result}")
+                numbers = {r[0] for r in conn.execute(text(
+                    "SELECT document_number FROM records WHERE issuing_authority = :a"), {"a": AUTHORITY})}
+                self.stats["access_log_entries"] = conn.execute(text("SELECT count(*) FROM access_log")).scalar()
+                self.stats["checkpoints"] = conn.execute(text("SELECT count(*) FROM audit_checkpoints")).scalar()
+        finally:
+            engine.dispose()
+        stored = 0
+        for b in range(0, self.rows, self.batch):
+            present = sum(1 for i in range(b, min(b + self.batch, self.rows)) if f"导入〔2025〕{i}号" in numbers)
+            if present not in (0, min(self.batch, self.rows - b)):
+                failures.append(f"run {run}: partial batch at rows {b}..{b + self.batch - 1}: {present} stored")
+            stored += present > 0
+        self.stats["batches_stored"] = stored
+        missing = sum(1 for i in range(self.rows) if f"导入〔2025〕{i}号" not in numbers)
+        if complete and missing:
+            failures.append(f"run {run}: the completed import left {missing} rows out")
+        lost = sorted(self.acked - numbers)
+        if lost:
+            failures.append(f"run {run}: {len(lost)} acknowledged records lost, e.g. {lost[:3]}")
+        self.stats["acked"] = len(self.acked)
+        verify = subprocess.run(_xinyong() + ["audit", "verify"], env=self.env, cwd=self.workdir,
+                                capture_output=True, text=True)
+        if verify.returncode != 0:
+            failures.append(f"run {run}: audit verify exit {verify.returncode}: {verify.stdout[-400:]}")
+
+    def finish(self) -> None:
+        done = subprocess.run(_xinyong() + ["import", "records", str(self.csv_path), "--batch-size",
+                                            str(self.batch), "--no-progress"],
+                              env=self.env, cwd=self.workdir, capture_output=True, text=True)
+        if done.returncode != 0:
+            self.stats["failures"].append(f"final import exit {done.returncode}: {done.stderr[-400:]}")
+        seal = subprocess.run(_xinyong() + ["audit", "seal"], env=self.env, cwd=self.workdir,
+                              capture_output=True, text=True)
+        if seal.returncode != 0:
+            self.stats["failures"].append(f"audit seal exit {seal.returncode}: {seal.stderr[-400:]}")
+        self.check(-1, complete=True)
+
+
+def run(url: str | None, runs: int, rows: int, batch: int, seed: int, workdir: Path | None = None,
+        progress: bool = True) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="xy_crash_") as tmp:
+        work = workdir or Path(tmp)
+        db_url = url or f"sqlite:///{work / (uuid.uuid4().hex + '.db')}"
+        h = Harness(db_url, work, rows=rows, batch=batch, seed=seed)
+        h.prepare()
+        started = time.monotonic()
+        for i in range(runs):
+            h.run_once(i)
+            if progress:
+                print(f"run {i + 1}/{runs}: batches stored {h.stats['batches_stored']}, acked {len(h.acked)}, "
+                      f"failures {len(h.stats['failures'])}", flush=True)
+        h.finish()
+        h.stats["seconds"] = round(time.monotonic() - started, 1)
+        return h.stats
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=100)
+    parser.add_argument("--database", default=None, help="database URL (default: a fresh SQLite file)")
+    parser.add_argument("--rows", type=int, default=4000)
+    parser.add_argument("--batch", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    stats = run(args.database, args.runs, args.rows, args.batch, args.seed)
+    print(json.dumps(stats, ensure_ascii=False, indent=1))
+    return 0 if not stats["failures"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
