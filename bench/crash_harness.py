@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import contextlib
 import csv
 import json
 import os
@@ -83,6 +84,7 @@ class Harness:
 
     def prepare(self) -> None:
         from tests.factories import make_api_key, record_json, resident_id, uscc
+
         from xinyong.core import db as core_db
         from xinyong.core.migrate import upgrade
         from xinyong.records.importer import FIELDS
@@ -116,10 +118,8 @@ class Harness:
     def _kill(proc: subprocess.Popen[bytes]) -> bool:
         """SIGKILL the process group we started; True if it was still running."""
         alive = proc.poll() is None
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         proc.wait()
         return alive
 
@@ -131,7 +131,6 @@ class Harness:
 
     def _client(self, port: int, run: int, stop: threading.Event) -> None:
         import httpx
-
         from tests.factories import record_json, uscc
 
         rng = random.Random(run)
@@ -218,18 +217,17 @@ class Harness:
         if lost:
             failures.append(f"run {run}: {len(lost)} acknowledged records lost, e.g. {lost[:3]}")
         self.stats["acked"] = len(self.acked)
-        verify = subprocess.run(_xinyong() + ["audit", "verify"], env=self.env, cwd=self.workdir,
+        verify = subprocess.run([*_xinyong(), "audit", "verify"], env=self.env, cwd=self.workdir,
                                 capture_output=True, text=True)
         if verify.returncode != 0:
             failures.append(f"run {run}: audit verify exit {verify.returncode}: {verify.stdout[-400:]}")
 
     def finish(self) -> None:
-        done = subprocess.run(_xinyong() + ["import", "records", str(self.csv_path), "--batch-size",
-                                            str(self.batch), "--no-progress"],
+        done = subprocess.run([*_xinyong(), "import", "records", str(self.csv_path), "--batch-size", str(self.batch), "--no-progress"],
                               env=self.env, cwd=self.workdir, capture_output=True, text=True)
         if done.returncode != 0:
             self.stats["failures"].append(f"final import exit {done.returncode}: {done.stderr[-400:]}")
-        seal = subprocess.run(_xinyong() + ["audit", "seal"], env=self.env, cwd=self.workdir,
+        seal = subprocess.run([*_xinyong(), "audit", "seal"], env=self.env, cwd=self.workdir,
                               capture_output=True, text=True)
         if seal.returncode != 0:
             self.stats["failures"].append(f"audit seal exit {seal.returncode}: {seal.stderr[-400:]}")

@@ -17,7 +17,7 @@ from typing import Any, NoReturn
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xinyong.core import clock
+from xinyong.core import clock, dberrors  # noqa: F401  (dberrors: input errors are 422, not 500)
 from xinyong.core.audit.chain import defer
 from xinyong.core.crypto import hash_api_key
 from xinyong.core.db import unit_of_work

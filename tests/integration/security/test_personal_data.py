@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import text
 from typer.testing import CliRunner
 
-from tests.factories import resident_id
+from tests.factories import resident_id, uscc
 from xinyong.cli import app
 from xinyong.console.accounts import find_by_phone
 from xinyong.core.db import get_engine, unit_of_work
@@ -52,3 +52,13 @@ def test_resident_id_never_reaches_the_logs_nor_error_messages(client, api_key, 
         for table in ("subjects", "access_log"):
             dump = " ".join(str(v) for row in conn.execute(text(f"SELECT * FROM {table}")) for v in row)
             assert rid not in dump, table
+
+
+def test_out_of_range_ids_and_nul_characters_are_caller_errors(client, api_key) -> None:
+    headers = api_key("admin")
+    r = client.get(f"/api/v1/records/{2**40}", headers=headers)
+    assert r.status_code in (404, 422) and "error" in r.json()
+    r = client.get(f"/api/v1/records/{2**70}", headers=headers)
+    assert r.status_code in (404, 422) and "error" in r.json()
+    r = client.post("/api/v1/subjects", json={"code": uscc(), "name": "示例\x00公司"}, headers=headers)
+    assert r.status_code < 500
