@@ -14,6 +14,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import threading
+from array import array
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -98,12 +100,23 @@ def _hit(session: Session, subject: Subject, score: float, on: dt.date, matter: 
 # --- name index ---------------------------------------------------------------------------------
 
 
+def _bigrams(text_: str) -> set[str]:
+    return {text_[i:i + 2] for i in range(len(text_) - 1)} or {text_}
+
+
 @dataclass
 class NameIndex:
-    """In-process copy of ``measure_names`` (core names of organisations) for rapidfuzz."""
+    """In-process copy of ``measure_names`` (core names of organisations) for rapidfuzz.
 
+    A character-bigram posting list narrows each query to the names sharing most bigrams with it
+    (at most ``CANDIDATES``); rapidfuzz then scores those. When that finds nothing at or above the
+    cut-off, every name is scored (a name sharing no bigram can still be similar enough).
+    """
+
+    CANDIDATES = 3000
     keys: list[str] = field(default_factory=list)
     cores: list[str] = field(default_factory=list)
+    postings: dict[str, array[int]] = field(default_factory=dict)
     max_id: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -114,16 +127,37 @@ class NameIndex:
                 .where(NameIndexEntry.subject_id > self.max_id).order_by(NameIndexEntry.subject_id)
             ).all()
             for sid, key, core in rows:
+                pos = len(self.cores)
                 self.keys.append(key)
                 self.cores.append(core)
+                for bg in _bigrams(core):
+                    posting = self.postings.get(bg)
+                    if posting is None:
+                        posting = self.postings[bg] = array("I")
+                    posting.append(pos)
                 self.max_id = max(self.max_id, sid)
 
-    def search(self, query_core: str, limit: int, cutoff: float) -> list[tuple[str, float]]:
-        found = process.extract(query_core, self.cores, scorer=fuzz.ratio, limit=limit * 3,
+    def _score(self, query_core: str, choices: Sequence[str], ids: Sequence[int], limit: int,
+               cutoff: float) -> list[tuple[str, float]]:
+        found = process.extract(query_core, choices, scorer=fuzz.ratio, limit=limit * 3,
                                 score_cutoff=cutoff * 100 / 0.98)
-        scored = [(self.keys[i], core_score(query_core, self.cores[i])) for _c, _s, i in found]
+        scored = [(self.keys[ids[i]], core_score(query_core, self.cores[ids[i]])) for _c, _s, i in found]
+        scored = [t for t in scored if t[1] >= cutoff]
         scored.sort(key=lambda t: -t[1])
         return scored[:limit]
+
+    def search(self, query_core: str, limit: int, cutoff: float) -> list[tuple[str, float]]:
+        counts: Counter[int] = Counter()
+        for bg in _bigrams(query_core):
+            posting = self.postings.get(bg)
+            if posting is not None:
+                counts.update(posting)
+        if counts:
+            ids = [i for i, _n in counts.most_common(self.CANDIDATES)]
+            hits = self._score(query_core, [self.cores[i] for i in ids], ids, limit, cutoff)
+            if hits:
+                return hits
+        return self._score(query_core, self.cores, range(len(self.cores)), limit, cutoff)
 
 
 _name_indexes: dict[str, NameIndex] = {}
