@@ -127,15 +127,18 @@ class NameIndex:
                 .where(NameIndexEntry.subject_id > self.max_id).order_by(NameIndexEntry.subject_id)
             ).all()
             for sid, key, core in rows:
-                pos = len(self.cores)
-                self.keys.append(key)
-                self.cores.append(core)
-                for bg in _bigrams(core):
-                    posting = self.postings.get(bg)
-                    if posting is None:
-                        posting = self.postings[bg] = array("I")
-                    posting.append(pos)
+                self.add(key, core)
                 self.max_id = max(self.max_id, sid)
+
+    def add(self, key: str, core: str) -> None:
+        pos = len(self.cores)
+        self.keys.append(key)
+        self.cores.append(core)
+        for bg in _bigrams(core):
+            posting = self.postings.get(bg)
+            if posting is None:
+                posting = self.postings[bg] = array("I")
+            posting.append(pos)
 
     def _score(self, query_core: str, choices: Sequence[str], ids: Sequence[int], limit: int,
                cutoff: float) -> list[tuple[str, float]]:

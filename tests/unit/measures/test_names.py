@@ -35,3 +35,15 @@ def test_scores() -> None:
     close = match_score("示例商贸有限公司", "示例商务有限公司")
     far = match_score("示例商贸有限公司", "远方重工机械有限公司")
     assert 0.6 < close < 0.99 and far < 0.3
+
+
+def test_name_index_prefilter_and_full_scan_fallback() -> None:
+    from xinyong.measures.screening import NameIndex
+
+    index = NameIndex()
+    for i, core in enumerate(["示例商贸", "示例商务", "远方重工", "abc"]):
+        index.add(f"k{i}", core)
+    assert [k for k, _ in index.search("示例商贸", 5, 0.6)] == ["k0", "k1"]
+    # "acb" shares no bigram with "abc" but is similar enough: found by the fallback scan
+    assert [k for k, _ in index.search("acb", 5, 0.6)] == ["k3"]
+    assert index.search("完全不同", 5, 0.6) == []
