@@ -12,8 +12,8 @@ and SIGKILLs both process groups at random moments. After every run it asserts:
   2. the database passes its integrity check (SQLite `PRAGMA integrity_check`);
   3. `xinyong audit verify` exits 0 (chains and signed checkpoints intact);
   4. nothing accepted was lost: every record the API acknowledged is stored.
-At the end the importer runs to completion once and every row of the file must be there (the import
-is idempotent on natural keys). Exit 0 when every check passed; figures go to bench/README.md.
+Every run imports a fresh file (new natural keys). At the end one file is imported to completion
+and every row of it must be there. Exit 0 when every check passed; figures go to bench/README.md.
 The suite runs a few rounds of it (tests/integration/security/test_crash.py, marked slow).
 """
 
@@ -46,6 +46,10 @@ os.environ.setdefault("XINYONG_SECRET_KEY", base64.b64encode(b"c" * 32).decode()
 AUTHORITY = "淮安市市场监督管理局"
 
 
+def doc_number(run: int, i: int) -> str:
+    return f"导入〔{run}〕{i}号"
+
+
 def _xinyong() -> list[str]:
     exe = Path(sys.executable).parent / "xinyong"
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "xinyong.cli"]
@@ -59,10 +63,10 @@ class Harness:
     batch: int = 200
     seed: int = 1
     rng: random.Random = field(init=False)
-    csv_path: Path = field(init=False)
     env: dict[str, str] = field(init=False)
     api_key: str = field(init=False)
     acked: set[str] = field(default_factory=set)
+    files: list[int] = field(default_factory=list)
     stats: dict[str, Any] = field(default_factory=lambda: {
         "runs": 0, "importer_killed": 0, "importer_finished": 0, "server_killed": 0, "acked": 0,
         "batches_stored": 0, "access_log_entries": 0, "checkpoints": 0, "failures": [],
@@ -70,7 +74,6 @@ class Harness:
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
-        self.csv_path = self.workdir / "records.csv"
         self.env = {
             **os.environ,
             "XINYONG_DATABASE_URL": self.url,
@@ -83,11 +86,10 @@ class Harness:
     # --- setup ------------------------------------------------------------------------------
 
     def prepare(self) -> None:
-        from tests.factories import make_api_key, record_json, resident_id, uscc
+        from tests.factories import make_api_key
 
         from xinyong.core import db as core_db
         from xinyong.core.migrate import upgrade
-        from xinyong.records.importer import FIELDS
 
         upgrade(self.url)
         previous = core_db.database_url()
@@ -96,16 +98,30 @@ class Harness:
             self.api_key = make_api_key("admin", name="崩溃测试客户端")
         finally:
             core_db.use_database(previous)
-        rng = random.Random(self.seed)
-        with self.csv_path.open("w", encoding="utf-8", newline="") as fh:
+        self.make_file(-1)
+
+    def file_for(self, run: int) -> Path:
+        return self.workdir / f"records_{run}.csv"
+
+    def make_file(self, run: int) -> Path:
+        """A fresh file per run (new natural keys), so each run's importer has real batches to write."""
+        from tests.factories import record_json, resident_id, uscc
+
+        from xinyong.records.importer import FIELDS
+
+        rng = random.Random(self.seed * 100_003 + run)
+        path = self.file_for(run)
+        with path.open("w", encoding="utf-8", newline="") as fh:
             w = csv.DictWriter(fh, fieldnames=FIELDS)
             w.writeheader()
             for i in range(self.rows):
                 individual = i % 5 == 0
                 code = resident_id(rng, "320812") if individual else uscc(rng, "320812")
                 r = record_json(subject_code=code, subject_name="张三" if individual else f"示例{i % 97}商贸有限公司",
-                                document_number=f"导入〔2025〕{i}号", issuing_authority=AUTHORITY)
+                                document_number=doc_number(run, i), issuing_authority=AUTHORITY)
                 w.writerow({k: r.get(k, "") for k in FIELDS})
+        self.files.append(run)
+        return path
 
     # --- processes ----------------------------------------------------------------------------
 
@@ -159,7 +175,8 @@ class Harness:
 
     def run_once(self, run: int) -> None:
         port = self._free_port()
-        importer = self._spawn(["import", "records", str(self.csv_path), "--batch-size", str(self.batch),
+        path = self.make_file(run)
+        importer = self._spawn(["import", "records", str(path), "--batch-size", str(self.batch),
                                 "--no-progress"], "importer.log")
         server = self._spawn(["serve", "--host", "127.0.0.1", "--port", str(port)], "server.log")
         stop = threading.Event()
@@ -204,15 +221,18 @@ class Harness:
         finally:
             engine.dispose()
         stored = 0
-        for b in range(0, self.rows, self.batch):
-            present = sum(1 for i in range(b, min(b + self.batch, self.rows)) if f"导入〔2025〕{i}号" in numbers)
-            if present not in (0, min(self.batch, self.rows - b)):
-                failures.append(f"run {run}: partial batch at rows {b}..{b + self.batch - 1}: {present} stored")
-            stored += present > 0
+        for f in self.files:
+            for b in range(0, self.rows, self.batch):
+                present = sum(1 for i in range(b, min(b + self.batch, self.rows)) if doc_number(f, i) in numbers)
+                if present not in (0, min(self.batch, self.rows - b)):
+                    failures.append(f"run {run}: partial batch in file {f} at rows {b}..{b + self.batch - 1}: "
+                                    f"{present} stored")
+                stored += present > 0
         self.stats["batches_stored"] = stored
-        missing = sum(1 for i in range(self.rows) if f"导入〔2025〕{i}号" not in numbers)
-        if complete and missing:
-            failures.append(f"run {run}: the completed import left {missing} rows out")
+        if complete:
+            missing = sum(1 for i in range(self.rows) if doc_number(-1, i) not in numbers)
+            if missing:
+                failures.append(f"run {run}: the completed import left {missing} rows out")
         lost = sorted(self.acked - numbers)
         if lost:
             failures.append(f"run {run}: {len(lost)} acknowledged records lost, e.g. {lost[:3]}")
@@ -223,7 +243,7 @@ class Harness:
             failures.append(f"run {run}: audit verify exit {verify.returncode}: {verify.stdout[-400:]}")
 
     def finish(self) -> None:
-        done = subprocess.run([*_xinyong(), "import", "records", str(self.csv_path), "--batch-size", str(self.batch), "--no-progress"],
+        done = subprocess.run([*_xinyong(), "import", "records", str(self.file_for(-1)), "--batch-size", str(self.batch), "--no-progress"],
                               env=self.env, cwd=self.workdir, capture_output=True, text=True)
         if done.returncode != 0:
             self.stats["failures"].append(f"final import exit {done.returncode}: {done.stderr[-400:]}")

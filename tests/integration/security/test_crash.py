@@ -26,4 +26,4 @@ def test_kills_leave_a_consistent_database(db_url, tmp_path: Path) -> None:
     stats = _harness().run(db_url, runs=3, rows=1200, batch=100, seed=7, workdir=tmp_path, progress=False)
     assert stats["failures"] == []
     assert stats["runs"] == 3 and stats["server_killed"] + stats["importer_killed"] >= 3
-    assert stats["batches_stored"] == 12  # the final run completed the import
+    assert stats["batches_stored"] >= 12  # at least the file imported to completion at the end
