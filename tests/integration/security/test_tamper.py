@@ -210,3 +210,31 @@ def test_automatic_seal_every_n_entries(db_url, monkeypatch: pytest.MonkeyPatch)
             "SELECT tree_size FROM audit_checkpoints WHERE chain = 'access_log' ORDER BY tree_size"))]
     assert sizes == [4, 8]
     assert _verify()[0] == 0
+
+
+def test_decision_history_is_chained_append_only_and_verified(db_url) -> None:
+    from sqlalchemy.exc import DBAPIError
+
+    from xinyong.core.audit.history import history_of, record_decision
+
+    with unit_of_work() as s:
+        for event in ("noticed", "decided", "published"):
+            record_decision(s, capability="listing", ref="listing_case:1", event=event, actor=SYSTEM,
+                            detail={"document": "淮信认〔2026〕1号"})
+    with unit_of_work() as s:
+        assert [h.event for h in history_of(s, "listing_case:1")] == ["noticed", "decided", "published"]
+    assert _verify()[0] == 0
+    with pytest.raises(DBAPIError), get_engine().begin() as conn:
+        conn.execute(text("DELETE FROM decision_history"))
+    engine = get_engine()
+    with engine.begin() as conn:
+        if engine.dialect.name == "sqlite":
+            for sql in drop_append_only_ddl("decision_history", "sqlite"):
+                conn.execute(text(sql))
+        else:
+            conn.execute(text("ALTER TABLE decision_history DISABLE TRIGGER ALL"))
+        conn.execute(text("UPDATE decision_history SET event = 'withdrawn' WHERE seq = 2"))
+    code, report = _verify()
+    assert code == 1
+    assert report["first"]["chain"] == "decision_history"
+    assert (report["first"]["seq"], report["first"]["kind"]) == (2, "altered")
