@@ -142,8 +142,9 @@ class NameIndex:
 
     def _score(self, query_core: str, choices: Sequence[str], ids: Sequence[int], limit: int,
                cutoff: float) -> list[tuple[str, float]]:
+        cutoff = min(cutoff, 0.99)  # core names score at most 0.99 (1.0 is for identical full names)
         found = process.extract(query_core, choices, scorer=fuzz.ratio, limit=limit * 3,
-                                score_cutoff=cutoff * 100 / 0.98)
+                                score_cutoff=min(100.0, cutoff * 100 / 0.98))
         scored = [(self.keys[ids[i]], core_score(query_core, self.cores[ids[i]])) for _c, _s, i in found]
         scored = [t for t in scored if t[1] >= cutoff]
         scored.sort(key=lambda t: -t[1])
@@ -206,7 +207,9 @@ def search_names(session: Session, name: str, limit: int = 10, cutoff: float = 0
     for key, score in found:
         s = subjects.get(key)
         if s is not None:
-            out.append((s, 1.0 if normalise_name(s.name) == wanted else score))
+            final = 1.0 if normalise_name(s.name) == wanted else score
+            if final >= cutoff:
+                out.append((s, final))
     out.sort(key=lambda t: -t[1])
     return out
 

@@ -105,3 +105,13 @@ def test_bulk_import_marks_subjects_and_screening_sees_them(client: Any, api_key
     r = client.get(f"/api/v1/screen/code/{code}", params={"matter": "procurement_bidding"},
                    headers=api_key("implementing_unit"))
     assert r.json()["hits"][0]["measures"] == ["procurement-major-violation"]
+
+
+def test_name_screening_with_extreme_min_score(client: Any, api_key: Any, penalised: Any) -> None:
+    headers = api_key("implementing_unit")
+    exact = client.get("/api/v1/screen/name", params={"q": penalised["name"], "min_score": 1.0}, headers=headers)
+    assert exact.status_code == 200 and [h["match_score"] for h in exact.json()["hits"]] == [1.0]
+    near = client.get("/api/v1/screen/name", params={"q": "示例商贸（淮安）有限公司", "min_score": 1.0}, headers=headers)
+    assert near.status_code == 200 and near.json()["hits"] == []
+    everything = client.get("/api/v1/screen/name", params={"q": "示例", "min_score": 0.0}, headers=headers)
+    assert everything.status_code == 200
