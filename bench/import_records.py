@@ -28,14 +28,22 @@ from pathlib import Path
 os.environ.setdefault("XINYONG_SECRET_KEY", base64.b64encode(b"b" * 32).decode())
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import create_engine, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from tests.factories import record_json, resident_id, uscc
 
-from tests.factories import record_json, resident_id, uscc  # noqa: E402
-from xinyong.core import db as core_db  # noqa: E402
-from xinyong.core import clock  # noqa: E402
-from xinyong.core.migrate import upgrade  # noqa: E402
-from xinyong.records.importer import FIELDS, RECORD_COLUMNS, SUBJECT_COLUMNS, _Validator, import_file, read_rows, to_input  # noqa: E402
+from xinyong.core import clock
+from xinyong.core import db as core_db
+from xinyong.core.migrate import upgrade
+from xinyong.records.importer import (
+    FIELDS,
+    RECORD_COLUMNS,
+    SUBJECT_COLUMNS,
+    _Validator,
+    import_file,
+    read_rows,
+    to_input,
+)
 
 PG = os.environ.get("XINYONG_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REGIONS = ["320812", "320803", "320804", "110105", "440305", "310115", "510107", "210211"]

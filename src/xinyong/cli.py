@@ -93,7 +93,6 @@ def demo(
 ) -> None:
     """生成逼真的演示数据（主体、法定代表人、失信行为记录）写入当前数据库。"""
     from xinyong.demo.generate import generate_into_database
-
     from xinyong.demo.principals import ensure_demo_principals
 
     summary = generate_into_database(subjects, records_per_subject, seed, progress=True, if_empty=if_empty)

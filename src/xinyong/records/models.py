@@ -40,5 +40,5 @@ class Record(Base):
     force_majeure: Mapped[bool] = mapped_column(Boolean, default=False)
     non_intentional: Mapped[bool] = mapped_column(Boolean, default=False)
     minor_violation: Mapped[bool] = mapped_column(Boolean, default=False)
-    status: Mapped[str] = mapped_column(String(16), default="active")
+    status: Mapped[str] = mapped_column(String(32), default="active")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -24,10 +24,12 @@ def identify(raw_code: str, today: dt.date | None = None) -> Identity:
     """Validate a code; raise a Chinese error naming the failed check."""
     check: CodeCheck = check_code(raw_code, today)
     if not check.valid or check.kind is None or check.region is None:
+        # an ID number, even an invalid one, never appears in clear in an error (issue 3 §5)
+        shown = mask_resident_id(check.code) if check.kind is SubjectKind.individual and len(check.code) >= 8 else check.code
         raise ValidationFailed(
             f"invalid_code_{check.failure.value if check.failure else 'unknown'}",
-            f"代码“{check.code}”无效：{check.reason}",
-            details={"code": check.code, "check": check.failure.value if check.failure else None},
+            f"代码“{shown}”无效：{check.reason}",
+            details={"code": shown, "check": check.failure.value if check.failure else None},
         )
     display = mask_resident_id(check.code) if check.kind is SubjectKind.individual else check.code
     return Identity(check.code, check.kind, check.region, display)
