@@ -32,16 +32,15 @@ from sqlalchemy.orm import Session
 from xinyong.catalog.loader import catalogs
 from xinyong.catalog.rules import CatalogItem, CatalogVersion
 from xinyong.core import clock
-from xinyong.core.codes import SubjectKind
-from xinyong.core.crypto import encrypt, subject_key
 from xinyong.core.db import unit_of_work
 from xinyong.core.errors import DomainError
 from xinyong.core.events import emit
 from xinyong.records.models import Record
-from xinyong.records.rules import RecordInput, check_record
+from xinyong.records.rules import RecordInput
+from xinyong.records.service import record_values
 from xinyong.subjects.models import Subject
 from xinyong.subjects.rules import identify
-from xinyong.subjects.service import clean_name
+from xinyong.subjects.service import clean_name, subject_row
 
 FIELDS = [
     "subject_code", "subject_name", "catalog_item", "document_type", "document_number",
@@ -186,46 +185,15 @@ class _Validator:
         cached = self._subjects.get(rec.subject_code)
         if cached is not None:
             return cached
-        identity = identify(rec.subject_code, self.today)
-        individual = identity.kind is SubjectKind.individual
-        values = {
-            "subject_key": subject_key(identity.code),
-            "kind": identity.kind.value,
-            "name": clean_name(rec.subject_name),
-            "uscc": None if individual else identity.code,
-            "resident_id_enc": encrypt(identity.code) if individual else None,
-            "display_code": identity.display_code,
-            "region_code": identity.region_code,
-            "created_at": clock.now(),
-        }
+        values = subject_row(identify(rec.subject_code, self.today), clean_name(rec.subject_name))
         if len(self._subjects) > 200_000:
             self._subjects.clear()
         self._subjects[rec.subject_code] = values
         return values
 
     def record(self, rec: RecordInput, subj: dict[str, Any]) -> dict[str, Any]:
-        accepted = check_record(rec, subj["region_code"], _CachedCatalogs(), self.today)
-        return {
-            "subject_key": subj["subject_key"],
-            "catalog_item": accepted.item.code,
-            "catalog_id": accepted.version.catalog_id,
-            "catalog_edition": accepted.version.edition,
-            "region_code": subj["region_code"],
-            "document_type": accepted.document_type.value,
-            "document_number": rec.document_number.strip(),
-            "issuing_authority": rec.issuing_authority.strip(),
-            "decision_date": rec.decision_date,
-            "effective_date": rec.effective_date,
-            "summary": rec.summary.strip(),
-            "other_basis": (rec.other_basis or "").strip() or None,
-            "severity": accepted.severity.value,
-            "is_minor": rec.is_minor,
-            "force_majeure": rec.force_majeure,
-            "non_intentional": rec.non_intentional,
-            "minor_violation": rec.minor_violation,
-            "status": "active",
-            "created_at": clock.now(),
-        }
+        return record_values(rec, subj["subject_key"], subj["region_code"], finder=_CachedCatalogs(),
+                             today=self.today)
 
 
 _find_cache: dict[tuple[str, dt.date, str], tuple[CatalogVersion, CatalogItem] | None] = {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -16,6 +17,7 @@ from xinyong.records.rules import (
     DOCUMENT_TYPE_NAMES,
     SEVERITY_NAMES,
     DocumentType,
+    ItemFinder,
     RecordInput,
     Severity,
     check_record,
@@ -30,9 +32,12 @@ class IngestResult:
     created: bool
 
 
-def record_values(rec: RecordInput, subject_key: str, region: str) -> dict[str, Any]:
+def record_values(
+    rec: RecordInput, subject_key: str, region: str, *, finder: ItemFinder | None = None,
+    today: date | None = None,
+) -> dict[str, Any]:
     """Validated column values of a record (shared by the service and the bulk importer)."""
-    accepted = check_record(rec, region, catalogs(), clock.today())
+    accepted = check_record(rec, region, finder or catalogs(), today or clock.today())
     return {
         "subject_key": subject_key,
         "catalog_item": accepted.item.code,
