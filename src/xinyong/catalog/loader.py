@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -21,22 +22,38 @@ def rule_roots() -> list[Path]:
     return roots
 
 
-def catalog_files(root: Path) -> list[Path]:
-    files = sorted((root / "national" / "catalog").glob("*.yaml"))
-    files += sorted((root / "local").glob("*/catalog/*.yaml"))
+def rule_files(root: Path, kind: str) -> list[Path]:
+    """``<root>/national/<kind>/*.yaml`` then ``<root>/local/<region>/<kind>/*.yaml`` (shared by the
+    catalog, measure and repair loaders)."""
+    files = sorted((root / "national" / kind).glob("*.yaml"))
+    files += sorted((root / "local").glob(f"*/{kind}/*.yaml"))
     return files
 
 
-def load_catalog_file(path: Path) -> CatalogVersion:
+def catalog_files(root: Path) -> list[Path]:
+    return rule_files(root, "catalog")
+
+
+def read_rule_file(path: Path) -> Any:
+    """The parsed YAML of a rule file; a syntax error is a :class:`RuleError` naming the file."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise RuleError(f"{path.name}: YAML 格式错误：{exc}") from None
+
+
+def check_region_folder(path: Path, region: str) -> None:
+    """A local rule file must sit under local/<its own region code>/."""
+    if region != "national" and path.parent.parent.name != region:
+        raise RuleError(f"{path.name}: 地区代码 {region} 与所在目录 {path.parent.parent.name} 不一致")
+
+
+def load_catalog_file(path: Path) -> CatalogVersion:
+    raw = read_rule_file(path)
     if not isinstance(raw, dict):
         raise RuleError(f"{path.name}: 文件内容必须是一个映射")
     version = parse_catalog(raw, path.name)
-    if version.region != "national" and path.parent.parent.name != version.region:
-        raise RuleError(f"{path.name}: 地区代码 {version.region} 与所在目录 {path.parent.parent.name} 不一致")
+    check_region_folder(path, version.region)
     return version
 
 

@@ -10,28 +10,27 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
-from xinyong.catalog.loader import catalogs, rule_roots
+from xinyong.catalog.loader import catalogs, check_region_folder, read_rule_file, rule_files, rule_roots
+from xinyong.catalog.rules import RuleError as CatalogRuleError
 from xinyong.measures.rules import MeasureList, MeasureSet, RuleError, parse_measure_list
 
 
 def measure_files(root: Path) -> list[Path]:
-    files = sorted((root / "national" / "measures").glob("*.yaml"))
-    files += sorted((root / "local").glob("*/measures/*.yaml"))
-    return files
+    return rule_files(root, "measures")
 
 
 def load_measure_file(path: Path) -> MeasureList:
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise RuleError(f"{path.name}: YAML 格式错误：{exc}") from None
+        raw = read_rule_file(path)
+    except CatalogRuleError as exc:
+        raise RuleError(str(exc)) from None
     if not isinstance(raw, dict):
         raise RuleError(f"{path.name}: 文件内容必须是一个映射")
     lst = parse_measure_list(raw, path.name)
-    if lst.region != "national" and path.parent.parent.name != lst.region:
-        raise RuleError(f"{path.name}: 地区代码 {lst.region} 与所在目录 {path.parent.parent.name} 不一致")
+    try:
+        check_region_folder(path, lst.region)
+    except CatalogRuleError as exc:
+        raise RuleError(str(exc)) from None
     return lst
 
 

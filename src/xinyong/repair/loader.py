@@ -6,9 +6,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
-from xinyong.catalog.loader import catalogs, rule_roots
+from xinyong.catalog.loader import catalogs, check_region_folder, read_rule_file, rule_files, rule_roots
 from xinyong.catalog.rules import RuleError
 from xinyong.repair.rules import (
     PeriodRegime,
@@ -27,20 +25,14 @@ def load_rules(roots: Iterable[Path], catalog_codes: set[str], list_type_ids: se
     regimes: list[PeriodRegime] = []
     limits: TimeLimits | None = None
     for root in roots:
-        files = sorted((root / "national" / "repair").glob("*.yaml"))
-        files += sorted((root / "local").glob("*/repair/*.yaml"))
-        for path in files:
-            try:
-                raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-            except yaml.YAMLError as exc:
-                raise RuleError(f"{path.name}: YAML 格式错误：{exc}") from None
+        for path in rule_files(root, "repair"):
+            raw = read_rule_file(path)
             if path.name == "periods.yaml":
                 found, limits = parse_periods_document(raw, path.name)
                 regimes = found  # a later root replaces the periods wholesale
                 continue
             region, parsed = parse_rules_document(raw, path.name)
-            if region != "national" and path.parent.parent.name != region:
-                raise RuleError(f"{path.name}: 地区代码 {region} 与所在目录 {path.parent.parent.name} 不一致")
+            check_region_folder(path, region)
             for rule in parsed:
                 rules = [r for r in rules if not (r.kind is rule.kind and r.target == rule.target
                                                   and r.region == rule.region)]
