@@ -123,7 +123,7 @@ def list_principals(
 
 @principal_extra.command("revoke-key")
 def revoke_key(key_id: int = typer.Argument(..., help="密钥编号（key_id）")) -> None:
-    """吊销 API 密钥（立即生效，不可恢复）。"""
+    """吊销 API 密钥（不可恢复）。运行中的服务在 XINYONG_AUTH_CACHE_SECONDS 秒（默认 2 秒）内拒绝该密钥。"""
     from xinyong.core.access import revoke_api_key
     from xinyong.core.db import unit_of_work
     from xinyong.core.errors import DomainError

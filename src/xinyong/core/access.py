@@ -8,19 +8,22 @@ of the refused request. API keys are resolved to principals here as well.
 from __future__ import annotations
 
 import secrets
+import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, NoReturn
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from xinyong.core import clock, dberrors  # noqa: F401  (dberrors: input errors are 422, not 500)
 from xinyong.core.audit.chain import defer
+from xinyong.core.config import get_settings
 from xinyong.core.crypto import hash_api_key
-from xinyong.core.db import unit_of_work
+from xinyong.core.db import database_url, unit_of_work
 from xinyong.core.errors import Forbidden, Unauthenticated, ValidationFailed
 from xinyong.core.models import AccessLogEntry, ApiKey, Principal
 from xinyong.core.policy import ROLE_NAMES_ZH, Role, attribute_denial, is_allowed
@@ -260,6 +263,8 @@ def revoke_api_key(session: Session, key_id: int) -> None:
         raise ValidationFailed("api_key_not_found", "API密钥不存在")
     if key.revoked_at is None:
         key.revoked_at = clock.now()
+    AUTH_CACHE.clear()
+    event.listen(session, "after_commit", lambda _s: AUTH_CACHE.clear(), once=True)
 
 
 def actor_of(principal: Principal) -> Actor:
@@ -273,18 +278,78 @@ def actor_of(principal: Principal) -> Actor:
     )
 
 
-def authenticate(session: Session, token: str | None) -> Actor:
-    """Resolve an API key to its principal; no key means the public."""
-    if not token:
-        return PUBLIC
-    key = session.scalar(select(ApiKey).where(ApiKey.key_hash == hash_api_key(token)))
-    if key is None or key.revoked_at is not None:
-        raise Unauthenticated("invalid_api_key", "API密钥无效或已吊销")
-    if key.expires_at is not None:
-        expires = key.expires_at if key.expires_at.tzinfo else key.expires_at.replace(tzinfo=clock.UTC)
+class _AuthCache:
+    """API keys resolved in the last few seconds (``XINYONG_AUTH_CACHE_SECONDS``, default 2; 0 turns it
+    off), so that a unit's stream of screenings does not pay a database lookup per request.
+
+    Revoking a key in this process clears the cache at once (and again when the revocation commits);
+    a revocation made by another process (the CLI) is honoured within the TTL. Expiry is checked on
+    every request against the cached ``expires_at``. Keyed by database URL and key hash; bounded.
+    """
+
+    MAX_ENTRIES = 10_000
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._items: dict[tuple[str, str], tuple[float, Actor, datetime | None]] = {}
+
+    def get(self, url: str, key_hash: str) -> tuple[Actor, datetime | None] | None:
+        found = self._items.get((url, key_hash))
+        if found is None or found[0] < time.monotonic():
+            return None
+        return found[1], found[2]
+
+    def put(self, url: str, key_hash: str, actor: Actor, expires_at: datetime | None) -> None:
+        ttl = get_settings().auth_cache_seconds
+        if ttl <= 0:
+            return
+        with self._lock:
+            if len(self._items) >= self.MAX_ENTRIES:
+                self._items.clear()
+            self._items[(url, key_hash)] = (time.monotonic() + ttl, actor, expires_at)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+AUTH_CACHE = _AuthCache()
+
+
+def _check_expiry(expires_at: datetime | None) -> None:
+    if expires_at is not None:
+        expires = expires_at if expires_at.tzinfo else expires_at.replace(tzinfo=clock.UTC)
         if expires <= clock.now():
             raise Unauthenticated("expired_api_key", "API密钥已过期")
-    principal = session.get(Principal, key.principal_id)
+
+
+def cached_actor(token: str | None) -> Actor | None:
+    """The principal of ``token`` from the cache (no I/O): PUBLIC without a token, None on a miss."""
+    if not token:
+        return PUBLIC
+    found = AUTH_CACHE.get(database_url(), hash_api_key(token))
+    if found is None:
+        return None
+    _check_expiry(found[1])
+    return found[0]
+
+
+def authenticate(session: Session, token: str | None) -> Actor:
+    """Resolve an API key to its principal; no key means the public. One query (key and principal)."""
+    if not token:
+        return PUBLIC
+    key_hash = hash_api_key(token)
+    found = session.execute(
+        select(ApiKey.revoked_at, ApiKey.expires_at, Principal)
+        .join(Principal, Principal.id == ApiKey.principal_id, isouter=True)
+        .where(ApiKey.key_hash == key_hash)
+    ).first()
+    if found is None or found.revoked_at is not None:
+        raise Unauthenticated("invalid_api_key", "API密钥无效或已吊销")
+    _check_expiry(found.expires_at)
+    principal = found.Principal
     if principal is None or not principal.active:
         raise Unauthenticated("inactive_principal", "该账户已停用")
-    return actor_of(principal)
+    actor = actor_of(principal)
+    AUTH_CACHE.put(database_url(), key_hash, actor, found.expires_at)
+    return actor

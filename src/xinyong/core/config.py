@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     rules_dir: str = ""
     #: console session lifetime in minutes
     session_minutes: int = 30
+    #: seconds a resolved API key is reused without a database lookup (0: look up every request);
+    #: a revocation made in the serving process applies at once, one made elsewhere within this time
+    auth_cache_seconds: float = 2.0
     #: echo SQL (debugging)
     sql_echo: bool = False
 

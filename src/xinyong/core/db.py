@@ -106,5 +106,14 @@ def unit_of_work(url: str | None = None) -> Iterator[Session]:
         session.close()
 
 
+@contextmanager
+def single_read(url: str | None = None) -> Iterator[Session]:
+    """A session for reads that need no transaction (one statement, e.g. resolving an API key):
+    the connection is in autocommit, so there is no BEGIN/COMMIT round trip. Never write with it."""
+    with get_engine(url).connect().execution_options(isolation_level="AUTOCOMMIT") as conn, \
+            Session(bind=conn) as session:
+        yield session
+
+
 def is_postgres(url: str | None = None) -> bool:
     return make_url(url or database_url()).get_backend_name() == "postgresql"

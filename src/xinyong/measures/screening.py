@@ -36,7 +36,7 @@ from xinyong.core.errors import ValidationFailed
 from xinyong.core.text import normalise_code
 from xinyong.measures import service
 from xinyong.measures.catalog import measure_set
-from xinyong.measures.models import NameIndexEntry
+from xinyong.measures.models import NameIndexEntry, ScreeningFact
 from xinyong.measures.names import core_name, core_score, normalise_name
 from xinyong.measures.rules import (
     PERSON_ROLES,
@@ -48,6 +48,7 @@ from xinyong.measures.rules import (
     via_links,
 )
 from xinyong.subjects.models import Subject
+from xinyong.subjects.rules import identify
 from xinyong.subjects.service import describe as describe_subject
 
 ACTION = "measures.screen"
@@ -71,24 +72,23 @@ def default_purpose(matter: str | None) -> Purpose:
 
 def screen_code(session: Session, actor: Actor, raw_code: str, *, on: dt.date, matter: str | None,
                 region: str | None, purpose: Purpose) -> dict[str, Any]:
-    from xinyong.subjects.service import get_by_code
-
     matter = check_matter(matter)
-    subject = get_by_code(session, raw_code)  # a malformed code is refused with the failed check
+    identity = identify(raw_code)  # a malformed code is refused with the failed check
+    subject, own = service.subject_with_index(session, subject_key(identity.code))
     entry = guard(session, actor, ACTION, purpose=purpose,
                   subject_key=subject.subject_key if subject else None,
                   detail={"by": "code", "matter": matter, "on": on.isoformat()})
     if subject is None:
         entry.result_count = 0
         return {"query": {"code": normalise_code(raw_code)}, "matched": False, "hits": []}
-    hit = _hit(session, subject, 1.0, on, matter, region or actor.region_code)
+    hit = _hit(session, subject, 1.0, on, matter, region or actor.region_code, own)
     entry.result_count = len(hit["measures"])
     return {"query": {"code": normalise_code(raw_code)}, "matched": True, "hits": [hit]}
 
 
 def _hit(session: Session, subject: Subject, score: float, on: dt.date, matter: str | None,
-         region: str | None) -> dict[str, Any]:
-    decision, lists = service.explain_subject(session, subject, on, matter, region)
+         region: str | None, own: list[ScreeningFact] | None = None) -> dict[str, Any]:
+    decision, lists = service.explain_subject(session, subject, on, matter, region, own)
     return {
         "subject": describe_subject(subject),
         "match_score": score,

@@ -188,18 +188,25 @@ def links_of_person(session: Session, person_key: str) -> list[LinkFact]:
             for link, name in rows]
 
 
-def indexed_derivations(session: Session, subject_key: str,
-                        kind: str | None = None) -> tuple[list[Derivation], list[ScreeningFact]]:
-    """The subject's own index rows plus what reaches it through organisations it represented."""
+def indexed_derivations(session: Session, subject_key: str, kind: str | None = None,
+                        own: list[ScreeningFact] | None = None) -> tuple[list[Derivation], list[ScreeningFact]]:
+    """The subject's own index rows plus what reaches it through organisations it represented.
+
+    ``own``: the subject's index rows when the caller has already read them with the subject and
+    knows it is not marked dirty (:func:`subject_with_index`) — saves two round trips.
+    """
     if kind is None:
         kind = session.scalar(select(Subject.kind).where(Subject.subject_key == subject_key))
     person = kind == "individual"
     links = links_of_person(session, subject_key) if person else []
-    dirty_keys = [subject_key, *(link.organisation_key for link in links)]
-    dirty = list(session.scalars(select(ScreeningDirty.subject_key).where(ScreeningDirty.subject_key.in_(dirty_keys))))
-    for key in dirty:
-        refresh_index(session, key)
-    own = list(session.scalars(select(ScreeningFact).where(ScreeningFact.subject_key == subject_key)))
+    dirty_keys = [*([subject_key] if own is None else []), *(link.organisation_key for link in links)]
+    if dirty_keys:
+        dirty = list(session.scalars(
+            select(ScreeningDirty.subject_key).where(ScreeningDirty.subject_key.in_(dirty_keys))))
+        for key in dirty:
+            refresh_index(session, key)
+    if own is None:
+        own = list(session.scalars(select(ScreeningFact).where(ScreeningFact.subject_key == subject_key)))
     derivations = [_derivation(r) for r in own if r.kind == "measure"]
     if links:
         org_keys = sorted({link.organisation_key for link in links})
@@ -214,10 +221,28 @@ def indexed_derivations(session: Session, subject_key: str,
     return derivations, [r for r in own if r.kind == "list"]
 
 
+def subject_with_index(session: Session, key: str) -> tuple[Subject | None, list[ScreeningFact] | None]:
+    """The subject with ``key`` and its index rows in one round trip (subjects ⟕ screening_facts, with
+    the dirty mark). The rows are ``None`` when the subject is marked dirty: they are recomputed by
+    :func:`indexed_derivations`."""
+    dirty = select(ScreeningDirty.subject_key).where(ScreeningDirty.subject_key == key).exists()
+    rows = session.execute(
+        select(Subject, ScreeningFact, dirty.label("dirty"))
+        .outerjoin(ScreeningFact, ScreeningFact.subject_key == Subject.subject_key)
+        .where(Subject.subject_key == key)
+    ).all()
+    if not rows:
+        return None, None
+    if rows[0].dirty:
+        return rows[0].Subject, None
+    return rows[0].Subject, [r.ScreeningFact for r in rows if r.ScreeningFact is not None]
+
+
 def explain_subject(session: Session, subject: Subject, on: dt.date, matter: str | None,
-                    region: str | None) -> tuple[Decision, list[dict[str, Any]]]:
+                    region: str | None, own: list[ScreeningFact] | None = None,
+                    ) -> tuple[Decision, list[dict[str, Any]]]:
     """Applicable measures from the index, with the live listings behind them."""
-    derivations, lists = indexed_derivations(session, subject.subject_key, subject.kind)
+    derivations, lists = indexed_derivations(session, subject.subject_key, subject.kind, own)
     decision = decide(derivations, on, matter, measure_set(), region)
     live = [
         {"list_type": r.code, "listing_id": r.source_id, "label": r.source_label,

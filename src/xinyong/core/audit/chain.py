@@ -165,18 +165,20 @@ def defer(session: Session, row: ChainedMixin) -> None:
 
 
 def _lock_head(session: Session, chain: str) -> tuple[int, str]:
+    """Lock the chain's head row until commit and read it: one statement (``UPDATE … RETURNING``
+    works on PostgreSQL and SQLite ≥ 3.35); the head row is created on first use."""
     conn = session.connection()
     params = {"c": chain}
-    locked = conn.execute(text(f"UPDATE {HEADS_TABLE} SET last_seq = last_seq WHERE chain = :c"), params)
-    if locked.rowcount == 0:
+    lock = text(f"UPDATE {HEADS_TABLE} SET last_seq = last_seq WHERE chain = :c RETURNING last_seq, last_hash")
+    row = conn.execute(lock, params).first()
+    if row is None:
         if conn.dialect.name == "postgresql":
             conn.execute(text(f"INSERT INTO {HEADS_TABLE} (chain, last_seq, last_hash) "
                               "VALUES (:c, 0, :g) ON CONFLICT (chain) DO NOTHING"), {**params, "g": GENESIS})
         else:
             conn.execute(text(f"INSERT OR IGNORE INTO {HEADS_TABLE} (chain, last_seq, last_hash) "
                               "VALUES (:c, 0, :g)"), {**params, "g": GENESIS})
-        conn.execute(text(f"UPDATE {HEADS_TABLE} SET last_seq = last_seq WHERE chain = :c"), params)
-    row = conn.execute(text(f"SELECT last_seq, last_hash FROM {HEADS_TABLE} WHERE chain = :c"), params).one()
+        row = conn.execute(lock, params).one()
     return int(row[0]), str(row[1])
 
 
@@ -225,11 +227,83 @@ def assign(session: Session, rows: Iterable[ChainedMixin]) -> list[tuple[str, in
     return moved
 
 
+def _row_values(row: ChainedMixin) -> dict[str, Any]:
+    """Column values of ``row`` for a Core INSERT (defaults applied, the autoincrement key left out)."""
+    table = row.__table__  # type: ignore[attr-defined]
+    values: dict[str, Any] = {}
+    for attr in sa.inspect(type(row)).column_attrs:
+        column = attr.columns[0]
+        value = getattr(row, attr.key)
+        if value is None and column.primary_key:
+            continue
+        if value is None and column.default is not None:
+            default = column.default
+            if getattr(default, "is_scalar", False):
+                value = default.arg
+            elif getattr(default, "is_callable", False):
+                value = default.arg(None)
+        values[table.columns[column.key].key] = value
+    return values
+
+
+def append_deferred(session: Session, rows: list[ChainedMixin]) -> None:
+    """Write deferred rows (the access log's ``guard`` entries) straight to their tables.
+
+    The rows never enter the ORM unit of work: each chain's head is locked and read in one statement,
+    the hashes computed, and on PostgreSQL the head update travels in the INSERT itself (a
+    data-modifying CTE), so a request's access-log entry costs two round trips. The chain head is
+    still the last lock a transaction takes (callers flush first), so the lock order cannot cycle.
+    """
+    from xinyong.core.audit.checkpoints import seal_every, seal_in_session
+
+    by_chain: dict[str, list[ChainedMixin]] = {}
+    for row in rows:
+        by_chain.setdefault(chain_name(row), []).append(row)
+    conn = session.connection()
+    for chain in sorted(by_chain):
+        items = by_chain[chain]
+        last_seq, last_hash = _lock_head(session, chain)
+        start = last_seq
+        for row in items:
+            fields = _prepare(row)
+            last_seq += 1
+            row.seq = last_seq
+            row.prev_hash = last_hash
+            row.entry_hash = last_hash = chained(chain, row.prev_hash, fields)
+        move, insert, insert_moving = _append_statements(items[0].__table__)  # type: ignore[attr-defined]
+        head = {"head_chain": chain, "head_seq": last_seq, "head_hash": last_hash}
+        if len(items) == 1 and conn.dialect.name == "postgresql":
+            conn.execute(insert_moving, {**_row_values(items[0]), **head})
+        else:
+            conn.execute(move, head)
+            conn.execute(insert, [_row_values(row) for row in items])
+        every = seal_every()
+        if every > 0 and last_seq // every > start // every:
+            seal_in_session(session, chain)
+
+
+_HEADS = sa.table(HEADS_TABLE, sa.column("chain"), sa.column("last_seq"), sa.column("last_hash"))
+_MOVE_HEAD = (_HEADS.update().where(_HEADS.c.chain == sa.bindparam("head_chain"))
+              .values(last_seq=sa.bindparam("head_seq"), last_hash=sa.bindparam("head_hash")))
+_STATEMENTS: dict[str, tuple[Any, Any, Any]] = {}
+
+
+def _append_statements(table: sa.Table) -> tuple[Any, Any, Any]:
+    """(move the head, insert rows, insert one row moving the head in a CTE) — built once per table so
+    that SQLAlchemy's compiled cache serves every later append."""
+    found = _STATEMENTS.get(table.name)
+    if found is None:
+        insert = sa.insert(table)
+        found = _STATEMENTS[table.name] = (_MOVE_HEAD, insert, insert.add_cte(_MOVE_HEAD.cte("moved_head")))
+    return found
+
+
 @event.listens_for(Session, "before_commit")
 def _add_deferred(session: Session) -> None:
     pending = session.info.pop(_PENDING, None)
     if pending:
-        session.add_all(pending)
+        session.flush()
+        append_deferred(session, pending)
 
 
 @event.listens_for(Session, "before_flush")
