@@ -43,7 +43,7 @@ def screen(
     on: str | None = typer.Option(None, "--on", help="筛查日期 YYYY-MM-DD，默认今天"),
     region: str | None = typer.Option(None, "--region", help="实施单位所在地区（适用地方补充清单）"),
     purpose: str | None = typer.Option(None, "--purpose", help="查询目的，默认按行政事项确定"),
-    chunk: int = typer.Option(250_000, "--chunk", min=100, max=1_000_000, help="每个事务处理的行数"),
+    chunk: int = typer.Option(125_000, "--chunk", min=100, max=1_000_000, help="每个事务处理的行数"),
     progress: bool = typer.Option(True, "--progress/--no-progress"),
 ) -> None:
     """按代码（精确）或名称（模糊）批量筛查适用的失信惩戒措施。"""

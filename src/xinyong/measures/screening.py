@@ -16,7 +16,7 @@ import datetime as dt
 import gc
 import threading
 from array import array
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -55,6 +55,8 @@ from xinyong.subjects.service import describe as describe_subject
 
 ACTION = "measures.screen"
 MAX_API_BATCH = 10_000
+#: chunks screened at once by the CSV command, each in its own transaction (and connection)
+BATCH_WORKERS = 2
 #: from this many keys a chunk is screened with the batch settings of :func:`_own_facts`
 BIG_CHUNK = 10_001
 #: default purpose of a screening for each matter (查询使用目的, 49号 §（十三））
@@ -326,8 +328,8 @@ def _own_facts(session: Session, keys: Sequence[str], on: dt.date, allowed: froz
     reach a person through the organisations it represents)."""
     if session.get_bind().dialect.name == "postgresql":
         if len(keys) >= BIG_CHUNK:
-            # a batch chunk is answered by hashing both tables once: no parallel workers (one core is
-            # left to the CSV pipeline and they cost more CPU than they save here), no JIT (≈35 ms of
+            # a batch chunk is answered by hashing both tables once: no parallel workers (chunks already
+            # run side by side, and here they cost more CPU than they save), no JIT (≈35 ms of
             # compilation per chunk), and room for the hash and the sort in memory (no temp files)
             for setting in ("max_parallel_workers_per_gather = 0", "jit = off", "work_mem = '64MB'"):
                 session.execute(text(f"SET LOCAL {setting}"))
@@ -461,13 +463,13 @@ OUT_COLUMNS = ("matched_code", "match_score", "lists", "measures")
 
 
 def screen_csv(src: Path, dst: Path, actor: Actor, *, matter: str | None, on: dt.date | None = None,
-               region: str | None = None, purpose: Purpose | None = None, chunk: int = 250_000,
+               region: str | None = None, purpose: Purpose | None = None, chunk: int = 125_000,
                progress: Callable[[int], None] | None = None) -> dict[str, int]:
     """Screen every row of ``src`` and write ``dst``: every input row and column in order, plus
     matched_code, match_score, lists and measures (codes joined by ';'). One transaction and one
-    access-log entry per chunk; the database work of a chunk overlaps with writing the previous
-    chunk and reading and hashing the next one (a one-deep pipeline, so the output stays in input
-    order)."""
+    access-log entry per chunk. :data:`BATCH_WORKERS` chunks are screened at once, each in its own
+    transaction, while this thread reads and hashes the next chunk and writes the finished ones in
+    input order."""
     with _cyclic_gc_paused():
         return _screen_csv(src, dst, actor, matter=matter, on=on, region=region, purpose=purpose, chunk=chunk,
                            progress=progress)
@@ -519,31 +521,33 @@ def _screen_csv(src: Path, dst: Path, actor: Actor, *, matter: str | None, on: d
             name = row[ni] if ni is not None and ni < len(row) else ""
             return code, name
 
-        with dst.open("w", encoding="utf-8", newline="") as fout, ThreadPoolExecutor(max_workers=1) as pool:
+        with dst.open("w", encoding="utf-8", newline="") as fout, \
+                ThreadPoolExecutor(max_workers=BATCH_WORKERS) as pool:
             writer = csv.writer(fout)
             writer.writerow([*header, *OUT_COLUMNS])
-            pending: tuple[list[list[str]], Future[list[BatchResult]]] | None = None
-            while True:
-                block = [row for _, row in zip(range(chunk), reader, strict=False)]
-                submitted = None
-                if block:
+            pending: deque[tuple[list[list[str]], Future[list[BatchResult]]]] = deque()
+            more = True
+            while more or pending:
+                while more and len(pending) < BATCH_WORKERS:
+                    block = [row for _, row in zip(range(chunk), reader, strict=False)]
+                    if not block:
+                        more = False
+                        break
                     pairs = [pair(r) for r in block]
-                    # keyed hashes here, while the worker waits on the database for the previous chunk
-                    submitted = (block, pool.submit(work, pairs, row_keys(pairs)))
-                if pending is not None:
-                    done_block, future = pending
-                    results = future.result()
-                    writer.writerows(
-                        [*row, r.matched_code, "1" if r.match_score == 1.0 else f"{r.match_score:g}",
-                         r.lists, r.measures]
-                        for row, r in zip(done_block, results, strict=True)
-                    )
-                    stats["matched"] += sum(1 for r in results if r.matched_code)
-                    stats["with_measures"] += sum(1 for r in results if r.measures)
-                    stats["rows"] += len(done_block)
-                    if progress:
-                        progress(len(done_block))
-                pending = submitted
-                if pending is None:
+                    # keyed hashes here, while the workers wait on the database
+                    pending.append((block, pool.submit(work, pairs, row_keys(pairs))))
+                if not pending:
                     break
+                done_block, future = pending.popleft()
+                results = future.result()
+                writer.writerows(
+                    [*row, r.matched_code, "1" if r.match_score == 1.0 else f"{r.match_score:g}",
+                     r.lists, r.measures]
+                    for row, r in zip(done_block, results, strict=True)
+                )
+                stats["matched"] += sum(1 for r in results if r.matched_code)
+                stats["with_measures"] += sum(1 for r in results if r.measures)
+                stats["rows"] += len(done_block)
+                if progress:
+                    progress(len(done_block))
     return stats

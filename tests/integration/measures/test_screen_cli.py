@@ -57,3 +57,29 @@ def test_csv_without_code_or_name_column_is_refused(db_url: str, tmp_path: Path)
     assert result.exit_code == 1 and "code 列、name 列" in result.output
     bad = CliRunner().invoke(app, ["screen", str(src), "--out", str(tmp_path / "o.csv"), "--matter", "nope"])
     assert bad.exit_code == 1 and "行政事项" in bad.output
+
+
+def test_many_chunks_in_flight_keep_input_order(client: Any, penalised: Any, tmp_path: Path) -> None:
+    """Chunks are screened two at a time, each in its own transaction; the output stays in input order."""
+    rng = random.Random(99)
+    codes = [uscc(rng) for _ in range(450)]
+    hits = {7, 150, 299, 300, 449}
+    for i in hits:
+        codes[i] = penalised["code"]
+    src = tmp_path / "in.csv"
+    with src.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["no", "code"])
+        w.writerows([str(i), c] for i, c in enumerate(codes))
+    out = tmp_path / "out.csv"
+    result = CliRunner().invoke(app, ["screen", str(src), "--out", str(out), "--matter", "procurement_bidding",
+                                      "--chunk", "100", "--no-progress"])
+    assert result.exit_code == 0, result.output
+    with out.open(encoding="utf-8", newline="") as fh:
+        got = list(csv.reader(fh))[1:]
+    assert [r[:2] for r in got] == [[str(i), c] for i, c in enumerate(codes)]
+    assert {i for i, r in enumerate(got) if r[5] == "procurement-major-violation"} == hits
+    assert all(r[2:] == ["", "0", "", ""] for i, r in enumerate(got) if i not in hits)
+    with unit_of_work() as s:
+        entries = s.scalars(select(AccessLogEntry).where(AccessLogEntry.action == "measures.screen")).all()
+    assert sorted(e.detail["rows"] for e in entries) == [50, 100, 100, 100, 100]
