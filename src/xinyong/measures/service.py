@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 
 from xinyong.core import clock
@@ -225,17 +225,22 @@ def subject_with_index(session: Session, key: str) -> tuple[Subject | None, list
     """The subject with ``key`` and its index rows in one round trip (subjects ⟕ screening_facts, with
     the dirty mark). The rows are ``None`` when the subject is marked dirty: they are recomputed by
     :func:`indexed_derivations`."""
-    dirty = select(ScreeningDirty.subject_key).where(ScreeningDirty.subject_key == key).exists()
-    rows = session.execute(
-        select(Subject, ScreeningFact, dirty.label("dirty"))
-        .outerjoin(ScreeningFact, ScreeningFact.subject_key == Subject.subject_key)
-        .where(Subject.subject_key == key)
-    ).all()
+    rows = session.execute(_SUBJECT_WITH_INDEX, {"key": key}).all()
     if not rows:
         return None, None
     if rows[0].dirty:
         return rows[0].Subject, None
     return rows[0].Subject, [r.ScreeningFact for r in rows if r.ScreeningFact is not None]
+
+
+# built once: the single screening runs it for every request
+_SUBJECT_WITH_INDEX = (
+    select(Subject, ScreeningFact,
+           select(ScreeningDirty.subject_key).where(ScreeningDirty.subject_key == bindparam("key"))
+           .exists().label("dirty"))
+    .outerjoin(ScreeningFact, ScreeningFact.subject_key == Subject.subject_key)
+    .where(Subject.subject_key == bindparam("key"))
+)
 
 
 def explain_subject(session: Session, subject: Subject, on: dt.date, matter: str | None,

@@ -229,21 +229,34 @@ def assign(session: Session, rows: Iterable[ChainedMixin]) -> list[tuple[str, in
 
 def _row_values(row: ChainedMixin) -> dict[str, Any]:
     """Column values of ``row`` for a Core INSERT (defaults applied, the autoincrement key left out)."""
-    table = row.__table__  # type: ignore[attr-defined]
     values: dict[str, Any] = {}
-    for attr in sa.inspect(type(row)).column_attrs:
-        column = attr.columns[0]
-        value = getattr(row, attr.key)
-        if value is None and column.primary_key:
+    for attr, column_key, primary, default in _insert_columns(type(row)):
+        value = getattr(row, attr)
+        if value is None and primary:
             continue
-        if value is None and column.default is not None:
-            default = column.default
+        if value is None and default is not None:
             if getattr(default, "is_scalar", False):
                 value = default.arg
             elif getattr(default, "is_callable", False):
                 value = default.arg(None)
-        values[table.columns[column.key].key] = value
+        values[column_key] = value
     return values
+
+
+_INSERT_COLUMNS: dict[type, list[tuple[str, str, bool, Any]]] = {}
+
+
+def _insert_columns(cls: type) -> list[tuple[str, str, bool, Any]]:
+    """(attribute, column key, is primary key, column default) of a mapped class, computed once."""
+    found = _INSERT_COLUMNS.get(cls)
+    if found is None:
+        found = []
+        attrs: Any = sa.inspect(cls).column_attrs
+        for attr in attrs:
+            column: Any = attr.columns[0]
+            found.append((attr.key, column.key, column.primary_key, column.default))
+        _INSERT_COLUMNS[cls] = found
+    return found
 
 
 def append_deferred(session: Session, rows: list[ChainedMixin]) -> None:
