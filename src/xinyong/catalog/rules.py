@@ -156,13 +156,29 @@ _REQUIRED_ITEM = (
 )
 
 
-def _date(value: Any, where: str) -> dt.date:
+def rule_date(value: Any, where: str) -> dt.date:
+    """A date field of a rule file (YAML gives a date, or a string to parse)."""
     if isinstance(value, dt.date):
         return value
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
         raise RuleError(f"{where}: 日期格式错误“{value}”，应为YYYY-MM-DD") from None
+
+
+def require_fields(raw: Mapping[str, Any], where: str, keys: Iterable[str]) -> None:
+    """Refuse a rule entry that lacks one of ``keys`` (the first missing one is named)."""
+    for key in keys:
+        if key not in raw:
+            raise RuleError(f"{where}: 缺少字段 {key}")
+
+
+def rule_region(value: Any, origin: str) -> str:
+    """The ``region`` of a rule file: ``national`` or a valid GB/T 2260 division code."""
+    region = str(value)
+    if region != "national" and not is_division(region):
+        raise RuleError(f"{origin}: 地区代码“{region}”不是有效的行政区划代码")
+    return region
 
 
 def _bool(raw: Mapping[str, Any], key: str, where: str) -> bool:
@@ -243,13 +259,10 @@ def parse_item(raw: Mapping[str, Any], where: str, national: bool) -> CatalogIte
 
 
 def parse_catalog(raw: Mapping[str, Any], origin: str) -> CatalogVersion:
-    for key in ("catalog_id", "title", "region", "edition", "status", "effective_from", "items", "source"):
-        if key not in raw:
-            raise RuleError(f"{origin}: 缺少字段 {key}")
-    region = str(raw["region"])
+    require_fields(raw, origin, ("catalog_id", "title", "region", "edition", "status", "effective_from", "items",
+                                 "source"))
+    region = rule_region(raw["region"], origin)
     national = region == "national"
-    if not national and not is_division(region):
-        raise RuleError(f"{origin}: 地区代码“{region}”不是有效的行政区划代码")
     try:
         status = CatalogStatus(raw["status"])
     except ValueError:
@@ -262,8 +275,8 @@ def parse_catalog(raw: Mapping[str, Any], origin: str) -> CatalogVersion:
     dupes = sorted({c for c in codes if codes.count(c) > 1})
     if dupes:
         raise RuleError(f"{origin}: 目录项代码重复：{', '.join(dupes)}")
-    start = _date(raw["effective_from"], origin)
-    end = _date(raw["effective_to"], origin) if raw.get("effective_to") else None
+    start = rule_date(raw["effective_from"], origin)
+    end = rule_date(raw["effective_to"], origin) if raw.get("effective_to") else None
     if end is not None and end <= start:
         raise RuleError(f"{origin}: 失效日期必须晚于生效日期")
     return CatalogVersion(

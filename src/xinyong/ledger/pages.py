@@ -5,7 +5,6 @@ the credit office's roll-up. Every page goes through the ledger service (which c
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -16,6 +15,7 @@ from xinyong.core.access import Actor
 from xinyong.core.errors import DomainError, ValidationFailed
 from xinyong.ledger import rules, service
 from xinyong.ledger.extract import MAX_BYTES, extract_bytes, extract_text
+from xinyong.web.forms import optional_date
 from xinyong.web.session import console_actor, verify_csrf
 from xinyong.web.templating import templates
 
@@ -36,15 +36,6 @@ def _render(request: Request, name: str, actor: Actor, **ctx: Any) -> HTMLRespon
 def _back(path: str, *, error: str | None = None, notice: str | None = None, **params: str) -> RedirectResponse:
     query = {k: v for k, v in {**params, "error": error, "notice": notice}.items() if v}
     return RedirectResponse(f"{path}?{urlencode(query)}" if query else path, status_code=303)
-
-
-def _date(value: str, label: str) -> dt.date | None:
-    if not value.strip():
-        return None
-    try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise ValidationFailed("invalid_date", f"{label}格式错误，应为YYYY-MM-DD") from None
 
 
 @router.get(BASE, response_class=HTMLResponse)
@@ -78,7 +69,7 @@ async def upload(
         else:
             raise ValidationFailed("missing_document", "请选择要上传的文件，或粘贴文件全文")
         meta = service.DocumentInput(unit or None, title or None, doc_number or None, issuing_unit or None,
-                                     _date(issued_on, "印发日期"))
+                                     optional_date(issued_on, "印发日期"))
         doc = service.register_document(actor, meta, extracted, filename=filename)
     except DomainError as exc:
         return _back(BASE, error=exc.message, **home_params)
@@ -110,8 +101,8 @@ def update(
     path = f"{BASE}/documents/{document_id}"
     try:
         service.update_document(actor, document_id, {
-            "completion_due": _date(completion_due, "完成时间"),
-            "completed_on": _date(completed_on, "整改完成日期"),
+            "completion_due": optional_date(completion_due, "完成时间"),
+            "completed_on": optional_date(completed_on, "整改完成日期"),
             "responsible_unit": responsible_unit, "responsible_person": responsible_person, "phone": phone,
             "decided_disposition": decided_disposition or None, "decision_note": decision_note or None,
         })

@@ -11,7 +11,6 @@ from functools import lru_cache
 from pathlib import Path
 
 from xinyong.catalog.loader import catalogs, check_region_folder, read_rule_file, rule_files, rule_roots
-from xinyong.catalog.rules import RuleError as CatalogRuleError
 from xinyong.measures.rules import MeasureList, MeasureSet, RuleError, parse_measure_list
 
 
@@ -20,17 +19,11 @@ def measure_files(root: Path) -> list[Path]:
 
 
 def load_measure_file(path: Path) -> MeasureList:
-    try:
-        raw = read_rule_file(path)
-    except CatalogRuleError as exc:
-        raise RuleError(str(exc)) from None
+    raw = read_rule_file(path)
     if not isinstance(raw, dict):
         raise RuleError(f"{path.name}: 文件内容必须是一个映射")
     lst = parse_measure_list(raw, path.name)
-    try:
-        check_region_folder(path, lst.region)
-    except CatalogRuleError as exc:
-        raise RuleError(str(exc)) from None
+    check_region_folder(path, lst.region)
     return lst
 
 

@@ -26,12 +26,9 @@ from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
 from typing import Any
 
+from xinyong.catalog.rules import RuleError, require_fields, rule_date, rule_region
 from xinyong.core.errors import ValidationFailed
-from xinyong.core.regions import ancestors, is_division
-
-
-class RuleError(ValueError):
-    """A measure list that must not load; the message names the file, the measure and the problem."""
+from xinyong.core.regions import ancestors
 
 
 class Category(IntEnum):
@@ -267,15 +264,6 @@ class MeasureList:
 # --- parsing -----------------------------------------------------------------------------------
 
 
-def _date(value: Any, where: str) -> dt.date:
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise RuleError(f"{where}: 日期格式错误“{value}”，应为YYYY-MM-DD") from None
-
-
 def _parse_basis(raw: Any, where: str, allowed: frozenset[BasisLevel]) -> tuple[Basis, ...]:
     if not isinstance(raw, list) or not raw:
         raise RuleError(f"{where}: 缺少法律依据（basis），措施不得纳入清单（国办发〔2020〕49号 §（九））")
@@ -318,10 +306,8 @@ def _parse_duration(raw: Any, where: str) -> Duration:
 
 
 def parse_measure(raw: Mapping[str, Any], where: str, national: bool) -> Measure:
-    for key in ("code", "name", "category", "category_verified", "basis", "reaches", "matters",
-                "implementing_units", "duration"):
-        if key not in raw:
-            raise RuleError(f"{where}: 缺少字段 {key}")
+    require_fields(raw, where, ("code", "name", "category", "category_verified", "basis", "reaches", "matters",
+                                "implementing_units", "duration"))
     code = str(raw["code"])
     if not _SLUG.match(code):
         raise RuleError(f"{where}: 措施代码“{code}”格式错误（小写字母、数字和连字符）")
@@ -396,13 +382,10 @@ def parse_measure(raw: Mapping[str, Any], where: str, national: bool) -> Measure
 
 
 def parse_measure_list(raw: Mapping[str, Any], origin: str) -> MeasureList:
-    for key in ("list_id", "title", "region", "edition", "status", "effective_from", "measures", "source"):
-        if key not in raw:
-            raise RuleError(f"{origin}: 缺少字段 {key}")
-    region = str(raw["region"])
+    require_fields(raw, origin, ("list_id", "title", "region", "edition", "status", "effective_from", "measures",
+                                 "source"))
+    region = rule_region(raw["region"], origin)
     national = region == "national"
-    if not national and not is_division(region):
-        raise RuleError(f"{origin}: 地区代码“{region}”不是有效的行政区划代码")
     if raw["status"] not in ("draft", "published"):
         raise RuleError(f"{origin}: 清单状态须为 draft 或 published")
     if not isinstance(raw["measures"], list):
@@ -422,8 +405,8 @@ def parse_measure_list(raw: Mapping[str, Any], origin: str) -> MeasureList:
                 lighter = outcome.split(":", 1)[1]
                 if lighter not in codes or lighter == m.code:
                     raise RuleError(f"{origin} ({m.code}): 从宽情形 {flag} 指向的较轻措施“{lighter}”不在本清单内")
-    start = _date(raw["effective_from"], origin)
-    end = _date(raw["effective_to"], origin) if raw.get("effective_to") else None
+    start = rule_date(raw["effective_from"], origin)
+    end = rule_date(raw["effective_to"], origin) if raw.get("effective_to") else None
     if end is not None and end <= start:
         raise RuleError(f"{origin}: 失效日期必须晚于生效日期")
     return MeasureList(

@@ -4,7 +4,6 @@ their parts; the credit office oversees deadlines, training and the registry of 
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
@@ -19,6 +18,7 @@ from xinyong.core.errors import DomainError, ValidationFailed
 from xinyong.core.policy import Role, is_allowed
 from xinyong.repair import rules as R
 from xinyong.repair import service
+from xinyong.web.forms import optional_date
 from xinyong.web.session import console_actor, optional_console_actor, verify_csrf
 from xinyong.web.templating import templates
 
@@ -35,15 +35,6 @@ def _need(actor: Actor, action: str) -> None:
 def _render(request: Request, name: str, actor: Actor, status: int = 200, **ctx: Any) -> HTMLResponse:
     return templates.TemplateResponse(
         request, f"repair/{name}", {"actor": actor, "base": BASE, **ctx}, status_code=status)
-
-
-def _date(value: str, label: str) -> dt.date | None:
-    if not value.strip():
-        return None
-    try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise ValidationFailed("invalid_date", f"{label}格式错误，应为YYYY-MM-DD") from None
 
 
 @router.get(BASE, response_class=HTMLResponse)
@@ -102,7 +93,7 @@ async def apply(request: Request, actor: Actor = Depends(console_actor),
             kind, _, raw_id = value.partition(":")
             if kind not in service.KIND_NAMES or not raw_id.isdigit():
                 raise ValidationFailed("invalid_target", "所选修复对象无效")
-            corrected = _date(str(form.get(f"corrected_on_{kind}_{raw_id}") or ""), "改正日期")
+            corrected = optional_date(str(form.get(f"corrected_on_{kind}_{raw_id}") or ""), "改正日期")
             parts.append(service.PartRequest(kind, int(raw_id), declared, corrected))
         attachments = []
         for f in files:
@@ -233,7 +224,7 @@ def report(request: Request, actor: Actor = Depends(console_actor),
            subject_code: str = Form(default="", max_length=40)) -> Response:
     _need(actor, "repair.support")
     try:
-        day = _date(issued_on, "出具日期")
+        day = optional_date(issued_on, "出具日期")
         if day is None:
             raise ValidationFailed("missing_issued_on", "请填写报告出具日期")
         with unit_of_work() as s:
@@ -306,7 +297,7 @@ def training(
 ) -> Response:
     _need(actor, "repair.training.record")
     try:
-        day = _date(attended_on, "培训日期")
+        day = optional_date(attended_on, "培训日期")
         if day is None:
             raise ValidationFailed("missing_attended_on", "请填写培训日期")
         with unit_of_work() as s:

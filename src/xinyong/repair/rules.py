@@ -25,8 +25,16 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from xinyong.catalog.rules import BasisLevel, LegalBasis, RuleError, parse_basis
-from xinyong.core.regions import ancestors, is_division
+from xinyong.catalog.rules import (
+    BasisLevel,
+    LegalBasis,
+    RuleError,
+    parse_basis,
+    require_fields,
+    rule_date,
+    rule_region,
+)
+from xinyong.core.regions import ancestors
 
 #: 49号 §（十一）: only a law, a regulation or a central policy document may declare information
 #: non-repairable (36号令 第二条: 法律、法规或党中央、国务院政策文件).
@@ -192,15 +200,6 @@ class RepairRules:
 # --- parsing -----------------------------------------------------------------------------------
 
 
-def _date(value: Any, where: str) -> dt.date:
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise RuleError(f"{where}: 日期格式错误“{value}”，应为YYYY-MM-DD") from None
-
-
 def _int(value: Any, where: str, *, minimum: int = 0) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
         raise RuleError(f"{where}: 必须是不小于{minimum}的整数（当前为“{value}”）")
@@ -208,16 +207,14 @@ def _int(value: Any, where: str, *, minimum: int = 0) -> int:
 
 
 def parse_regime(raw: Mapping[str, Any], where: str) -> PeriodRegime:
-    for key in ("id", "title", "doc_number", "in_force", "min_months", "basis_verified"):
-        if key not in raw:
-            raise RuleError(f"{where}: 缺少字段 {key}")
+    require_fields(raw, where, ("id", "title", "doc_number", "in_force", "min_months", "basis_verified"))
     months = raw["min_months"]
     if not isinstance(months, Mapping) or set(months) != set(SEVERITIES):
         raise RuleError(f"{where}: min_months 必须分别给出 minor、general、serious 三类的最短公示期（月）")
     if not isinstance(raw["basis_verified"], bool):
         raise RuleError(f"{where}: 必须注明 basis_verified（true 或 false）")
-    until = _date(raw["until"], where) if raw.get("until") else None
-    start = _date(raw["in_force"], where)
+    until = rule_date(raw["until"], where) if raw.get("until") else None
+    start = rule_date(raw["in_force"], where)
     if until is not None and until <= start:
         raise RuleError(f"{where}: 失效日期必须晚于施行日期")
     return PeriodRegime(
@@ -229,9 +226,7 @@ def parse_regime(raw: Mapping[str, Any], where: str) -> PeriodRegime:
 
 
 def parse_rule(raw: Mapping[str, Any], where: str, region: str, origin: str) -> RepairRule:
-    for key in ("kind", "target", "name", "repairable", "basis"):
-        if key not in raw:
-            raise RuleError(f"{where}: 缺少字段 {key}")
+    require_fields(raw, where, ("kind", "target", "name", "repairable", "basis"))
     try:
         kind = TargetKind(raw["kind"])
     except ValueError:
@@ -295,9 +290,7 @@ def parse_rule(raw: Mapping[str, Any], where: str, region: str, origin: str) -> 
 def parse_rules_document(raw: Any, origin: str) -> tuple[str, list[RepairRule]]:
     if not isinstance(raw, Mapping):
         raise RuleError(f"{origin}: 文件内容必须是一个映射")
-    region = str(raw.get("region", "national"))
-    if region != "national" and not is_division(region):
-        raise RuleError(f"{origin}: 地区代码“{region}”不是有效的行政区划代码")
+    region = rule_region(raw.get("region", "national"), origin)
     items = raw.get("rules")
     if not isinstance(items, list) or not items:
         raise RuleError(f"{origin}: 缺少 rules 列表")
