@@ -8,25 +8,15 @@ from pathlib import Path
 
 import yaml
 
-from xinyong.core.config import get_settings
+from xinyong.catalog.loader import RULES_ROOT, rule_files, rule_roots
 from xinyong.listing.rules import IncompleteListType, ListType, ListTypeError, ListTypeSet, parse_list_type
 
-RULES_ROOT = Path(__file__).resolve().parent.parent / "rules"
-
-
-def rule_roots() -> list[Path]:
-    roots = [RULES_ROOT]
-    extra = get_settings().rules_dir
-    if extra:
-        roots.append(Path(extra))
-    return roots
+__all__ = ["RULES_ROOT", "list_type_files", "list_types", "load_list_types", "reset_list_types"]
 
 
 def list_type_files(root: Path) -> list[tuple[Path, str]]:
-    files = [(p, "national") for p in sorted((root / "national" / "list_types").glob("*.yaml"))]
-    for p in sorted((root / "local").glob("*/list_types/*.yaml")):
-        files.append((p, p.parent.parent.name))
-    return files
+    """Each list-type file with its region: ``national`` or the ``local/<region>/`` folder it sits in."""
+    return [(p, p.parent.parent.name) for p in rule_files(root, "list_types")]
 
 
 def load_list_types(roots: list[Path] | None = None) -> ListTypeSet:
