@@ -21,6 +21,7 @@ from xinyong.core.errors import Forbidden
 from xinyong.disclosure import rules, service
 from xinyong.disclosure.rules import ViewerKind
 from xinyong.web.deps import current_actor, requires
+from xinyong.web.downloads import attachment_response
 
 router = APIRouter(tags=["disclosure 公开与共享"])
 
@@ -260,22 +261,8 @@ def answer(objection_id: Id, body: AnswerIn, actor: Actor = Depends(current_acto
             dependencies=[Depends(requires("disclosure.objection.read"))], summary="下载异议附件")
 def download(attachment_id: Id, actor: Actor = Depends(current_actor)) -> Response:
     with unit_of_work() as s:
-        f, o = service.attachment(s, attachment_id)
-        guard(s, actor, "disclosure.objection.read", purpose=Purpose.determination, subject_key=o.subject_key,
-              detail={"attachment_id": f.id, "sha256": f.sha256})
-        own = actor.role.value == "subject" and actor.subject_key == o.subject_key
-        if not own and not service.may_answer(actor.role.value, actor.department, o):
-            raise Forbidden("attachment_forbidden", "无权查看该附件")
-        return _file_response(f.data, f.content_type, f.filename)
-
-
-def _file_response(data: bytes, content_type: str, filename: str) -> Response:
-    from urllib.parse import quote
-
-    return Response(data, media_type=content_type, headers={
-        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}",
-        "X-Content-Type-Options": "nosniff",
-    })
+        f = service.read_attachment(s, actor, attachment_id)
+        return attachment_response(f.data, f.content_type, f.filename)
 
 
 # --- disclosure deadlines ----------------------------------------------------------------------

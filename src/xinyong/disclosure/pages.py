@@ -18,6 +18,7 @@ from xinyong.core.db import unit_of_work
 from xinyong.core.errors import DomainError, Forbidden
 from xinyong.disclosure import rules, service
 from xinyong.disclosure.rules import ViewerKind
+from xinyong.web.downloads import attachment_response
 from xinyong.web.session import console_actor, optional_console_actor, verify_csrf
 from xinyong.web.templating import templates
 
@@ -195,19 +196,9 @@ def consent_give(
 def attachment_download(attachment_id: int = Path(ge=1, le=2_147_483_647),
                         actor: Actor = Depends(console_actor)) -> Response:
     """An objection's file, for the subject that filed it and the department that answers it."""
-    from urllib.parse import quote
-
     with unit_of_work() as s:
-        f, o = service.attachment(s, attachment_id)
-        guard(s, actor, "disclosure.objection.read", purpose=Purpose.determination, subject_key=o.subject_key,
-              detail={"attachment_id": f.id, "sha256": f.sha256})
-        own = actor.role.value == "subject" and actor.subject_key == o.subject_key
-        if not own and not service.may_answer(actor.role.value, actor.department, o):
-            raise Forbidden("attachment_forbidden", "无权查看该附件")
-        return Response(f.data, media_type=f.content_type, headers={
-            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(f.filename)}",
-            "X-Content-Type-Options": "nosniff",
-        })
+        f = service.read_attachment(s, actor, attachment_id)
+        return attachment_response(f.data, f.content_type, f.filename)
 
 
 # --- console: objections to answer, late disclosures --------------------------------------------

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from xinyong.catalog.loader import catalogs, rule_roots
 from xinyong.catalog.rules import CatalogItem, RuleError, ShareScope
 from xinyong.core import clock
+from xinyong.core.access import Actor, Purpose, guard
 from xinyong.core.codes import check_code
 from xinyong.core.crypto import subject_key as key_of_code
 from xinyong.core.errors import Forbidden, NotFound, ValidationFailed
@@ -587,6 +588,18 @@ def attachment(session: Session, attachment_id: int) -> tuple[ObjectionAttachmen
     o = session.get(Objection, f.objection_id)
     assert o is not None
     return f, o
+
+
+def read_attachment(session: Session, actor: Actor, attachment_id: int) -> ObjectionAttachment:
+    """An objection's file, for the subject that filed it and the department that answers it; the read
+    is registered (guard) before the ownership check, so a refused attempt is logged too."""
+    f, o = attachment(session, attachment_id)
+    guard(session, actor, "disclosure.objection.read", purpose=Purpose.determination, subject_key=o.subject_key,
+          detail={"attachment_id": f.id, "sha256": f.sha256})
+    own = actor.role.value == "subject" and actor.subject_key == o.subject_key
+    if not own and not may_answer(actor.role.value, actor.department, o):
+        raise Forbidden("attachment_forbidden", "无权查看该附件")
+    return f
 
 
 # --- publication tracking: 893号 §四 seven working days; automatic end at the maximum period --------

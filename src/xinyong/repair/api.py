@@ -17,6 +17,7 @@ from xinyong.core.errors import ValidationFailed
 from xinyong.core.policy import Role
 from xinyong.repair import service
 from xinyong.web.deps import current_actor, requires
+from xinyong.web.downloads import attachment_response
 
 router = APIRouter(prefix="/api/v1/repair", tags=["repair 信用修复"])
 
@@ -159,20 +160,8 @@ def read_application(app_id: int, actor: Actor = Depends(current_actor)) -> dict
             summary="下载申请附件")
 def download(app_id: int, attachment_id: int, actor: Actor = Depends(current_actor)) -> Response:
     with unit_of_work() as s:
-        app = service.get_application(s, app_id)
-        guard(s, actor, "repair.read", purpose=Purpose.repair, subject_key=app.subject_key,
-              detail={"attachment": attachment_id})
-        service.check_can_read(actor, s, app)
-        att = service.attachment(s, app, attachment_id)
-        return Response(att.data, media_type=att.content_type,
-                        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{_quote(att.filename)}",
-                                 "X-Content-Type-Options": "nosniff"})
-
-
-def _quote(name: str) -> str:
-    from urllib.parse import quote
-
-    return quote(name, safe="")
+        att = service.read_attachment(s, actor, app_id, attachment_id)
+        return attachment_response(att.data, att.content_type, att.filename)
 
 
 @router.get("/parts", dependencies=[Depends(requires("repair.decide"))],

@@ -18,6 +18,7 @@ from xinyong.core.errors import DomainError, ValidationFailed
 from xinyong.core.policy import Role, is_allowed
 from xinyong.repair import rules as R
 from xinyong.repair import service
+from xinyong.web.downloads import attachment_response
 from xinyong.web.forms import optional_date
 from xinyong.web.session import console_actor, optional_console_actor, verify_csrf
 from xinyong.web.templating import templates
@@ -139,18 +140,11 @@ def _application_page(request: Request, actor: Actor, app_id: int, *, error: str
 @router.get(BASE + "/applications/{app_id}/attachments/{attachment_id}")
 def attachment(app_id: int, attachment_id: int, actor: Actor = Depends(console_actor)) -> Response:
     """Download a proof attached to the application (the subject itself, its departments, the office)."""
-    from urllib.parse import quote
 
     _need(actor, "repair.read")
     with unit_of_work() as s:
-        app = service.get_application(s, app_id)
-        guard(s, actor, "repair.read", purpose=Purpose.repair, subject_key=app.subject_key,
-              detail={"attachment": attachment_id})
-        service.check_can_read(actor, s, app)
-        att = service.attachment(s, app, attachment_id)
-        return Response(att.data, media_type=att.content_type, headers={
-            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(att.filename, safe='')}",
-            "X-Content-Type-Options": "nosniff"})
+        att = service.read_attachment(s, actor, app_id, attachment_id)
+        return attachment_response(att.data, att.content_type, att.filename)
 
 
 @router.post(BASE + "/parts/{part_id}/decision", dependencies=[Depends(verify_csrf)])

@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from xinyong.core import clock
-from xinyong.core.access import Actor, Purpose, refuse
+from xinyong.core.access import Actor, Purpose, guard, refuse
 from xinyong.core.codes import check_code
 from xinyong.core.errors import Conflict, NotFound, ValidationFailed
 from xinyong.core.events import emit
@@ -632,6 +632,15 @@ def attachment(session: Session, app: RepairApplication, attachment_id: int) -> 
     if att is None or att.application_id != app.id:
         raise NotFound("attachment_not_found", "未找到该附件")
     return att
+
+
+def read_attachment(session: Session, actor: Actor, app_id: int, attachment_id: int) -> RepairAttachment:
+    """A proof attached to an application, for those who may read the application (registered first)."""
+    app = get_application(session, app_id)
+    guard(session, actor, "repair.read", purpose=Purpose.repair, subject_key=app.subject_key,
+          detail={"attachment": attachment_id})
+    check_can_read(actor, session, app)
+    return attachment(session, app, attachment_id)
 
 
 def candidates(session: Session, subject_key: str, on: dt.date | None = None) -> dict[str, list[dict[str, Any]]]:
