@@ -168,11 +168,15 @@ def principal_create(
     from xinyong.core.access import create_principal, issue_api_key
     from xinyong.core.db import unit_of_work
     from xinyong.core.policy import Role
+    from xinyong.core.regions import is_division
 
     try:
         r = Role(role)
     except ValueError:
         _fail(f"角色无效：{role}")
+        return
+    if region is not None and not is_division(region):
+        _fail(f"行政区划代码无效：{region}")
         return
     with unit_of_work() as s:
         p = create_principal(s, name=name, role=r, department=department or name, region_code=region)

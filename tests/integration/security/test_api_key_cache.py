@@ -95,3 +95,4 @@ def test_an_unknown_key_is_never_cached(client: Any, ttl: Any) -> None:
     for _ in range(2):
         r = client.get(PATH, headers={"X-API-Key": "xy_not-a-real-key"})
         assert r.status_code == 401
+
