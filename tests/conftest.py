@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import os
 import shutil
 import uuid
@@ -21,13 +22,18 @@ from typing import Any
 import pytest
 
 os.environ.setdefault("XINYONG_SECRET_KEY", base64.b64encode(b"x" * 32).decode())
+# the instant every test starts at (a Wednesday, 10:00 Beijing time): no test depends on the day it
+# runs. Subprocesses (CLI, servers) inherit it through XINYONG_CLOCK_AT.
+os.environ["XINYONG_CLOCK_AT"] = "2026-11-25T10:00:00+08:00"
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from xinyong.core import clock as core_clock
 from xinyong.core import db as core_db
 from xinyong.core.config import reset_settings
 
+TEST_NOW = os.environ["XINYONG_CLOCK_AT"]
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 PG_URL = os.environ.get("XINYONG_TEST_DATABASE_URL", PG_DEFAULT)
 REQUIRE_PG = os.environ.get("CI") == "true" or os.environ.get("XINYONG_REQUIRE_POSTGRES") == "1"
@@ -65,6 +71,17 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 def _admin_engine() -> Any:
     return create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+
+
+@pytest.fixture(autouse=True)
+def test_clock() -> Iterator[core_clock.SetClock]:
+    """The one clock of every test, set to :data:`TEST_NOW`; ``test_clock.set_today(day)`` moves it."""
+    fixed = core_clock.SetClock(dt.datetime.fromisoformat(TEST_NOW))
+    previous = core_clock.install(fixed)
+    try:
+        yield fixed
+    finally:
+        core_clock.install(previous)
 
 
 @pytest.fixture(scope="session")

@@ -1,17 +1,94 @@
-"""The only place that reads the clock. Pure rules take dates as arguments."""
+"""The only place that reads the clock. Pure rules take dates as arguments.
+
+One clock is installed for the process: the system clock in production, a :class:`SetClock` in tests
+(``tests/conftest.py`` installs one for every test) and in replays. ``now()`` and ``today()`` both read
+the installed clock, so a date set for a test moves both at once: a deadline counted from ``today()``
+and a timestamp taken with ``now()`` always agree.
+"""
 
 from __future__ import annotations
 
+import os
+import threading
+import time
 from datetime import UTC, date, datetime, timedelta, timezone
+from typing import Protocol
 
 CHINA_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")
+
+__all__ = ["CHINA_TZ", "UTC", "Clock", "SetClock", "SystemClock", "install", "installed", "now", "today"]
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """Aware UTC now."""
+        ...
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+class SetClock:
+    """A clock set to a given instant that goes on ticking with real elapsed time (monotonic), so that
+    timestamps taken in sequence still increase; ``set``, ``set_today`` and ``advance`` move it."""
+
+    def __init__(self, at: datetime) -> None:
+        self._lock = threading.Lock()
+        self._base = _aware(at)
+        self._started = time.monotonic()
+
+    def now(self) -> datetime:
+        with self._lock:
+            return self._base + timedelta(seconds=time.monotonic() - self._started)
+
+    def set(self, at: datetime) -> None:
+        with self._lock:
+            self._base = _aware(at)
+            self._started = time.monotonic()
+
+    def set_today(self, day: date, hour: int = 10) -> None:
+        """Beijing ``day`` at ``hour`` o'clock (10:00 by default, well away from midnight)."""
+        self.set(datetime(day.year, day.month, day.day, hour, tzinfo=CHINA_TZ))
+
+    def advance(self, delta: timedelta) -> None:
+        self.set(self.now() + delta)
+
+
+def _aware(at: datetime) -> datetime:
+    return (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+#: ``XINYONG_CLOCK_AT`` (an ISO 8601 instant) sets the clock of a process at start-up, ticking from
+#: there: for the test suite's own subprocesses, trainings and demonstrations — never in production.
+CLOCK_ENV = "XINYONG_CLOCK_AT"
+
+
+def _from_environment() -> Clock:
+    at = os.environ.get(CLOCK_ENV)
+    return SetClock(datetime.fromisoformat(at)) if at else SystemClock()
+
+
+_installed: Clock = _from_environment()
+
+
+def install(clock: Clock) -> Clock:
+    """Make ``clock`` the process's clock; returns the one it replaces."""
+    global _installed
+    previous, _installed = _installed, clock
+    return previous
+
+
+def installed() -> Clock:
+    return _installed
 
 
 def now() -> datetime:
     """Aware UTC now."""
-    return datetime.now(UTC)
+    return _installed.now()
 
 
 def today() -> date:
     """Today's date in China Standard Time (deadlines are counted in China's calendar)."""
-    return datetime.now(CHINA_TZ).date()
+    return _installed.now().astimezone(CHINA_TZ).date()

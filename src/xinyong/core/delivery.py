@@ -130,7 +130,7 @@ def _outgoing(delivery_id: int) -> tuple[Outgoing, str] | None:
              "payload": m.payload},
             ensure_ascii=False, sort_keys=True, separators=(",", ":"),
         ).encode()
-        ts = str(int(time.time()))
+        ts = str(int(clock.now().timestamp()))
         headers = {
             "Content-Type": "application/json; charset=utf-8",
             "Idempotency-Key": m.idempotency_key,

@@ -62,8 +62,8 @@ def test_rectification_completed_is_confirmed(client, api_key) -> None:
     assert iv.status_code == 422
 
 
-def test_expire_and_end_listing_and_amend(db_url: str, monkeypatch: Any) -> None:
-    from xinyong.core import clock, events
+def test_expire_and_end_listing_and_amend(db_url: str, test_clock: Any) -> None:
+    from xinyong.core import events
     from xinyong.core.access import SYSTEM
 
     seen: list[tuple[str, dict[str, Any]]] = []
@@ -85,7 +85,7 @@ def test_expire_and_end_listing_and_amend(db_url: str, monkeypatch: Any) -> None
         service.end_listing(s, person_listing, "repaired", SYSTEM, dt.date(2026, 10, 5), document="修复决定书")
     with unit_of_work() as s:
         assert service.get_case(s, cid).state == "listed"
-    monkeypatch.setattr(clock, "today", lambda: dt.date(2027, 9, 12))
+    test_clock.set_today(dt.date(2027, 9, 12))
     with unit_of_work() as s:
         assert service.expire_due(s, SYSTEM, dt.date(2027, 9, 12)) == [cid]
     with unit_of_work() as s:

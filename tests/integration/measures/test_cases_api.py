@@ -70,7 +70,7 @@ def test_case_lifecycle_with_guardrails(client: Any, api_key: Any) -> None:
     assert client.get(f"/api/v1/punishment-cases/{cid}", headers=other_unit).status_code == 403
 
 
-def test_aggravation_refused_at_response_and_overdue_tracked(client: Any, api_key: Any, monkeypatch: Any) -> None:
+def test_aggravation_refused_at_response_and_overdue_tracked(client: Any, api_key: Any, test_clock: Any) -> None:
     body = record_json(subject_code=uscc(random.Random(909)), subject_name="重罚示例有限公司", severity="serious")
     assert client.post("/api/v1/records", json=body, headers=api_key("admin")).status_code == 201
     unit = api_key("implementing_unit", department=UNIT)
@@ -84,11 +84,8 @@ def test_aggravation_refused_at_response_and_overdue_tracked(client: Any, api_ke
                          json={"applied": True, "applied_until": "2029-01-01"}, headers=unit)
     assert longer.status_code == 422 and longer.json()["error"]["code"] == "aggravation_refused"
     # three days after the deadline the case has not been answered: overdue
-    from xinyong.core import clock
-
     later = dt.date.fromisoformat(case["due_date"]) + dt.timedelta(days=3)
-    monkeypatch.setattr(clock, "today", lambda: later)
-    monkeypatch.setattr(clock, "now", lambda: dt.datetime(later.year, later.month, later.day, 4, tzinfo=dt.UTC))
+    test_clock.set_today(later)
     listed = client.get("/api/v1/punishment-cases", params={"overdue": True}, headers=unit).json()["cases"]
     assert [c["id"] for c in listed] == [case["id"]] and listed[0]["overdue_workdays"] >= 1
     by_unit = client.get("/api/v1/punishment-cases/statistics", params={"by": "unit"}, headers=unit).json()

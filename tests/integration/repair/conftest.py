@@ -91,7 +91,10 @@ def world(client: Any, api_key: Callable[..., dict[str, str]]) -> World:
     )
 
 
-def set_today(monkeypatch: pytest.MonkeyPatch, day: dt.date) -> None:
+def set_today(day: dt.date) -> None:
+    """Move the test's clock (tests/conftest.py installs a SetClock for every test) to ``day``."""
     from xinyong.core import clock
 
-    monkeypatch.setattr(clock, "today", lambda: day)
+    installed = clock.installed()
+    assert isinstance(installed, clock.SetClock)
+    installed.set_today(day)

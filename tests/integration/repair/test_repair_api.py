@@ -80,7 +80,7 @@ def test_one_application_routes_parts_to_each_department(world: World) -> None:
 
 
 def test_minimum_period_not_elapsed_is_refused_with_date(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
-    set_today(monkeypatch, dt.date(2026, 11, 23))
+    set_today(dt.date(2026, 11, 23))
     rec = world.record(decision_date=dt.date(2026, 10, 1), effective_date=dt.date(2026, 10, 10), document_number="淮市监罚〔2026〕77号")
     world.commit()
     app = world.apply([part("record", rec)]).json()
@@ -158,13 +158,13 @@ def test_non_repairable_information_is_refused(world: World, tmp_path: Path,
 
 
 def test_late_decision_is_flagged_overdue(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    set_today(dt.date(2026, 11, 23))  # a Monday
     rec = world.record()
     world.commit()
-    set_today(monkeypatch, dt.date(2026, 11, 23))  # a Monday
     app = world.apply([part("record", rec)]).json()
     [p] = app["parts"]
     assert p["deadline"] == "2026-11-26"  # 3 working days (国办发〔2025〕22号, unverified)
-    set_today(monkeypatch, dt.date(2026, 11, 30))
+    set_today(dt.date(2026, 11, 30))
     overdue = world.client.get("/api/v1/repair/overdue", headers=world.office).json()
     assert [o["id"] for o in overdue] == [p["id"]] and overdue[0]["overdue"] is True
     world.client.post(f"/api/v1/repair/parts/{p['id']}/decision", headers=world.samr, json={"grant": True})
@@ -174,11 +174,11 @@ def test_late_decision_is_flagged_overdue(world: World, monkeypatch: pytest.Monk
 
 
 def test_decided_in_time_is_not_overdue(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    set_today(dt.date(2026, 11, 23))
     rec = world.record()
     world.commit()
-    set_today(monkeypatch, dt.date(2026, 11, 23))
     app = world.apply([part("record", rec)]).json()
-    set_today(monkeypatch, dt.date(2026, 11, 26))
+    set_today(dt.date(2026, 11, 26))
     world.client.post(f"/api/v1/repair/parts/{app['parts'][0]['id']}/decision", headers=world.samr,
                       json={"grant": True})
     after = world.client.get(f"/api/v1/repair/applications/{app['id']}", headers=world.subject).json()

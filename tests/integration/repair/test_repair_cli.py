@@ -6,7 +6,6 @@ import datetime as dt
 import json
 import random
 
-import pytest
 from typer.testing import CliRunner
 
 from tests.factories import uscc
@@ -51,7 +50,8 @@ def test_agency_registry_from_the_command_line(db_url: str) -> None:
     assert code == 1 and "统一社会信用代码无效" in out
 
 
-def test_training_candidates_show_and_overdue(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_training_candidates_show_and_overdue(world: World) -> None:
+    set_today(dt.date(2026, 11, 23))
     rec = world.record()
     code, out = _run("training", world.code, "--hours", "3", "--provider", "淮安市信用办", "--attendee", "张伟",
                      "--on", "2026-11-02")
@@ -61,12 +61,11 @@ def test_training_candidates_show_and_overdue(world: World, monkeypatch: pytest.
     found = json.loads(_run("candidates", world.code)[1])
     assert [c["id"] for c in found["records"]] == [rec]
     world.commit()
-    set_today(monkeypatch, dt.date(2026, 11, 23))
     app_json = world.apply([part("record", rec)]).json()
     shown = json.loads(_run("show", app_json["number"])[1])
     assert shown["id"] == app_json["id"] and shown["status"] == "processing"
     assert _run("overdue")[0] == 0
-    set_today(monkeypatch, dt.date(2026, 12, 1))
+    set_today(dt.date(2026, 12, 1))
     code, out = _run("overdue")
     assert code == 1 and json.loads(out)[0]["application"] == app_json["number"]
     assert _run("show", "XF000")[0] == 1

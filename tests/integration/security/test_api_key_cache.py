@@ -78,13 +78,13 @@ def test_without_cache_every_request_looks_the_key_up(client: Any, ttl: Any) -> 
     assert client.get(PATH, headers=headers).status_code == 401
 
 
-def test_a_cached_key_still_expires_on_time(client: Any, ttl: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_cached_key_still_expires_on_time(client: Any, ttl: Any, test_clock: Any) -> None:
     ttl(60)
     expires = clock.now() + dt.timedelta(hours=1)
     _key_id, headers = _issue(expires_at=expires)
     assert client.get(PATH, headers=headers).status_code == 200  # cached with its expiry
     later = expires + dt.timedelta(seconds=1)
-    monkeypatch.setattr(clock, "now", lambda: later)
+    test_clock.set(later)
     r = client.get(PATH, headers=headers)
     assert r.status_code == 401
     assert r.json()["error"]["code"] == "expired_api_key"
