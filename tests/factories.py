@@ -32,14 +32,32 @@ def resident_id(
     return first17 + resident_id_check_char(first17)
 
 
+#: roles whose powers are tied to a territory get 淮安市 unless a test says otherwise
+REGIONAL_ROLES = {"credit_office", "determining_department", "implementing_unit"}
+HUAIAN = "320800"
+_NO_REGION = "none"
+
+
 def make_api_key(role: str = "admin", *, name: str | None = None, department: str | None = None,
-                 region: str | None = None, subject_key: str | None = None) -> str:
+                 region: str | None = None, subject_key: str | None = None,
+                 fields: list[str] | None = None) -> str:
+    """An API key of a new principal. Regional roles default to 淮安市 (``region="none"``: no region);
+    fields default to those the department name proposes."""
+    if region is None and role in REGIONAL_ROLES:
+        region = HUAIAN
     with unit_of_work() as s:
         p = create_principal(
-            s, name=name or f"测试{role}", role=Role(role), department=department or f"测试部门-{role}",
-            region_code=region, subject_key=subject_key,
+            s, name=name or department or f"测试{role}", role=Role(role),
+            department=department or f"测试部门-{role}", region_code=None if region == _NO_REGION else region,
+            subject_key=subject_key, fields=fields,
         )
         return issue_api_key(s, p).token
+
+
+def department_headers(department: str, *, region: str = HUAIAN, fields: list[str] | None = None) -> dict[str, str]:
+    """Headers of a determining department (its fields proposed by its name unless given)."""
+    return {"X-API-Key": make_api_key("determining_department", department=department, region=region,
+                                      fields=fields)}
 
 
 def record_input(**overrides: Any) -> RecordInput:

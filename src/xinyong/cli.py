@@ -158,7 +158,9 @@ def principal_create(
     name: str = typer.Argument(..., help="名称，如 淮安市市场监督管理局"),
     role: str = typer.Option(..., "--role", help="admin/credit_office/determining_department/implementing_unit/subject"),
     department: str | None = typer.Option(None, "--department"),
-    region: str | None = typer.Option(None, "--region"),
+    region: str | None = typer.Option(None, "--region", help="行政区划代码（6位）：认定、监管等属地权限所需"),
+    field: list[str] | None = typer.Option(
+        None, "--field", help="职能领域代码（可多次给出），如 market_regulation；不给时按部门名称推定"),
     days: int | None = typer.Option(365, "--days", help="密钥有效天数"),
 ) -> None:
     """创建部门或单位账户并签发 API 密钥（只显示一次）。"""
@@ -167,6 +169,7 @@ def principal_create(
     from xinyong.core import clock
     from xinyong.core.access import create_principal, issue_api_key
     from xinyong.core.db import unit_of_work
+    from xinyong.core.errors import DomainError
     from xinyong.core.policy import Role
     from xinyong.core.regions import is_division
 
@@ -178,12 +181,18 @@ def principal_create(
     if region is not None and not is_division(region):
         _fail(f"行政区划代码无效：{region}")
         return
-    with unit_of_work() as s:
-        p = create_principal(s, name=name, role=r, department=department or name, region_code=region)
-        expires = clock.now() + timedelta(days=days) if days else None
-        key = issue_api_key(s, p, expires_at=expires)
-    typer.echo(json.dumps({"principal_id": key.principal_id, "key_id": key.key_id, "api_key": key.token},
-                          ensure_ascii=False))
+    try:
+        with unit_of_work() as s:
+            p = create_principal(s, name=name, role=r, department=department or name, region_code=region,
+                                 fields=field or None)
+            fields = list(p.fields)
+            expires = clock.now() + timedelta(days=days) if days else None
+            key = issue_api_key(s, p, expires_at=expires)
+    except DomainError as exc:
+        _fail(exc.message)
+        return
+    typer.echo(json.dumps({"principal_id": key.principal_id, "key_id": key.key_id, "api_key": key.token,
+                           "fields": fields}, ensure_ascii=False))
 
 
 def main() -> None:  # pragma: no cover

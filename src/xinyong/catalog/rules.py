@@ -19,10 +19,7 @@ from enum import StrEnum
 from typing import Any
 
 from xinyong.core.regions import ancestors, is_division
-
-
-class RuleError(ValueError):
-    """A rule file that must not load. The message names the file, the item and the problem."""
+from xinyong.core.rulefiles import RuleError
 
 
 class BasisLevel(StrEnum):

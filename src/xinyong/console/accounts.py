@@ -74,6 +74,7 @@ def create_account(
     region_code: str | None = None,
     subject_key: str | None = None,
     phone: str | None = None,
+    fields: list[str] | None = None,
 ) -> ConsoleAccount:
     """Create a principal and its console account (one per officer; shared accounts defeat review).
 
@@ -90,7 +91,7 @@ def create_account(
         raise Conflict("username_taken", f"用户名“{username}”已被使用")
     principal = create_principal(
         session, name=name, role=role, department=department, region_code=region_code,
-        subject_key=subject_key,
+        subject_key=subject_key, fields=fields,
     )
     account = ConsoleAccount(
         username=username, password_hash=hash_password(password), principal_id=principal.id,

@@ -29,6 +29,8 @@ def account(
     password: str = typer.Option(..., "--password", help="登录密码（至少10位，字母与数字或符号）"),
     department: str | None = typer.Option(None, "--department", help="所属部门"),
     region: str | None = typer.Option(None, "--region", help="行政区划代码（6位）"),
+    field: list[str] | None = typer.Option(
+        None, "--field", help="职能领域代码（可多次给出），如 market_regulation；不给时按部门名称推定"),
     subject_code: str | None = typer.Option(None, "--subject-code", help="信用主体本人的代码（role=subject 时必填）"),
     phone: str | None = typer.Option(None, "--phone", help="联系电话（加密保存）"),
 ) -> None:
@@ -57,7 +59,7 @@ def account(
             acc = create_account(
                 s, name=name, role=r, username=username, password=password,
                 department=department,
-                region_code=region, subject_key=key, phone=phone,
+                region_code=region, subject_key=key, phone=phone, fields=field or None,
             )
             out = {"account_id": acc.id, "principal_id": acc.principal_id, "username": acc.username,
                    "role": r.value}

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from xinyong.core import clock, dberrors  # noqa: F401  (dberrors: input errors are 422, not 500)
 from xinyong.core.audit.chain import defer
+from xinyong.core.authority import authority_level, infer_fields, unknown_fields
 from xinyong.core.config import get_settings
 from xinyong.core.crypto import hash_api_key
 from xinyong.core.db import database_url, unit_of_work
@@ -74,6 +75,8 @@ class Actor:
     department: str | None = None
     region_code: str | None = None
     subject_key: str | None = None
+    #: competent fields (职能领域, :mod:`xinyong.core.authority`)
+    fields: frozenset[str] = frozenset()
     attrs: dict[str, Any] = field(default_factory=dict)
 
 
@@ -155,6 +158,15 @@ def refuse(
     attribute rule (purpose, own subject, region, department, share scope).
     """
     reason = reason or f"{ROLE_NAMES_ZH[actor.role]}无权执行操作 {action}"
+    log_denial(actor, action, purpose, subject_key=subject_key, detail=detail, reason=reason)
+    raise Forbidden(code, reason, logged=True)
+
+
+def log_denial(
+    actor: Actor, action: str, purpose: Purpose, *, reason: str, subject_key: str | None = None,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """Register a denial in its own transaction, so that it survives the refused request's rollback."""
     with unit_of_work() as s:
         s.add(
             _entry(
@@ -162,7 +174,6 @@ def refuse(
                 detail=detail, result_count=None, reason=reason,
             )
         )
-    raise Forbidden(code, reason)
 
 
 def guard(
@@ -231,10 +242,19 @@ def create_principal(
     department: str | None = None,
     region_code: str | None = None,
     subject_key: str | None = None,
+    fields: Iterable[str] | None = None,
 ) -> Principal:
+    """Register a principal. Its competent fields are those given, or else those its department name
+    proposes (:func:`xinyong.core.authority.infer_fields`); an unknown field is refused."""
+    chosen = list(dict.fromkeys(fields)) if fields is not None else list(infer_fields(department))
+    unknown = unknown_fields(chosen)
+    if unknown:
+        raise ValidationFailed("unknown_field", f"职能领域“{'、'.join(unknown)}”不在职能领域清单内")
+    if region_code is not None and authority_level(region_code) is None:
+        raise ValidationFailed("invalid_region", f"行政区划代码“{region_code}”无效，须为6位数字")
     p = Principal(
         name=name, role=role.value, department=department, region_code=region_code,
-        subject_key=subject_key, active=True, created_at=clock.now(),
+        subject_key=subject_key, fields=chosen, active=True, created_at=clock.now(),
     )
     session.add(p)
     session.flush()
@@ -275,6 +295,7 @@ def actor_of(principal: Principal) -> Actor:
         department=principal.department,
         region_code=principal.region_code,
         subject_key=principal.subject_key,
+        fields=frozenset(principal.fields or ()),
     )
 
 

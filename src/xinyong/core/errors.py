@@ -11,9 +11,12 @@ class DomainError(Exception):
     status: int = 422
 
     def __init__(
-        self, code: str, message: str, *, status: int | None = None, details: Any = None
+        self, code: str, message: str, *, status: int | None = None, details: Any = None,
+        logged: bool = False,
     ) -> None:
         super().__init__(message)
+        #: a refusal already registered in the access log (xinyong.core.access.refuse)
+        self.logged = logged
         self.code = code
         self.message = message
         if status is not None:

@@ -24,6 +24,8 @@ class Principal(Base):
     region_code: Mapped[str | None] = mapped_column(String(6))
     #: for role "subject": the subject this principal is (its subject_key)
     subject_key: Mapped[str | None] = mapped_column(String(40), index=True)
+    #: competent fields (职能领域, rules/national/fields/): the list types and catalog items it may determine
+    fields: Mapped[list[str]] = mapped_column(JSON, default=list)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from xinyong.core.authority import region_within
+
 
 class Role(StrEnum):
     admin = "admin"  # 平台管理员
@@ -164,14 +166,6 @@ def subject_scope_denial(role: Role, action: str, actor_subject_key: str | None,
     if subject_key is not None and subject_key != actor_subject_key:
         return "信用主体只能查询、办理本人的信息"
     return None
-
-
-def region_within(actor_region: str, region: str) -> bool:
-    """``320800`` (淮安市) covers ``320812`` (清江浦区); ``320000`` covers the whole province."""
-    prefix = actor_region.rstrip("0")
-    if len(prefix) % 2:
-        prefix += "0"
-    return region.startswith(prefix)
 
 
 def region_denial(role: Role, action: str, actor_region: str | None, region: str | None) -> str | None:
