@@ -74,9 +74,11 @@ def _admin_engine() -> Any:
 
 
 @pytest.fixture(autouse=True)
-def test_clock() -> Iterator[core_clock.SetClock]:
-    """The one clock of every test, set to :data:`TEST_NOW`; ``test_clock.set_today(day)`` moves it."""
+def test_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[core_clock.SetClock]:
+    """The one clock of every test, set to :data:`TEST_NOW`; ``test_clock.set_today(day)`` moves it.
+    Subprocesses started by the test read the same time (XINYONG_CLOCK_AT carries its anchor)."""
     fixed = core_clock.SetClock(dt.datetime.fromisoformat(TEST_NOW))
+    monkeypatch.setenv(core_clock.CLOCK_ENV, fixed.environment_value())
     previous = core_clock.install(fixed)
     try:
         yield fixed

@@ -31,22 +31,25 @@ class SystemClock:
 
 
 class SetClock:
-    """A clock set to a given instant that goes on ticking with real elapsed time (monotonic), so that
-    timestamps taken in sequence still increase; ``set``, ``set_today`` and ``advance`` move it."""
+    """A clock set to a given instant that goes on ticking with real elapsed time, so that timestamps
+    taken in sequence still increase; ``set``, ``set_today`` and ``advance`` move it.
 
-    def __init__(self, at: datetime) -> None:
+    ``anchor`` is the real (epoch) time at which the clock read ``at``: processes given the same pair
+    (``XINYONG_CLOCK_AT=AT@ANCHOR``) read the same time, so a lease taken by one expires for another."""
+
+    def __init__(self, at: datetime, anchor: float | None = None) -> None:
         self._lock = threading.Lock()
         self._base = _aware(at)
-        self._started = time.monotonic()
+        self._anchor = time.time() if anchor is None else anchor
 
     def now(self) -> datetime:
         with self._lock:
-            return self._base + timedelta(seconds=time.monotonic() - self._started)
+            return self._base + timedelta(seconds=time.time() - self._anchor)
 
     def set(self, at: datetime) -> None:
         with self._lock:
             self._base = _aware(at)
-            self._started = time.monotonic()
+            self._anchor = time.time()
 
     def set_today(self, day: date, hour: int = 10) -> None:
         """Beijing ``day`` at ``hour`` o'clock (10:00 by default, well away from midnight)."""
@@ -55,19 +58,28 @@ class SetClock:
     def advance(self, delta: timedelta) -> None:
         self.set(self.now() + delta)
 
+    def environment_value(self) -> str:
+        """``AT@ANCHOR`` for :data:`CLOCK_ENV`: a subprocess given it reads this clock's time."""
+        with self._lock:
+            return f"{self._base.isoformat()}@{self._anchor!r}"
+
 
 def _aware(at: datetime) -> datetime:
     return (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(UTC)
 
 
-#: ``XINYONG_CLOCK_AT`` (an ISO 8601 instant) sets the clock of a process at start-up, ticking from
-#: there: for the test suite's own subprocesses, trainings and demonstrations — never in production.
+#: ``XINYONG_CLOCK_AT`` (an ISO 8601 instant, optionally ``@`` the epoch time at which the clock read
+#: it) sets the clock of a process at start-up, ticking from there: for the test suite's own
+#: subprocesses, trainings and demonstrations — never in production.
 CLOCK_ENV = "XINYONG_CLOCK_AT"
 
 
 def _from_environment() -> Clock:
-    at = os.environ.get(CLOCK_ENV)
-    return SetClock(datetime.fromisoformat(at)) if at else SystemClock()
+    value = os.environ.get(CLOCK_ENV)
+    if not value:
+        return SystemClock()
+    at, _, anchor = value.partition("@")
+    return SetClock(datetime.fromisoformat(at), float(anchor) if anchor else None)
 
 
 _installed: Clock = _from_environment()
