@@ -42,7 +42,7 @@ SCOPE_SETS = [
     frozenset({ShareScope.implementing_units, ShareScope.financial_institutions}),
 ]
 ID_RE = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
-PHONE_RE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+PHONE_RE = re.compile(r"(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])")  # not inside a hex reference
 SECRET = "配方与成本明细（商业秘密）"
 
 record_spec = st.fixed_dictionaries({
