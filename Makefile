@@ -30,12 +30,15 @@ test: $(STAMP)
 	$(BIN)/python -m tests.prepare
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
+## make test-fast: everything but the suites marked slow (browser, crash harness, API fuzzing, large data)
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -x -m "not slow"
 
+## make lint: ruff, mypy and the import contracts between capabilities (docs/architecture.md)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache --no-logo
 
 bench: $(STAMP)
 	$(BIN)/python bench/import_records.py
