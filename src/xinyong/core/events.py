@@ -75,6 +75,7 @@ def publish(session: Session, event: DomainEvent) -> None:
 #: modules that subscribe handlers when imported (one line each)
 SUBSCRIBER_MODULES: list[str] = [
     "xinyong.measures.push",
+    "xinyong.listing.subscribers",
 ]
 
 

@@ -45,13 +45,14 @@ ALLOWED: dict[str, frozenset[Role]] = {
     "subject.read": frozenset({A, CO, DD, IU}),
     "subject.write": frozenset({A, CO, DD}),
     "subject.link": frozenset({A, CO, DD}),
-    "credit_file.read": frozenset({A, CO, DD, IU}),
+    "credit_file.read": frozenset({A, CO, DD}),
     # catalog
     "catalog.read": frozenset({A, CO, DD, IU, SU, PU}),
     # dishonesty records
-    "record.write": frozenset({A, DD}),
+    "record.write": frozenset({DD}),
     "record.read": frozenset({A, CO, DD, IU}),
-    "record.import": frozenset({A, DD}),
+    "record.import": frozenset({DD}),
+    "record.withdraw": frozenset({DD}),
     # serious dishonest lists (xinyong.listing): the determining department acts on its own cases
     "listing.types": frozenset({A, CO, DD, IU, SU, PU}),
     "listing.read": frozenset({A, CO, DD}),
@@ -69,6 +70,7 @@ ALLOWED: dict[str, frozenset[Role]] = {
     "listing.amend": frozenset({DD}),
     "listing.rectify": frozenset({DD}),
     "listing.interview": frozenset({DD}),
+    "listing.review": frozenset({DD}),
     # disclosure, sharing, subjects' own access, objections, consent (xinyong.disclosure)
     "disclosure.public_read": frozenset({A, CO, DD, IU, SU, PU}),
     "disclosure.share": frozenset({A, CO, DD, IU}),

@@ -15,9 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 
 from xinyong.core import clock
-from xinyong.core.access import Actor, Purpose, guard
-from xinyong.core.db import unit_of_work
-from xinyong.core.policy import Role
+from xinyong.core.access import Actor
 from xinyong.core.workdays import add_workdays
 from xinyong.listing import service
 from xinyong.listing.loader import list_types
@@ -92,29 +90,16 @@ class ConfirmIn(BaseModel):
     on: dt.date | None = None
 
 
+class ReviewDoneIn(BaseModel):
+    note: str = Field(min_length=1, max_length=4000, description="复核结论")
+    on: dt.date | None = None
+
+
 class InterviewIn(BaseModel):
     outcome: str = Field(description="held（已约谈）/ refused（拒绝约谈）/ not_cooperating（不配合）")
     record: str = Field(min_length=1, max_length=8000)
     interviewee: str | None = Field(default=None, max_length=200)
     on: dt.date | None = None
-
-
-def _full(s: Any, case_id: int) -> dict[str, Any]:
-    case = service.get_case(s, case_id)
-    return {
-        **service.describe_case(s, case),
-        "history": service.history(s, case_id),
-        "history_intact": service.verify_history(s, case_id),
-        "documents": service.case_documents(s, case_id),
-        "rectifications": service.rectifications(s, case_id),
-        "accountability": service.accountability(s, case_id),
-    }
-
-
-def _guard_case(s: Any, actor: Actor, action: str, case_id: int) -> None:
-    case = service.get_case(s, case_id)
-    guard(s, actor, action, purpose=Purpose.determination, subject_key=case.subject_key,
-          detail={"case_id": case_id})
 
 
 # ----------------------------------------------------------------------------- list types
@@ -145,186 +130,138 @@ def workdays(start: dt.date, n: int = Query(ge=0, le=10_000)) -> dict[str, Any]:
 @router.get("/cases", dependencies=[Depends(requires("listing.read"))], summary="认定案件列表")
 def list_cases(state: str | None = None, subject_code: str | None = None,
                actor: Actor = Depends(current_actor)) -> dict[str, Any]:
-    from xinyong.subjects import service as subjects
-
-    with unit_of_work() as s:
-        key = subjects.require(s, subject_code).subject_key if subject_code else None
-        entry = guard(s, actor, "listing.read", purpose=Purpose.determination, subject_key=key)
-        dept = actor.department if actor.role is Role.determining_department else None
-        rows = service.cases(s, state=state, department=dept, subject_key=key)
-        entry.result_count = len(rows)
-        return {"cases": [service.describe_case(s, c) for c in rows]}
+    return {"cases": service.list_cases(actor, state=state, subject_code=subject_code)}
 
 
 @router.post("/cases", status_code=201, dependencies=[Depends(requires("listing.propose"))], summary="立案（拟列入）")
 def propose(body: ProposeIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
-    with unit_of_work() as s:
-        case = service.propose(s, actor, subject_code=body.subject_code, list_type_id=body.list_type_id,
-                               record_ids=body.record_ids, reason=body.reason, on=body.on)
-        guard(s, actor, "listing.propose", purpose=Purpose.determination, subject_key=case.subject_key,
-              detail={"case_id": case.id})
-        return _full(s, case.id)
+    return service.propose_case(actor, subject_code=body.subject_code, list_type_id=body.list_type_id,
+                                record_ids=body.record_ids, reason=body.reason, on=body.on)
 
 
 @router.get("/cases/{case_id}", dependencies=[Depends(requires("listing.read"))], summary="案件、历史、文书")
 def read_case(case_id: int, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
-    with unit_of_work() as s:
-        _guard_case(s, actor, "listing.read", case_id)
-        return _full(s, case_id)
+    return service.read_case(actor, case_id)
+
+
+@router.get("/cases/{case_id}/history", dependencies=[Depends(requires("listing.read"))], summary="案件历史")
+def read_history(case_id: int, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+    return service.read_history(actor, case_id)
 
 
 @router.post("/cases/{case_id}/leniency", dependencies=[Depends(requires("listing.justify"))],
              summary="记录宽容审慎认定理由")
 def leniency(case_id: int, body: LeniencyIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
-    with unit_of_work() as s:
-        _guard_case(s, actor, "listing.justify", case_id)
-        service.justify_leniency(s, actor, case_id, justification=body.justification, version=body.version, on=body.on)
-        return _full(s, case_id)
+    return service.act_on_case(actor, "listing.justify", case_id, lambda s, c: service.justify_leniency(
+        s, actor, c, justification=body.justification, version=body.version, on=body.on))
 
 
 @router.post("/cases/{case_id}/notice", dependencies=[Depends(requires("listing.notice"))],
              summary="生成并送达事先告知书")
 def notice(case_id: int, body: NoticeIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
-    with unit_of_work() as s:
-        _guard_case(s, actor, "listing.notice", case_id)
-        service.serve_notice(s, actor, case_id, objection_window_end=body.objection_window_end,
-                             version=body.version, number=body.number, on=body.on)
-        return _full(s, case_id)
+    return service.act_on_case(actor, "listing.notice", case_id, lambda s, c: service.serve_notice(
+        s, actor, c, objection_window_end=body.objection_window_end, version=body.version, number=body.number,
+        on=body.on))
 
 
 @router.post("/cases/{case_id}/objection", dependencies=[Depends(requires("listing.objection"))], summary="登记异议")
 def objection(case_id: int, body: ObjectionIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
-    with unit_of_work() as s:
-        _guard_case(s, actor, "listing.objection", case_id)
-        service.receive_objection(s, actor, case_id, objection=body.objection, version=body.version, on=body.on)
-        return _full(s, case_id)
+    return service.act_on_case(actor, "listing.objection", case_id, lambda s, c: service.receive_objection(
+        s, actor, c, objection=body.objection, version=body.version, on=body.on))
 
 
 @router.post("/cases/{case_id}/answer", dependencies=[Depends(requires("listing.answer"))], summary="核实并答复异议")
 def answer(case_id: int, body: AnswerIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
-    with unit_of_work() as s:
-        _guard_case(s, actor, "listing.answer", case_id)
-        service.answer_objection(s, actor, case_id, outcome=body.outcome, answer=body.answer,
-                                 version=body.version, on=body.on)
-        return _full(s, case_id)
+    return service.act_on_case(actor, "listing.answer", case_id, lambda s, c: service.answer_objection(
+        s, actor, c, outcome=body.outcome, answer=body.answer, version=body.version, on=body.on))
 
 
 @router.post("/cases/{case_id}/decision", dependencies=[Depends(requires("listing.decide"))],
              summary="作出认定决定（生成决定书）")
 def decision(case_id: int, body: DecisionIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
-    with unit_of_work() as s:
-        _guard_case(s, actor, "listing.decide", case_id)
-        service.decide(s, actor, case_id, version=body.version, listing_months=body.listing_months,
-                       listing_start=body.listing_start, number=body.number, on=body.on)
-        return _full(s, case_id)
+    return service.act_on_case(actor, "listing.decide", case_id, lambda s, c: service.decide(
+        s, actor, c, version=body.version, listing_months=body.listing_months, listing_start=body.listing_start,
+        number=body.number, on=body.on))
 
 
 @router.post("/cases/{case_id}/listing", dependencies=[Depends(requires("listing.list"))], summary="列入名单")
 def listing(case_id: int, body: VersionIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
-    with unit_of_work() as s:
-        _guard_case(s, actor, "listing.list", case_id)
-        service.list_subject(s, actor, case_id, version=body.version, on=body.on)
-        return _full(s, case_id)
+    return service.act_on_case(actor, "listing.list", case_id, lambda s, c: service.list_subject(
+        s, actor, c, version=body.version, on=body.on))
 
 
 @router.post("/cases/{case_id}/removal", dependencies=[Depends(requires("listing.remove"))], summary="移出名单")
 def removal(case_id: int, body: RemovalIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
-    with unit_of_work() as s:
-        _guard_case(s, actor, "listing.remove", case_id)
-        service.remove(s, actor, case_id, reason=body.reason, explanation=body.explanation, version=body.version,
-                       on=body.on, document=body.document)
-        return _full(s, case_id)
+    return service.act_on_case(actor, "listing.remove", case_id, lambda s, c: service.remove(
+        s, actor, c, reason=body.reason, explanation=body.explanation, version=body.version, on=body.on,
+        document=body.document))
 
 
 @router.post("/cases/{case_id}/withdrawal", dependencies=[Depends(requires("listing.withdraw"))], summary="撤回")
 def withdrawal(case_id: int, body: WithdrawIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
-    with unit_of_work() as s:
-        _guard_case(s, actor, "listing.withdraw", case_id)
-        service.withdraw(s, actor, case_id, explanation=body.explanation, version=body.version, on=body.on)
-        return _full(s, case_id)
+    return service.act_on_case(actor, "listing.withdraw", case_id, lambda s, c: service.withdraw(
+        s, actor, c, explanation=body.explanation, version=body.version, on=body.on))
 
 
 @router.post("/cases/{case_id}/period", dependencies=[Depends(requires("listing.amend"))], summary="变更列入期限")
 def period(case_id: int, body: PeriodIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
-    with unit_of_work() as s:
-        _guard_case(s, actor, "listing.amend", case_id)
-        service.amend_listing_end(s, actor, case_id, new_end=body.new_end, explanation=body.explanation,
-                                  version=body.version, on=body.on)
-        return _full(s, case_id)
+    return service.act_on_case(actor, "listing.amend", case_id, lambda s, c: service.amend_listing_end(
+        s, actor, c, new_end=body.new_end, explanation=body.explanation, version=body.version, on=body.on))
 
 
 # ----------------------------------------------------------------------------- rectification
 @router.post("/cases/{case_id}/rectifications", status_code=201, dependencies=[Depends(requires("listing.rectify"))],
              summary="下达限期整改")
 def rectify(case_id: int, body: RectificationIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
-    with unit_of_work() as s:
-        _guard_case(s, actor, "listing.rectify", case_id)
-        order = service.order_rectification(s, actor, case_id, requirements=body.requirements, due_on=body.due_on,
-                                            public=body.public, not_public_reason=body.not_public_reason, on=body.on)
-        return {"rectification_id": order.id, **_full(s, case_id)}
+    return service.act_on_case(actor, "listing.rectify", case_id, lambda s, c: service.order_rectification(
+        s, actor, c, requirements=body.requirements, due_on=body.due_on, public=body.public,
+        not_public_reason=body.not_public_reason, on=body.on))
 
 
 @router.post("/rectifications/{order_id}/confirmation", dependencies=[Depends(requires("listing.rectify"))],
              summary="确认整改到位或不到位")
 def confirm(order_id: int, body: ConfirmIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
-    with unit_of_work() as s:
-        order = service.confirm_rectification(s, actor, order_id, completed=body.completed, note=body.note, on=body.on)
-        guard(s, actor, "listing.rectify", purpose=Purpose.determination, subject_key=order.subject_key)
-        return _full(s, order.case_id)
+    return service.act_on_order(actor, "listing.rectify", order_id, lambda s, o: service.confirm_rectification(
+        s, actor, o, completed=body.completed, note=body.note, on=body.on))
 
 
 @router.post("/rectifications/{order_id}/interview", status_code=201, dependencies=[Depends(requires("listing.interview"))],
              summary="记录约谈（含拒绝约谈）")
 def interview(order_id: int, body: InterviewIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
-    with unit_of_work() as s:
-        iv = service.record_interview(s, actor, order_id, outcome=body.outcome, record=body.record,
-                                      interviewee=body.interviewee, on=body.on)
-        guard(s, actor, "listing.interview", purpose=Purpose.determination, subject_key=iv.subject_key)
-        return {**_full(s, iv.case_id), "interview_id": iv.id, "interview_kind": iv.kind}
+    return service.act_on_order(actor, "listing.interview", order_id, lambda s, o: service.record_interview(
+        s, actor, o, outcome=body.outcome, record=body.record, interviewee=body.interviewee, on=body.on))
+
+
+@router.post("/review-tasks/{task_id}/done", dependencies=[Depends(requires("listing.review"))],
+             summary="办结复核任务（依据记录撤销后）")
+def review_done(task_id: int, body: ReviewDoneIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+    return service.complete_review_task(actor, task_id, note=body.note, on=body.on)
 
 
 # ----------------------------------------------------------------------------- documents, deadlines
 @router.get("/documents/{document_id}", dependencies=[Depends(requires("listing.document"))], summary="文书（HTML）")
 def read_document(document_id: int, actor: Actor = Depends(current_actor)) -> HTMLResponse:
-    with unit_of_work() as s:
-        doc = service.document(s, document_id)
-        _guard_case(s, actor, "listing.document", doc.case_id)
-        return HTMLResponse(doc.html, headers={"X-Content-SHA256": doc.sha256, "X-HTML-SHA256": doc.html_sha256})
+    doc, _ = service.read_document(actor, document_id)
+    return HTMLResponse(doc.html, headers={"X-Content-SHA256": doc.sha256, "X-HTML-SHA256": doc.html_sha256})
 
 
 @router.get("/documents/{document_id}/pdf", dependencies=[Depends(requires("listing.document"))], summary="文书（PDF）")
 def read_document_pdf(document_id: int, actor: Actor = Depends(current_actor)) -> Response:
-    with unit_of_work() as s:
-        doc = service.document(s, document_id)
-        _guard_case(s, actor, "listing.document", doc.case_id)
-        doc, pdf = service.document_pdf(s, document_id)
-        return Response(pdf, media_type="application/pdf", headers={
-            "Content-Disposition": f'inline; filename="listing-document-{doc.id}.pdf"',
-            "X-Content-SHA256": doc.sha256,
-        })
+    doc, pdf = service.read_document(actor, document_id, pdf=True)
+    return Response(pdf, media_type="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="listing-document-{doc.id}.pdf"', "X-Content-SHA256": doc.sha256})
 
 
 @router.get("/deadlines", dependencies=[Depends(requires("listing.deadlines"))], summary="到期与逾期事项")
 def get_deadlines(on: dt.date | None = None, within_days: int = Query(30, ge=0, le=3650),
                   actor: Actor = Depends(current_actor)) -> dict[str, Any]:
     day = on or clock.today()
-    with unit_of_work() as s:
-        entry = guard(s, actor, "listing.deadlines", purpose=Purpose.supervision)
-        dept = actor.department if actor.role is Role.determining_department else None
-        rows = service.deadlines(s, day, department=dept, within_days=within_days)
-        entry.result_count = len(rows)
-        return {"on": day.isoformat(), "overdue": [r for r in rows if r["status"] == "overdue"],
-                "due": [r for r in rows if r["status"] != "overdue"]}
+    rows = service.deadlines_for(actor, day, within_days=within_days)
+    return {"on": day.isoformat(), "overdue": [r for r in rows if r["status"] == "overdue"],
+            "due": [r for r in rows if r["status"] != "overdue"]}
 
 
 @router.get("/subjects/{subject_code}/active", dependencies=[Depends(requires("listing.read"))],
             summary="主体当前在列名单")
 def subject_active(subject_code: str, on: dt.date | None = None, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
-    from xinyong.subjects import service as subjects
-
-    with unit_of_work() as s:
-        subject = subjects.require(s, subject_code)
-        entry = guard(s, actor, "listing.read", purpose=Purpose.determination, subject_key=subject.subject_key)
-        rows = service.active_listings(s, subject.subject_key, on or clock.today())
-        entry.result_count = len(rows)
-        return {"listings": [service.jsonable(r) for r in rows]}
+    return {"listings": service.subject_listings(actor, subject_code, on or clock.today())}

@@ -18,3 +18,17 @@ class ListingEnded(DomainEvent):
     case_id: int
     list_type: str
     reason: str
+
+
+@dataclass(frozen=True)
+class ListingRowEnded(ListingEnded):
+    """One listing row of a case ended (the subject's, or a linked person's): a :class:`ListingEnded`
+    that also carries what the targeted push of ``listing.ended`` has always sent (kind, region,
+    department, role, period), so subscribers of the topic see the same payload as before."""
+
+    kind: str = ""
+    region_code: str = ""
+    department: str = ""
+    role: str = "subject"
+    start: str | None = None
+    end: str | None = None

@@ -211,3 +211,23 @@ class Interview(Base):
     interviewee: Mapped[str | None] = mapped_column(String(200))
     record: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ReviewTask(Base):
+    """A record a case rests on was withdrawn while others remain: the owning department reviews
+    whether the case still stands (谁认定、谁负责, 淮政办发〔2021〕13号 §三(一)). ``due_on`` is a
+    platform default of 10 working days, not a period from the reference."""
+
+    __tablename__ = "listing_review_tasks"
+    __table_args__ = (UniqueConstraint("case_id", "record_id", name="uq_listing_review_tasks_case_record"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("listing_cases.id"), index=True)
+    record_id: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text)
+    due_on: Mapped[date] = mapped_column(Date)
+    due_provisional: Mapped[bool] = mapped_column(Boolean, default=False)
+    done_on: Mapped[date | None] = mapped_column(Date)
+    done_note: Mapped[str | None] = mapped_column(Text)
+    done_by: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

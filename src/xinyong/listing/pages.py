@@ -1,7 +1,8 @@
 """Console pages of the serious-dishonest-list procedure: case list with state and next deadline,
 a case page with its history and documents, a form per transition, deadlines, list types.
 
-Pages only translate: each handler calls ``guard`` and one service function in one unit of work.
+Pages only translate: each handler calls one use case of :mod:`xinyong.listing.service` (the door,
+ownership and territory are decided there).
 """
 
 from __future__ import annotations
@@ -72,40 +73,27 @@ def _int(value: str, label: str) -> int | None:
     return int(text)
 
 
-def _case_context(s: Session, actor: Actor, case_id: int) -> dict[str, Any]:
-    case = service.get_case(s, case_id)
-    guard(s, actor, "listing.read", purpose=Purpose.determination, subject_key=case.subject_key,
-          detail={"case_id": case_id})
+def _case_context(actor: Actor, case_id: int) -> dict[str, Any]:
+    view = service.read_case(actor, case_id)
     return {
-        "case": service.describe_case(s, case),
-        "history": service.history(s, case_id),
-        "history_intact": service.verify_history(s, case_id),
-        "documents": service.case_documents(s, case_id),
-        "rectifications": service.rectifications(s, case_id),
-        "accountability": service.accountability(s, case_id),
-        "can_act": actor.role is Role.determining_department and actor.department == case.department,
+        "case": view, "history": view["history"], "history_intact": view["history_intact"],
+        "documents": view["documents"], "rectifications": view["rectifications"],
+        "accountability": view["accountability"], "review_tasks": view["review_tasks"],
+        "can_act": actor.role is Role.determining_department and actor.department == view["department"],
     }
 
 
 # ------------------------------------------------------------------------------------------ lists
 @router.get("/console/listing", response_class=HTMLResponse)
 def case_list(request: Request, state: str = Query(default=""), actor: Actor = Depends(console_actor)) -> HTMLResponse:
-    with unit_of_work() as s:
-        entry = guard(s, actor, "listing.read", purpose=Purpose.determination)
-        dept = actor.department if actor.role is Role.determining_department else None
-        rows = [service.describe_case(s, c) for c in service.cases(s, state=state or None, department=dept)]
-        entry.result_count = len(rows)
+    rows = service.list_cases(actor, state=state or None)
     return _page(request, "cases.html", {"actor": actor, "cases": rows, "state": state})
 
 
 @router.get("/console/listing/deadlines", response_class=HTMLResponse)
 def deadlines_page(request: Request, within: int = Query(default=30, ge=0, le=3650),
                    actor: Actor = Depends(console_actor)) -> HTMLResponse:
-    with unit_of_work() as s:
-        entry = guard(s, actor, "listing.deadlines", purpose=Purpose.supervision)
-        dept = actor.department if actor.role is Role.determining_department else None
-        rows = service.deadlines(s, clock.today(), department=dept, within_days=within)
-        entry.result_count = len(rows)
+    rows = service.deadlines_for(actor, clock.today(), within_days=within)
     return _page(request, "deadlines.html", {"actor": actor, "rows": rows, "within": within})
 
 
@@ -148,12 +136,10 @@ async def propose(request: Request, actor: Actor = Depends(console_actor)) -> Re
     code = str(form.get("code") or "")
     try:
         record_ids = [int(str(v)) for v in form.getlist("record_ids")]
-        with unit_of_work() as s:
-            guard(s, actor, "listing.propose", purpose=Purpose.determination)
-            case = service.propose(s, actor, subject_code=code, list_type_id=str(form.get("list_type_id") or ""),
-                                   record_ids=record_ids, reason=str(form.get("reason") or ""),
-                                   on=_date(str(form.get("on") or ""), "立案日期", default_today=True))
-            case_id = case.id
+        case_id = service.propose_case(
+            actor, subject_code=code, list_type_id=str(form.get("list_type_id") or ""), record_ids=record_ids,
+            reason=str(form.get("reason") or ""), on=_date(str(form.get("on") or ""), "立案日期", default_today=True),
+        )["id"]
     except (DomainError, ValueError) as exc:
         message = exc.message if isinstance(exc, DomainError) else "记录编号无效"
         status = exc.status if isinstance(exc, DomainError) else 422
@@ -165,8 +151,7 @@ async def propose(request: Request, actor: Actor = Depends(console_actor)) -> Re
 
 @router.get("/console/listing/{case_id}", response_class=HTMLResponse)
 def case_page(request: Request, case_id: int, actor: Actor = Depends(console_actor)) -> HTMLResponse:
-    with unit_of_work() as s:
-        context = _case_context(s, actor, case_id)
+    context = _case_context(actor, case_id)
     return _page(request, "case.html", {"actor": actor, **context})
 
 
@@ -214,11 +199,7 @@ async def do_step(request: Request, case_id: int, step: str, actor: Actor = Depe
     action, handler = STEPS[step]
     form = {k: str(v) for k, v in (await request.form()).items() if k != "csrf_token"}
     try:
-        with unit_of_work() as s:
-            case = service.get_case(s, case_id)
-            guard(s, actor, action, purpose=Purpose.determination, subject_key=case.subject_key,
-                  detail={"case_id": case_id, "step": step})
-            handler(s, actor, case_id, form)
+        service.act_on_case(actor, action, case_id, lambda s, c: handler(s, actor, c, form))
     except DomainError as exc:
         return _error(request, actor, case_id, exc)
     return RedirectResponse(f"/console/listing/{case_id}", status_code=303)
@@ -230,20 +211,15 @@ async def rectification_step(request: Request, order_id: int, step: str,
     form = {k: str(v) for k, v in (await request.form()).items() if k != "csrf_token"}
     case_id = _int(form.get("case_id", ""), "案件") or 0
     try:
-        with unit_of_work() as s:
-            if step == "confirmation":
-                order = service.confirm_rectification(s, actor, order_id, completed=form.get("completed") == "yes",
-                                                      note=form.get("note", ""), on=_on(form))
-                guard(s, actor, "listing.rectify", purpose=Purpose.determination, subject_key=order.subject_key)
-                case_id = order.case_id
-            elif step == "interview":
-                iv = service.record_interview(s, actor, order_id, outcome=form.get("outcome", ""),
-                                              record=form.get("record", ""),
-                                              interviewee=form.get("interviewee") or None, on=_on(form))
-                guard(s, actor, "listing.interview", purpose=Purpose.determination, subject_key=iv.subject_key)
-                case_id = iv.case_id
-            else:
-                raise ValidationFailed("unknown_step", "未知的办理步骤")
+        if step == "confirmation":
+            case_id = service.act_on_order(actor, "listing.rectify", order_id, lambda s, o: service.confirm_rectification(
+                s, actor, o, completed=form.get("completed") == "yes", note=form.get("note", ""), on=_on(form)))["id"]
+        elif step == "interview":
+            case_id = service.act_on_order(actor, "listing.interview", order_id, lambda s, o: service.record_interview(
+                s, actor, o, outcome=form.get("outcome", ""), record=form.get("record", ""),
+                interviewee=form.get("interviewee") or None, on=_on(form)))["id"]
+        else:
+            raise ValidationFailed("unknown_step", "未知的办理步骤")
     except DomainError as exc:
         return _error(request, actor, case_id, exc)
     return RedirectResponse(f"/console/listing/{case_id}", status_code=303)
@@ -251,8 +227,7 @@ async def rectification_step(request: Request, order_id: int, step: str,
 
 def _error(request: Request, actor: Actor, case_id: int, exc: DomainError) -> HTMLResponse:
     try:
-        with unit_of_work() as s:
-            context = _case_context(s, actor, case_id)
+        context = _case_context(actor, case_id)
     except DomainError:
         return _page(request, "cases.html", {"actor": actor, "cases": [], "state": "", "error": exc.message},
                      status=exc.status)
@@ -262,22 +237,12 @@ def _error(request: Request, actor: Actor, case_id: int, exc: DomainError) -> HT
 # ------------------------------------------------------------------------------------------ documents
 @router.get("/console/listing/documents/{document_id}", response_class=HTMLResponse)
 def document_page(document_id: int, actor: Actor = Depends(console_actor)) -> HTMLResponse:
-    with unit_of_work() as s:
-        doc = service.document(s, document_id)
-        case = service.get_case(s, doc.case_id)
-        guard(s, actor, "listing.document", purpose=Purpose.determination, subject_key=case.subject_key)
-        return HTMLResponse(doc.html, headers={"X-Content-SHA256": doc.sha256})
+    doc, _ = service.read_document(actor, document_id)
+    return HTMLResponse(doc.html, headers={"X-Content-SHA256": doc.sha256})
 
 
 @router.get("/console/listing/documents/{document_id}/pdf")
 def document_pdf(document_id: int, actor: Actor = Depends(console_actor)) -> Response:
-    with unit_of_work() as s:
-        doc = service.document(s, document_id)
-        case = service.get_case(s, doc.case_id)
-        guard(s, actor, "listing.document", purpose=Purpose.determination, subject_key=case.subject_key)
-        doc, pdf = service.document_pdf(s, document_id)
-        return Response(pdf, media_type="application/pdf", headers={
-            "Content-Disposition": f'inline; filename="listing-document-{doc.id}.pdf"',
-            "X-Content-SHA256": doc.sha256,
-        })
-
+    doc, pdf = service.read_document(actor, document_id, pdf=True)
+    return Response(pdf, media_type="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="listing-document-{doc.id}.pdf"', "X-Content-SHA256": doc.sha256})

@@ -25,7 +25,16 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
-from xinyong.core.errors import Conflict, Forbidden, ValidationFailed
+from xinyong.core.authority import (  # noqa: F401  (AUTHORITY_RANK re-exported)
+    AUTHORITY_NAMES,
+    AUTHORITY_RANK,
+    AuthorityLevel,
+    competence_denial,
+    level_denial,
+    unknown_fields,
+)
+from xinyong.core.errors import Conflict, ValidationFailed
+from xinyong.core.rulefiles import RuleError
 from xinyong.core.workdays import add_workdays
 
 
@@ -102,33 +111,9 @@ ALLOWED_LEVELS = {
 }
 
 
-class AuthorityLevel(StrEnum):
-    county = "county"
-    prefecture = "prefecture"
-    province = "province"
-    national = "national"
-
-
-AUTHORITY_RANK = {AuthorityLevel.county: 1, AuthorityLevel.prefecture: 2, AuthorityLevel.province: 3,
-                  AuthorityLevel.national: 4}
-AUTHORITY_NAMES = {AuthorityLevel.county: "县级", AuthorityLevel.prefecture: "设区的市级",
-                   AuthorityLevel.province: "省级", AuthorityLevel.national: "国家级"}
-
+# the levels of an authority are those of xinyong.core.authority (one home; 国办发〔2020〕49号 §（八））
 MIN_PUBLIC_COMMENT_DAYS = 30  # 49号 §（七）: 公开征求意见期限不少于30日
 DEFAULT_OBJECTION_ANSWER_WORKDAYS = 10  # 淮政办发〔2021〕13号 §四(一)
-
-
-def authority_level_of(region_code: str | None) -> AuthorityLevel:
-    """The administrative level of a department from its GB/T 2260 region code."""
-    if not region_code or region_code == "100000":
-        return AuthorityLevel.national
-    if len(region_code) != 6 or not region_code.isdigit():
-        raise GuardrailRefused("invalid_region", f"认定部门的行政区划代码“{region_code}”无效")
-    if region_code.endswith("0000"):
-        return AuthorityLevel.province
-    if region_code.endswith("00"):
-        return AuthorityLevel.prefecture
-    return AuthorityLevel.county
 
 
 # ============================================================================ list types
@@ -173,6 +158,9 @@ class ListType:
     remedies: str
     measures_hint: str
     min_authority_level: AuthorityLevel
+    #: 职能领域 (rules/national/fields/fields.yaml) whose departments may determine under this list
+    #: (谁认定、谁负责, 淮政办发〔2021〕13号 §三(一))
+    competent_fields: tuple[str, ...]
     objection_answer_workdays: int
     objection_answer_basis: str
     lists_linked_persons: bool
@@ -217,6 +205,7 @@ class ListType:
             "measures_hint": self.measures_hint,
             "min_authority_level": self.min_authority_level.value,
             "min_authority_level_name": AUTHORITY_NAMES[self.min_authority_level],
+            "competent_fields": list(self.competent_fields),
             "objection_answer_workdays": self.objection_answer_workdays,
             "objection_answer_basis": self.objection_answer_basis,
             "lists_linked_persons": self.lists_linked_persons,
@@ -269,6 +258,19 @@ def _flag(raw: dict[str, Any], key: str) -> bool:
     return value
 
 
+def parse_competent_fields(raw: dict[str, Any], name: str) -> tuple[str, ...]:
+    """``competent_fields``: the codes of the fields whose departments determine under the list type
+    (谁认定、谁负责, 淮政办发〔2021〕13号 §三(一)); required, each one known to
+    :func:`xinyong.core.authority.fields`. A file that lacks them or names an unknown one must not load."""
+    value = raw.get("competent_fields")
+    if not isinstance(value, list) or not value or not all(isinstance(c, str) and c for c in value):
+        raise RuleError(f"{name}：缺少 competent_fields（认定部门的职能领域代码列表）")
+    unknown = unknown_fields(value)
+    if unknown:
+        raise RuleError(f"{name}：competent_fields 中的职能领域“{'、'.join(unknown)}”不在职能领域清单（fields.yaml）内")
+    return tuple(dict.fromkeys(value))
+
+
 def parse_list_type(raw: Any, name: str, region: str = "national") -> ListType | IncompleteListType:
     """Validate one list-type mapping. ``region`` is "national" or the region folder of a local file."""
     if not isinstance(raw, dict):
@@ -276,6 +278,7 @@ def parse_list_type(raw: Any, name: str, region: str = "national") -> ListType |
     lt_id = _req_str(raw, "id", name)
     where = f"{name}（{lt_id}）"
     lt_name = _req_str(raw, "name", where)
+    competent = parse_competent_fields(raw, name)
     status = raw.get("status", "active")
     if status == "incomplete":
         missing = raw.get("missing")
@@ -416,7 +419,8 @@ def parse_list_type(raw: Any, name: str, region: str = "national") -> ListType |
         id=lt_id, name=lt_name, kind=kind, scope=scope, domain=domain, department=department,
         standard=standard, public_comment_days=pcd, listing_months_min=lo, listing_months_max=hi,
         removal_conditions=tuple(conds), removal_procedure=procedure, remedies=remedies,
-        measures_hint=measures_hint, min_authority_level=min_level, objection_answer_workdays=oaw,
+        measures_hint=measures_hint, min_authority_level=min_level, competent_fields=competent,
+        objection_answer_workdays=oaw,
         objection_answer_basis=_opt_str(raw, "objection_answer_basis") or "淮政办发〔2021〕13号 §四(一)",
         lists_linked_persons=lists_persons, linked_persons_basis=persons_basis,
         unverified=tuple(unverified), source_file=name,
@@ -472,6 +476,8 @@ REMOVAL_REASONS = {
     "period_expired": "列入期限届满",
     "repaired": "信用修复",
     "revoked": "经复议或诉讼撤销",
+    # the records the case rests on were withdrawn (国办发〔2020〕49号 §（二）: 以具有法律效力的文书为依据)
+    "basis_withdrawn": "作为依据的失信行为记录已撤销",
 }
 
 
@@ -764,6 +770,54 @@ class RecordFacts:
     force_majeure: bool = False
     non_intentional: bool = False
     minor_violation: bool = False
+    #: the department that determined the record (its issuing authority until records carry one)
+    department: str | None = None
+
+
+#: 49号 §（二）: 生效的司法裁判文书和仲裁文书 are a basis whoever determines the list
+JUDICIAL_DOCUMENT_TYPES = frozenset({"judicial_judgment", "arbitral_award"})
+
+
+def proposal_denial(
+    *, list_type: ListType, actor_region: str | None, actor_fields: frozenset[str], subject_region: str | None,
+) -> tuple[str, str] | None:
+    """Who may propose a listing under ``list_type`` (pure): ``(code, Chinese reason)`` of a refusal, or None.
+
+    - 国办发〔2020〕49号 §（八）: 县级以上（含县级）有关部门 — an actor without a region has no level;
+      the list type may raise the minimum (``min_authority_level``) → ``listing.authority_too_low``;
+    - 淮政办发〔2021〕13号 §三(一) 谁认定、谁负责: only a department of the list type's competent fields
+      → ``listing.not_competent``;
+    - a local list type (49号 §（七）: set by local regulation) applies in its region only — both the
+      acting department and the subject must lie in it → ``listing.list_type_other_region``.
+    """
+    what = f"认定“{list_type.name}”"
+    denial = level_denial(actor_region, list_type.min_authority_level, what)
+    if denial is not None:
+        return "listing.authority_too_low", denial
+    denial = competence_denial(actor_fields, list_type.competent_fields, what)
+    if denial is not None:
+        return "listing.not_competent", denial
+    if list_type.scope != "national":
+        assert actor_region is not None  # level_denial refused an actor without a region
+        if not list_type.applies_to_region(actor_region):
+            return ("listing.list_type_other_region",
+                    f"名单“{list_type.name}”仅适用于行政区划{list_type.scope}，本单位（行政区划{actor_region}）不能认定")
+        if subject_region is not None and not list_type.applies_to_region(subject_region):
+            return ("listing.list_type_other_region",
+                    f"名单“{list_type.name}”仅适用于行政区划{list_type.scope}，该信用主体不在其范围内")
+    return None
+
+
+def record_basis_denial(records: list[RecordFacts], department: str | None) -> str | None:
+    """谁认定、谁负责 (淮政办发〔2021〕13号 §三(一)): a department determines on the records of its own
+    decisions; an effective judgment or arbitral award (49号 §（二）) is a basis for any department."""
+    for r in records:
+        if r.document_type in JUDICIAL_DOCUMENT_TYPES:
+            continue
+        if r.department != department:
+            return (f"记录{r.id}由{r.department or '未载明的部门'}认定，不是本部门（{department or '未设定'}）作出的决定，"
+                    "不能作为本部门认定的依据（谁认定、谁负责；生效的司法裁判文书和仲裁文书除外）")
+    return None
 
 
 def check_proposal(
@@ -771,26 +825,20 @@ def check_proposal(
     list_type: ListType,
     records: list[RecordFacts],
     subject_key: str,
-    department_region: str | None,
     on: dt.date,
 ) -> tuple[str, ...]:
-    """Guardrails before a case is opened; returns the 宽容审慎 flags that need a justification.
+    """Guardrails on the basis of a case; returns the 宽容审慎 flags that need a justification.
 
     - 49号 §（二）/ 淮政办发 §三(二): at least one active record of the subject citing a legally
       effective document, effective on or before ``on``;
-    - §（七）: the list type's standard is in force on ``on``;
-    - §（八）: the determining department is at or above the list type's lowest authority level.
+    - §（七）: the list type's standard is in force on ``on``.
+
+    Who may propose (level, field, territory, own records) is :func:`proposal_denial` and
+    :func:`record_basis_denial`, decided by the use case's door.
     """
     if not list_type.in_force(on):
         raise GuardrailRefused(
             "list_type_not_in_force", f"名单“{list_type.name}”的认定标准在{on.isoformat()}不在施行期内"
-        )
-    level = authority_level_of(department_region)
-    if AUTHORITY_RANK[level] < AUTHORITY_RANK[list_type.min_authority_level]:
-        raise Forbidden(
-            "listing.authority_too_low",
-            f"{AUTHORITY_NAMES[level]}部门无权认定“{list_type.name}”，须{AUTHORITY_NAMES[list_type.min_authority_level]}"
-            "以上（含）有关部门认定（国办发〔2020〕49号§（八））",
         )
     if not records:
         raise GuardrailRefused("record_required", "认定严重失信主体名单必须以具有法律效力的文书所载失信行为记录为依据，请选择记录")

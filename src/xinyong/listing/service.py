@@ -19,11 +19,16 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from xinyong.core import clock
-from xinyong.core.access import Actor
+from xinyong.core.access import SYSTEM, Actor, Purpose
 from xinyong.core.audit.history import record_decision
+from xinyong.core.authority import NATIONAL_REGION, region_within, territory_denial
 from xinyong.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from xinyong.core.events import emit
+from xinyong.core.events import emit, publish
+from xinyong.core.policy import Role
+from xinyong.core.usecase import Door, use_case
+from xinyong.core.workdays import add_workdays
 from xinyong.listing import documents
+from xinyong.listing.events import ListingRowEnded
 from xinyong.listing.loader import list_types
 from xinyong.listing.models import (
     Interview,
@@ -34,6 +39,7 @@ from xinyong.listing.models import (
     ListingDocument,
     ListingDocumentPdf,
     RectificationOrder,
+    ReviewTask,
 )
 from xinyong.listing.rules import (
     ACTION_NAMES,
@@ -55,6 +61,8 @@ from xinyong.listing.rules import (
     check_proposal,
     deadline_status,
     interview_kind,
+    proposal_denial,
+    record_basis_denial,
     transition,
 )
 from xinyong.subjects.credit_file import register_section
@@ -74,6 +82,12 @@ def _own(actor: Actor, case: ListingCase) -> None:
     """谁认定、谁负责: only the determining department of the case acts on it."""
     if actor.department != case.department:
         raise Forbidden("listing.not_your_case", f"该案件由{case.department}认定，其他部门不能办理")
+
+
+def record_department(rec: Any) -> str | None:
+    """The department that determined a record: its ``department`` once records carry one, else its
+    issuing authority."""
+    return getattr(rec, "department", None) or rec.issuing_authority
 
 
 def _check_version(case: ListingCase, expected: int | None) -> None:
@@ -216,8 +230,10 @@ def propose(
     session: Session, actor: Actor, *, subject_code: str, list_type_id: str, record_ids: list[int], reason: str,
     on: dt.date | None = None,
 ) -> ListingCase:
-    """Open a case (拟列入). Guardrails: records citing legally effective documents, list type in force,
-    authority level (49号 §（二）（七）（八））; 宽容审慎 flags are copied from the records (§（十六））."""
+    """Open a case (拟列入). Who: a department of the list type's level, field and territory
+    (:func:`proposal_denial`), on records of its own decisions or effective judgments/awards
+    (:func:`record_basis_denial`); what: records citing legally effective documents, list type in force
+    (49号 §（二）（七）（八））; 宽容审慎 flags are copied from the records (§（十六））."""
     from xinyong.records import service as records
     from xinyong.subjects import service as subjects
 
@@ -229,8 +245,11 @@ def propose(
         raise ValidationFailed("listing.reason_required", "请填写拟列入的事由")
     lt = list_types().get(list_type_id)
     subject = subjects.require(session, subject_code)
-    if not lt.applies_to_region(subject.region_code) and lt.scope != "national":
-        raise GuardrailRefused("list_type_other_region", f"名单“{lt.name}”仅适用于{lt.scope}地区")
+    # 49号 §（七）（八）, 淮政办发〔2021〕13号 §三(一): level, competent field, territory of a local list
+    denial: Any = proposal_denial(list_type=lt, actor_region=actor.region_code, actor_fields=actor.fields,
+                             subject_region=subject.region_code)
+    if denial is not None:
+        raise Forbidden(*denial)
     facts: list[RecordFacts] = []
     for rid in dict.fromkeys(record_ids):
         rec = records.get(session, rid)
@@ -241,10 +260,12 @@ def propose(
             document_number=rec.document_number, issuing_authority=rec.issuing_authority,
             effective_date=rec.effective_date, status=rec.status, is_minor=rec.is_minor,
             force_majeure=rec.force_majeure, non_intentional=rec.non_intentional,
-            minor_violation=rec.minor_violation,
+            minor_violation=rec.minor_violation, department=record_department(rec),
         ))
-    flags = check_proposal(list_type=lt, records=facts, subject_key=subject.subject_key,
-                           department_region=actor.region_code, on=on)
+    denial = record_basis_denial(facts, actor.department)
+    if denial is not None:
+        raise Forbidden("listing.record_not_own", denial)
+    flags = check_proposal(list_type=lt, records=facts, subject_key=subject.subject_key, on=on)
     open_case = session.scalar(
         select(ListingCase.id).where(
             ListingCase.subject_key == subject.subject_key, ListingCase.list_type_id == lt.id,
@@ -489,6 +510,15 @@ def _payload(case: ListingCase, listing: Listing, reason: str | None) -> dict[st
     }
 
 
+def _ended(case: ListingCase, listing: Listing, reason: str) -> ListingRowEnded:
+    """The typed end of one listing row; its payload keeps every key of :func:`_payload`."""
+    return ListingRowEnded(
+        subject_key=listing.subject_key, listing_id=listing.id, case_id=case.id, list_type=listing.list_type_id,
+        reason=reason, kind=listing.kind, region_code=listing.region_code, department=listing.department,
+        role=listing.role, start=listing.start_on.isoformat(), end=listing.end_on.isoformat() if listing.end_on else None,
+    )
+
+
 def list_subject(session: Session, actor: Actor, case_id: int, *, version: int | None = None,
                  on: dt.date | None = None) -> ListingCase:
     """列入: start the listing; link (and, only if the standard says so, list) responsible persons."""
@@ -527,7 +557,7 @@ def _end_rows(session: Session, case: ListingCase, reason: str, on: dt.date) -> 
         row.ended_on = on
         row.end_reason = reason
         row.version += 1
-        emit(session, "listing.ended", _payload(case, row, reason))
+        publish(session, _ended(case, row, reason))
 
 
 def remove(session: Session, actor: Actor, case_id: int, *, reason: str, explanation: str | None = None,
@@ -554,7 +584,15 @@ def withdraw(session: Session, actor: Actor, case_id: int, *, explanation: str, 
              on: dt.date | None = None) -> ListingCase:
     on = on or clock.today()
     case = _check_ready(session, actor, case_id, version)
+    return _withdraw(session, actor, case, explanation=explanation, on=on)
+
+
+def _withdraw(session: Session, actor: Actor, case: ListingCase, *, explanation: str, on: dt.date,
+              data: dict[str, Any] | None = None) -> ListingCase:
     step = transition(snapshot(case), Action.withdraw, on, list_type_of(case), {"explanation": explanation})
+    if data:
+        step = Step(step.case, step.action, step.from_state, step.to_state, step.on, {**step.facts, **data})
+    _end_rows(session, case, "withdrawn", on)  # none before listing; kept so no path leaves a row running
     _apply(session, case, step, actor, " ".join(explanation.split()), extra={"withdrawn_on": on})
     return case
 
@@ -639,7 +677,7 @@ def end_listing(session: Session, listing_id: int, reason: str, actor: Actor, on
                         on=on, actor=actor, reason=REMOVAL_REASONS[reason],
                         data={"listing_id": listing.id, "role": listing.role, "document": document})
         _flush(session)
-        emit(session, "listing.ended", _payload(case, listing, reason))
+        publish(session, _ended(case, listing, reason))
     return {"listing_id": listing.id, "ended_on": on.isoformat(), "reason": reason}
 
 
@@ -780,14 +818,15 @@ def record_interview(session: Session, actor: Actor, order_id: int, *, outcome: 
 
 # ============================================================================ deadlines
 def deadlines(session: Session, on: dt.date, *, department: str | None = None,
-              within_days: int = 30) -> list[dict[str, Any]]:
-    """Open deadlines (objection windows and answers, rectification periods, listing expiry) that are
-    overdue or fall within ``within_days`` of ``on``."""
+              within_days: int = 30, region: str | None = None) -> list[dict[str, Any]]:
+    """Open deadlines (objection windows and answers, rectification periods, listing expiry, review
+    tasks) that are overdue or fall within ``within_days`` of ``on``; ``department`` keeps one
+    department's cases, ``region`` the cases of a territory (a credit office's)."""
     horizon = on + dt.timedelta(days=within_days)
     out: list[dict[str, Any]] = []
 
     def add(kind: str, name: str, due: dt.date, case: ListingCase, extra: dict[str, Any] | None = None) -> None:
-        if due > horizon:
+        if due > horizon or (region is not None and not region_within(region, case.region_code)):
             return
         out.append({"kind": kind, "kind_name": name, "due": due.isoformat(), "status": deadline_status(due, on),
                     "case_id": case.id, "subject_name": case.subject_name, "department": case.department,
@@ -811,6 +850,14 @@ def deadlines(session: Session, on: dt.date, *, department: str | None = None,
         rq = rq.where(ListingCase.department == department)
     for order, case in session.execute(rq):
         add("rectification", "整改期限", order.due_on, case, {"rectification_id": order.id})
+    tq = select(ReviewTask, ListingCase).join(ListingCase, ListingCase.id == ReviewTask.case_id).where(
+        ReviewTask.done_on.is_(None))
+    if department:
+        tq = tq.where(ListingCase.department == department)
+    for task, case in session.execute(tq):
+        add("review", "依据记录撤销后的复核", task.due_on, case,
+            {"review_task_id": task.id, "record_id": task.record_id, "reason": task.reason,
+             "provisional": task.due_provisional})
     out.sort(key=lambda d: (d["due"], d["case_id"]))
     return out
 
@@ -927,8 +974,11 @@ def document_pdf(session: Session, document_id: int) -> tuple[ListingDocument, b
 
 
 def cases(session: Session, *, state: str | None = None, department: str | None = None,
-          subject_key: str | None = None, limit: int = 200) -> list[ListingCase]:
+          subject_key: str | None = None, limit: int = 200, region: str | None = None) -> list[ListingCase]:
     q = select(ListingCase)
+    if region is not None and region != NATIONAL_REGION:
+        prefix = region.rstrip("0")
+        q = q.where(ListingCase.region_code.like((prefix + "0" if len(prefix) % 2 else prefix) + "%"))
     if state:
         q = q.where(ListingCase.state == state)
     if department:
@@ -998,3 +1048,236 @@ def _section_interviews(session: Session, subject_key: str) -> list[dict[str, An
 register_section("listings", _section_listings)
 register_section("listing_interviews", _section_interviews)
 
+
+
+# ============================================================================ consequences of withdrawn records
+#: platform default, NOT a period from the reference: the owning department reviews a case whose basis
+#: lost one of several records within 10 working days (no document in ../shared/reference fixes one)
+REVIEW_WORKDAYS = 10
+OPEN_STATES = tuple(s.value for s in State if s not in (State.removed, State.withdrawn))
+
+
+def record_withdrawn(session: Session, *, record_id: int, subject_key: str, reason: str,
+                     on: dt.date | None = None) -> dict[str, list[int]]:
+    """A record was withdrawn (``RecordWithdrawn``): every open case resting on it is ended when no
+    other of its records remains active (a listed case is removed with reason ``basis_withdrawn``, one
+    not yet listed is withdrawn — 国办发〔2020〕49号 §（二）: 以具有法律效力的文书为依据), else the owning
+    department gets a review task due in :data:`REVIEW_WORKDAYS` working days (platform default)."""
+    from xinyong.records import service as records
+
+    on = on or clock.today()
+    ended: list[int] = []
+    tasks: list[int] = []
+    for case in session.scalars(select(ListingCase).where(
+            ListingCase.subject_key == subject_key, ListingCase.state.in_(OPEN_STATES)).order_by(ListingCase.id)):
+        if record_id not in (case.record_ids or []):
+            continue
+        others = [rid for rid in case.record_ids if rid != record_id]
+        remaining = [rid for rid in others if (rec := records.get(session, rid)) is not None and rec.status == "active"]
+        text = f"作为依据的失信行为记录{record_id}已撤销：{reason}"
+        if not remaining:
+            if case.state == State.listed.value:
+                _remove(session, SYSTEM, case, reason="basis_withdrawn", explanation=text, on=on, document=None)
+            else:
+                _withdraw(session, SYSTEM, case, explanation=text, on=on,
+                          data={"reason": "basis_withdrawn", "record_id": record_id})
+            ended.append(case.id)
+            continue
+        if session.scalar(select(ReviewTask.id).where(ReviewTask.case_id == case.id,
+                                                      ReviewTask.record_id == record_id)) is not None:
+            continue
+        due = add_workdays(on, REVIEW_WORKDAYS)
+        task = ReviewTask(case_id=case.id, record_id=record_id,
+                          reason=f"{text}；案件仍有其他有效记录（{'、'.join(map(str, remaining))}），请复核是否仍符合认定条件",
+                          due_on=due.date, due_provisional=due.provisional, created_at=clock.now())
+        session.add(task)
+        session.flush()
+        _append_history(session, case, action="review_task", from_state=case.state, to_state=case.state, on=on,
+                        actor=SYSTEM, reason=task.reason,
+                        data={"review_task_id": task.id, "record_id": record_id, "due_on": task.due_on.isoformat()})
+        _flush(session)
+        tasks.append(task.id)
+    return {"ended": ended, "review_tasks": tasks}
+
+
+def review_task_row(t: ReviewTask) -> dict[str, Any]:
+    return {"id": t.id, "case_id": t.case_id, "record_id": t.record_id, "reason": t.reason,
+            "due_on": t.due_on.isoformat(), "provisional": t.due_provisional, "done_on": _iso(t.done_on),
+            "done_note": t.done_note, "done_by": t.done_by}
+
+
+# ============================================================================ use cases (actor in)
+# The API, pages and CLI call these: each opens the door (role, access decision, log entry), checks
+# ownership / territory, runs the steps above and returns plain data.
+
+def owner_denial(actor: Actor, case: ListingCase) -> str | None:
+    """谁认定、谁负责 (淮政办发〔2021〕13号 §三(一)): only the determining department acts on its case."""
+    if actor.department != case.department:
+        return f"该案件由{case.department}认定，其他部门不能办理（谁认定、谁负责）"
+    return None
+
+
+def read_denial(actor: Actor, case: ListingCase) -> str | None:
+    """Who reads a case: its department, the platform admin, a credit office whose territory covers it
+    (国办发〔2020〕49号 §（十三）明确信息查询使用权限)."""
+    if actor.role is Role.admin:
+        return None
+    if actor.role is Role.credit_office:
+        return territory_denial(actor.region_code, case.region_code, "查阅该认定案件")
+    if actor.role is Role.determining_department and actor.department == case.department:
+        return None
+    return f"该案件由{case.department}认定，本单位不能查阅"
+
+
+def _open_case(door: Door, case_id: int, *, own: bool) -> ListingCase:
+    case = _case(door.session, case_id)
+    door.admit(subject_key=case.subject_key, detail={"case_id": case_id})
+    if own:
+        door.require(owner_denial(door.actor, case), code="listing.not_your_case")
+    else:
+        door.require(read_denial(door.actor, case), code="listing.not_your_case")
+    return case
+
+
+def full_view(session: Session, case_id: int) -> dict[str, Any]:
+    case = _case(session, case_id)
+    return {
+        **describe_case(session, case),
+        "history": history(session, case_id),
+        "history_intact": verify_history(session, case_id),
+        "documents": case_documents(session, case_id),
+        "rectifications": rectifications(session, case_id),
+        "accountability": accountability(session, case_id),
+        "review_tasks": [review_task_row(t) for t in session.scalars(
+            select(ReviewTask).where(ReviewTask.case_id == case_id).order_by(ReviewTask.id))],
+    }
+
+
+def propose_case(actor: Actor, *, subject_code: str, list_type_id: str, record_ids: list[int], reason: str,
+                 on: dt.date | None = None) -> dict[str, Any]:
+    """立案（拟列入）: see :func:`propose`; every refusal (level, field, territory, records) is logged."""
+    with use_case(actor, "listing.propose", purpose=Purpose.determination,
+                  detail={"list_type": list_type_id, "record_ids": list(record_ids)}) as door:
+        case = propose(door.session, actor, subject_code=subject_code, list_type_id=list_type_id,
+                       record_ids=record_ids, reason=reason, on=on)
+        door.admit(subject_key=case.subject_key, detail={"case_id": case.id})
+        return full_view(door.session, case.id)
+
+
+def read_case(actor: Actor, case_id: int) -> dict[str, Any]:
+    """The case, its history, documents, objection text, rectification orders and interviews."""
+    with use_case(actor, "listing.read", purpose=Purpose.determination) as door:
+        _open_case(door, case_id, own=False)
+        return full_view(door.session, case_id)
+
+
+def read_history(actor: Actor, case_id: int) -> dict[str, Any]:
+    with use_case(actor, "listing.read", purpose=Purpose.determination) as door:
+        _open_case(door, case_id, own=False)
+        return {"case_id": case_id, "history": history(door.session, case_id),
+                "history_intact": verify_history(door.session, case_id)}
+
+
+def act_on_case(actor: Actor, action: str, case_id: int, step: Any) -> dict[str, Any]:
+    """One owner-only step on a case: ``step(session, case_id)`` runs after the door admitted the
+    owner; the case's full view is returned."""
+    with use_case(actor, action, purpose=Purpose.determination) as door:
+        _open_case(door, case_id, own=True)
+        result = step(door.session, case_id)
+        out = full_view(door.session, case_id)
+        if isinstance(result, RectificationOrder):
+            out["rectification_id"] = result.id
+        return out
+
+
+def act_on_order(actor: Actor, action: str, order_id: int, step: Any) -> dict[str, Any]:
+    """An owner-only step on a rectification order (confirmation, interview)."""
+    with use_case(actor, action, purpose=Purpose.determination) as door:
+        order = _order(door.session, order_id)
+        _open_case(door, order.case_id, own=True)
+        result = step(door.session, order_id)
+        out = full_view(door.session, order.case_id)
+        if isinstance(result, Interview):
+            out.update({"interview_id": result.id, "interview_kind": result.kind})
+        return out
+
+
+def read_document(actor: Actor, document_id: int, *, pdf: bool = False) -> tuple[ListingDocument, bytes]:
+    """An issued document (HTML, or its PDF) for those who may read its case."""
+    with use_case(actor, "listing.document", purpose=Purpose.determination) as door:
+        doc = document(door.session, document_id)
+        _open_case(door, doc.case_id, own=False)
+        door.detail["document_id"] = document_id
+        if pdf:
+            return document_pdf(door.session, document_id)
+        return doc, doc.html.encode("utf-8")
+
+
+def list_cases(actor: Actor, *, state: str | None = None, subject_code: str | None = None) -> list[dict[str, Any]]:
+    """Cases visible to ``actor``: a department its own, a credit office those of its territory, the
+    admin all."""
+    from xinyong.subjects import service as subjects
+
+    with use_case(actor, "listing.read", purpose=Purpose.determination) as door:
+        key = subjects.require(door.session, subject_code).subject_key if subject_code else None
+        department, region = _scope(door, "查阅认定案件")
+        door.admit(subject_key=key)
+        rows = cases(door.session, state=state or None, department=department, subject_key=key, region=region)
+        door.count(len(rows))
+        return [describe_case(door.session, c) for c in rows]
+
+
+def _scope(door: Door, what: str) -> tuple[str | None, str | None]:
+    actor = door.actor
+    if actor.role is Role.determining_department:
+        if not actor.department:
+            door.refuse("本账户未登记所属部门，不能" + what)
+        return actor.department, None
+    if actor.role is Role.credit_office:
+        door.require(territory_denial(actor.region_code, actor.region_code or NATIONAL_REGION, what))
+        return None, actor.region_code
+    return None, None
+
+
+def deadlines_for(actor: Actor, on: dt.date, *, within_days: int = 30) -> list[dict[str, Any]]:
+    """到期与逾期事项 of the cases ``actor`` may see (as :func:`list_cases`)."""
+    with use_case(actor, "listing.deadlines", purpose=Purpose.supervision) as door:
+        department, region = _scope(door, "查看到期事项")
+        door.admit()
+        rows = deadlines(door.session, on, department=department, within_days=within_days, region=region)
+        door.count(len(rows))
+        return rows
+
+
+def complete_review_task(actor: Actor, task_id: int, *, note: str, on: dt.date | None = None) -> dict[str, Any]:
+    """The owning department closes a review task with its conclusion."""
+    on = on or clock.today()
+    with use_case(actor, "listing.review", purpose=Purpose.determination) as door:
+        task = door.session.get(ReviewTask, task_id)
+        if task is None:
+            raise NotFound("listing.review_task_not_found", "未找到该复核任务")
+        case = _open_case(door, task.case_id, own=True)
+        if task.done_on is not None:
+            raise Conflict("listing.review_task_done", f"该复核任务已于{task.done_on.isoformat()}办结")
+        text = " ".join((note or "").split())
+        if not text:
+            raise ValidationFailed("listing.note_required", "请填写复核结论")
+        task.done_on = on
+        task.done_note = text
+        task.done_by = actor.department
+        _append_history(door.session, case, action="review_done", from_state=case.state, to_state=case.state,
+                        on=on, actor=actor, reason=text, data={"review_task_id": task.id, "record_id": task.record_id})
+        _flush(door.session)
+        return review_task_row(task)
+
+
+def subject_listings(actor: Actor, subject_code: str, on: dt.date) -> list[dict[str, Any]]:
+    """主体当前在列名单 (a subject's listings are public-law facts for the departments that act on them)."""
+    from xinyong.subjects import service as subjects
+
+    with use_case(actor, "listing.read", purpose=Purpose.determination) as door:
+        subject = subjects.require(door.session, subject_code)
+        door.admit(subject_key=subject.subject_key)
+        rows = active_listings(door.session, subject.subject_key, on)
+        door.count(len(rows))
+        return [jsonable(r) for r in rows]

@@ -9,6 +9,7 @@ from typing import Any
 
 from tests.factories import record_input, resident_id, uscc
 from xinyong.core.access import Actor
+from xinyong.core.authority import infer_fields
 from xinyong.core.db import unit_of_work
 from xinyong.core.policy import Role
 from xinyong.records import service as records
@@ -28,7 +29,7 @@ class Setup:
 
 def officer(department: str = DEPT, region: str = REGION) -> Actor:
     return Actor(id=None, name=f"{department}经办人", role=Role.determining_department, department=department,
-                 region_code=region)
+                 region_code=region, fields=frozenset(infer_fields(department)))
 
 
 def make_subject(seed: int = 7, *, link_person: bool = True, **record_overrides: Any) -> Setup:
@@ -38,7 +39,7 @@ def make_subject(seed: int = 7, *, link_person: bool = True, **record_overrides:
     with unit_of_work() as s:
         result = records.ingest(s, record_input(subject_code=code, subject_name=f"淮安示例建筑劳务有限公司{seed}",
                                                 summary="拖欠农民工工资，经责令限期支付逾期仍未支付",
-                                                **record_overrides))
+                                                **{"issuing_authority": DEPT, **record_overrides}))
         if person:
             subjects.link_person(s, code, person, "张三", "legal_representative", dt.date(2020, 1, 1))
         return Setup(code, result.record.subject_key, result.record.id, person)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
+from xinyong.core.rulefiles import RuleError
 from xinyong.listing.loader import RULES_ROOT, load_list_types
 from xinyong.listing.rules import (
     AuthorityLevel,
@@ -17,8 +19,10 @@ from xinyong.listing.rules import (
     Kind,
     ListType,
     ListTypeError,
-    authority_level_of,
+    RecordFacts,
     parse_list_type,
+    proposal_denial,
+    record_basis_denial,
 )
 
 SHIPPED = RULES_ROOT / "national" / "list_types"
@@ -99,8 +103,8 @@ def test_departmental_rule_refused_for_a_local_list_and_local_regulation_accepte
 
 def test_incomplete_requires_the_missing_list() -> None:
     with pytest.raises(ListTypeError, match="missing"):
-        parse_list_type({"id": "x", "name": "某名单", "status": "incomplete"}, "x.yaml")
-    parsed = parse_list_type({"id": "x", "name": "某名单", "status": "incomplete",
+        parse_list_type({"id": "x", "name": "某名单", "status": "incomplete", "competent_fields": ["tax"]}, "x.yaml")
+    parsed = parse_list_type({"id": "x", "name": "某名单", "status": "incomplete", "competent_fields": ["tax"],
                               "missing": [{"remedies": "未找到"}]}, "x.yaml")
     assert isinstance(parsed, IncompleteListType) and parsed.missing == ("remedies: 未找到",)
 
@@ -128,10 +132,69 @@ def test_in_force_dates() -> None:
     assert mw.in_force(dt.date(2022, 1, 1))
 
 
+SHIPPED_FIELDS = {
+    "samr-serious-illegal": ("market_regulation",), "tax-major-violation": ("tax",),
+    "migrant-wage-arrears": ("human_resources",), "social-insurance": ("human_resources", "medical_security"),
+    "work-safety": ("emergency_management",), "statistics": ("statistics",), "gov-procurement": ("finance",),
+    "research-integrity": ("science_technology",), "court-dishonest-debtor": ("court",),
+    "national-defence": ("military_service",),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SHIPPED_FIELDS))
+def test_every_shipped_list_type_names_its_competent_fields(name: str) -> None:
+    raw = _raw(name)
+    assert tuple(raw["competent_fields"]) == SHIPPED_FIELDS[name]
+    parsed = parse_list_type(raw, f"{name}.yaml")
+    if isinstance(parsed, ListType):
+        assert parsed.competent_fields == SHIPPED_FIELDS[name]
+
+
 @pytest.mark.parametrize(
-    ("code", "level"),
-    [("100000", AuthorityLevel.national), (None, AuthorityLevel.national), ("320000", AuthorityLevel.province),
-     ("320800", AuthorityLevel.prefecture), ("320812", AuthorityLevel.county)],
+    ("change", "needle"),
+    [(lambda r: r.pop("competent_fields"), "缺少 competent_fields"),
+     (lambda r: r.update(competent_fields=[]), "缺少 competent_fields"),
+     (lambda r: r.update(competent_fields=["astrology"]), "astrology")],
 )
-def test_authority_level_from_region(code: str | None, level: AuthorityLevel) -> None:
-    assert authority_level_of(code) is level
+def test_competent_fields_missing_or_unknown_refused_naming_the_file(change: Any, needle: str) -> None:
+    raw = copy.deepcopy(_raw())
+    change(raw)
+    with pytest.raises(RuleError, match=needle) as exc:
+        parse_list_type(raw, "mine.yaml")
+    assert "mine.yaml" in str(exc.value)
+
+
+def _mw() -> ListType:
+    return load_list_types([RULES_ROOT]).get("migrant-wage-arrears")
+
+
+def test_proposal_denial_level_field_and_territory() -> None:
+    mw = _mw()
+    hr = frozenset({"human_resources"})
+    assert proposal_denial(list_type=mw, actor_region="320812", actor_fields=hr, subject_region="320812") is None
+    no_region = proposal_denial(list_type=mw, actor_region=None, actor_fields=hr, subject_region="320812")
+    assert no_region is not None and no_region[0] == "listing.authority_too_low" and "行政区划" in no_region[1]
+    other_field = proposal_denial(list_type=mw, actor_region="320800", actor_fields=frozenset({"market_regulation"}),
+                                  subject_region="320812")
+    assert other_field is not None and other_field[0] == "listing.not_competent"
+    assert "人力资源社会保障" in other_field[1] and "谁认定、谁负责" in other_field[1]
+    high = replace(mw, min_authority_level=AuthorityLevel.prefecture)
+    too_low = proposal_denial(list_type=high, actor_region="320812", actor_fields=hr, subject_region="320812")
+    assert too_low is not None and "县级部门" in too_low[1]
+    local = replace(mw, scope="320800")
+    assert proposal_denial(list_type=local, actor_region="320812", actor_fields=hr, subject_region="320812") is None
+    outside = proposal_denial(list_type=local, actor_region="110105", actor_fields=hr, subject_region="320812")
+    assert outside is not None and outside[0] == "listing.list_type_other_region" and "320800" in outside[1]
+    elsewhere = proposal_denial(list_type=local, actor_region="320812", actor_fields=hr, subject_region="110105")
+    assert elsewhere is not None and "信用主体" in elsewhere[1]
+
+
+def test_record_basis_must_be_own_decision_or_a_judgment() -> None:
+    base = dict(subject_key="k", document_number="x", issuing_authority="甲局", effective_date=dt.date(2025, 1, 1),
+                status="active")
+    own = RecordFacts(id=1, document_type="administrative_penalty", department="甲局", **base)  # type: ignore[arg-type]
+    other = RecordFacts(id=2, document_type="administrative_penalty", department="乙局", **base)  # type: ignore[arg-type]
+    court = RecordFacts(id=3, document_type="judicial_judgment", department="某人民法院", **base)  # type: ignore[arg-type]
+    assert record_basis_denial([own, court], "甲局") is None
+    refused = record_basis_denial([own, other], "甲局")
+    assert refused is not None and "记录2" in refused and "乙局" in refused
