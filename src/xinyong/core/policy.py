@@ -45,14 +45,13 @@ ALLOWED: dict[str, frozenset[Role]] = {
     "subject.read": frozenset({A, CO, DD, IU}),
     "subject.write": frozenset({A, CO, DD}),
     "subject.link": frozenset({A, CO, DD}),
-    "credit_file.read": frozenset({A, CO, DD}),
+    "credit_file.read": frozenset({A, CO, DD, IU}),
     # catalog
     "catalog.read": frozenset({A, CO, DD, IU, SU, PU}),
     # dishonesty records
-    "record.write": frozenset({DD}),
+    "record.write": frozenset({A, DD}),
     "record.read": frozenset({A, CO, DD, IU}),
-    "record.import": frozenset({DD}),
-    "record.withdraw": frozenset({DD}),
+    "record.import": frozenset({A, DD}),
     # serious dishonest lists (xinyong.listing): the determining department acts on its own cases
     "listing.types": frozenset({A, CO, DD, IU, SU, PU}),
     "listing.read": frozenset({A, CO, DD}),
