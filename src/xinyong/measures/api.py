@@ -142,7 +142,8 @@ class CaseIn(BaseModel):
     code: str
     measure: str
     matter: str
-    unit: str | None = Field(default=None, description="响应的实施单位；实施单位自己发起时可省略")
+    unit_id: int | None = Field(default=None, description="响应的实施单位（已登记实施单位的主体编号）")
+    unit: str | None = Field(default=None, description="实施单位的登记名称（兼容旧接口）；实施单位自己发起时可省略")
     respond_within_workdays: int = Field(description="响应时限（工作日），由发起单位确定")
 
 
@@ -162,76 +163,47 @@ class TypicalIn(BaseModel):
 
 
 @router.post("/api/v1/punishment-cases", status_code=201, dependencies=[Depends(requires("measures.case_open"))],
-             summary="发起联合惩戒（推送实施单位）")
+             summary="发起联合惩戒（推送已登记的实施单位）")
 def open_case(body: CaseIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
-    with unit_of_work() as s:
-        subject = require(s, body.code)
-        guard(s, actor, "measures.case_open", purpose=Purpose.joint_punishment, subject_key=subject.subject_key,
-              detail={"measure": body.measure, "matter": body.matter})
-        case = cases.open_case(s, actor, code=body.code, measure=body.measure, matter=body.matter,
-                               unit=body.unit, respond_within_workdays=body.respond_within_workdays)
-        return cases.describe(case)
+    return cases.open_case(actor, code=body.code, measure=body.measure, matter=body.matter, unit_id=body.unit_id,
+                           unit=body.unit, respond_within_workdays=body.respond_within_workdays)
 
 
 @router.get("/api/v1/punishment-cases", dependencies=[Depends(requires("measures.case_read"))],
             summary="联合惩戒案例列表")
 def list_cases(status: str | None = None, unit: str | None = None, overdue: bool = False,
                typical: bool | None = None, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
-    with unit_of_work() as s:
-        entry = guard(s, actor, "measures.case_read", purpose=Purpose.joint_punishment)
-        rows = cases.list_cases(s, actor, status=status, unit=unit, overdue_only=overdue, typical=typical)
-        entry.result_count = len(rows)
-        return {"cases": [cases.describe(c) for c in rows]}
+    return {"cases": cases.list_cases(actor, status=status, unit=unit, overdue_only=overdue, typical=typical)}
 
 
 @router.get("/api/v1/punishment-cases/statistics", dependencies=[Depends(requires("measures.case_read"))],
             summary="联合惩戒统计（按实施单位、措施、地区）")
 def case_statistics(by: str = "unit", actor: Actor = Depends(current_actor)) -> dict[str, Any]:
-    with unit_of_work() as s:
-        guard(s, actor, "measures.case_read", purpose=Purpose.supervision, detail={"statistics": by})
-        return {"by": by, "rows": cases.statistics(s, actor, by)}
+    return {"by": by, "rows": cases.statistics(actor, by)}
 
 
 @router.get("/api/v1/punishment-cases/{case_id}", dependencies=[Depends(requires("measures.case_read"))],
             summary="联合惩戒案例")
 def read_case(case_id: int, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
-    with unit_of_work() as s:
-        case = cases.get_case(s, case_id)
-        guard(s, actor, "measures.case_read", purpose=Purpose.joint_punishment, subject_key=case.subject_key)
-        if actor.role.value == "implementing_unit" and actor.department != case.unit:
-            from xinyong.core.errors import Forbidden
-
-            raise Forbidden("not_case_unit", "只能查看推送给本单位的案例")
-        return {**cases.describe(case), "history": cases.history(s, case_id)}
+    return cases.read_case(actor, case_id)
 
 
 @router.post("/api/v1/punishment-cases/{case_id}/response", dependencies=[Depends(requires("measures.case_respond"))],
              summary="响应：是否实施，未实施须说明理由")
 def respond_case(case_id: int, body: RespondIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
-    with unit_of_work() as s:
-        case = cases.get_case(s, case_id)
-        guard(s, actor, "measures.case_respond", purpose=Purpose.joint_punishment, subject_key=case.subject_key)
-        case = cases.respond(s, actor, case_id, applied=body.applied, reason=body.reason,
-                             applied_until=body.applied_until)
-        return cases.describe(case)
+    return cases.respond(actor, case_id, applied=body.applied, reason=body.reason, applied_until=body.applied_until)
 
 
 @router.post("/api/v1/punishment-cases/{case_id}/feedback", dependencies=[Depends(requires("measures.case_respond"))],
              summary="反馈实施结果")
 def feedback_case(case_id: int, body: FeedbackIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
-    with unit_of_work() as s:
-        case = cases.get_case(s, case_id)
-        guard(s, actor, "measures.case_respond", purpose=Purpose.joint_punishment, subject_key=case.subject_key)
-        return cases.describe(cases.feedback(s, actor, case_id, result=body.result))
+    return cases.feedback(actor, case_id, result=body.result)
 
 
 @router.post("/api/v1/punishment-cases/{case_id}/typical", dependencies=[Depends(requires("measures.case_typical"))],
              summary="标记典型案例")
 def typical_case(case_id: int, body: TypicalIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
-    with unit_of_work() as s:
-        case = cases.get_case(s, case_id)
-        guard(s, actor, "measures.case_typical", purpose=Purpose.supervision, subject_key=case.subject_key)
-        return cases.describe(cases.flag_typical(s, actor, case_id, typical=body.typical, note=body.note))
+    return cases.flag_typical(actor, case_id, typical=body.typical, note=body.note)
 
 
 # --- targeted push --------------------------------------------------------------------------------

@@ -1,13 +1,25 @@
 """Joint punishment cases (联合惩戒案例): initiated → responded → feedback (发改办财金〔2018〕893号 §七
-“实现失信联合惩戒发起—响应—反馈的自动化，及时归集上报失信联合惩戒案例”).
+“实现失信联合惩戒发起—响应—反馈的自动化，及时归集上报失信联合惩戒案例”), and closed when what the
+case rests on ends (国办发〔2020〕49号 §（二）: 惩戒须以具有法律效力的文书为依据).
 
-A case opens only for a measure the engine finds for the subject and matter (the guardrails of
-:func:`xinyong.measures.rules.check_proposal`: in the list in force, triggered, not withheld for
-leniency, and never a third-category measure — no unit may be forced to punish, 49号 §（九））.
-The unit responds whether it applied the measure (a reason is required when it did not; an applied
-period may not run beyond the listed end, 49号 §（十）) and then reports the result. The response
-deadline is counted in working days (:mod:`xinyong.core.workdays`); it is set by the initiating
-unit — no statute fixes it. 典型案例 can be flagged for reporting (893 §二十).
+Every entry point (API, console, CLI) calls one use case here: the actor comes in, :func:`use_case`
+opens the unit of work and logs the access, and every refusal is logged in its own transaction.
+
+- A case is pushed to a *registered* implementing unit (893 §六 定向推送): the recipient is named by the
+  principal id of an active implementing-unit principal (``unit_id``), or by its exact registered name.
+- Only that unit responds and reports feedback. The recipient reads its cases; the initiator its own;
+  a credit office those of subjects or units in its territory; the administrator all.
+- A case opens only for a measure the engine finds for the subject and matter (the guardrails of
+  :func:`xinyong.measures.rules.check_proposal`: in the list in force, triggered, not withheld for
+  leniency, never a third-category measure — no unit may be forced to punish, 49号 §（九））.
+  It records the listing or record it rests on (``basis_kind`` / ``basis_id``).
+- The unit responds whether it applied the measure (a reason is required when it did not; an applied
+  period may not run beyond the listed end, 49号 §（十）) and then reports the result. The response
+  deadline is counted in working days (:mod:`xinyong.core.workdays`); it is set by the initiating
+  unit — no statute fixes it. 典型案例 can be flagged for reporting (893 §二十).
+- When the listing ends or the record is withdrawn or repaired, :func:`close_resting_on` closes the
+  case, appends the event and tells the unit (``push.case.closed``), except a measure whose rule says
+  it survives repair (``survives_repair``), which stays with its basis shown.
 """
 
 from __future__ import annotations
@@ -16,14 +28,17 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, false, or_, select
 from sqlalchemy.orm import Session
 
 from xinyong.core import clock
-from xinyong.core.access import Actor
-from xinyong.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from xinyong.core.access import SYSTEM, Actor, Purpose
+from xinyong.core.authority import NATIONAL_REGION, territory_denial
+from xinyong.core.errors import Conflict, NotFound, ValidationFailed
+from xinyong.core.models import Principal
 from xinyong.core.outbox import OutboxChannel, enqueue
 from xinyong.core.policy import Role
+from xinyong.core.usecase import Door, use_case
 from xinyong.core.workdays import add_workdays, workdays_between
 from xinyong.measures import service
 from xinyong.measures.catalog import measure_set
@@ -31,37 +46,161 @@ from xinyong.measures.models import CaseEvent, PunishmentCase
 from xinyong.measures.rules import MATTERS, check_matter, check_proposal
 from xinyong.subjects.service import require
 
-STATUS_NAMES = {"initiated": "已发起，待响应", "responded": "已响应，待反馈", "feedback": "已反馈"}
+STATUS_NAMES = {"initiated": "已发起，待响应", "responded": "已响应，待反馈", "feedback": "已反馈",
+                "closed": "已终止（作为依据的名单或记录已失效）"}
 MAX_RESPONSE_WORKDAYS = 60
+#: why a case closes (国办发〔2020〕49号 §（二）; 令第36号 第三条: 信用修复后同步依法依规解除失信惩戒措施)
+CLOSE_REASONS = {
+    ("listing", False): "作为依据的名单已移出",
+    ("record", False): "作为依据的失信行为记录已撤销",
+    ("listing", True): "作为依据的名单已因信用修复移出",
+    ("record", True): "作为依据的失信行为记录已完成信用修复",
+}
+EVENT_NAMES = {"initiated": "发起", "responded": "响应", "feedback": "反馈", "typical": "标记典型",
+               "untypical": "取消典型", "closed": "终止", "kept_after_repair": "修复后继续实施"}
+
+
+# --- helpers ----------------------------------------------------------------------------------------
 
 
 def _event(session: Session, case: PunishmentCase, action: str, actor: Actor, **detail: Any) -> None:
     session.add(CaseEvent(case_id=case.id, at=clock.now(), action=action, actor=actor.name, detail=detail))
 
 
+def _unit_names(session: Session, case: PunishmentCase) -> set[str]:
+    names = {case.unit}
+    if case.unit_principal_id is not None:
+        p = session.get(Principal, case.unit_principal_id)
+        if p is not None and p.department:
+            names.add(p.department)
+    return names
+
+
 def _push(session: Session, case: PunishmentCase, topic: str) -> None:
     """Push the case to the unit's channels, if the unit has any (893 §六 定向推送)."""
     channels = list(session.scalars(select(OutboxChannel.name).where(
-        OutboxChannel.unit == case.unit, OutboxChannel.active.is_(True))))
+        OutboxChannel.unit.in_(sorted(_unit_names(session, case))), OutboxChannel.active.is_(True))
+        .order_by(OutboxChannel.name)))
     if channels:
         enqueue(session, topic, {"case": describe(case)}, channels)
 
 
-def open_case(session: Session, actor: Actor, *, code: str, measure: str, matter: str, unit: str | None,
-              respond_within_workdays: int, on: dt.date | None = None) -> PunishmentCase:
+def _resolve_unit(session: Session, actor: Actor, unit_id: int | None, unit: str | None) -> Principal:
+    """The registered implementing unit a case is pushed to (893 §六: 发起—响应—反馈 between units)."""
+    if unit_id is not None:
+        p = session.get(Principal, unit_id)
+        if p is None or p.role != Role.implementing_unit.value or not p.active:
+            raise ValidationFailed("unit_not_registered", f"编号为{unit_id}的主体不是已登记、在用的实施单位，不能向其推送联合惩戒案例")
+        return p
+    name = (unit or "").strip()
+    if not name:
+        if actor.role is Role.implementing_unit and actor.id is not None:
+            p = session.get(Principal, actor.id)
+            if p is not None:
+                return p  # a unit opens a case for itself
+        raise ValidationFailed("unit_required", "必须写明响应的实施单位（unit_id，或实施单位的登记名称 unit）")
+    base = select(Principal).where(Principal.role == Role.implementing_unit.value, Principal.active.is_(True))
+    found = list(session.scalars(base.where(Principal.name == name).order_by(Principal.id)))
+    if not found:
+        found = list(session.scalars(base.where(Principal.department == name).order_by(Principal.id)))
+    if not found:
+        raise ValidationFailed("unit_not_registered", f"“{name}”不是已登记的实施单位，联合惩戒案例只能推送给已登记的实施单位")
+    if len(found) > 1:
+        raise ValidationFailed("unit_ambiguous", f"名称“{name}”对应{len(found)}个已登记的实施单位，请以 unit_id 指明")
+    return found[0]
+
+
+def _get(session: Session, case_id: int, *, lock: bool = False) -> PunishmentCase:
+    case = session.get(PunishmentCase, case_id, with_for_update=lock)
+    if case is None:
+        raise NotFound("case_not_found", "未找到该联合惩戒案例")
+    return case
+
+
+def _is_recipient(actor: Actor, case: PunishmentCase) -> bool:
+    if actor.role is not Role.implementing_unit:
+        return False
+    if case.unit_principal_id is not None:
+        return actor.id == case.unit_principal_id
+    return actor.department == case.unit  # a case opened before units were named by principal id
+
+
+def _is_initiator(actor: Actor, case: PunishmentCase) -> bool:
+    return case.initiated_by_principal_id is not None and actor.id == case.initiated_by_principal_id
+
+
+def read_denial(actor: Actor, case: PunishmentCase) -> str | None:
+    """Who may read a case: the recipient unit, the initiator, a credit office whose territory holds the
+    subject or the unit, the administrator."""
+    if actor.role is Role.admin or _is_recipient(actor, case) or _is_initiator(actor, case):
+        return None
+    if actor.role is Role.credit_office:
+        by_subject = territory_denial(actor.region_code, case.subject_region, "查看该联合惩戒案例")
+        if by_subject is None or (case.unit_region and territory_denial(
+                actor.region_code, case.unit_region, "查看该联合惩戒案例") is None):
+            return None
+        return by_subject
+    return "只能查看推送给本单位或本单位发起的联合惩戒案例"
+
+
+def _unit_denial(actor: Actor, case: PunishmentCase) -> str | None:
+    if _is_recipient(actor, case):
+        return None
+    return f"只有被推送的实施单位（{case.unit}）可以响应或反馈该案例"
+
+
+def _region_clause(column: Any, region: str | None) -> ColumnElement[bool]:
+    if region is None:
+        return false()
+    if region == NATIONAL_REGION:
+        return column.is_not(None)
+    prefix = region.rstrip("0")
+    if len(prefix) % 2:
+        prefix += "0"
+    return column.like(prefix + "%")
+
+
+def _scope(actor: Actor) -> ColumnElement[bool] | None:
+    """The cases ``actor`` may see, as a WHERE clause (None: all)."""
+    if actor.role is Role.admin:
+        return None
+    mine = PunishmentCase.initiated_by_principal_id == actor.id
+    if actor.role is Role.implementing_unit:
+        legacy = (PunishmentCase.unit_principal_id.is_(None)) & (PunishmentCase.unit == (actor.department or ""))
+        return or_(PunishmentCase.unit_principal_id == actor.id, legacy, mine)
+    if actor.role is Role.credit_office:
+        return or_(mine, _region_clause(PunishmentCase.subject_region, actor.region_code),
+                   _region_clause(PunishmentCase.unit_region, actor.region_code))
+    return mine
+
+
+# --- use cases --------------------------------------------------------------------------------------
+
+
+def open_case(actor: Actor, *, code: str, measure: str, matter: str, unit_id: int | None = None,
+              unit: str | None = None, respond_within_workdays: int, on: dt.date | None = None) -> dict[str, Any]:
+    """发起: push a measure the engine finds for the subject to a registered implementing unit."""
+    with use_case(actor, "measures.case_open", purpose=Purpose.joint_punishment,
+                  detail={"measure": measure, "matter": matter}) as door:
+        subject = require(door.session, code)
+        door.admit(subject_key=subject.subject_key)
+        return describe(_open(door, subject, measure=measure, matter=matter, unit_id=unit_id, unit=unit,
+                              respond_within_workdays=respond_within_workdays, on=on))
+
+
+def _open(door: Door, subject: Any, *, measure: str, matter: str, unit_id: int | None, unit: str | None,
+          respond_within_workdays: int, on: dt.date | None) -> PunishmentCase:
+    session, actor = door.session, door.actor
     on = on or clock.today()
     matter_ = check_matter(matter)
     if matter_ is None:
         raise ValidationFailed("matter_required", "发起联合惩戒必须写明行政事项（matter）")
     if not 1 <= respond_within_workdays <= MAX_RESPONSE_WORKDAYS:
         raise ValidationFailed("invalid_deadline", f"响应时限须为1至{MAX_RESPONSE_WORKDAYS}个工作日")
-    target = (unit or (actor.department if actor.role is Role.implementing_unit else None) or "").strip()
-    if not target:
-        raise ValidationFailed("unit_required", "必须写明响应的实施单位（unit）")
-    subject = require(session, code)
-    ms = measure_set()
-    decision = service.live_decision(session, subject, on, matter_, actor.region_code)
-    applicable = check_proposal(decision, ms, measure, region=actor.region_code, as_obligation=True)
+    target = _resolve_unit(session, actor, unit_id, unit)
+    region = target.region_code
+    decision = service.live_decision(session, subject, on, matter_, region)
+    applicable = check_proposal(decision, measure_set(), measure, region=region, as_obligation=True)
     due = add_workdays(on, respond_within_workdays)
     m, d = applicable.measure, applicable.derivation
     case = PunishmentCase(
@@ -69,57 +208,62 @@ def open_case(session: Session, actor: Actor, *, code: str, measure: str, matter
         subject_region=subject.region_code, measure_code=m.code, measure_name=m.name,
         category=int(m.category), obligation=m.is_obligation, matter=matter_, basis=m.cite(),
         trigger={"kind": d.source_kind, "id": d.source_id, "label": d.source_label, "via_role": d.via_role},
-        measure_end=d.end, explanation=applicable.as_dict()["explanation"], unit=target,
-        unit_region=actor.region_code, initiated_by=actor.name, initiated_at=clock.now(),
+        basis_kind=d.source_kind, basis_id=d.source_id,
+        measure_end=d.end, explanation=applicable.as_dict()["explanation"], unit=target.name,
+        unit_principal_id=target.id, unit_region=region, initiated_by=actor.name,
+        initiated_by_principal_id=actor.id, initiated_at=clock.now(),
         due_date=due.date, due_provisional=due.provisional, status="initiated", typical=False,
     )
     session.add(case)
     session.flush()
-    _event(session, case, "initiated", actor, unit=target, due_date=due.date.isoformat())
+    door.detail.update({"case_id": case.id, "unit_id": target.id})
+    _event(session, case, "initiated", actor, unit=target.name, unit_id=target.id,
+           due_date=due.date.isoformat())
     _push(session, case, "case.initiated")
     return case
 
 
-def get_case(session: Session, case_id: int, *, lock: bool = False) -> PunishmentCase:
-    case = session.get(PunishmentCase, case_id, with_for_update=lock)
-    if case is None:
-        raise NotFound("case_not_found", "未找到该联合惩戒案例")
-    return case
+def read_case(actor: Actor, case_id: int) -> dict[str, Any]:
+    with use_case(actor, "measures.case_read", purpose=Purpose.joint_punishment,
+                  detail={"case_id": case_id}) as door:
+        case = _get(door.session, case_id)
+        door.subject_key = case.subject_key
+        door.require(read_denial(actor, case), code="not_case_party")
+        door.admit(result_count=1)
+        return {**describe(case), "history": history(door.session, case_id)}
 
 
-def _may_act_for(actor: Actor, case: PunishmentCase) -> None:
-    if actor.role in (Role.admin, Role.credit_office):
-        return
-    if actor.role is Role.implementing_unit and actor.department == case.unit:
-        return
-    raise Forbidden("not_case_unit", f"只有被推送的实施单位（{case.unit}）可以响应或反馈该案例")
-
-
-def respond(session: Session, actor: Actor, case_id: int, *, applied: bool, reason: str | None = None,
-            applied_until: dt.date | None = None, on: dt.date | None = None) -> PunishmentCase:
-    on = on or clock.today()
-    case = get_case(session, case_id, lock=True)
-    _may_act_for(actor, case)
-    if case.status != "initiated":
-        raise Conflict("case_already_responded", f"该案例当前状态为“{STATUS_NAMES[case.status]}”，不能重复响应")
-    reason = (reason or "").strip() or None
-    if not applied and reason is None:
-        raise ValidationFailed("reason_required", "未实施惩戒措施的，必须说明理由")
-    if applied:
-        subject = require_key(session, case.subject_key)
-        decision = service.live_decision(session, subject, on, case.matter, case.unit_region)
-        # no aggravation, and only while the fact still triggers the measure (49号 §（十））
-        check_proposal(decision, measure_set(), case.measure_code, until=applied_until,
-                       region=case.unit_region, as_obligation=True)
-    case.status = "responded"
-    case.responded_at = clock.now()
-    case.responded_by = actor.name
-    case.applied = applied
-    case.applied_until = applied_until if applied else None
-    case.not_applied_reason = None if applied else reason
-    _event(session, case, "responded", actor, applied=applied, reason=reason,
-           applied_until=applied_until.isoformat() if applied_until else None)
-    return case
+def respond(actor: Actor, case_id: int, *, applied: bool, reason: str | None = None,
+            applied_until: dt.date | None = None, on: dt.date | None = None) -> dict[str, Any]:
+    """响应: the unit says whether it applied the measure (a reason when it did not)."""
+    with use_case(actor, "measures.case_respond", purpose=Purpose.joint_punishment,
+                  detail={"case_id": case_id, "applied": applied}) as door:
+        session = door.session
+        on = on or clock.today()
+        case = _get(session, case_id, lock=True)
+        door.subject_key = case.subject_key
+        door.require(_unit_denial(actor, case), code="not_case_unit")
+        door.admit()
+        if case.status != "initiated":
+            raise Conflict("case_already_responded", f"该案例当前状态为“{STATUS_NAMES[case.status]}”，不能响应")
+        reason = (reason or "").strip() or None
+        if not applied and reason is None:
+            raise ValidationFailed("reason_required", "未实施惩戒措施的，必须说明理由")
+        if applied:
+            subject = require_key(session, case.subject_key)
+            decision = service.live_decision(session, subject, on, case.matter, case.unit_region)
+            # no aggravation, and only while the fact still triggers the measure (49号 §（十））
+            check_proposal(decision, measure_set(), case.measure_code, until=applied_until,
+                           region=case.unit_region, as_obligation=True)
+        case.status = "responded"
+        case.responded_at = clock.now()
+        case.responded_by = actor.name
+        case.applied = applied
+        case.applied_until = applied_until if applied else None
+        case.not_applied_reason = None if applied else reason
+        _event(session, case, "responded", actor, applied=applied, reason=reason,
+               applied_until=applied_until.isoformat() if applied_until else None)
+        return describe(case)
 
 
 def require_key(session: Session, key: str) -> Any:
@@ -131,30 +275,138 @@ def require_key(session: Session, key: str) -> Any:
     return subject
 
 
-def feedback(session: Session, actor: Actor, case_id: int, *, result: str) -> PunishmentCase:
-    case = get_case(session, case_id, lock=True)
-    _may_act_for(actor, case)
-    if case.status != "responded":
-        raise Conflict("case_not_responded", f"该案例当前状态为“{STATUS_NAMES[case.status]}”，须先响应再反馈")
-    result = result.strip()
-    if not result:
-        raise ValidationFailed("result_required", "反馈必须写明实施结果")
-    case.status = "feedback"
-    case.feedback_at = clock.now()
-    case.feedback_by = actor.name
-    case.feedback_result = result[:4000]
-    _event(session, case, "feedback", actor, result=case.feedback_result)
-    return case
+def feedback(actor: Actor, case_id: int, *, result: str) -> dict[str, Any]:
+    """反馈: the unit reports the result of applying the measure."""
+    with use_case(actor, "measures.case_respond", purpose=Purpose.joint_punishment,
+                  detail={"case_id": case_id, "feedback": True}) as door:
+        case = _get(door.session, case_id, lock=True)
+        door.subject_key = case.subject_key
+        door.require(_unit_denial(actor, case), code="not_case_unit")
+        door.admit()
+        if case.status != "responded":
+            raise Conflict("case_not_responded", f"该案例当前状态为“{STATUS_NAMES[case.status]}”，须先响应再反馈")
+        result = result.strip()
+        if not result:
+            raise ValidationFailed("result_required", "反馈必须写明实施结果")
+        case.status = "feedback"
+        case.feedback_at = clock.now()
+        case.feedback_by = actor.name
+        case.feedback_result = result[:4000]
+        _event(door.session, case, "feedback", actor, result=case.feedback_result)
+        return describe(case)
 
 
-def flag_typical(session: Session, actor: Actor, case_id: int, *, typical: bool, note: str | None) -> PunishmentCase:
-    case = get_case(session, case_id, lock=True)
-    if typical and case.status != "feedback":
-        raise Conflict("case_not_finished", "只有已反馈的案例才能标记为典型案例")
-    case.typical = typical
-    case.typical_note = (note or "").strip() or None
-    _event(session, case, "typical" if typical else "untypical", actor, note=case.typical_note)
-    return case
+def flag_typical(actor: Actor, case_id: int, *, typical: bool, note: str | None) -> dict[str, Any]:
+    """典型案例 for reporting (893 §二十)."""
+    with use_case(actor, "measures.case_typical", purpose=Purpose.supervision,
+                  detail={"case_id": case_id, "typical": typical}) as door:
+        case = _get(door.session, case_id, lock=True)
+        door.subject_key = case.subject_key
+        door.require(read_denial(actor, case), code="not_case_party")
+        door.admit()
+        if typical and case.status != "feedback":
+            raise Conflict("case_not_finished", "只有已反馈的案例才能标记为典型案例")
+        case.typical = typical
+        case.typical_note = (note or "").strip() or None
+        _event(door.session, case, "typical" if typical else "untypical", actor, note=case.typical_note)
+        return describe(case)
+
+
+def _query(session: Session, actor: Actor, *, status: str | None, unit: str | None,
+           typical: bool | None) -> Any:
+    q = select(PunishmentCase).order_by(PunishmentCase.id.desc())
+    scope = _scope(actor)
+    if scope is not None:
+        q = q.where(scope)
+    if unit:
+        q = q.where(PunishmentCase.unit == unit)
+    if status:
+        if status not in STATUS_NAMES:
+            raise ValidationFailed("invalid_status", "状态须为 initiated、responded、feedback 或 closed")
+        q = q.where(PunishmentCase.status == status)
+    if typical is not None:
+        q = q.where(PunishmentCase.typical.is_(typical))
+    return q
+
+
+def list_cases(actor: Actor, *, status: str | None = None, unit: str | None = None, overdue_only: bool = False,
+               typical: bool | None = None, limit: int = 200) -> list[dict[str, Any]]:
+    """The cases the actor may see (its own, its territory's, or all for the administrator)."""
+    with use_case(actor, "measures.case_read", purpose=Purpose.joint_punishment,
+                  detail={"status": status, "unit": unit, "overdue": overdue_only}) as door:
+        door.admit()
+        q = _query(door.session, actor, status=status, unit=unit, typical=typical)
+        rows = list(door.session.scalars(q.limit(limit if not overdue_only else 100_000)))
+        if overdue_only:
+            today = clock.today()
+            rows = [c for c in rows if overdue(c, today)][:limit]
+        door.count(len(rows))
+        return [describe(c) for c in rows]
+
+
+GROUPS = {"unit": "unit", "measure": "measure_code", "region": "subject_region"}
+
+
+def statistics(actor: Actor, by: str) -> list[dict[str, Any]]:
+    """Counts per unit, measure or region (the subject's region), over the cases the actor may see."""
+    if by not in GROUPS:
+        raise ValidationFailed("invalid_group", "统计维度须为 unit（实施单位）、measure（措施）或 region（地区）")
+    with use_case(actor, "measures.case_read", purpose=Purpose.supervision, detail={"statistics": by}) as door:
+        door.admit()
+        today = clock.today()
+        table: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for case in door.session.scalars(_query(door.session, actor, status=None, unit=None, typical=None)):
+            row = table[getattr(case, GROUPS[by])]
+            row["total"] += 1
+            row[case.status] += 1
+            if case.applied is True:
+                row["applied"] += 1
+            if case.applied is False:
+                row["not_applied"] += 1
+            if overdue(case, today):
+                row["overdue"] += 1
+            if case.typical:
+                row["typical"] += 1
+        keys = ("total", "initiated", "responded", "feedback", "applied", "not_applied", "overdue", "typical")
+        out = [{"key": k, **{c: v.get(c, 0) for c in keys}} for k, v in sorted(table.items())]
+        for row_out, (_, v) in zip(out, sorted(table.items()), strict=True):
+            if v.get("closed"):
+                row_out["closed"] = v["closed"]
+        return out
+
+
+# --- consequences (run in the publisher's transaction: xinyong.measures.push subscribes them) -----
+
+
+def close_resting_on(session: Session, basis_kind: str, basis_id: int, *, repair: bool,
+                     cause: dict[str, Any]) -> list[int]:
+    """Close every case not yet closed that rests on the listing or record ``basis_id`` (49号 §（二）;
+    令第36号 第三条: 修复后同步依法依规解除失信惩戒措施), append the event and tell the unit
+    (``push.case.closed``). After a repair, a measure that survives repair stays, with its basis."""
+    reason = CLOSE_REASONS[(basis_kind, repair)]
+    closed: list[int] = []
+    ms = measure_set()
+    rows = session.scalars(select(PunishmentCase).where(
+        PunishmentCase.basis_kind == basis_kind, PunishmentCase.basis_id == basis_id,
+        PunishmentCase.status != "closed").order_by(PunishmentCase.id).with_for_update())
+    for case in rows:
+        m = ms.get(case.measure_code)
+        if repair and m is not None and m.survives_repair:
+            _event(session, case, "kept_after_repair", SYSTEM, reason=reason, **cause,
+                   basis=m.survives_repair_cite(),
+                   explanation=f"{reason}，但该措施依据{m.survives_repair_cite()}在规定期限内继续实施")
+            _push(session, case, "push.case.kept")
+            continue
+        case.status = "closed"
+        case.closed_at = clock.now()
+        case.closed_reason = reason
+        _event(session, case, "closed", SYSTEM, reason=reason, **cause)
+        _push(session, case, "push.case.closed")
+        closed.append(case.id)
+    return closed
+
+
+# --- views ------------------------------------------------------------------------------------------
 
 
 def _china_date(at: dt.datetime) -> dt.date:
@@ -163,18 +415,24 @@ def _china_date(at: dt.datetime) -> dt.date:
 
 
 def overdue(case: PunishmentCase, today: dt.date) -> bool:
-    """Not responded by the end of the due date (a late response stays overdue in the record)."""
-    if case.status == "initiated" or case.responded_at is None:
-        return today > case.due_date
-    return _china_date(case.responded_at) > case.due_date
+    """Not responded by the end of the due date (a late response stays overdue in the record); a case
+    closed before any response counts up to the day it closed."""
+    if case.responded_at is not None:
+        return _china_date(case.responded_at) > case.due_date
+    if case.status == "closed" and case.closed_at is not None:
+        return _china_date(case.closed_at) > case.due_date
+    return today > case.due_date
 
 
 def describe(case: PunishmentCase, today: dt.date | None = None) -> dict[str, Any]:
     today = today or clock.today()
     late_days = 0
     if overdue(case, today):
-        end = _china_date(case.responded_at) if case.responded_at else today
+        end = _china_date(case.responded_at) if case.responded_at else (
+            _china_date(case.closed_at) if case.closed_at else today)
         late_days = workdays_between(case.due_date, end)
+    m = measure_set().get(case.measure_code)
+    survives = m.survives_repair_cite() if m is not None and m.survives_repair else None
     return {
         "id": case.id,
         "status": case.status,
@@ -189,11 +447,15 @@ def describe(case: PunishmentCase, today: dt.date | None = None) -> dict[str, An
         "matter_name": MATTERS.get(case.matter, case.matter),
         "basis": case.basis,
         "trigger": case.trigger,
+        "rests_on": {"kind": case.basis_kind, "id": case.basis_id} if case.basis_kind else None,
+        "survives_repair": survives,
         "measure_end": case.measure_end.isoformat() if case.measure_end else None,
         "explanation": case.explanation,
         "unit": case.unit,
+        "unit_id": case.unit_principal_id,
         "unit_region": case.unit_region,
         "initiated_by": case.initiated_by,
+        "initiated_by_id": case.initiated_by_principal_id,
         "initiated_at": case.initiated_at.isoformat(),
         "due_date": case.due_date.isoformat(),
         "due_provisional": case.due_provisional,
@@ -208,54 +470,12 @@ def describe(case: PunishmentCase, today: dt.date | None = None) -> dict[str, An
         "feedback_result": case.feedback_result,
         "typical": case.typical,
         "typical_note": case.typical_note,
+        "closed_at": case.closed_at.isoformat() if case.closed_at else None,
+        "closed_reason": case.closed_reason,
     }
 
 
 def history(session: Session, case_id: int) -> list[dict[str, Any]]:
     rows = session.scalars(select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.id))
-    return [{"at": e.at.isoformat(), "action": e.action, "actor": e.actor, "detail": e.detail} for e in rows]
-
-
-def list_cases(session: Session, actor: Actor, *, status: str | None = None, unit: str | None = None,
-               overdue_only: bool = False, typical: bool | None = None, limit: int = 200) -> list[PunishmentCase]:
-    q = select(PunishmentCase).order_by(PunishmentCase.id.desc())
-    if actor.role is Role.implementing_unit:
-        q = q.where(PunishmentCase.unit == (actor.department or ""))  # a unit sees its own cases
-    elif unit:
-        q = q.where(PunishmentCase.unit == unit)
-    if status:
-        if status not in STATUS_NAMES:
-            raise ValidationFailed("invalid_status", "状态须为 initiated、responded 或 feedback")
-        q = q.where(PunishmentCase.status == status)
-    if typical is not None:
-        q = q.where(PunishmentCase.typical.is_(typical))
-    rows = list(session.scalars(q.limit(limit if not overdue_only else 100_000)))
-    if overdue_only:
-        today = clock.today()
-        rows = [c for c in rows if overdue(c, today)][:limit]
-    return rows
-
-
-GROUPS = {"unit": "unit", "measure": "measure_code", "region": "subject_region"}
-
-
-def statistics(session: Session, actor: Actor, by: str) -> list[dict[str, Any]]:
-    """Counts per unit, measure or region (the subject's region)."""
-    if by not in GROUPS:
-        raise ValidationFailed("invalid_group", "统计维度须为 unit（实施单位）、measure（措施）或 region（地区）")
-    today = clock.today()
-    table: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for case in list_cases(session, actor, limit=1_000_000):
-        row = table[getattr(case, GROUPS[by])]
-        row["total"] += 1
-        row[case.status] += 1
-        if case.applied is True:
-            row["applied"] += 1
-        if case.applied is False:
-            row["not_applied"] += 1
-        if overdue(case, today):
-            row["overdue"] += 1
-        if case.typical:
-            row["typical"] += 1
-    keys = ("total", "initiated", "responded", "feedback", "applied", "not_applied", "overdue", "typical")
-    return [{"key": k, **{c: v.get(c, 0) for c in keys}} for k, v in sorted(table.items())]
+    return [{"at": e.at.isoformat(), "action": e.action, "action_name": EVENT_NAMES.get(e.action, e.action),
+             "actor": e.actor, "detail": e.detail} for e in rows]

@@ -53,11 +53,18 @@ class NameIndexEntry(Base):
 
 
 class PunishmentCase(Base):
-    """联合惩戒案例: initiated (pushed to the unit) → responded → feedback (893 §七)."""
+    """联合惩戒案例: initiated (pushed to the unit) → responded → feedback (893 §七); closed when the
+    listing or record it rests on ends (国办发〔2020〕49号 §（二）: 惩戒须以具有法律效力的文书为依据).
+
+    ``unit_principal_id``: the registered implementing-unit principal the case was pushed to (发起—响应—
+    反馈 only between registered units); rows opened before it was kept carry the unit's name only.
+    ``basis_kind`` / ``basis_id``: the listing or record the measure came from."""
 
     __tablename__ = "punishment_cases"
     __table_args__ = (
         Index("ix_punishment_cases_unit", "unit"),
+        Index("ix_punishment_cases_unit_principal", "unit_principal_id"),
+        Index("ix_punishment_cases_basis", "basis_kind", "basis_id"),
         Index("ix_punishment_cases_subject", "subject_key"),
         Index("ix_punishment_cases_status_due", "status", "due_date"),
     )
@@ -78,11 +85,15 @@ class PunishmentCase(Base):
     explanation: Mapped[str] = mapped_column(Text)
     unit: Mapped[str] = mapped_column(String(200))
     unit_region: Mapped[str | None] = mapped_column(String(6))
+    unit_principal_id: Mapped[int | None] = mapped_column(Integer)
     initiated_by: Mapped[str] = mapped_column(String(200))
+    initiated_by_principal_id: Mapped[int | None] = mapped_column(Integer)
+    basis_kind: Mapped[str | None] = mapped_column(String(16))  # listing | record
+    basis_id: Mapped[int | None] = mapped_column(Integer)
     initiated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     due_date: Mapped[date] = mapped_column(Date)
     due_provisional: Mapped[bool] = mapped_column(Boolean, default=False)
-    status: Mapped[str] = mapped_column(String(16))  # initiated | responded | feedback
+    status: Mapped[str] = mapped_column(String(16))  # initiated | responded | feedback | closed
     responded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     responded_by: Mapped[str | None] = mapped_column(String(200))
     applied: Mapped[bool | None] = mapped_column(Boolean)
@@ -93,6 +104,8 @@ class PunishmentCase(Base):
     feedback_result: Mapped[str | None] = mapped_column(Text)
     typical: Mapped[bool] = mapped_column(Boolean, default=False)
     typical_note: Mapped[str | None] = mapped_column(Text)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class CaseEvent(Base):

@@ -1,6 +1,7 @@
 """Console pages: screening, the measure list, joint punishment cases (respond, feedback, 典型案例).
 
-Pages only translate: every page calls ``guard`` and the decisions are in screening/cases/rules.
+Pages only translate: screening and the measure list call ``guard``; joint punishment cases call the use
+cases of :mod:`xinyong.measures.cases` (access decided and logged there).
 """
 
 from __future__ import annotations
@@ -70,12 +71,13 @@ def open_case(request: Request, code: str = Form(), measure: str = Form(), matte
               unit: str = Form(default=""), days: int = Form(default=0),
               actor: Actor = Depends(console_actor)) -> Response:
     try:
-        with unit_of_work() as s:
-            guard(s, actor, "measures.case_open", purpose=Purpose.joint_punishment, detail={"measure": measure})
-            case = cases.open_case(s, actor, code=code, measure=measure, matter=matter, unit=unit or None,
-                                   respond_within_workdays=days)
-            case_id = case.id
+        unit_id = int(unit) if unit.strip().isdigit() else None
+        case_id = cases.open_case(actor, code=code, measure=measure, matter=matter, unit_id=unit_id,
+                                  unit=None if unit_id is not None else unit or None,
+                                  respond_within_workdays=days)["id"]
     except DomainError as exc:
+        if exc.status not in (404, 409, 422):
+            raise
         return _page(request, "screen.html", {"actor": actor, "code": code, "name": "", "matter": matter,
                                               "purpose": "", "result": None, "error": exc.message}, status=422)
     return RedirectResponse(f"/console/cases/{case_id}", status_code=303)
@@ -88,13 +90,11 @@ def case_list(request: Request, status: str = Query(default=""), overdue: int = 
     rows: list[dict[str, Any]] = []
     stats: list[dict[str, Any]] = []
     try:
-        with unit_of_work() as s:
-            entry = guard(s, actor, "measures.case_read", purpose=Purpose.joint_punishment)
-            found = cases.list_cases(s, actor, status=status or None, overdue_only=bool(overdue))
-            rows = [cases.describe(c) for c in found]
-            stats = cases.statistics(s, actor, by)
-            entry.result_count = len(rows)
+        rows = cases.list_cases(actor, status=status or None, overdue_only=bool(overdue))
+        stats = cases.statistics(actor, by)
     except DomainError as exc:
+        if exc.status == 403:
+            raise
         error = exc.message
     return _page(request, "cases.html", {"actor": actor, "rows": rows, "stats": stats, "by": by,
                                          "status": status, "overdue": overdue, "error": error,
@@ -102,15 +102,9 @@ def case_list(request: Request, status: str = Query(default=""), overdue: int = 
 
 
 def _case_context(actor: Actor, case_id: int) -> dict[str, Any]:
-    with unit_of_work() as s:
-        case = cases.get_case(s, case_id)
-        guard(s, actor, "measures.case_read", purpose=Purpose.joint_punishment, subject_key=case.subject_key)
-        if actor.role.value == "implementing_unit" and actor.department != case.unit:
-            from xinyong.core.errors import Forbidden
-
-            raise Forbidden("not_case_unit", "只能查看推送给本单位的案例")
-        return {"case": cases.describe(case), "history": cases.history(s, case_id), "actor": actor,
-                "today": clock.today().isoformat()}
+    found = cases.read_case(actor, case_id)
+    return {"case": found, "history": found["history"], "actor": actor, "today": clock.today().isoformat(),
+            "event_names": cases.EVENT_NAMES}
 
 
 @router.get("/console/cases/{case_id}", response_class=HTMLResponse)
@@ -118,12 +112,9 @@ def case_detail(request: Request, case_id: int, actor: Actor = Depends(console_a
     return _page(request, "case.html", {**_case_context(actor, case_id), "error": None})
 
 
-def _act(request: Request, actor: Actor, case_id: int, action: str, fn: Any) -> Response:
+def _act(request: Request, actor: Actor, case_id: int, fn: Any) -> Response:
     try:
-        with unit_of_work() as s:
-            case = cases.get_case(s, case_id)
-            guard(s, actor, action, purpose=Purpose.joint_punishment, subject_key=case.subject_key)
-            fn(s)
+        fn()
     except DomainError as exc:
         if exc.status not in (409, 422):
             raise
@@ -134,7 +125,7 @@ def _act(request: Request, actor: Actor, case_id: int, action: str, fn: Any) -> 
 @router.post("/console/cases/{case_id}/response", dependencies=[Depends(verify_csrf)])
 def case_respond(request: Request, case_id: int, applied: str = Form(), reason: str = Form(default=""),
                  applied_until: str = Form(default=""), actor: Actor = Depends(console_actor)) -> Response:
-    def go(s: Any) -> None:
+    def go() -> None:
         until = None
         if applied_until.strip():
             try:
@@ -143,20 +134,18 @@ def case_respond(request: Request, case_id: int, applied: str = Form(), reason: 
                 from xinyong.core.errors import ValidationFailed
 
                 raise ValidationFailed("invalid_date", "实施截止日期格式应为 YYYY-MM-DD") from None
-        cases.respond(s, actor, case_id, applied=applied == "yes", reason=reason, applied_until=until)
+        cases.respond(actor, case_id, applied=applied == "yes", reason=reason, applied_until=until)
 
-    return _act(request, actor, case_id, "measures.case_respond", go)
+    return _act(request, actor, case_id, go)
 
 
 @router.post("/console/cases/{case_id}/feedback", dependencies=[Depends(verify_csrf)])
 def case_feedback(request: Request, case_id: int, result: str = Form(default="", max_length=4000),
                   actor: Actor = Depends(console_actor)) -> Response:
-    return _act(request, actor, case_id, "measures.case_respond",
-                lambda s: cases.feedback(s, actor, case_id, result=result))
+    return _act(request, actor, case_id, lambda: cases.feedback(actor, case_id, result=result))
 
 
 @router.post("/console/cases/{case_id}/typical", dependencies=[Depends(verify_csrf)])
 def case_typical(request: Request, case_id: int, typical: str = Form(default="yes"), note: str = Form(default=""),
                  actor: Actor = Depends(console_actor)) -> Response:
-    return _act(request, actor, case_id, "measures.case_typical",
-                lambda s: cases.flag_typical(s, actor, case_id, typical=typical == "yes", note=note))
+    return _act(request, actor, case_id, lambda: cases.flag_typical(actor, case_id, typical=typical == "yes", note=note))

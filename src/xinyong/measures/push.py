@@ -1,8 +1,14 @@
 """Targeted push (定向推送, 发改办财金〔2018〕893号 §六: 按失信联合惩戒措施分别推送给相关实施单位，按地区
-分别推送给地方政府相关部门) and the event handlers that keep the screening index current.
+分别推送给地方政府相关部门) and the event handlers that keep the screening index and the joint-punishment
+cases current.
 
-Handlers run inside the transaction of the change (xinyong.core.events): the index rows and the
-outbox messages commit or roll back with the listing or record change that caused them.
+Handlers run inside the transaction of the change (xinyong.core.events): the index rows, the closed
+cases and the outbox messages commit or roll back with the listing or record change that caused them.
+
+- ``ListingEnded`` (every end of a listing, ``basis_withdrawn`` included) and ``RecordWithdrawn`` close
+  the cases resting on them (国办发〔2020〕49号 §（二）: 惩戒须以具有法律效力的文书为依据).
+- ``repair.granted`` closes the cases resting on the repaired record or listing (令第36号 第三条: 同步
+  依法依规解除失信惩戒措施), except a measure whose rule says it survives repair.
 """
 
 from __future__ import annotations
@@ -14,12 +20,15 @@ from sqlalchemy.orm import Session
 
 from xinyong.core import clock
 from xinyong.core.errors import ValidationFailed
-from xinyong.core.events import subscribe
+from xinyong.core.events import on, subscribe
 from xinyong.core.outbox import OutboxChannel, create_channel, enqueue
 from xinyong.core.regions import ancestors, is_division
+from xinyong.listing.events import ListingEnded
+from xinyong.measures.cases import close_resting_on
 from xinyong.measures.catalog import measure_set
 from xinyong.measures.models import PushSubscription
 from xinyong.measures.service import mark_dirty, refresh_index
+from xinyong.records.events import RecordWithdrawn
 from xinyong.subjects.models import Subject
 
 PUSH_TOPICS: dict[str, str] = {
@@ -28,7 +37,8 @@ PUSH_TOPICS: dict[str, str] = {
     "listing.ended": "移出严重失信主体名单",
     "record.status_changed": "失信行为记录状态变更（修复、撤销等）",
 }
-INDEX_TOPICS = ("listing.started", "listing.changed", "listing.ended", "record.created", "record.status_changed")
+INDEX_TOPICS = ("listing.started", "listing.changed", "listing.ended", "record.created", "record.status_changed",
+                "record.withdrawn")
 
 
 def subscribe_channel(session: Session, channel: str, *, measures: list[str], regions: list[str],
@@ -124,6 +134,35 @@ def on_bulk_import(session: Session, _topic: str, payload: dict[str, Any]) -> No
     mark_dirty(session, [str(k) for k in payload.get("subject_keys") or []])
 
 
+def on_listing_ended(session: Session, event: ListingEnded) -> None:
+    """A listing ended: the cases resting on it close (after a repair, surviving measures stay)."""
+    close_resting_on(session, "listing", event.listing_id, repair=event.reason == "repaired",
+                     cause={"listing_id": event.listing_id, "list_type": event.list_type,
+                            "end_reason": event.reason})
+
+
+def on_record_withdrawn(session: Session, event: RecordWithdrawn) -> None:
+    """A record was revoked or annulled: the cases resting on it close."""
+    close_resting_on(session, "record", event.record_id, repair=False,
+                     cause={"record_id": event.record_id, "withdrawal": event.kind,
+                            "withdrawal_reason": event.reason})
+
+
+def on_repair_granted(session: Session, _topic: str, payload: dict[str, Any]) -> None:
+    """A repair was granted on a record or a listing: the cases resting on it close, unless their
+    measure survives repair."""
+    kind = str(payload.get("target_kind") or "")
+    target = payload.get("target_id")
+    if kind not in ("record", "listing") or target is None:
+        return
+    close_resting_on(session, kind, int(target), repair=True,
+                     cause={f"{kind}_id": int(target), "repair_outcome": payload.get("outcome"),
+                            "repair_decision": payload.get("decision_number")})
+
+
+on(ListingEnded, on_listing_ended)
+on(RecordWithdrawn, on_record_withdrawn)
+subscribe("repair.granted", on_repair_granted)
 for _topic in INDEX_TOPICS:
     subscribe(_topic, on_change)
 subscribe("records.imported", on_bulk_import)

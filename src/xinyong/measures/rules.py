@@ -193,6 +193,10 @@ class Measure:
     in_national_list: bool | None = None
     trigger_note: str | None = None
     note: str | None = None
+    #: a statutory consequence that outlives a credit repair of the listing or record it came from
+    #: (e.g. a ban the statute fixes for a period); its basis is shown on the case that keeps it
+    survives_repair: bool = False
+    survives_repair_basis: tuple[Basis, ...] = ()
 
     @property
     def is_obligation(self) -> bool:
@@ -236,7 +240,12 @@ class Measure:
             "in_national_list": self.in_national_list,
             "trigger_note": self.trigger_note,
             "note": self.note,
+            "survives_repair": self.survives_repair,
+            "survives_repair_basis": [b.as_dict() for b in self.survives_repair_basis],
         }
+
+    def survives_repair_cite(self) -> str:
+        return "；".join(b.cite() for b in self.survives_repair_basis)
 
 
 @dataclass(frozen=True, slots=True)
@@ -370,6 +379,19 @@ def parse_measure(raw: Mapping[str, Any], where: str, national: bool) -> Measure
     if not units:
         raise RuleError(f"{w}: 必须写明实施单位类型（implementing_units）")
     in_list = raw.get("in_national_list")
+    survives = raw.get("survives_repair", False)
+    if not isinstance(survives, bool):
+        raise RuleError(f"{w}: survives_repair 须为 true 或 false")
+    survives_basis: tuple[Basis, ...] = ()
+    if survives:
+        # a consequence that outlives repair must say which article keeps it (令第36号 第二条: 除法律、法规
+        # …明确规定不可修复的情形外); an unverified reading carries basis_verified: false
+        if not raw.get("survives_repair_basis"):
+            raise RuleError(f"{w}: survives_repair 为 true 时必须写明 survives_repair_basis（法条）")
+        survives_basis = _parse_basis(raw["survives_repair_basis"], w + " survives_repair_basis",
+                                      NATIONAL_LEVELS if national else LOCAL_LEVELS)
+    elif raw.get("survives_repair_basis"):
+        raise RuleError(f"{w}: 只有 survives_repair 为 true 的措施才写 survives_repair_basis")
     return Measure(
         code=code, name=str(raw["name"]), category=category,
         category_verified=raw["category_verified"],
@@ -378,6 +400,7 @@ def parse_measure(raw: Mapping[str, Any], where: str, national: bool) -> Measure
         matters=matters, duration=_parse_duration(raw["duration"], w), leniency=leniency,
         in_national_list=in_list if isinstance(in_list, bool) else None,
         trigger_note=raw.get("trigger_note"), note=raw.get("note"),
+        survives_repair=survives, survives_repair_basis=survives_basis,
     )
 
 
