@@ -108,16 +108,19 @@ def import_records(
     rejects: Path | None = typer.Option(None, "--rejects", help="拒收行写入的文件，默认 FILE.rejects.csv"),
     batch_size: int = typer.Option(5000, "--batch-size", min=1, max=100_000),
     progress: bool = typer.Option(True, "--progress/--no-progress"),
+    source: int | None = typer.Option(None, "--source", help="导入来源：作出这些文书的认定部门的账户编号（必填）"),
+    operator: str | None = typer.Option(None, "--operator", help="操作员姓名，默认为操作系统用户"),
 ) -> None:
-    """批量导入失信行为记录：每批一个事务，按自然键幂等，最后打印 JSON 汇总。"""
-    from xinyong.records.importer import ImportError_, import_file
+    """批量导入某一认定部门本部门作出的文书所认定的失信行为记录：每批一个事务，按自然键幂等，登记查询使用日志，最后打印 JSON 汇总。"""
+    from xinyong.records.importer import ImportError_, import_records
 
     if not file.exists():
         _fail(f"文件不存在：{file}")
     try:
-        summary = import_file(file, rejects_path=rejects, batch_size=batch_size, progress=progress)
+        summary = import_records(file, source=source, operator=operator, rejects_path=rejects,
+                                 batch_size=batch_size, progress=progress)
     except ImportError_ as exc:
-        _fail(str(exc))
+        _fail(str(exc), 1)
         return
     typer.echo(json.dumps(summary.as_dict(), ensure_ascii=False))
 

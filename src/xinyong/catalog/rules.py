@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from xinyong.core.authority import unknown_fields
 from xinyong.core.regions import ancestors, is_division
 from xinyong.core.rulefiles import RuleError
 
@@ -109,6 +110,9 @@ class CatalogItem:
     #: fields of a record under this item that must never be disclosed (trade secrets etc.)
     confidential_fields: frozenset[str] = frozenset()
     note: str | None = None
+    #: the competent fields (xinyong.core.authority) whose departments alone may record under this
+    #: item (a court's judgments: ``court``); empty: any determining department (谁认定、谁负责)
+    competent_fields: tuple[str, ...] = ()
 
     @property
     def basis_verified(self) -> bool:
@@ -252,7 +256,21 @@ def parse_item(raw: Mapping[str, Any], where: str, national: bool) -> CatalogIte
         records_dishonesty=_bool(raw, "records_dishonesty", w),
         confidential_fields=frozenset(raw.get("confidential_fields") or []),
         note=raw.get("note"),
+        competent_fields=_competent_fields(raw, w),
     )
+
+
+def _competent_fields(raw: Mapping[str, Any], where: str) -> tuple[str, ...]:
+    """Optional ``competent_fields``: codes of :func:`xinyong.core.authority.fields`; unknown = RuleError."""
+    value = raw.get("competent_fields")
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(c, str) and c for c in value):
+        raise RuleError(f"{where}: competent_fields 须为职能领域代码的列表")
+    unknown = unknown_fields(value)
+    if unknown:
+        raise RuleError(f"{where}: 职能领域“{'、'.join(unknown)}”不在职能领域清单内（fields.yaml）")
+    return tuple(dict.fromkeys(value))
 
 
 def parse_catalog(raw: Mapping[str, Any], origin: str) -> CatalogVersion:

@@ -45,13 +45,14 @@ ALLOWED: dict[str, frozenset[Role]] = {
     "subject.read": frozenset({A, CO, DD, IU}),
     "subject.write": frozenset({A, CO, DD}),
     "subject.link": frozenset({A, CO, DD}),
-    "credit_file.read": frozenset({A, CO, DD, IU}),
+    "credit_file.read": frozenset({A, CO, DD}),
     # catalog
     "catalog.read": frozenset({A, CO, DD, IU, SU, PU}),
     # dishonesty records
-    "record.write": frozenset({A, DD}),
+    "record.write": frozenset({DD}),
     "record.read": frozenset({A, CO, DD, IU}),
-    "record.import": frozenset({A, DD}),
+    "record.import": frozenset({DD}),
+    "record.withdraw": frozenset({DD}),
     # serious dishonest lists (xinyong.listing): the determining department acts on its own cases
     "listing.types": frozenset({A, CO, DD, IU, SU, PU}),
     "listing.read": frozenset({A, CO, DD}),
@@ -105,7 +106,7 @@ ALLOWED: dict[str, frozenset[Role]] = {
     "measures.screen": frozenset({A, CO, DD, IU}),
     "measures.case_open": frozenset({A, CO, DD, IU}),
     "measures.case_read": frozenset({A, CO, DD, IU}),
-    "measures.case_respond": frozenset({IU}),  # only the unit the case was pushed to (893 §六)
+    "measures.case_respond": frozenset({A, CO, IU}),
     "measures.case_typical": frozenset({A, CO}),
     "push.manage": frozenset({A, CO}),
     "push.read": frozenset({A, CO}),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Response
 from pydantic import BaseModel, Field
@@ -24,7 +24,9 @@ class RecordIn(BaseModel):
     catalog_item: str = Field(description="目录项代码")
     document_type: str = Field(description="文书类型")
     document_number: str = Field(min_length=1, max_length=120, description="文号")
-    issuing_authority: str = Field(min_length=1, max_length=200)
+    issuing_authority: str | None = Field(
+        default=None, max_length=200,
+        description="作出文书的机关；省略时为本部门，须与本部门一致（谁认定、谁负责）")
     decision_date: dt.date
     effective_date: dt.date
     summary: str = Field(min_length=1, max_length=4000)
@@ -38,13 +40,24 @@ class RecordIn(BaseModel):
 
 @router.post("", status_code=201, dependencies=[Depends(requires("record.write"))], summary="记录失信行为（按自然键幂等）")
 def create(body: RecordIn, response: Response, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
-    with unit_of_work() as s:
-        guard(s, actor, "record.write", purpose=Purpose.determination)
-        result = service.ingest(s, RecordInput(**body.model_dump()))
-        s.flush()
-        if not result.created:
-            response.status_code = 200
-        return {**service.describe(result.record), "created": result.created}
+    values = body.model_dump()
+    values["issuing_authority"] = values["issuing_authority"] or ""
+    out = service.record_dishonesty(actor, RecordInput(**values))
+    if not out["created"]:
+        response.status_code = 200
+    return out
+
+
+class WithdrawalIn(BaseModel):
+    kind: Literal["revoked", "annulled"] = Field(
+        description="revoked（认定部门撤销：异议成立或自行更正）或 annulled（文书被撤销、确认违法或者无效）")
+    reason: str = Field(min_length=1, max_length=2000, description="撤回理由")
+
+
+@router.post("/{record_id}/withdrawal", dependencies=[Depends(requires("record.withdraw"))],
+             summary="撤回失信行为记录（仅限认定部门本部门）")
+def withdraw(record_id: int, body: WithdrawalIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+    return service.withdraw_record(actor, record_id, kind=body.kind, reason=body.reason)
 
 
 @router.get("/{record_id}", dependencies=[Depends(requires("record.read"))], summary="失信行为记录")

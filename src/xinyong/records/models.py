@@ -20,6 +20,7 @@ class Record(Base):
         ),
         Index("ix_records_subject", "subject_key"),
         Index("ix_records_decision_date", "decision_date"),
+        Index("ix_records_department", "department"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -31,6 +32,11 @@ class Record(Base):
     document_type: Mapped[str] = mapped_column(String(40))
     document_number: Mapped[str] = mapped_column(String(120))
     issuing_authority: Mapped[str] = mapped_column(String(200))
+    #: the determining department whose act the record is (the recording principal's department;
+    #: rows older than records_0001: the issuing authority) — 谁认定、谁负责
+    department: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    #: the principal that recorded it (null for rows older than records_0001)
+    determined_by: Mapped[int | None] = mapped_column(Integer, nullable=True)
     decision_date: Mapped[date] = mapped_column(Date)
     effective_date: Mapped[date] = mapped_column(Date)
     summary: Mapped[str] = mapped_column(Text)

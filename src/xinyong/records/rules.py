@@ -129,3 +129,27 @@ def check_record(rec: RecordInput, region: str, catalogs: ItemFinder, today: dt.
             f"目录项“{item.name}”不记录失信行为，不能据此记录失信信息",
         )
     return Accepted(version, item, doc_type, severity)
+
+
+#: document types that only a body of a given field issues: a judgment only a court (人民法院),
+#: an arbitral award only an arbitration body (仲裁委员会) — 国办发〔2020〕49号 §（二） names these documents;
+#: who issues them is the organisational vocabulary of ``rules/national/fields/fields.yaml``
+DOCUMENT_TYPE_FIELDS: dict[DocumentType, tuple[str, ...]] = {
+    DocumentType.judicial_judgment: ("court",),
+    DocumentType.arbitral_award: ("arbitration",),
+}
+
+
+def competence_requirements(document_type: DocumentType | str, item: CatalogItem) -> list[tuple[str, tuple[str, ...]]]:
+    """What a recording department's fields must cover: ``(what, fields)`` pairs, each satisfied by any
+    one of its fields (谁认定、谁负责, 淮政办发〔2021〕13号 §三(一)). Empty: any determining department."""
+    out: list[tuple[str, tuple[str, ...]]] = []
+    try:
+        doc = DocumentType(document_type)
+    except ValueError:
+        doc = None
+    if doc is not None and doc in DOCUMENT_TYPE_FIELDS:
+        out.append((f"记录{DOCUMENT_TYPE_NAMES[doc]}", DOCUMENT_TYPE_FIELDS[doc]))
+    if item.competent_fields:
+        out.append((f"按目录项“{item.name}”记录失信行为", item.competent_fields))
+    return out

@@ -1,7 +1,17 @@
-"""Use cases on dishonesty records: ingest one (idempotent), list a subject's records."""
+"""Use cases on dishonesty records.
+
+- :func:`record_dishonesty`: a determining department records what its own legally effective document
+  decided (国办发〔2020〕49号 §（二）; 谁认定、谁负责, 淮政办发〔2021〕13号 §三(一)) — the record is the
+  department's own act, stored under its name and the recording principal.
+- :func:`withdraw_record`: the record's own department revokes it (upheld objection, its own correction,
+  淮政办发〔2021〕13号 §四(一)) or registers that the document was annulled (行政处罚被撤销、确认违法或者
+  无效); :func:`withdraw_in` does the same for another capability's use case that has decided access.
+- :func:`ingest` stays the idempotent write shared by these and by the bulk import path.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -11,19 +21,28 @@ from sqlalchemy.orm import Session
 
 from xinyong.catalog.loader import catalogs
 from xinyong.core import clock
-from xinyong.core.events import emit
+from xinyong.core.access import Actor, Purpose
+from xinyong.core.authority import authority_level, competence_denial
+from xinyong.core.crypto import subject_key as keyed
+from xinyong.core.errors import Conflict, NotFound, ValidationFailed
+from xinyong.core.events import emit, publish
+from xinyong.core.usecase import use_case
+from xinyong.records.events import RecordWithdrawn
 from xinyong.records.models import Record
 from xinyong.records.rules import (
     DOCUMENT_TYPE_NAMES,
     SEVERITY_NAMES,
+    Accepted,
     DocumentType,
     ItemFinder,
     RecordInput,
     Severity,
     check_record,
+    competence_requirements,
 )
 from xinyong.subjects import service as subjects
 from xinyong.subjects.credit_file import register_section
+from xinyong.subjects.rules import identify
 
 
 @dataclass(frozen=True)
@@ -34,11 +53,23 @@ class IngestResult:
 
 def record_values(
     rec: RecordInput, subject_key: str, region: str, *, finder: ItemFinder | None = None,
-    today: date | None = None,
+    today: date | None = None, department: str | None = None, determined_by: int | None = None,
 ) -> dict[str, Any]:
     """Validated column values of a record (shared by the service and the bulk importer)."""
+    return accepted_values(rec, subject_key, region, finder=finder, today=today, department=department,
+                           determined_by=determined_by)[1]
+
+
+def accepted_values(
+    rec: RecordInput, subject_key: str, region: str, *, finder: ItemFinder | None = None,
+    today: date | None = None, department: str | None = None, determined_by: int | None = None,
+) -> tuple[Accepted, dict[str, Any]]:
+    """The accepted catalog item and document type, and the record's column values.
+
+    ``department`` is the determining department whose act the record is (default: the issuing
+    authority, for data written without an acting department)."""
     accepted = check_record(rec, region, finder or catalogs(), today or clock.today())
-    return {
+    return accepted, {
         "subject_key": subject_key,
         "catalog_item": accepted.item.code,
         "catalog_id": accepted.version.catalog_id,
@@ -47,6 +78,8 @@ def record_values(
         "document_type": accepted.document_type.value,
         "document_number": rec.document_number.strip(),
         "issuing_authority": rec.issuing_authority.strip(),
+        "department": (department or rec.issuing_authority).strip(),
+        "determined_by": determined_by,
         "decision_date": rec.decision_date,
         "effective_date": rec.effective_date,
         "summary": rec.summary.strip(),
@@ -61,9 +94,15 @@ def record_values(
     }
 
 
-def ingest(session: Session, rec: RecordInput) -> IngestResult:
+def ingest(
+    session: Session, rec: RecordInput, *, department: str | None = None, determined_by: int | None = None,
+) -> IngestResult:
+    """Store a record (idempotent on its natural key), without an access decision: the use case
+    :func:`record_dishonesty` decides access and passes its department; data paths (tests, seeds)
+    default the department to the issuing authority."""
     subject, _ = subjects.register(session, rec.subject_code, rec.subject_name)
-    values = record_values(rec, subject.subject_key, subject.region_code)
+    values = record_values(rec, subject.subject_key, subject.region_code, department=department,
+                           determined_by=determined_by)
     existing = session.scalar(
         select(Record).where(
             Record.issuing_authority == values["issuing_authority"],
@@ -95,6 +134,7 @@ def describe(record: Record) -> dict[str, Any]:
         "document_type_name": DOCUMENT_TYPE_NAMES[DocumentType(record.document_type)],
         "document_number": record.document_number,
         "issuing_authority": record.issuing_authority,
+        "department": record.department or record.issuing_authority,
         "decision_date": record.decision_date.isoformat(),
         "effective_date": record.effective_date.isoformat(),
         "summary": record.summary,
@@ -122,13 +162,19 @@ RECORD_STATUSES = {
     "repaired_deleted": "已修复（删除）",
     "disclosure_ended": "已终止公示",
     "revoked": "已撤销",
+    "annulled": "文书已被撤销、确认违法或者无效",
 }
 
+#: how a record is withdrawn (xinyong.records.events.RecordWithdrawn.kind): the status it takes
+WITHDRAWAL_KINDS: dict[str, str] = {
+    "revoked": "认定部门撤销（异议成立或自行更正）",
+    "annulled": "行政处罚等文书被撤销、确认违法或者无效",
+}
+WITHDRAWN_STATUSES = frozenset(WITHDRAWAL_KINDS)
 
-def set_status(session: Session, record_id: int, status: str, reason: str) -> Record:
+
+def set_status(session: Session, record_id: int, status: str, reason: str, *, by: str | None = None) -> Record:
     """Change a record's status (repair outcomes, revocation); emits ``record.status_changed``."""
-    from xinyong.core.errors import NotFound, ValidationFailed
-
     if status not in RECORD_STATUSES:
         raise ValidationFailed("invalid_record_status", f"记录状态“{status}”无效")
     record = session.get(Record, record_id, with_for_update=True)
@@ -139,7 +185,7 @@ def set_status(session: Session, record_id: int, status: str, reason: str) -> Re
     session.flush()
     emit(session, "record.status_changed", {
         "subject_key": record.subject_key, "record_id": record.id, "catalog_item": record.catalog_item,
-        "previous": previous, "status": status, "reason": reason,
+        "previous": previous, "status": status, "reason": reason, **({"by": by} if by else {}),
     })
     return record
 
@@ -154,6 +200,101 @@ def records_for_subject(session: Session, subject_key: str, *, only_active: bool
 
 def get(session: Session, record_id: int) -> Record | None:
     return session.get(Record, record_id)
+
+
+# ============================================================================ use cases
+def authority_denial(actor: Actor, what: str) -> str | None:
+    """A principal without a registered administrative division cannot be identified as the organ that
+    issued a document, so it neither records nor withdraws in its name."""
+    if not actor.department:
+        return f"本账户未登记所属部门，不能{what}"
+    if authority_level(actor.region_code) is None:
+        return f"本部门未登记行政区划代码，无法确认其为作出文书的机关，不能{what}"
+    return None
+
+
+def _competence(actor: Actor, accepted: Accepted) -> str | None:
+    for what, needed in competence_requirements(accepted.document_type, accepted.item):
+        denial = competence_denial(actor.fields, needed, what)
+        if denial is not None:
+            return denial
+    return None
+
+
+def record_dishonesty(actor: Actor, rec: RecordInput) -> dict[str, Any]:
+    """Record a dishonest act as the acting determining department's own act (201 new / 200 stored).
+
+    - The department records what its own documents decided (国办发〔2020〕49号 §（二）: 以具有法律效力的
+      文书为依据; 谁认定、谁负责): ``issuing_authority`` omitted means the actor's department; another
+      authority's document is refused (``not_own_document``).
+    - Competence: a judgment only by a court, an arbitral award only by an arbitration body, and a
+      catalog item's ``competent_fields``.
+    - No territory is checked: a department records what its own documents decided about a subject
+      from anywhere.
+    """
+    with use_case(actor, "record.write", purpose=Purpose.determination) as door:
+        identity = identify(rec.subject_code, clock.today())
+        key = keyed(identity.code)
+        door.admit(subject_key=key, detail={"catalog_item": rec.catalog_item})
+        door.require(authority_denial(actor, "记录失信行为"))
+        department = str(actor.department)
+        issuing = (rec.issuing_authority or "").strip()
+        if not issuing:
+            rec = dataclasses.replace(rec, issuing_authority=department)
+        elif issuing != department:
+            door.refuse(
+                f"只能记录本部门（{department}）作出的文书所认定的失信行为，“{issuing}”作出的文书"
+                "应由该机关记录（谁认定、谁负责）", code="not_own_document")
+        accepted, _ = accepted_values(rec, key, identity.region_code)
+        door.require(_competence(actor, accepted), code="not_competent")
+        result = ingest(door.session, rec, department=department, determined_by=actor.id)
+        door.count(1)
+        door.detail["record_id"] = result.record.id
+        return {**describe(result.record), "created": result.created}
+
+
+def withdraw_in(session: Session, record_id: int, *, kind: str, reason: str, by: str) -> Record:
+    """Withdraw a record without an access decision — for a use case that has decided access itself
+    (disclosure's upheld objection). Sets the status, emits ``record.status_changed`` and publishes
+    :class:`~xinyong.records.events.RecordWithdrawn` (listings, measures, cases and publication resting
+    on it end, 国办发〔2020〕49号 §（二）)."""
+    if kind not in WITHDRAWAL_KINDS:
+        allowed = "、".join(f"{k}（{v}）" for k, v in WITHDRAWAL_KINDS.items())
+        raise ValidationFailed("invalid_withdrawal_kind", f"撤回方式“{kind}”无效，可选：{allowed}")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed("missing_reason", "撤回失信行为记录须写明理由")
+    record = session.get(Record, record_id, with_for_update=True)
+    if record is None:
+        raise NotFound("record_not_found", "未找到该记录")
+    if record.status in WITHDRAWN_STATUSES:
+        raise Conflict("record_already_withdrawn",
+                       f"该记录已撤回（{RECORD_STATUSES[record.status]}），不能重复撤回")
+    set_status(session, record_id, kind, reason, by=by)
+    publish(session, RecordWithdrawn(
+        subject_key=record.subject_key, record_id=record.id, catalog_item=record.catalog_item, kind=kind,
+        reason=reason, department=record.department or record.issuing_authority,
+    ))
+    return record
+
+
+def withdraw_record(actor: Actor, record_id: int, *, kind: str, reason: str) -> dict[str, Any]:
+    """The record's own department withdraws it (谁认定、谁负责; 淮政办发〔2021〕13号 §四(一)): ``revoked``
+    when it upholds an objection or corrects its own record, ``annulled`` when the document was revoked,
+    confirmed unlawful or void. Any other department is refused and the refusal logged."""
+    with use_case(actor, "record.withdraw", purpose=Purpose.determination) as door:
+        record = door.session.get(Record, record_id)
+        if record is None:
+            raise NotFound("record_not_found", "未找到该记录")
+        owner = record.department or record.issuing_authority
+        door.admit(subject_key=record.subject_key, detail={"record_id": record_id, "kind": kind})
+        door.require(authority_denial(actor, "撤回失信行为记录"))
+        if actor.department != owner:
+            door.refuse(f"只能撤回本部门（{actor.department}）认定的记录，该记录由{owner}认定（谁认定、谁负责）",
+                        code="not_owner")
+        withdrawn = withdraw_in(door.session, record_id, kind=kind, reason=reason, by=actor.name)
+        door.count(1)
+        return describe(withdrawn)
 
 
 register_section("records", records_of)

@@ -69,14 +69,8 @@ def register(body: SubjectIn, actor: Actor = Depends(current_actor)) -> dict[str
 
 @router.post("/{code}/links", dependencies=[Depends(requires("subject.link"))], status_code=201, summary="关联法定代表人、主要负责人")
 def link(code: str, body: LinkIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
-    with unit_of_work() as s:
-        org = service.require(s, code)
-        guard(s, actor, "subject.link", purpose=Purpose.maintenance, subject_key=org.subject_key)
-        lk = service.link_person(
-            s, code, body.person_code, body.person_name, body.role, body.start_date, body.end_date
-        )
-        return {"id": lk.id, "role": lk.role, "start_date": lk.start_date.isoformat(),
-                "end_date": lk.end_date.isoformat() if lk.end_date else None}
+    return service.link_person_as(actor, code, body.person_code, body.person_name, body.role, body.start_date,
+                                  body.end_date)
 
 
 @router.get("/{code}", response_model=CreditFileOut, dependencies=[Depends(requires("credit_file.read"))], summary="信用档案")
@@ -85,17 +79,4 @@ def credit_file(
     purpose: str | None = Query(default=None, description="查询目的（规定清单）"),
     actor: Actor = Depends(current_actor),
 ) -> dict[str, Any]:
-    why = parse_purpose(purpose, Purpose.administration)
-    with unit_of_work() as s:
-        subject = service.get_by_code(s, code)
-        entry = guard(s, actor, "credit_file.read", purpose=why,
-                      subject_key=subject.subject_key if subject else None)
-        if subject is None:
-            entry.result_count = 0
-            from xinyong.core.errors import NotFound
-
-            raise NotFound("subject_not_found", "未找到该信用主体")
-        file = service.credit_file(s, subject)
-        entry.result_count = sum(len(v) for v in file["sections"].values())
-        entry.detail = {"sections": sorted(file["sections"]), "links": len(file["links"])}
-        return file
+    return service.read_credit_file(actor, code, parse_purpose(purpose, Purpose.administration))

@@ -8,9 +8,8 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
-from xinyong.core.access import PURPOSE_NAMES_ZH, Actor, Purpose, guard, parse_purpose
-from xinyong.core.db import unit_of_work
-from xinyong.core.errors import DomainError, NotFound
+from xinyong.core.access import PURPOSE_NAMES_ZH, Actor, Purpose, parse_purpose
+from xinyong.core.errors import DomainError
 from xinyong.subjects import service
 from xinyong.web.session import console_actor
 from xinyong.web.templating import templates
@@ -36,18 +35,8 @@ def lookup(
     if code.strip():
         try:
             why = parse_purpose(purpose, Purpose.administration)
-            with unit_of_work() as s:
-                subject = service.get_by_code(s, code)
-                entry = guard(s, actor, "credit_file.read", purpose=why,
-                              subject_key=subject.subject_key if subject else None,
-                              detail={"case_id": case.strip() or None, "channel": "console"})
-                if subject is None:
-                    entry.result_count = 0
-                    raise NotFound("subject_not_found", "未找到该信用主体")
-                file = service.credit_file(s, subject)
-                entry.result_count = sum(len(v) for v in file["sections"].values())
-                entry.detail = {**entry.detail, "sections": sorted(file["sections"])}
-            ctx["file"] = file
+            ctx["file"] = service.read_credit_file(
+                actor, code, why, detail={"case_id": case.strip() or None, "channel": "console"})
         except DomainError as exc:
             if exc.status == 403:
                 raise

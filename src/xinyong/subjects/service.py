@@ -9,11 +9,15 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from xinyong.core import clock
+from xinyong.core.access import Actor, Purpose
+from xinyong.core.authority import territory_denial
 from xinyong.core.codes import SubjectKind
 from xinyong.core.crypto import encrypt, subject_key
 from xinyong.core.errors import Conflict, NotFound, ValidationFailed
+from xinyong.core.policy import Role
 from xinyong.core.regions import division_name
 from xinyong.core.text import to_halfwidth
+from xinyong.core.usecase import use_case
 from xinyong.subjects.credit_file import sections
 from xinyong.subjects.models import Subject, SubjectLink
 from xinyong.subjects.rules import LINK_ROLES, Identity, identify
@@ -163,3 +167,51 @@ def credit_file(session: Session, subject: Subject) -> dict[str, Any]:
         link["sections"] = {name: p(session, other_key) for name, p in providers.items()}
         file["links"].append(link)
     return file
+
+
+# ============================================================================ use cases
+#: roles whose power over subjects' data is tied to their territory (a credit office's oversight; a
+#: determining department's or credit office's maintenance of an organisation's persons)
+_TERRITORIAL_LINK_ROLES = frozenset({Role.credit_office, Role.determining_department})
+
+
+def link_person_as(
+    actor: Actor, organisation_code: str, person_code: str, person_name: str, role: str,
+    start: dt.date, end: dt.date | None = None,
+) -> dict[str, Any]:
+    """Link a legal representative or responsible person to an organisation (数据维护).
+
+    A determining department or credit office maintains the organisations of its own region and those
+    below it (:func:`xinyong.core.authority.territory_denial` with the organisation's registration
+    region); the platform administrator anywhere."""
+    with use_case(actor, "subject.link", purpose=Purpose.maintenance) as door:
+        org = require(door.session, organisation_code)
+        door.admit(subject_key=org.subject_key, detail={"role": role})
+        if actor.role in _TERRITORIAL_LINK_ROLES:
+            door.require(territory_denial(actor.region_code, org.region_code, "为该组织关联法定代表人、主要负责人"))
+        lk = link_person(door.session, organisation_code, person_code, person_name, role, start, end)
+        door.count(1)
+        return {"id": lk.id, "role": lk.role, "start_date": lk.start_date.isoformat(),
+                "end_date": lk.end_date.isoformat() if lk.end_date else None}
+
+
+def read_credit_file(
+    actor: Actor, raw_code: str, purpose: Purpose, *, detail: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The whole credit file of a subject, for a stated purpose (国办发〔2020〕49号 §（十三）).
+
+    Implementing units do not read whole files (they receive what is shared with them, filtered by each
+    item's share scope); a credit office reads the files of subjects in its territory; a determining
+    department any file (its determinations concern subjects from anywhere)."""
+    with use_case(actor, "credit_file.read", purpose=purpose, detail=detail) as door:
+        subject = get_by_code(door.session, raw_code)
+        if subject is None:
+            raise NotFound("subject_not_found", "未找到该信用主体")
+        door.admit(subject_key=subject.subject_key)
+        if actor.role is Role.credit_office:
+            door.require(territory_denial(actor.region_code, subject.region_code, "查阅该信用主体的信用档案"))
+        file = credit_file(door.session, subject)
+        door.count(sum(len(v) for v in file["sections"].values()))
+        if door.entry is not None:
+            door.entry.detail = {**door.detail, "sections": sorted(file["sections"]), "links": len(file["links"])}
+        return file

@@ -90,7 +90,10 @@ def test_batch_api_keeps_order(client: Any, api_key: Any, penalised: Any) -> Non
 def test_bulk_import_marks_subjects_and_screening_sees_them(client: Any, api_key: Any, tmp_path: Any) -> None:
     import csv
 
-    from xinyong.records.importer import FIELDS, import_file
+    from xinyong.core.access import create_principal
+    from xinyong.core.db import unit_of_work
+    from xinyong.core.policy import Role
+    from xinyong.records.importer import FIELDS, import_records
 
     code = uscc(random.Random(4242))
     row = record_json(subject_code=code, subject_name="批量导入示例有限公司", severity="serious",
@@ -100,7 +103,10 @@ def test_bulk_import_marks_subjects_and_screening_sees_them(client: Any, api_key
         w = csv.DictWriter(fh, fieldnames=FIELDS)
         w.writeheader()
         w.writerow({k: row.get(k, "") for k in FIELDS})
-    summary = import_file(path, progress=False)
+    with unit_of_work() as s:
+        source = create_principal(s, name="淮安市市场监督管理局", role=Role.determining_department,
+                                  department="淮安市市场监督管理局", region_code="320800").id
+    summary = import_records(path, source=source, progress=False)
     assert summary.accepted == 1
     r = client.get(f"/api/v1/screen/code/{code}", params={"matter": "procurement_bidding"},
                    headers=api_key("implementing_unit"))

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from tests.factories import record_json
+from tests.factories import department_headers, record_json
 
 
 def test_record_is_accepted_once_and_appears_in_credit_file(client, api_key) -> None:
-    headers = api_key("admin")
+    headers = department_headers("淮安市市场监督管理局")
     body = record_json()
     first = client.post("/api/v1/records", json=body, headers=headers)
     assert first.status_code == 201, first.text
@@ -19,7 +19,7 @@ def test_record_is_accepted_once_and_appears_in_credit_file(client, api_key) -> 
 
 
 def test_record_outside_catalog_is_refused_with_reason(client, api_key) -> None:
-    headers = api_key("admin")
+    headers = department_headers("淮安市市场监督管理局")
     response = client.post(
         "/api/v1/records", json=record_json(catalog_item="jaywalking"), headers=headers
     )

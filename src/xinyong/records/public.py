@@ -1,0 +1,76 @@
+"""What other capabilities may read of dishonesty records (no access decision here: the caller's use
+case has made it). Plain frozen views, so no other capability imports :class:`Record`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from xinyong.records.models import Record
+
+
+@dataclass(frozen=True, slots=True)
+class RecordView:
+    id: int
+    subject_key: str
+    catalog_item: str
+    document_type: str
+    document_number: str
+    issuing_authority: str
+    #: the determining department whose act the record is (谁认定、谁负责)
+    department: str
+    #: the principal that recorded it (None for records older than the department column)
+    determined_by: int | None
+    decision_date: dt.date
+    effective_date: dt.date
+    status: str
+    severity: str
+    is_minor: bool
+    force_majeure: bool
+    non_intentional: bool
+    minor_violation: bool
+
+    @property
+    def active(self) -> bool:
+        return self.status == "active"
+
+
+def view_of(r: Record) -> RecordView:
+    return RecordView(
+        id=r.id, subject_key=r.subject_key, catalog_item=r.catalog_item, document_type=r.document_type,
+        document_number=r.document_number, issuing_authority=r.issuing_authority,
+        department=r.department or r.issuing_authority, determined_by=r.determined_by,
+        decision_date=r.decision_date, effective_date=r.effective_date, status=r.status, severity=r.severity,
+        is_minor=r.is_minor, force_majeure=r.force_majeure, non_intentional=r.non_intentional,
+        minor_violation=r.minor_violation,
+    )
+
+
+def record_view(session: Session, record_id: int) -> RecordView | None:
+    r = session.get(Record, record_id)
+    return view_of(r) if r is not None else None
+
+
+def record_views(session: Session, ids: Iterable[int]) -> dict[int, RecordView]:
+    wanted = sorted(set(ids))
+    out: dict[int, RecordView] = {}
+    for start in range(0, len(wanted), 500):
+        for r in session.scalars(select(Record).where(Record.id.in_(wanted[start:start + 500]))):
+            out[r.id] = view_of(r)
+    return out
+
+
+def records_of_subject(session: Session, subject_key: str, only_active: bool = False) -> list[RecordView]:
+    q = select(Record).where(Record.subject_key == subject_key)
+    if only_active:
+        q = q.where(Record.status == "active")
+    return [view_of(r) for r in session.scalars(q.order_by(Record.decision_date, Record.id))]
+
+
+def owner_department(view: RecordView) -> str:
+    """The department that alone may change, answer for or repair the record (谁认定、谁负责)."""
+    return view.department or view.issuing_authority
