@@ -106,7 +106,7 @@ ALLOWED: dict[str, frozenset[Role]] = {
     "measures.screen": frozenset({A, CO, DD, IU}),
     "measures.case_open": frozenset({A, CO, DD, IU}),
     "measures.case_read": frozenset({A, CO, DD, IU}),
-    "measures.case_respond": frozenset({A, CO, IU}),
+    "measures.case_respond": frozenset({IU}),  # only the unit the case was pushed to (893 §六)
     "measures.case_typical": frozenset({A, CO}),
     "push.manage": frozenset({A, CO}),
     "push.read": frozenset({A, CO}),
