@@ -106,14 +106,13 @@ def analyze(
 @app.command("register")
 def register(
     file: Path = typer.Argument(..., help=".txt、.docx 或 .pdf 政策文件"),
-    unit: str = typer.Option(..., "--unit", help="台账所属单位"),
+    unit: str = typer.Option(..., "--unit", help="台账所属单位（已登记单位的主体编号或准确的部门名称）"),
     title: str | None = typer.Option(None, "--title", help="文件名称"),
     doc_number: str | None = typer.Option(None, "--doc-number", help="文号"),
     issuing_unit: str | None = typer.Option(None, "--issuing-unit", help="制发单位"),
     issued_on: str | None = typer.Option(None, "--issued-on", help="印发日期 YYYY-MM-DD"),
 ) -> None:
-    """把政策文件登记到单位台账（以平台管理员身份），打印分析结果 JSON。"""
-    from xinyong.core.access import SYSTEM
+    """以已登记单位的身份把政策文件登记到其台账，打印分析结果 JSON。"""
     from xinyong.core.errors import DomainError
     from xinyong.ledger import service
     from xinyong.ledger.extract import extract_path
@@ -125,7 +124,7 @@ def register(
         return
     try:
         result = service.register_document(
-            SYSTEM, service.DocumentInput(unit, title, doc_number, issuing_unit, day), extract_path(file),
+            service.unit_actor(unit), service.DocumentInput(None, title, doc_number, issuing_unit, day), extract_path(file),
             filename=file.name,
         )
     except DomainError as exc:
@@ -137,16 +136,15 @@ def register(
 
 @app.command("export")
 def export(
-    unit: str = typer.Argument(..., help="单位名称"),
+    unit: str = typer.Argument(..., help="已登记单位的主体编号或准确的部门名称"),
     out: Path = typer.Argument(..., help="输出的 .xlsx 文件"),
 ) -> None:
-    """导出单位的失信约束措施台账（.xlsx，附件样表格式）。"""
-    from xinyong.core.access import SYSTEM
+    """以已登记单位的身份导出其失信约束措施台账（.xlsx，附件样表格式）。"""
     from xinyong.core.errors import DomainError
     from xinyong.ledger import service
 
     try:
-        _, data = service.export_xlsx(SYSTEM, unit)
+        _, data = service.export_xlsx(service.unit_actor(unit), None)
     except DomainError as exc:
         _fail(exc.message, 1)
         return

@@ -48,6 +48,8 @@ class LedgerSubmission(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     unit_name: Mapped[str] = mapped_column(String(200), index=True)
+    #: the unit's registered region (the credit office of that region and above oversees it)
+    region_code: Mapped[str | None] = mapped_column(String(6))
     milestone_code: Mapped[str] = mapped_column(String(40))
     submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     submitted_on: Mapped[date] = mapped_column(Date)
@@ -64,6 +66,8 @@ class PolicyDocument(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     unit_name: Mapped[str] = mapped_column(String(200))
+    #: the unit's registered region (the credit office of that region and above oversees it)
+    region_code: Mapped[str | None] = mapped_column(String(6))
     title: Mapped[str] = mapped_column(String(300))
     doc_number: Mapped[str | None] = mapped_column(String(120))
     issuing_unit: Mapped[str] = mapped_column(String(200))

@@ -1,8 +1,18 @@
-"""Use cases of the cleanup ledger, each in one unit of work.
+"""Use cases of the cleanup ledger, each behind the one door (:func:`xinyong.core.usecase.use_case`).
 
-A unit (街道办事处、部门、直属事业单位 …) keeps its own ledger: officers of a unit see and edit only
-their unit's documents (the principal's ``department``); the credit office and administrators see
-every unit and the roll-up. Every use case passes the one door (``guard``) with purpose 审查.
+Who may do what (大高信办字〔2021〕1号 一、二（一）and 附件: 各单位……建立本单位失信约束措施台账……
+报送至区信用办; 淮政办发〔2021〕13号 六（二）: 各级信用管理部门……对本区域内……加强规范指导):
+
+- a unit (the ``department`` of the acting principal) registers, reads and changes its own documents,
+  clause decisions, ledger and submissions — and no other unit's;
+- a credit office oversees the units of its region and below: it reads their documents and ledgers,
+  sees them in the roll-up and may register a document for one of them, but the decisions stay the
+  unit's own; it sets the milestones;
+- an administrator reaches every unit.
+
+The unit is never taken from free text: a unit acts for its own department, and an overseer names a
+registered unit by its principal id or its exact registered department name (unknown → 422). Every
+refusal is logged in its own transaction by the door; the purpose of every access is 审查.
 """
 
 from __future__ import annotations
@@ -16,10 +26,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from xinyong.core import clock
-from xinyong.core.access import Actor, Purpose, guard
+from xinyong.core.access import Actor, Purpose, actor_of
+from xinyong.core.authority import territory_denial
 from xinyong.core.db import unit_of_work
-from xinyong.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from xinyong.core.errors import Conflict, NotFound, ValidationFailed
+from xinyong.core.models import Principal
 from xinyong.core.policy import Role
+from xinyong.core.usecase import Door, use_case
 from xinyong.ledger import rules
 from xinyong.ledger.bases import registry
 from xinyong.ledger.extract import Extracted
@@ -28,10 +41,21 @@ from xinyong.ledger.rules import Disposition
 from xinyong.ledger.xlsx import build_workbook
 
 OVERSEERS = frozenset({Role.admin, Role.credit_office})
+#: roles that keep a ledger of their own (a principal registered as a unit)
+UNIT_ROLES = frozenset({Role.credit_office, Role.determining_department, Role.implementing_unit})
 DISPOSITIONS = tuple(d.value for d in Disposition)
+OTHER_UNIT = "只能查看和编辑本单位的失信约束措施台账"
 
 
-# --- helpers -----------------------------------------------------------------------------------
+# --- the unit and the access decision -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A unit that keeps a ledger: its registered department name and region."""
+
+    name: str
+    region_code: str | None
 
 
 def actor_unit(actor: Actor) -> str:
@@ -39,19 +63,77 @@ def actor_unit(actor: Actor) -> str:
     return (actor.department or actor.name).strip()
 
 
-def _check_unit(actor: Actor, unit_name: str) -> None:
-    if actor.role in OVERSEERS:
-        return
-    if unit_name != actor_unit(actor):
-        raise Forbidden("ledger_other_unit", "只能查看和编辑本单位的失信约束措施台账")
+def own_unit(actor: Actor) -> Unit:
+    return Unit(actor_unit(actor), actor.region_code)
 
 
-def _unit_name(actor: Actor, unit_name: str | None) -> str:
-    name = (unit_name or "").strip() or actor_unit(actor)
+def _unit_principal(session: Session, ref: str) -> Principal | None:
+    """A registered unit by principal id or exact department name (the oldest active principal)."""
+    query = select(Principal).where(Principal.active.is_(True),
+                                    Principal.role.in_([r.value for r in UNIT_ROLES]))
+    if ref.isdigit():
+        return session.scalar(query.where(Principal.id == int(ref), Principal.department.is_not(None)))
+    return session.scalar(query.where(Principal.department == ref).order_by(Principal.id).limit(1))
+
+
+def resolve_unit(session: Session, ref: str) -> Unit:
+    """The registered unit named by ``ref``; 422 in Chinese when there is none."""
+    p = _unit_principal(session, ref.strip())
+    if p is None or not p.department:
+        raise ValidationFailed(
+            "unknown_unit", f"未找到已登记的单位“{ref}”：请填写单位的主体编号或准确的登记部门名称")
+    return Unit(p.department, p.region_code)
+
+
+def unit_actor(ref: str) -> Actor:
+    """The actor of a registered unit (the CLI acts for a unit); 422 when there is none."""
+    with unit_of_work() as s:
+        p = _unit_principal(s, ref.strip())
+        if p is None or not p.department:
+            raise ValidationFailed(
+                "unknown_unit", f"未找到已登记的单位“{ref}”：请填写单位的主体编号或准确的登记部门名称")
+        return actor_of(p)
+
+
+def _oversight_denial(actor: Actor, unit: Unit, *, change: bool) -> str | None:
+    """Why ``actor`` may not reach ``unit``'s ledger, or None (see the module's docstring)."""
+    if unit.name == actor_unit(actor) or actor.role == Role.admin:
+        return None
+    if actor.role != Role.credit_office:
+        return OTHER_UNIT
+    if change:
+        return "失信约束措施台账的审核意见和栏目由单位自行填写，信用办只能查看和汇总"
+    if unit.region_code is None:
+        return f"单位“{unit.name}”未登记行政区划代码，只有平台管理员可以查看其台账"
+    return territory_denial(actor.region_code, unit.region_code, f"查看“{unit.name}”的失信约束措施台账")
+
+
+def _target(door: Door, ref: str | None, *, change: bool = False) -> Unit:
+    """The unit a use case works on: the actor's own, or one an overseer names."""
+    actor = door.actor
+    name = (ref or "").strip()
     if len(name) > 200:
         raise ValidationFailed("invalid_unit", "单位名称过长（不超过200字）")
-    _check_unit(actor, name)
-    return name
+    if not name or name == actor_unit(actor) or (actor.id is not None and name == str(actor.id)):
+        unit = own_unit(actor)
+    elif actor.role not in OVERSEERS:
+        door.detail["unit"] = name
+        door.refuse(OTHER_UNIT, code="ledger_other_unit")
+    else:
+        unit = resolve_unit(door.session, name)
+    door.detail["unit"] = unit.name
+    door.require(_oversight_denial(actor, unit, change=change), code="ledger_other_unit")
+    return unit
+
+
+def _document(door: Door, document_id: int, *, change: bool = False, lock: bool = False) -> PolicyDocument:
+    doc = door.session.get(PolicyDocument, document_id, with_for_update=lock)
+    if doc is None:
+        raise NotFound("ledger_document_not_found", "未找到该文件")
+    door.detail.update({"document_id": document_id, "unit": doc.unit_name})
+    door.require(_oversight_denial(door.actor, Unit(doc.unit_name, doc.region_code), change=change),
+                 code="ledger_other_unit")
+    return doc
 
 
 def _disposition(value: str | None, field: str = "处置方式") -> str | None:
@@ -60,14 +142,6 @@ def _disposition(value: str | None, field: str = "处置方式") -> str | None:
     if value not in DISPOSITIONS:
         raise ValidationFailed("invalid_disposition", f"{field}“{value}”无效，可选：{'、'.join(DISPOSITIONS)}")
     return value
-
-
-def _document(session: Session, actor: Actor, document_id: int, *, lock: bool = False) -> PolicyDocument:
-    doc = session.get(PolicyDocument, document_id, with_for_update=lock)
-    if doc is None:
-        raise NotFound("ledger_document_not_found", "未找到该文件")
-    _check_unit(actor, doc.unit_name)
-    return doc
 
 
 def _clauses(session: Session, document_id: int) -> list[LedgerClause]:
@@ -200,10 +274,12 @@ def register_document(actor: Actor, meta: DocumentInput, extracted: Extracted,
         raise ValidationFailed("issued_in_future", "印发日期不能晚于今天")
     analysis = rules.analyze(extracted.text, registry(today), title=title)
     try:
-        with unit_of_work() as s:
-            unit = _unit_name(actor, meta.unit_name)
-            guard(s, actor, "ledger.write", purpose=Purpose.audit,
-                  detail={"unit": unit, "title": title, "content_hash": extracted.content_hash})
+        with use_case(actor, "ledger.write", purpose=Purpose.audit,
+                      detail={"title": title, "content_hash": extracted.content_hash}) as door:
+            s = door.session
+            target = _target(door, meta.unit_name)
+            unit = target.name
+            door.admit()
             existing = s.scalar(select(PolicyDocument).where(
                 PolicyDocument.unit_name == unit, PolicyDocument.content_hash == extracted.content_hash))
             if existing is not None:
@@ -211,7 +287,7 @@ def register_document(actor: Actor, meta: DocumentInput, extracted: Extracted,
                                details={"document_id": existing.id})
             now = clock.now()
             doc = PolicyDocument(
-                unit_name=unit, title=title, doc_number=doc_number,
+                unit_name=unit, region_code=target.region_code, title=title, doc_number=doc_number,
                 issuing_unit=_clean(meta.issuing_unit, 200, "制发单位") or unit,
                 issued_on=meta.issued_on, source_format=extracted.format,
                 filename=_clean(filename, 300, "文件名"), content_hash=extracted.content_hash,
@@ -238,9 +314,10 @@ def register_document(actor: Actor, meta: DocumentInput, extracted: Extracted,
 
 
 def list_documents(actor: Actor, unit_name: str | None = None) -> dict[str, Any]:
-    with unit_of_work() as s:
-        unit = _unit_name(actor, unit_name)
-        entry = guard(s, actor, "ledger.read", purpose=Purpose.audit, detail={"unit": unit})
+    with use_case(actor, "ledger.read", purpose=Purpose.audit) as door:
+        s = door.session
+        unit = _target(door, unit_name).name
+        entry = door.admit()
         docs = list(s.scalars(select(PolicyDocument).where(PolicyDocument.unit_name == unit)
                               .order_by(PolicyDocument.issued_on.is_(None), PolicyDocument.issued_on,
                                         PolicyDocument.id)))
@@ -250,11 +327,10 @@ def list_documents(actor: Actor, unit_name: str | None = None) -> dict[str, Any]
 
 
 def get_document(actor: Actor, document_id: int) -> dict[str, Any]:
-    with unit_of_work() as s:
-        doc = _document(s, actor, document_id)
-        guard(s, actor, "ledger.read", purpose=Purpose.audit, detail={"document_id": document_id},
-              result_count=1)
-        return describe_document(doc, _clauses(s, doc.id), with_text=True)
+    with use_case(actor, "ledger.read", purpose=Purpose.audit) as door:
+        doc = _document(door, document_id)
+        door.admit(result_count=1)
+        return describe_document(doc, _clauses(door.session, doc.id), with_text=True)
 
 
 @dataclass(frozen=True)
@@ -270,13 +346,13 @@ class ClauseDecision:
 
 def decide_clause(actor: Actor, clause_id: int, decision: ClauseDecision) -> dict[str, Any]:
     """Confirm the proposal or override it; the proposal itself is never changed."""
-    with unit_of_work() as s:
+    with use_case(actor, "ledger.decide", purpose=Purpose.audit, detail={"clause_id": clause_id}) as door:
+        s = door.session
         clause = s.get(LedgerClause, clause_id, with_for_update=True)
         if clause is None:
             raise NotFound("ledger_clause_not_found", "未找到该条款")
-        doc = _document(s, actor, clause.document_id)
-        guard(s, actor, "ledger.decide", purpose=Purpose.audit,
-              detail={"document_id": doc.id, "clause_id": clause_id})
+        doc = _document(door, clause.document_id, change=True)
+        door.admit()
         note = _clean(decision.note, 2000, "说明")
         if decision.confirm:
             clause.dismissed = False
@@ -328,10 +404,10 @@ def update_document(actor: Actor, document_id: int, changes: dict[str, Any]) -> 
     unknown = set(changes) - _DOC_FIELDS
     if unknown:
         raise ValidationFailed("unknown_fields", f"不能修改的字段：{'、'.join(sorted(unknown))}")
-    with unit_of_work() as s:
-        doc = _document(s, actor, document_id, lock=True)
-        guard(s, actor, "ledger.write", purpose=Purpose.audit, detail={"document_id": document_id,
-                                                                     "fields": sorted(changes)})
+    with use_case(actor, "ledger.write", purpose=Purpose.audit, detail={"fields": sorted(changes)}) as door:
+        s = door.session
+        doc = _document(door, document_id, change=True, lock=True)
+        door.admit()
         limits = {"responsible_unit": (200, "责任单位"), "responsible_person": (200, "责任人姓名及职务"),
                   "phone": (40, "电话"), "decision_note": (2000, "说明"), "doc_number": (120, "文号"),
                   "title": (300, "文件名称"), "issuing_unit": (200, "制发单位")}
@@ -396,9 +472,10 @@ def _progress(milestones: list[LedgerMilestone], subs: dict[str, LedgerSubmissio
 def unit_ledger(actor: Actor, unit_name: str | None = None) -> dict[str, Any]:
     """The unit's ledger: the form's rows, its milestones and progress."""
     today = clock.today()
-    with unit_of_work() as s:
-        unit = _unit_name(actor, unit_name)
-        entry = guard(s, actor, "ledger.read", purpose=Purpose.audit, detail={"unit": unit})
+    with use_case(actor, "ledger.read", purpose=Purpose.audit) as door:
+        s = door.session
+        unit = _target(door, unit_name).name
+        entry = door.admit()
         docs, views = _unit_views(s, unit)
         rows = [rules.ledger_row(i, v) for i, v in enumerate(views, start=1)]
         entry.result_count = len(rows)
@@ -413,9 +490,10 @@ def unit_ledger(actor: Actor, unit_name: str | None = None) -> dict[str, Any]:
 
 
 def export_xlsx(actor: Actor, unit_name: str | None = None) -> tuple[str, bytes]:
-    with unit_of_work() as s:
-        unit = _unit_name(actor, unit_name)
-        entry = guard(s, actor, "ledger.read", purpose=Purpose.audit, detail={"unit": unit, "export": "xlsx"})
+    with use_case(actor, "ledger.read", purpose=Purpose.audit, detail={"export": "xlsx"}) as door:
+        s = door.session
+        unit = _target(door, unit_name).name
+        entry = door.admit()
         _, views = _unit_views(s, unit)
         rows = [rules.ledger_row(i, v) for i, v in enumerate(views, start=1)]
         entry.result_count = len(rows)
@@ -426,9 +504,11 @@ def submit_milestone(actor: Actor, code: str, unit_name: str | None = None,
                      note: str | None = None) -> dict[str, Any]:
     """Report a milestone to the credit office once the ledger is ready for it."""
     today = clock.today()
-    with unit_of_work() as s:
-        unit = _unit_name(actor, unit_name)
-        guard(s, actor, "ledger.submit", purpose=Purpose.audit, detail={"unit": unit, "milestone": code})
+    with use_case(actor, "ledger.submit", purpose=Purpose.audit, detail={"milestone": code}) as door:
+        s = door.session
+        target = _target(door, unit_name, change=True)
+        unit = target.name
+        door.admit()
         milestones = {m.code: m for m in _milestones(s)}
         if code not in milestones:
             raise ValidationFailed("unknown_milestone", f"未知的工作节点“{code}”，可选：{'、'.join(milestones)}")
@@ -440,7 +520,7 @@ def submit_milestone(actor: Actor, code: str, unit_name: str | None = None,
         if problems:
             raise ValidationFailed("not_ready", f"暂不能报送“{milestones[code].name}”：" + "；".join(problems),
                                    details={"problems": problems})
-        s.add(LedgerSubmission(unit_name=unit, milestone_code=code, submitted_at=clock.now(),
+        s.add(LedgerSubmission(unit_name=unit, region_code=target.region_code, milestone_code=code, submitted_at=clock.now(),
                                submitted_on=today, submitted_by=actor.name,
                                note=_clean(note, 2000, "说明")))
         s.flush()
@@ -449,17 +529,17 @@ def submit_milestone(actor: Actor, code: str, unit_name: str | None = None,
 
 
 def list_milestones(actor: Actor) -> list[dict[str, Any]]:
-    with unit_of_work() as s:
-        guard(s, actor, "ledger.read", purpose=Purpose.audit, detail={"milestones": True})
+    with use_case(actor, "ledger.read", purpose=Purpose.audit, detail={"milestones": True}) as door:
+        door.admit()
         return [{"code": m.code, "name": m.name, "due_date": m.due_date.isoformat(),
-                 "description": m.description, "source": m.source} for m in _milestones(s)]
+                 "description": m.description, "source": m.source} for m in _milestones(door.session)]
 
 
 def set_milestone(actor: Actor, code: str, due_date: dt.date) -> dict[str, Any]:
-    with unit_of_work() as s:
-        guard(s, actor, "ledger.manage", purpose=Purpose.audit, detail={"milestone": code,
-                                                                      "due_date": due_date.isoformat()})
-        ms = _milestones(s)
+    with use_case(actor, "ledger.manage", purpose=Purpose.audit,
+                  detail={"milestone": code, "due_date": due_date.isoformat()}) as door:
+        door.admit()
+        ms = _milestones(door.session)
         target = next((m for m in ms if m.code == code), None)
         if target is None:
             raise NotFound("milestone_not_found", f"未知的工作节点“{code}”")
@@ -467,17 +547,22 @@ def set_milestone(actor: Actor, code: str, due_date: dt.date) -> dict[str, Any]:
         ordered = [due_date if m.code == code else m.due_date for m in ms]
         if ordered != sorted(ordered):
             raise ValidationFailed("milestone_order", "工作节点的日期须依次为梳理自查、整改方案、全面完成")
-        s.flush()
+        door.session.flush()
         return {"code": target.code, "name": target.name, "due_date": target.due_date.isoformat()}
 
 
 def rollup(actor: Actor) -> dict[str, Any]:
     """The credit office's view: every unit's documents, dispositions and progress."""
     today = clock.today()
-    with unit_of_work() as s:
-        entry = guard(s, actor, "ledger.rollup", purpose=Purpose.audit, detail={"rollup": True})
-        units = sorted(set(s.scalars(select(PolicyDocument.unit_name)))
-                       | set(s.scalars(select(LedgerSubmission.unit_name))))
+    with use_case(actor, "ledger.rollup", purpose=Purpose.audit, detail={"rollup": True}) as door:
+        s = door.session
+        entry = door.admit()
+        regions: dict[str, str | None] = {}
+        for table in (PolicyDocument, LedgerSubmission):
+            for name, region in s.execute(select(table.unit_name, table.region_code)):
+                regions[name] = regions.get(name) or region
+        units = sorted(u for u, region in regions.items()
+                       if _oversight_denial(actor, Unit(u, region), change=False) is None)
         milestones = _milestones(s)
         out = []
         totals: dict[str, int] = {d: 0 for d in DISPOSITIONS}

@@ -10,6 +10,7 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
+from tests.factories import make_api_key
 from tests.unit.ledger.test_extract import make_docx, make_pdf
 from xinyong.cli import app
 from xinyong.ledger.extract import extract_path
@@ -101,6 +102,10 @@ def test_analyze_refuses_bad_files(tmp_path: Path) -> None:
 
 def test_register_and_export(db_url: str, tmp_path: Path) -> None:
     path = write(tmp_path, "docx")
+    # the CLI acts for a registered unit only
+    unknown = runner.invoke(app, ["ledger", "register", str(path), "--unit", "XX区交通运输局"])
+    assert unknown.exit_code == 1 and "未找到已登记的单位“XX区交通运输局”" in unknown.output
+    make_api_key("implementing_unit", department="XX区交通运输局")
     result = runner.invoke(app, ["ledger", "register", str(path), "--unit", "XX区交通运输局",
                                  "--doc-number", "X交运〔2021〕3号", "--issued-on", "2021-01-05"])
     assert result.exit_code == 0, result.output

@@ -10,6 +10,7 @@ from typing import Any
 from openpyxl import load_workbook
 
 from tests.integration.ledger.test_ledger_api import TRAFFIC, UNIT
+from tests.factories import make_api_key
 from tests.integration.security.helpers import console_login, form_token
 from tests.unit.ledger.test_extract import make_docx
 from xinyong.ledger.rules import LEDGER_COLUMNS
@@ -82,7 +83,8 @@ def test_upload_review_export_in_the_console(client: Any) -> None:
 
 
 def test_credit_office_rollup(client: Any) -> None:
-    console_login(client, "credit_office", department="区信用办")
+    make_api_key("implementing_unit", department="XX区经发局")  # a registered unit of 淮安市
+    console_login(client, "credit_office", department="区信用办", region="320800")
     token = form_token(client, "/console/ledger")
     r = client.post("/console/ledger/documents", headers=HTML, follow_redirects=True, data={
         "csrf_token": token, "unit": "XX区经发局", "title": "XX区个人信用积分管理办法",
