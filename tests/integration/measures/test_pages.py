@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.integration.security.helpers import console_login, form_token
+from tests.integration.security.helpers import form_token, make_account, sign_in
 
 HTML = {"accept": "text/html"}
 
 
 def test_console_screen_and_case_walk(client: Any, penalised: Any) -> None:
     assert client.get("/console/screen", headers=HTML, follow_redirects=False).status_code == 303
-    console_login(client, "credit_office", department="淮安市信用办")
+    unit_user, unit_id = make_account("implementing_unit", department="淮安市财政局")
+    office_user, _ = make_account("credit_office", department="淮安市信用办")
+    assert sign_in(client, office_user).status_code == 303
     page = client.get("/console/screen", params={"code": penalised["code"], "matter": "procurement_bidding"},
                       headers=HTML)
     assert page.status_code == 200, page.text
@@ -23,19 +25,26 @@ def test_console_screen_and_case_walk(client: Any, penalised: Any) -> None:
     token = form_token(client, "/console/screen")
     refused = client.post("/console/cases", data={
         "csrf_token": token, "code": penalised["code"], "measure": "procurement-ban",
-        "matter": "procurement_bidding", "unit": "淮安市财政局", "days": "5"}, headers=HTML)
+        "matter": "procurement_bidding", "unit": str(unit_id), "days": "5"}, headers=HTML)
     assert refused.status_code == 422 and "不得实施" in refused.text
     opened = client.post("/console/cases", data={
         "csrf_token": token, "code": penalised["code"], "measure": "procurement-major-violation",
-        "matter": "procurement_bidding", "unit": "淮安市财政局", "days": "5"}, headers=HTML, follow_redirects=False)
+        "matter": "procurement_bidding", "unit": str(unit_id), "days": "5"}, headers=HTML, follow_redirects=False)
     assert opened.status_code == 303, opened.text
     url = opened.headers["location"]
+    # the credit office cannot answer for the unit (发起—响应—反馈 between units, 893 §六)
+    assert client.post(f"{url}/response", data={"csrf_token": token, "applied": "yes"},
+                       headers=HTML).status_code == 403
+    assert sign_in(client, unit_user).status_code == 303
+    token = form_token(client, "/console/screen")
     no_reason = client.post(f"{url}/response", data={"csrf_token": token, "applied": "no"}, headers=HTML)
     assert no_reason.status_code == 422 and "必须说明理由" in no_reason.text
     assert client.post(f"{url}/response", data={"csrf_token": token, "applied": "yes"}, headers=HTML,
                        follow_redirects=False).status_code == 303
     assert client.post(f"{url}/feedback", data={"csrf_token": token, "result": "已拒绝其投标"}, headers=HTML,
                        follow_redirects=False).status_code == 303
+    assert sign_in(client, office_user).status_code == 303
+    token = form_token(client, "/console/screen")
     assert client.post(f"{url}/typical", data={"csrf_token": token, "typical": "yes", "note": "典型"},
                        headers=HTML, follow_redirects=False).status_code == 303
     detail = client.get(url, headers=HTML).text
