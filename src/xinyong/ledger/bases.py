@@ -11,7 +11,8 @@ Four data sources, all shipped as YAML (DESIGN.md principle 1):
 
 The last two are read directly and tolerated when absent or shaped differently: a file that cannot
 be understood contributes nothing. :func:`registry` builds the plain-data :class:`Registry` that the
-pure rules in :mod:`xinyong.ledger.rules` take as an argument.
+pure rules in :mod:`xinyong.ledger.rules` take as an argument; :func:`find_bases` (pure) matches one
+clause against it — cited by name, restated, or on the subject it names.
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from rapidfuzz import fuzz
+
+from xinyong.ledger.clauses import compact
 
 RULES_ROOT = Path(__file__).resolve().parent.parent / "rules"
 LEGAL_BASES_FILE = RULES_ROOT / "national" / "legal_bases.yaml"
@@ -353,3 +357,125 @@ def registry(on: dt.date) -> Registry:
     all_bases = [*bases, *catalog_bases(on, terms), *_shipped_capability_bases()]
     sources = tuple(sorted({b.origin for b in all_bases}))
     return Registry(tuple(all_bases), serious, minor, sources)
+
+
+# --- matching a clause against the registry -----------------------------------------------------
+
+_CITED = re.compile(r"《([^《》]{2,60})》")
+_DOC_NUMBER = re.compile(r"[\u4e00-\u9fa5]{1,12}[〔\[（(]\d{4}[〕\]）)]\d+号")
+_LOCAL_PREFIX = re.compile(r"^[\u4e00-\u9fa5]{2,8}(省|市|自治区|自治州|县|区)")
+
+
+def cited_titles(text: str) -> list[str]:
+    return [m.group(1) for m in _CITED.finditer(compact(text))]
+
+
+def _normalise_title(s: str) -> str:
+    s = compact(s).strip("《》")
+    return s.removeprefix("中华人民共和国")
+
+
+def _basis_cited(b: Basis, titles: Iterable[str], raw: str) -> bool:
+    names = {_normalise_title(n) for n in b.names()}
+    if any(_normalise_title(t) in names for t in titles):
+        return True
+    return bool(b.doc_number and "〔" in b.doc_number and b.doc_number in raw)
+
+
+RESTATEMENT_THRESHOLD = 68.0
+
+
+SENTENCE_RESTATEMENT_THRESHOLD = 80.0
+
+
+def _restates(b: Basis, clause: str) -> bool:
+    """The clause reproduces the basis's own wording (a local document restating a central policy):
+    the clause as a whole aligns with the text, or one whole sentence of the text recurs in the clause."""
+    if not b.text or len(clause) < 15:
+        return False
+    text = compact(b.text)
+    if fuzz.partial_ratio(clause, text) >= RESTATEMENT_THRESHOLD:
+        return True
+    sentences = [x for x in re.split(r"[。；]", text) if len(x) >= 12]
+    return any(len(x) <= len(clause) and fuzz.partial_ratio(x, clause) >= SENTENCE_RESTATEMENT_THRESHOLD
+               for x in sentences)
+
+
+_GENERIC_BIGRAMS = frozenset({"失信", "信用", "名单", "惩戒", "依法", "予以", "限制", "不得", "列入", "措施", "方面", "有关", "相关"})
+
+
+def _bigrams(s: str) -> set[str]:
+    return {s[i:i + 2] for i in range(len(s) - 1) if s[i].isalnum() and s[i + 1].isalnum()} - _GENERIC_BIGRAMS
+
+
+def _names_measure(b: Basis, clause: str) -> bool:
+    """The clause imposes (roughly) the measure the basis describes, not just any restriction."""
+    wanted = _bigrams(compact(b.text or ""))
+    if not wanted:
+        return False
+    return len(wanted & _bigrams(clause)) / len(wanted) >= 0.3
+
+
+def _topic_hit(b: Basis, text: str) -> bool:
+    return bool(b.topics) and all(any(k in text for k in group) for group in b.topics)
+
+
+@dataclass(frozen=True)
+class BasisMatch:
+    question: Question
+    basis: Basis | None  # None: a cited document not in the registry
+    national: bool
+    local: bool
+    verified: bool
+    label: str
+
+
+def _unregistered(title: str) -> BasisMatch | None:
+    """A cited law or regulation the registry does not hold: a candidate, unverified."""
+    t = _normalise_title(title)
+    if re.search(r"(办法|通知|意见|方案|规定|细则|决定)$", t) and not t.endswith("条例"):
+        return None
+    if not re.search(r"(法|条例)$", t):
+        return None
+    local = bool(_LOCAL_PREFIX.match(t)) and t.endswith("条例")
+    label = f"《{title}》（文件引用，依据登记簿未收录，条款待核实）"
+    return BasisMatch(Question.credit_information, None, national=not local, local=local, verified=False,
+                      label=label)
+
+
+def find_bases(question: Question, clause: str, *, title: str, context: str, document_citations: list[str],
+               registry: Registry, info_scope: str | None = None) -> list[BasisMatch]:
+    """Registry entries that support ``question`` for this clause: cited by name or matching its subject.
+
+    ``info_scope``: the part of the clause that names the information being recorded (up to the
+    recording phrase); catalog items are matched there only, not in what the clause does afterwards.
+    """
+    t = compact(clause)
+    topic_text = t + compact(context) + compact(title)
+    clause_titles = cited_titles(clause)
+    titles = clause_titles + document_citations
+    out: list[BasisMatch] = []
+    seen_keys: set[tuple[str, str]] = set()
+    for b in registry.covering(question):
+        hit = _basis_cited(b, titles, t) and not b.restates
+        if b.restates:
+            hit = _restates(b, t)
+        elif b.origin == "measures":
+            hit = _topic_hit(b, topic_text) and _names_measure(b, t)
+        elif not hit and not b.citation_only:
+            text = (info_scope if info_scope is not None else t) if b.origin == "catalog" else topic_text
+            hit = _topic_hit(b, text)
+        if not hit:
+            continue
+        key = (_normalise_title(re.sub(r"[（(]\d{4}[）)]$", "", b.title)), compact(b.article or ""))
+        if key in seen_keys:
+            continue
+        seen_keys.add(key)
+        out.append(BasisMatch(question, b, counts_as_national(b.level, question), b.is_local, b.basis_verified,
+                              b.cite()))
+    if not out:
+        for cited in clause_titles:
+            m = _unregistered(cited)
+            if m is not None and not any(_basis_cited(b, [cited], "") for b in registry.bases):
+                out.append(BasisMatch(question, None, m.national, m.local, False, m.label))
+    return out

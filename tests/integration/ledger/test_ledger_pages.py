@@ -9,8 +9,8 @@ from typing import Any
 
 from openpyxl import load_workbook
 
-from tests.integration.ledger.test_ledger_api import TRAFFIC, UNIT
 from tests.factories import make_api_key
+from tests.integration.ledger.test_ledger_api import TRAFFIC, UNIT
 from tests.integration.security.helpers import console_login, form_token
 from tests.unit.ledger.test_extract import make_docx
 from xinyong.ledger.rules import LEDGER_COLUMNS
