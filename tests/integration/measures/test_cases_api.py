@@ -6,7 +6,7 @@ import datetime as dt
 import random
 from typing import Any
 
-from tests.factories import record_json, uscc
+from tests.factories import department_headers, record_json, uscc
 
 UNIT = "淮安市公共资源交易中心"
 
@@ -16,7 +16,7 @@ def _abnormal(client: Any, api_key: Any) -> str:
     body = record_json(subject_code=uscc(random.Random(808)), subject_name="异常名录示例有限公司",
                        catalog_item="abnormal-operation", document_type="administrative_decision",
                        document_number="淮市监异〔2025〕12号", summary="未按期公示年度报告，列入经营异常名录")
-    r = client.post("/api/v1/records", json=body, headers=api_key("admin"))
+    r = client.post("/api/v1/records", json=body, headers=department_headers(body["issuing_authority"]))
     assert r.status_code == 201, r.text
     return str(body["subject_code"])
 
@@ -72,7 +72,7 @@ def test_case_lifecycle_with_guardrails(client: Any, api_key: Any) -> None:
 
 def test_aggravation_refused_at_response_and_overdue_tracked(client: Any, api_key: Any, test_clock: Any) -> None:
     body = record_json(subject_code=uscc(random.Random(909)), subject_name="重罚示例有限公司", severity="serious")
-    assert client.post("/api/v1/records", json=body, headers=api_key("admin")).status_code == 201
+    assert client.post("/api/v1/records", json=body, headers=department_headers(body["issuing_authority"])).status_code == 201
     unit = api_key("implementing_unit", department=UNIT)
     r = client.post("/api/v1/punishment-cases", json={
         "code": body["subject_code"], "measure": "procurement-major-violation", "matter": "procurement_bidding",
@@ -100,7 +100,7 @@ def test_third_category_measure_cannot_be_forced(client: Any, api_key: Any) -> N
     from xinyong.measures.screening import screen_keys
 
     body = record_json(subject_code=uscc(random.Random(111)), subject_name="示例", severity="serious")
-    assert client.post("/api/v1/records", json=body, headers=api_key("admin")).status_code == 201
+    assert client.post("/api/v1/records", json=body, headers=department_headers(body["issuing_authority"])).status_code == 201
     r = client.post("/api/v1/measures/check", json={
         "code": body["subject_code"], "measure": "court-debtor-financing", "matter": "financing_credit"},
         headers=api_key("implementing_unit"))

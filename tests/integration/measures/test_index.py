@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
-from tests.factories import record_json, uscc
+from tests.factories import department_headers, record_json, uscc
 from xinyong.cli import app
 from xinyong.core.db import unit_of_work
 from xinyong.measures import service
@@ -19,14 +19,14 @@ from xinyong.subjects.models import Subject
 
 
 def test_index_agrees_with_live_engine_and_reindex_rebuilds_it(client: Any, api_key: Any) -> None:
-    admin = api_key("admin")
     rng = random.Random(5)
     for i in range(6):
         body = record_json(subject_code=uscc(rng), subject_name=f"索引示例{i}有限公司",
                            severity=["serious", "general"][i % 2], document_number=f"罚〔2025〕{i}号",
                            catalog_item=["admin-penalty", "abnormal-operation"][i % 3 == 0],
                            document_type="administrative_penalty", non_intentional=i == 4)
-        assert client.post("/api/v1/records", json=body, headers=admin).status_code == 201
+        assert client.post("/api/v1/records", json=body,
+                           headers=department_headers(body["issuing_authority"])).status_code == 201
     on = dt.date(2026, 6, 1)
     with unit_of_work() as s:
         subjects = list(s.scalars(select(Subject)))

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from tests.factories import record_json, uscc
+from tests.factories import department_headers, record_json, uscc
 from tests.integration.measures.receiver import Receiver
 from xinyong.core.db import unit_of_work
 from xinyong.core.delivery import run_once
@@ -39,7 +39,7 @@ def test_subscribed_units_get_signed_push_in_the_same_transaction(client: Any, a
 
     admin = api_key("admin")
     body = record_json(subject_code=uscc(random.Random(31)), subject_name="推送示例有限公司", severity="serious")
-    rec = client.post("/api/v1/records", json=body, headers=admin).json()
+    rec = client.post("/api/v1/records", json=body, headers=department_headers(body["issuing_authority"])).json()
     with Receiver("") as rx:
         made = client.post("/api/v1/push/receivers", json={
             "name": "huaian-procurement", "unit": "淮安市财政局", "url": rx.url,

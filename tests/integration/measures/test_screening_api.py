@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from tests.factories import record_json, uscc
+from tests.factories import department_headers, record_json, uscc
 from xinyong.core.db import unit_of_work
 from xinyong.core.models import AccessLogEntry
 
@@ -73,7 +73,7 @@ def test_screen_by_name_normalises_organisation_names(client: Any, api_key: Any,
 
 def test_batch_api_keeps_order(client: Any, api_key: Any, penalised: Any) -> None:
     clean = record_json(subject_code=uscc(random.Random(77)), subject_name="清白贸易有限公司", severity="general")
-    assert client.post("/api/v1/records", json=clean, headers=api_key("admin")).status_code == 201
+    assert client.post("/api/v1/records", json=clean, headers=department_headers(clean["issuing_authority"])).status_code == 201
     items = [{"code": clean["subject_code"]}, {"code": uscc(random.Random(3))}, {"code": penalised["code"]},
              {"name": "示例商贸有限公司"}]
     r = client.post("/api/v1/screen/batch", json={"items": items, "matter": "procurement_bidding"},

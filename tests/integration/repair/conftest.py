@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.factories import record_json, uscc
+from tests.factories import department_headers, record_json, uscc
 from xinyong.core.db import unit_of_work
 from xinyong.subjects import service as subjects
 
@@ -32,7 +32,7 @@ class World:
 
     def record(self, **overrides: Any) -> int:
         body = record_json(subject_code=self.code, subject_name="淮安市示例商贸有限公司", **overrides)
-        r = self.client.post("/api/v1/records", json=body, headers=self.admin)
+        r = self.client.post("/api/v1/records", json=body, headers=department_headers(body["issuing_authority"]))
         assert r.status_code == 201, r.text
         return int(r.json()["id"])
 

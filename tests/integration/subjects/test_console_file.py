@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from tests.factories import record_json
+from tests.factories import department_headers, record_json
 from tests.integration.security.helpers import console_login
 from xinyong.core.db import unit_of_work
 from xinyong.core.models import AccessLogEntry
@@ -10,7 +10,8 @@ from xinyong.core.models import AccessLogEntry
 
 def test_officer_reads_credit_file_in_console_and_the_read_is_registered(client, api_key) -> None:
     body = record_json()
-    assert client.post("/api/v1/records", json=body, headers=api_key()).status_code == 201
+    assert client.post("/api/v1/records", json=body,
+                       headers=department_headers(body["issuing_authority"])).status_code == 201
     anonymous = client.get(f"/console/subjects?code={body['subject_code']}", headers={"accept": "text/html"},
                            follow_redirects=False)
     assert anonymous.status_code == 303 and anonymous.headers["location"].startswith("/console/login")

@@ -8,7 +8,7 @@ import sys
 
 from sqlalchemy import select
 
-from tests.factories import record_json, resident_id, uscc
+from tests.factories import department_headers, record_json, resident_id, uscc
 from xinyong.core.db import unit_of_work
 from xinyong.core.models import AccessLogEntry
 
@@ -27,7 +27,7 @@ def test_register_link_and_credit_file_gathers_linked_persons(client, api_key) -
         "person_code": person, "person_name": "王伟", "role": "legal_representative", "start_date": "2020-01-01"})
     assert dup.status_code == 409
     # a record against the person shows up in the organisation's file, under the link
-    rec = client.post("/api/v1/records", headers=admin, json=record_json(
+    rec = client.post("/api/v1/records", headers=department_headers("淮安市清江浦区人民法院"), json=record_json(
         subject_code=person, subject_name="王伟", catalog_item="judicial-dishonest-debtor",
         document_type="judicial_judgment", document_number="（2025）苏0812执123号", issuing_authority="淮安市清江浦区人民法院"))
     assert rec.status_code == 201, rec.text

@@ -86,3 +86,17 @@ def test_draft_is_never_in_force() -> None:
     raw["status"] = "public_comment"
     cs = CatalogSet((parse_catalog(raw, "t.yaml"),))
     assert cs.in_force(dt.date(2025, 1, 1), None) == []
+
+
+def test_competent_fields_are_validated_against_the_field_list() -> None:
+    assert parse_catalog(make(competent_fields=["court"]), "t.yaml").items[0].competent_fields == ("court",)
+    assert parse_catalog(make(), "t.yaml").items[0].competent_fields == ()
+    with pytest.raises(RuleError, match="不在职能领域清单内"):
+        parse_catalog(make(competent_fields=["astrology"]), "t.yaml")
+    with pytest.raises(RuleError, match="competent_fields"):
+        parse_catalog(make(competent_fields="court"), "t.yaml")
+
+
+def test_every_court_item_of_the_shipped_catalogs_names_the_court_field() -> None:
+    items = [i for v in load_catalogs().versions for i in v.items if "人民法院" in i.collecting_department]
+    assert items and all(i.competent_fields == ("court",) for i in items)

@@ -45,3 +45,16 @@ def test_refusals_are_precise() -> None:
     refuse("catalog_item_not_dishonesty", catalog_item="registration", document_type="administrative_decision")
     refuse("invalid_severity", severity="huge")
     refuse("missing_document_number", document_number="  ")
+
+
+def test_competence_requirements_of_documents_and_items() -> None:
+    from xinyong.catalog.loader import load_catalogs
+    from xinyong.records.rules import competence_requirements
+
+    items = {i.code: i for v in load_catalogs().versions for i in v.items}
+    judgment = competence_requirements("judicial_judgment", items["admin-penalty"])
+    assert [fields for _, fields in judgment] == [("court",)]
+    assert [f for _, f in competence_requirements("arbitral_award", items["admin-penalty"])] == [("arbitration",)]
+    assert competence_requirements("administrative_penalty", items["admin-penalty"]) == []
+    debtor = competence_requirements("administrative_decision", items["judicial-dishonest-debtor"])
+    assert [f for _, f in debtor] == [("court",)] and "失信被执行人" in debtor[0][0]
