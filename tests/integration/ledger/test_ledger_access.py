@@ -100,3 +100,16 @@ def test_registering_for_a_unit_names_a_registered_one(client: Any, api_key: Any
     unit = api_key("implementing_unit", department=UNIT_A, region="320812")
     assert [d["id"] for d in client.get("/api/v1/ledger/documents", headers=unit).json()["documents"]] \
         == [r.json()["id"]]
+
+
+def test_an_administrator_names_the_unit_by_principal_id(client: Any, api_key: Any) -> None:
+    from xinyong.core.models import Principal
+
+    api_key("implementing_unit", department=UNIT_B, region="320812")
+    with unit_of_work() as s:
+        pid = s.scalar(select(Principal.id).where(Principal.department == UNIT_B))
+    admin = api_key("admin")
+    r = register(client, admin, unit_name=str(pid))
+    assert r.status_code == 201 and r.json()["unit_name"] == UNIT_B
+    r = register(client, admin, unit_name="999999")
+    assert r.status_code == 422 and "未找到已登记的单位" in r.json()["error"]["message"]
