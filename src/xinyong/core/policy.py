@@ -86,7 +86,7 @@ ALLOWED: dict[str, frozenset[Role]] = {
     # credit repair (xinyong.repair): subject applies and reads its own; departments decide their parts
     "repair.apply": frozenset({A, CO, SU}),
     "repair.read": frozenset({A, CO, DD, SU}),
-    "repair.decide": frozenset({A, DD}),
+    "repair.decide": frozenset({DD}),  # 谁认定、谁修复: only the determining department
     "repair.oversee": frozenset({A, CO}),
     "repair.support": frozenset({A, CO, SU}),
     "repair.training.record": frozenset({A, CO}),

@@ -1,4 +1,5 @@
-"""REST API of credit repair (信用修复). Handlers only translate; decisions are in the service and rules."""
+"""REST API of credit repair (信用修复). Each handler translates around one use case (filing, deciding,
+evidence), which decides access, logs it and acts."""
 
 from __future__ import annotations
 
@@ -10,12 +11,9 @@ from typing import Any, Literal
 from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, Field
 
-from xinyong.core import clock
-from xinyong.core.access import Actor, Purpose, guard
-from xinyong.core.db import unit_of_work
+from xinyong.core.access import Actor
 from xinyong.core.errors import ValidationFailed
-from xinyong.core.policy import Role
-from xinyong.repair import service
+from xinyong.repair import deciding, evidence, filing
 from xinyong.web.deps import current_actor, requires
 from xinyong.web.downloads import attachment_response
 
@@ -41,7 +39,7 @@ class ApplicationIn(BaseModel):
     applicant_name: str = Field(min_length=1, max_length=200, description="申请人（经办人）")
     statement: str = Field(default="", max_length=8000, description="纠正失信行为、消除不良影响的情况说明")
     parts: list[PartIn] = Field(min_length=1, max_length=100)
-    attachments: list[AttachmentIn] = Field(default_factory=list, max_length=service.MAX_ATTACHMENTS)
+    attachments: list[AttachmentIn] = Field(default_factory=list, max_length=filing.MAX_ATTACHMENTS)
 
 
 class DecisionIn(BaseModel):
@@ -85,221 +83,132 @@ class AgencyStatusIn(BaseModel):
     reason: str = Field(default="", max_length=2000)
 
 
-def _decode(files: list[AttachmentIn]) -> list[service.AttachmentIn]:
+def _decode(files: list[AttachmentIn]) -> list[filing.AttachmentIn]:
     out = []
     for f in files:
         try:
             data = base64.b64decode(f.content_base64, validate=True)
         except (binascii.Error, ValueError):
             raise ValidationFailed("attachment_not_base64", f"附件“{f.filename}”的内容不是有效的Base64") from None
-        out.append(service.AttachmentIn(f.filename, f.content_type, data))
+        out.append(filing.AttachmentIn(f.filename, f.content_type, data))
     return out
 
 
 @router.post("/applications", status_code=201, dependencies=[Depends(requires("repair.apply"))],
              summary="提交信用修复申请（一次申请，涵盖全部记录和名单）")
 def apply(body: ApplicationIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
-    files = _decode(body.attachments)
-    with unit_of_work() as s:
-        key = service.subject_key_of(s, actor, body.subject_code)
-        guard(s, actor, "repair.apply", purpose=Purpose.repair, subject_key=key,
-              detail={"parts": [f"{p.kind}:{p.id}" for p in body.parts]})
-        app = service.file_application(
-            s, actor, key, applicant_name=body.applicant_name, statement=body.statement,
-            parts=[service.PartRequest(p.kind, p.id, tuple(p.declared), p.corrected_on) for p in body.parts],
-            attachments=files,
-        )
-        return service.describe(s, app)
+    return filing.apply(
+        actor, body.subject_code, applicant_name=body.applicant_name, statement=body.statement,
+        parts=[filing.PartRequest(p.kind, p.id, tuple(p.declared), p.corrected_on) for p in body.parts],
+        attachments=_decode(body.attachments))
 
 
 @router.get("/candidates", dependencies=[Depends(requires("repair.apply"))],
             summary="可申请修复的记录和名单（含条件预检）")
 def candidates(subject_code: str | None = Query(default=None),
                actor: Actor = Depends(current_actor)) -> dict[str, Any]:
-    with unit_of_work() as s:
-        key = service.subject_key_of(s, actor, subject_code)
-        entry = guard(s, actor, "repair.apply", purpose=Purpose.repair, subject_key=key)
-        found = service.candidates(s, key)
-        entry.result_count = len(found["records"]) + len(found["listings"])
-        return found
+    return filing.candidates_for(actor, subject_code)
 
 
 @router.get("/applications", dependencies=[Depends(requires("repair.read"))], summary="信用修复申请列表")
 def list_applications(subject_code: str | None = Query(default=None),
                       actor: Actor = Depends(current_actor)) -> list[dict[str, Any]]:
-    with unit_of_work() as s:
-        if actor.role is Role.determining_department:
-            seen: dict[int, Any] = {}
-            for _, app in service.parts_for(s, department=actor.department):
-                seen.setdefault(app.id, app)
-            apps = list(seen.values())
-            key = None
-        elif actor.role is Role.subject or subject_code:
-            key = service.subject_key_of(s, actor, subject_code)
-            apps = service.applications_of(s, key)
-        else:  # credit office / administrator: the most recent applications
-            key = None
-            apps = service.recent_applications(s, limit=200)
-        entry = guard(s, actor, "repair.read", purpose=Purpose.repair, subject_key=key)
-        entry.result_count = len(apps)
-        return [service.describe(s, a) for a in apps]
+    return filing.list_applications(actor, subject_code)
 
 
 @router.get("/applications/{app_id}", dependencies=[Depends(requires("repair.read"))],
             summary="信用修复申请（统一状态、各事项进度、未确认的同步渠道）")
 def read_application(app_id: int, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
-    with unit_of_work() as s:
-        app = service.get_application(s, app_id)
-        entry = guard(s, actor, "repair.read", purpose=Purpose.repair, subject_key=app.subject_key)
-        service.check_can_read(actor, s, app)
-        entry.result_count = 1
-        return service.describe(s, app)
+    return filing.read_application(actor, app_id)
 
 
 @router.get("/applications/{app_id}/attachments/{attachment_id}", dependencies=[Depends(requires("repair.read"))],
             summary="下载申请附件")
 def download(app_id: int, attachment_id: int, actor: Actor = Depends(current_actor)) -> Response:
-    with unit_of_work() as s:
-        att = service.read_attachment(s, actor, app_id, attachment_id)
-        return attachment_response(att.data, att.content_type, att.filename)
+    att = filing.read_attachment(actor, app_id, attachment_id)
+    return attachment_response(att.data, att.content_type, att.filename)
 
 
 @router.get("/parts", dependencies=[Depends(requires("repair.decide"))],
             summary="本部门待办和已办的修复事项（含超期标记）")
 def parts(status: Literal["pending", "granted", "refused"] | None = Query(default=None),
           actor: Actor = Depends(current_actor)) -> list[dict[str, Any]]:
-    with unit_of_work() as s:
-        dept = actor.department if actor.role is Role.determining_department else None
-        entry = guard(s, actor, "repair.decide", purpose=Purpose.repair, detail={"department": dept})
-        rows = service.parts_for(s, department=dept, status=status)
-        entry.result_count = len(rows)
-        today = clock.today()
-        return [{**service.describe_part(s, p, today), "application_id": a.id, "application": a.number}
-                for p, a in rows]
+    return deciding.department_parts(actor, status)
 
 
 @router.post("/parts/{part_id}/decision", dependencies=[Depends(requires("repair.decide"))],
-             summary="认定部门作出修复决定（准予则同步终止名单、停止惩戒、更新公示并推送）")
+             summary="认定部门作出修复决定（谁认定、谁修复；准予则同步终止名单、停止惩戒、更新公示并推送）")
 def decide(part_id: int, body: DecisionIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
-    with unit_of_work() as s:
-        part, app = service.load_part(s, part_id)
-        # 谁认定、谁修复: only the part's determining department (checked before anything is written)
-        guard(s, actor, "repair.decide", purpose=Purpose.repair, subject_key=app.subject_key,
-              owner_department=part.department, detail={"part": part_id, "grant": body.grant})
-        service.decide(s, actor, part_id, grant=body.grant, reason=body.reason, remedy=body.remedy,
-                       decision_number=body.decision_number)
-        return service.describe(s, app)
+    return deciding.decide_part(actor, part_id, grant=body.grant, reason=body.reason, remedy=body.remedy,
+                                decision_number=body.decision_number)
 
 
 @router.get("/overdue", dependencies=[Depends(requires("repair.oversee"))], summary="超过办理时限的修复事项")
 def overdue(actor: Actor = Depends(current_actor)) -> list[dict[str, Any]]:
-    with unit_of_work() as s:
-        entry = guard(s, actor, "repair.oversee", purpose=Purpose.supervision)
-        today = clock.today()
-        rows = service.parts_for(s, department=None, overdue_on=today)
-        entry.result_count = len(rows)
-        return [{**service.describe_part(s, p, today), "application_id": a.id, "application": a.number}
-                for p, a in rows]
+    return deciding.overdue(actor)
 
 
 @router.get("/commitment-template", dependencies=[Depends(requires("repair.support"))], summary="信用承诺书范本")
 def commitment_template() -> dict[str, str]:
-    return {"text": service.COMMITMENT_TEMPLATE}
+    return {"text": evidence.COMMITMENT_TEMPLATE}
 
 
 @router.post("/commitments", status_code=201, dependencies=[Depends(requires("repair.support"))],
              summary="作出公开信用承诺（向社会公开并记入信用档案）")
 def commit(body: CommitmentIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
-    with unit_of_work() as s:
-        key = service.subject_key_of(s, actor, body.subject_code)
-        guard(s, actor, "repair.support", purpose=Purpose.repair, subject_key=key)
-        c = service.add_commitment(s, key, text=body.text, signer=body.signer)
-        return {"id": c.id, "signed_on": c.signed_on.isoformat(), "text": c.text, "signer": c.signer}
+    return evidence.make_commitment(actor, body.subject_code, text=body.text, signer=body.signer)
 
 
 @router.get("/commitments", dependencies=[Depends(requires("repair.commitment.public_read"))],
             summary="某主体公开的信用承诺")
 def commitments(subject_code: str = Query(min_length=1, max_length=40),
                 actor: Actor = Depends(current_actor)) -> list[dict[str, Any]]:
-    from xinyong.subjects import service as subjects
-
-    with unit_of_work() as s:
-        subject = subjects.require(s, subject_code)
-        entry = guard(s, actor, "repair.commitment.public_read", purpose=Purpose.public_inquiry,
-                      subject_key=subject.subject_key)
-        rows = service.public_commitments(s, subject.subject_key, masked=actor.role is Role.public)
-        entry.result_count = len(rows)
-        return rows
+    rows: list[dict[str, Any]] = evidence.commitments_of(actor, subject_code)["rows"]
+    return rows
 
 
 @router.post("/trainings", status_code=201, dependencies=[Depends(requires("repair.training.record"))],
              summary="登记信用修复培训（学时、举办单位）")
 def training(body: TrainingIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
-    with unit_of_work() as s:
-        key = service.subject_key_of(s, actor, body.subject_code)
-        guard(s, actor, "repair.training.record", purpose=Purpose.repair, subject_key=key)
-        t = service.add_training(
-            s, key, provider=body.provider, course=body.course, hours=body.hours,
-            attended_on=body.attended_on, attendee=body.attendee, certificate_number=body.certificate_number,
-            recorded_by=actor.department or actor.name,
-        )
-        return {"id": t.id, "hours": format(t.hours, "f"), "attended_on": t.attended_on.isoformat()}
+    return evidence.record_training(
+        actor, body.subject_code, provider=body.provider, course=body.course, hours=body.hours,
+        attended_on=body.attended_on, attendee=body.attendee, certificate_number=body.certificate_number)
 
 
 @router.post("/credit-reports", status_code=201, dependencies=[Depends(requires("repair.support"))],
              summary="提交信用服务机构出具的信用报告")
 def report(body: ReportIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
-    with unit_of_work() as s:
-        key = service.subject_key_of(s, actor, body.subject_code)
-        guard(s, actor, "repair.support", purpose=Purpose.repair, subject_key=key)
-        r = service.add_report(s, key, agency_id=body.agency_id, report_number=body.report_number,
-                               issued_on=body.issued_on, summary=body.summary)
-        return {"id": r.id, "report_number": r.report_number, "issued_on": r.issued_on.isoformat()}
+    return evidence.submit_report(actor, body.subject_code, agency_id=body.agency_id,
+                                  report_number=body.report_number, issued_on=body.issued_on, summary=body.summary)
 
 
 @router.get("/supporting", dependencies=[Depends(requires("repair.read"))],
             summary="主体的信用承诺、培训记录和信用报告")
 def supporting(subject_code: str | None = Query(default=None),
                actor: Actor = Depends(current_actor)) -> dict[str, Any]:
-    with unit_of_work() as s:
-        key = service.subject_key_of(s, actor, subject_code)
-        entry = guard(s, actor, "repair.read", purpose=Purpose.repair, subject_key=key)
-        out = service.supporting(s, key)
-        entry.result_count = sum(len(v) for v in out.values())
-        return out
+    return evidence.read_supporting(actor, subject_code)
 
 
 @router.get("/agencies", dependencies=[Depends(requires("repair.agency.read"))],
             summary="具有资质的信用服务机构名录")
 def list_agencies(actor: Actor = Depends(current_actor)) -> list[dict[str, Any]]:
-    with unit_of_work() as s:
-        entry = guard(s, actor, "repair.agency.read", purpose=Purpose.public_inquiry)
-        rows = [service.describe_agency(a) for a in service.agencies(s)]
-        entry.result_count = len(rows)
-        return rows
+    return evidence.list_agencies(actor)
 
 
 @router.post("/agencies", status_code=201, dependencies=[Depends(requires("repair.agency.manage"))],
              summary="将信用服务机构登记入名录")
 def add_agency(body: AgencyIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
-    with unit_of_work() as s:
-        guard(s, actor, "repair.agency.manage", purpose=Purpose.supervision, detail={"uscc": body.uscc})
-        return service.describe_agency(
-            service.add_agency(s, name=body.name, uscc=body.uscc, filing_number=body.filing_number))
+    return evidence.register_agency(actor, name=body.name, uscc=body.uscc, filing_number=body.filing_number)
 
 
 @router.post("/agencies/{agency_id}/suspend", dependencies=[Depends(requires("repair.agency.manage"))],
              summary="暂停信用服务机构（其报告不再采用）")
 def suspend_agency(agency_id: int, body: AgencyStatusIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
-    with unit_of_work() as s:
-        guard(s, actor, "repair.agency.manage", purpose=Purpose.supervision, detail={"agency": agency_id})
-        return service.describe_agency(service.set_agency_status(s, agency_id, active=False, reason=body.reason))
+    return evidence.change_agency_status(actor, agency_id, active=False, reason=body.reason)
 
 
 @router.post("/agencies/{agency_id}/reinstate", dependencies=[Depends(requires("repair.agency.manage"))],
              summary="恢复信用服务机构")
 def reinstate_agency(agency_id: int, body: AgencyStatusIn,
                      actor: Actor = Depends(current_actor)) -> dict[str, Any]:
-    with unit_of_work() as s:
-        guard(s, actor, "repair.agency.manage", purpose=Purpose.supervision, detail={"agency": agency_id})
-        return service.describe_agency(service.set_agency_status(s, agency_id, active=True, reason=body.reason))
+    return evidence.change_agency_status(actor, agency_id, active=True, reason=body.reason)

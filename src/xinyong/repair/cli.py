@@ -1,5 +1,5 @@
 """`xinyong repair ...`: repair rules, the registry of credit service agencies, training records,
-applications and overdue parts. Only translates; the decisions are in xinyong.repair.service / rules.
+applications and overdue parts. Only translates around the use cases of xinyong.repair (filing, deciding, evidence).
 Commands act as the platform (SYSTEM) and are registered in the access log like every other access.
 """
 
@@ -85,27 +85,21 @@ def agency_add(
     filing_number: str = typer.Option(..., "--filing-number", help="备案编号"),
 ) -> None:
     """将信用服务机构登记入名录。"""
-    from xinyong.core.access import SYSTEM, Purpose, guard
-    from xinyong.core.db import unit_of_work
-    from xinyong.repair import service
+    from xinyong.core.access import SYSTEM
+    from xinyong.repair import evidence
 
     try:
-        with unit_of_work() as s:
-            guard(s, SYSTEM, "repair.agency.manage", purpose=Purpose.supervision, detail={"uscc": uscc})
-            _out(service.describe_agency(service.add_agency(s, name=name, uscc=uscc, filing_number=filing_number)))
+        _out(evidence.register_agency(SYSTEM, name=name, uscc=uscc, filing_number=filing_number))
     except DomainError as exc:
         _fail(exc.message)
 
 
 def _set_status(agency_id: int, active: bool, reason: str) -> None:
-    from xinyong.core.access import SYSTEM, Purpose, guard
-    from xinyong.core.db import unit_of_work
-    from xinyong.repair import service
+    from xinyong.core.access import SYSTEM
+    from xinyong.repair import evidence
 
     try:
-        with unit_of_work() as s:
-            guard(s, SYSTEM, "repair.agency.manage", purpose=Purpose.supervision, detail={"agency": agency_id})
-            _out(service.describe_agency(service.set_agency_status(s, agency_id, active=active, reason=reason)))
+        _out(evidence.change_agency_status(SYSTEM, agency_id, active=active, reason=reason))
     except DomainError as exc:
         _fail(exc.message)
 
@@ -131,15 +125,10 @@ def agency_reinstate(
 @agency_app.command("list")
 def agency_list() -> None:
     """列出名录内的信用服务机构。"""
-    from xinyong.core.access import SYSTEM, Purpose, guard
-    from xinyong.core.db import unit_of_work
-    from xinyong.repair import service
+    from xinyong.core.access import SYSTEM, Purpose
+    from xinyong.repair import evidence
 
-    with unit_of_work() as s:
-        entry = guard(s, SYSTEM, "repair.agency.read", purpose=Purpose.supervision)
-        rows = [service.describe_agency(a) for a in service.agencies(s)]
-        entry.result_count = len(rows)
-    _out(rows)
+    _out(evidence.list_agencies(SYSTEM, purpose=Purpose.supervision))
 
 
 @app.command("training")
@@ -153,19 +142,13 @@ def training(
     certificate: str | None = typer.Option(None, "--certificate", help="结业证书编号"),
 ) -> None:
     """登记信用修复培训（发改办财金〔2018〕893号 十：不少于3个学时）。"""
-    from xinyong.core.access import SYSTEM, Purpose, guard
-    from xinyong.core.db import unit_of_work
-    from xinyong.repair import service
-    from xinyong.subjects import service as subjects
+    from xinyong.core.access import SYSTEM
+    from xinyong.repair import evidence
 
     day = _day(attended_on, "培训日期")
     try:
-        with unit_of_work() as s:
-            key = subjects.require(s, subject_code).subject_key
-            guard(s, SYSTEM, "repair.training.record", purpose=Purpose.repair, subject_key=key)
-            t = service.add_training(s, key, provider=provider, course=course, hours=hours, attended_on=day,
-                                     attendee=attendee, certificate_number=certificate, recorded_by=SYSTEM.name)
-            _out({"id": t.id, "hours": format(t.hours, "f"), "attended_on": t.attended_on.isoformat()})
+        _out(evidence.record_training(SYSTEM, subject_code, provider=provider, course=course, hours=hours,
+                                      attended_on=day, attendee=attendee, certificate_number=certificate))
     except DomainError as exc:
         _fail(exc.message)
 
@@ -173,57 +156,33 @@ def training(
 @app.command("candidates")
 def candidates(subject_code: str = typer.Argument(..., help="主体代码")) -> None:
     """列出主体可申请修复的记录和名单、认定部门及条件预检结果。"""
-    from xinyong.core.access import SYSTEM, Purpose, guard
-    from xinyong.core.db import unit_of_work
-    from xinyong.repair import service
-    from xinyong.subjects import service as subjects
+    from xinyong.core.access import SYSTEM
+    from xinyong.repair import filing
 
     try:
-        with unit_of_work() as s:
-            key = subjects.require(s, subject_code).subject_key
-            entry = guard(s, SYSTEM, "repair.apply", purpose=Purpose.repair, subject_key=key)
-            found = service.candidates(s, key)
-            entry.result_count = len(found["records"]) + len(found["listings"])
+        _out(filing.candidates_for(SYSTEM, subject_code))
     except DomainError as exc:
         _fail(exc.message)
-        return
-    _out(found)
 
 
 @app.command("show")
 def show(application: str = typer.Argument(..., help="申请号（如 XF20261123000001）或编号")) -> None:
     """显示一件申请：统一状态、各事项进度与超期、尚未确认的同步渠道。"""
-    from sqlalchemy import select
+    from xinyong.core.access import SYSTEM
+    from xinyong.repair import filing
 
-    from xinyong.core.access import SYSTEM, Purpose, guard
-    from xinyong.core.db import unit_of_work
-    from xinyong.repair import service
-    from xinyong.repair.models import RepairApplication
-
-    with unit_of_work() as s:
-        app_row = (s.get(RepairApplication, int(application)) if application.isdigit()
-                   else s.scalar(select(RepairApplication).where(RepairApplication.number == application.strip())))
-        if app_row is None:
-            _fail("未找到该信用修复申请")
-            return
-        entry = guard(s, SYSTEM, "repair.read", purpose=Purpose.supervision, subject_key=app_row.subject_key)
-        entry.result_count = 1
-        _out(service.describe(s, app_row))
+    try:
+        _out(filing.find_application(SYSTEM, application))
+    except DomainError as exc:
+        _fail(exc.message)
 
 
 @app.command("overdue")
 def overdue() -> None:
     """列出超过办理时限仍未决定的修复事项；有则退出码1。"""
-    from xinyong.core import clock
-    from xinyong.core.access import SYSTEM, Purpose, guard
-    from xinyong.core.db import unit_of_work
-    from xinyong.repair import service
+    from xinyong.core.access import SYSTEM
+    from xinyong.repair import deciding
 
-    today = clock.today()
-    with unit_of_work() as s:
-        entry = guard(s, SYSTEM, "repair.oversee", purpose=Purpose.supervision)
-        rows = [{**service.describe_part(s, p, today), "application": a.number}
-                for p, a in service.parts_for(s, department=None, overdue_on=today)]
-        entry.result_count = len(rows)
+    rows = [{k: v for k, v in row.items() if k != "application_id"} for row in deciding.overdue(SYSTEM)]
     _out(rows)
     raise typer.Exit(1 if rows else 0)

@@ -1,5 +1,6 @@
 """Console pages of credit repair: the subject applies and follows its application; departments decide
 their parts; the credit office oversees deadlines, training and the registry of credit service agencies.
+Each handler translates around one use case (xinyong.repair.filing / deciding / evidence).
 """
 
 from __future__ import annotations
@@ -8,16 +9,13 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
 from starlette.datastructures import FormData
 
-from xinyong.core import clock
-from xinyong.core.access import PUBLIC, Actor, Purpose, guard, refuse
-from xinyong.core.db import unit_of_work
+from xinyong.core.access import PUBLIC, Actor, Purpose, refuse
 from xinyong.core.errors import DomainError, ValidationFailed
 from xinyong.core.policy import Role, is_allowed
+from xinyong.repair import deciding, evidence, filing
 from xinyong.repair import rules as R
-from xinyong.repair import service
 from xinyong.web.downloads import attachment_response
 from xinyong.web.forms import optional_date
 from xinyong.web.session import console_actor, optional_console_actor, verify_csrf
@@ -29,6 +27,7 @@ BASE = "/console/repair"
 
 
 def _need(actor: Actor, action: str) -> None:
+    """A page without a use case (a blank form) still refuses, and logs, a role without the power."""
     if not is_allowed(actor.role, action):
         refuse(actor, action, Purpose.repair)
 
@@ -40,26 +39,14 @@ def _render(request: Request, name: str, actor: Actor, status: int = 200, **ctx:
 
 @router.get(BASE, response_class=HTMLResponse)
 def home(request: Request, actor: Actor = Depends(console_actor)) -> HTMLResponse:
-    _need(actor, "repair.read")
-    today = clock.today()
-    with unit_of_work() as s:
-        if actor.role is Role.subject:
-            key = service.subject_key_of(s, actor, None)
-            entry = guard(s, actor, "repair.read", purpose=Purpose.repair, subject_key=key)
-            apps = [service.describe(s, a, today) for a in service.applications_of(s, key)]
-            entry.result_count = len(apps)
-            return _render(request, "home_subject.html", actor, apps=apps, code=key)
-        dept = actor.department if actor.role is Role.determining_department else None
-        entry = guard(s, actor, "repair.read", purpose=Purpose.repair, detail={"department": dept})
-        rows = service.parts_for(s, department=dept)
-        parts = [{**service.describe_part(s, p, today), "application_id": a.id, "application": a.number}
-                 for p, a in rows]
-        entry.result_count = len(parts)
-        pending = [p for p in parts if p["status"] == "pending"]
-        done = [p for p in parts if p["status"] != "pending"]
-        return _render(request, "home_department.html", actor, pending=pending, done=done,
-                       overdue=[p for p in pending if p["overdue"]],
-                       oversee=is_allowed(actor.role, "repair.oversee"))
+    if actor.role is Role.subject:
+        apps = filing.list_applications(actor)
+        return _render(request, "home_subject.html", actor, apps=apps, code=actor.subject_key)
+    parts = deciding.work_queue(actor)
+    pending = [p for p in parts if p["status"] == "pending"]
+    done = [p for p in parts if p["status"] != "pending"]
+    return _render(request, "home_department.html", actor, pending=pending, done=done,
+                   overdue=[p for p in pending if p["overdue"]], oversee=is_allowed(actor.role, "repair.oversee"))
 
 
 @router.get(BASE + "/apply", response_class=HTMLResponse)
@@ -71,14 +58,9 @@ def apply_form(request: Request, actor: Actor = Depends(console_actor)) -> HTMLR
 
 
 def _apply_page(request: Request, actor: Actor, *, error: str | None = None, status: int = 200) -> HTMLResponse:
-    with unit_of_work() as s:
-        key = service.subject_key_of(s, actor, None)
-        entry = guard(s, actor, "repair.apply", purpose=Purpose.repair, subject_key=key)
-        found = service.candidates(s, key)
-        entry.result_count = len(found["records"]) + len(found["listings"])
-        extra = service.supporting(s, key)
-    return _render(request, "apply.html", actor, status, found=found, supporting=extra, error=error,
-                   declared=[(c.value, R.CONDITION_NAMES[c]) for c in R.DECLARED])
+    form = filing.apply_form(actor)
+    return _render(request, "apply.html", actor, status, found=form["found"], supporting=form["supporting"],
+                   error=error, declared=[(c.value, R.CONDITION_NAMES[c]) for c in R.DECLARED])
 
 
 @router.post(BASE + "/apply", dependencies=[Depends(verify_csrf)])
@@ -87,64 +69,42 @@ async def apply(request: Request, actor: Actor = Depends(console_actor),
     _need(actor, "repair.apply")
     form: FormData = await request.form()
     try:
-        chosen = [str(v) for v in form.getlist("target")]
         declared = tuple(str(v) for v in form.getlist("declared"))
         parts = []
-        for value in chosen:
+        for value in (str(v) for v in form.getlist("target")):
             kind, _, raw_id = value.partition(":")
-            if kind not in service.KIND_NAMES or not raw_id.isdigit():
+            if kind not in filing.KIND_NAMES or not raw_id.isdigit():
                 raise ValidationFailed("invalid_target", "所选修复对象无效")
             corrected = optional_date(str(form.get(f"corrected_on_{kind}_{raw_id}") or ""), "改正日期")
-            parts.append(service.PartRequest(kind, int(raw_id), declared, corrected))
-        attachments = []
-        for f in files:
-            if not f.filename:
-                continue
-            data = await f.read()
-            attachments.append(service.AttachmentIn(f.filename, f.content_type or "application/octet-stream", data))
-        with unit_of_work() as s:
-            key = service.subject_key_of(s, actor, None)
-            guard(s, actor, "repair.apply", purpose=Purpose.repair, subject_key=key,
-                  detail={"parts": chosen})
-            app = service.file_application(
-                s, actor, key, applicant_name=str(form.get("applicant_name") or ""),
-                statement=str(form.get("statement") or ""), parts=parts, attachments=attachments)
-            app_id = app.id
+            parts.append(filing.PartRequest(kind, int(raw_id), declared, corrected))
+        attachments = [filing.AttachmentIn(f.filename, f.content_type or "application/octet-stream", await f.read())
+                       for f in files if f.filename]
+        app = filing.apply(actor, None, applicant_name=str(form.get("applicant_name") or ""),
+                           statement=str(form.get("statement") or ""), parts=parts, attachments=attachments)
     except DomainError as exc:
+        if exc.status == 403:
+            raise
         return _apply_page(request, actor, error=exc.message, status=exc.status)
-    return RedirectResponse(f"{BASE}/applications/{app_id}", status_code=303)
+    return RedirectResponse(f"{BASE}/applications/{app['id']}", status_code=303)
 
 
 @router.get(BASE + "/applications/{app_id}", response_class=HTMLResponse)
 def application(request: Request, app_id: int, actor: Actor = Depends(console_actor)) -> HTMLResponse:
-    _need(actor, "repair.read")
     return _application_page(request, actor, app_id)
 
 
 def _application_page(request: Request, actor: Actor, app_id: int, *, error: str | None = None,
                       status: int = 200) -> HTMLResponse:
-    with unit_of_work() as s:
-        app = service.get_application(s, app_id)
-        entry = guard(s, actor, "repair.read", purpose=Purpose.repair, subject_key=app.subject_key)
-        service.check_can_read(actor, s, app)
-        entry.result_count = 1
-        view = service.describe(s, app)
-        evidence = service.supporting(s, app.subject_key)
-    can_decide = is_allowed(actor.role, "repair.decide")
-    for p in view["parts"]:
-        p["decidable"] = can_decide and p["status"] == "pending" and (
-            actor.role is not Role.determining_department or actor.department == p["department"])
-    return _render(request, "application.html", actor, status, app=view, evidence=evidence, error=error)
+    page = filing.application_page(actor, app_id)
+    return _render(request, "application.html", actor, status, app=page["app"], evidence=page["evidence"],
+                   error=error)
 
 
 @router.get(BASE + "/applications/{app_id}/attachments/{attachment_id}")
 def attachment(app_id: int, attachment_id: int, actor: Actor = Depends(console_actor)) -> Response:
     """Download a proof attached to the application (the subject itself, its departments, the office)."""
-
-    _need(actor, "repair.read")
-    with unit_of_work() as s:
-        att = service.read_attachment(s, actor, app_id, attachment_id)
-        return attachment_response(att.data, att.content_type, att.filename)
+    att = filing.read_attachment(actor, app_id, attachment_id)
+    return attachment_response(att.data, att.content_type, att.filename)
 
 
 @router.post(BASE + "/parts/{part_id}/decision", dependencies=[Depends(verify_csrf)])
@@ -158,29 +118,23 @@ def decide(
     decision_number: str = Form(default="", max_length=120),
 ) -> Response:
     _need(actor, "repair.decide")
-    app_id = None
     try:
         if decision not in ("grant", "refuse"):
             raise ValidationFailed("invalid_decision", "请选择“准予修复”或“不予修复”")
-        with unit_of_work() as s:
-            part, app = service.load_part(s, part_id)
-            app_id = app.id
-            # 谁认定、谁修复: checked by the one door before anything is written
-            guard(s, actor, "repair.decide", purpose=Purpose.repair, subject_key=app.subject_key,
-                  owner_department=part.department, detail={"part": part_id, "grant": decision == "grant"})
-            service.decide(s, actor, part_id, grant=decision == "grant", reason=reason, remedy=remedy,
-                           decision_number=decision_number)
+        app = deciding.decide_part(actor, part_id, grant=decision == "grant", reason=reason, remedy=remedy,
+                                   decision_number=decision_number)
     except DomainError as exc:
+        app_id = deciding.application_of_part(part_id)
         if app_id is None or exc.status == 403:
             raise
         return _application_page(request, actor, app_id, error=exc.message, status=exc.status)
-    return RedirectResponse(f"{BASE}/applications/{app_id}", status_code=303)
+    return RedirectResponse(f"{BASE}/applications/{app['id']}", status_code=303)
 
 
 @router.get(BASE + "/commitment", response_class=HTMLResponse)
 def commitment_form(request: Request, actor: Actor = Depends(console_actor)) -> HTMLResponse:
     _need(actor, "repair.support")
-    return _render(request, "commitment.html", actor, template=service.COMMITMENT_TEMPLATE, error=None)
+    return _render(request, "commitment.html", actor, template=evidence.COMMITMENT_TEMPLATE, error=None)
 
 
 @router.post(BASE + "/commitment", dependencies=[Depends(verify_csrf)])
@@ -189,11 +143,10 @@ def commitment(request: Request, actor: Actor = Depends(console_actor),
                subject_code: str = Form(default="", max_length=40)) -> Response:
     _need(actor, "repair.support")
     try:
-        with unit_of_work() as s:
-            key = service.subject_key_of(s, actor, subject_code or None)
-            guard(s, actor, "repair.support", purpose=Purpose.repair, subject_key=key)
-            service.add_commitment(s, key, text=text, signer=signer)
+        evidence.make_commitment(actor, subject_code or None, text=text, signer=signer)
     except DomainError as exc:
+        if exc.status == 403:
+            raise
         return _render(request, "commitment.html", actor, exc.status, template=text, error=exc.message)
     return RedirectResponse(f"{BASE}/apply" if actor.role is Role.subject else BASE, status_code=303)
 
@@ -205,9 +158,7 @@ def report_form(request: Request, actor: Actor = Depends(console_actor)) -> HTML
 
 
 def _report_page(request: Request, actor: Actor, *, error: str | None = None, status: int = 200) -> HTMLResponse:
-    with unit_of_work() as s:
-        guard(s, actor, "repair.agency.read", purpose=Purpose.repair)
-        found = [service.describe_agency(a) for a in service.agencies(s) if a.status == "active"]
+    found = evidence.list_agencies(actor, active_only=True, purpose=Purpose.repair)
     return _render(request, "report.html", actor, status, agencies=found, error=error)
 
 
@@ -221,27 +172,23 @@ def report(request: Request, actor: Actor = Depends(console_actor),
         day = optional_date(issued_on, "出具日期")
         if day is None:
             raise ValidationFailed("missing_issued_on", "请填写报告出具日期")
-        with unit_of_work() as s:
-            key = service.subject_key_of(s, actor, subject_code or None)
-            guard(s, actor, "repair.support", purpose=Purpose.repair, subject_key=key)
-            service.add_report(s, key, agency_id=agency_id, report_number=report_number, issued_on=day,
-                               summary=summary)
+        evidence.submit_report(actor, subject_code or None, agency_id=agency_id, report_number=report_number,
+                               issued_on=day, summary=summary)
     except DomainError as exc:
+        if exc.status == 403:
+            raise
         return _report_page(request, actor, error=exc.message, status=exc.status)
     return RedirectResponse(f"{BASE}/apply" if actor.role is Role.subject else BASE, status_code=303)
 
 
 @router.get(BASE + "/agencies", response_class=HTMLResponse)
 def agencies_page(request: Request, actor: Actor = Depends(console_actor)) -> HTMLResponse:
-    _need(actor, "repair.agency.manage")
     return _agencies_page(request, actor)
 
 
 def _agencies_page(request: Request, actor: Actor, *, error: str | None = None, notice: str | None = None,
                    status: int = 200) -> HTMLResponse:
-    with unit_of_work() as s:
-        guard(s, actor, "repair.agency.manage", purpose=Purpose.supervision)
-        found = [service.describe_agency(a) for a in service.agencies(s)]
+    found = evidence.manage_agencies(actor)
     return _render(request, "agencies.html", actor, status, agencies=found, error=error, notice=notice)
 
 
@@ -258,15 +205,15 @@ def agencies_action(
 ) -> Response:
     _need(actor, "repair.agency.manage")
     try:
-        with unit_of_work() as s:
-            guard(s, actor, "repair.agency.manage", purpose=Purpose.supervision, detail={"action": action})
-            if action == "add":
-                service.add_agency(s, name=name, uscc=uscc, filing_number=filing_number)
-            elif action in ("suspend", "reinstate"):
-                service.set_agency_status(s, agency_id, active=action == "reinstate", reason=reason)
-            else:
-                raise ValidationFailed("invalid_action", "未知操作")
+        if action == "add":
+            evidence.register_agency(actor, name=name, uscc=uscc, filing_number=filing_number)
+        elif action in ("suspend", "reinstate"):
+            evidence.change_agency_status(actor, agency_id, active=action == "reinstate", reason=reason)
+        else:
+            raise ValidationFailed("invalid_action", "未知操作")
     except DomainError as exc:
+        if exc.status == 403:
+            raise
         return _agencies_page(request, actor, error=exc.message, status=exc.status)
     return RedirectResponse(f"{BASE}/agencies", status_code=303)
 
@@ -294,13 +241,11 @@ def training(
         day = optional_date(attended_on, "培训日期")
         if day is None:
             raise ValidationFailed("missing_attended_on", "请填写培训日期")
-        with unit_of_work() as s:
-            key = service.subject_key_of(s, actor, subject_code or None)
-            guard(s, actor, "repair.training.record", purpose=Purpose.repair, subject_key=key)
-            service.add_training(s, key, provider=provider, course=course, hours=hours, attended_on=day,
-                                 attendee=attendee, certificate_number=certificate_number,
-                                 recorded_by=actor.department or actor.name)
+        evidence.record_training(actor, subject_code or None, provider=provider, course=course, hours=hours,
+                                 attended_on=day, attendee=attendee, certificate_number=certificate_number)
     except DomainError as exc:
+        if exc.status == 403:
+            raise
         return _render(request, "training.html", actor, exc.status, error=exc.message, notice=None)
     return _render(request, "training.html", actor, error=None, notice=f"已登记 {hours} 学时")
 
@@ -308,19 +253,7 @@ def training(
 @router.get("/repair/commitments/{ref}", response_class=HTMLResponse)
 def public_commitments(request: Request, ref: str) -> HTMLResponse:
     """Public page of a subject's credit commitments (发改办财金〔2018〕893号 §九: 向社会公开)."""
-    from xinyong.subjects import service as subjects
-    from xinyong.subjects.models import Subject
-    from xinyong.subjects.service import describe
-
     actor = optional_console_actor(request) or PUBLIC
-    with unit_of_work() as s:
-        # by code, or by subject key (individuals' codes are never shown in clear)
-        by_key = s.scalar(select(Subject).where(Subject.subject_key == ref)) if len(ref) == 40 else None
-        subject = by_key or subjects.require(s, ref)
-        entry = guard(s, actor, "repair.commitment.public_read", purpose=Purpose.public_inquiry,
-                      subject_key=subject.subject_key)
-        rows = service.public_commitments(s, subject.subject_key, masked=True)
-        entry.result_count = len(rows)
-        who = describe(subject)
+    found = evidence.commitments_of(actor, ref, masked=True)
     return templates.TemplateResponse(request, "repair/commitments_public.html",
-                                      {"actor": None, "subject": who, "rows": rows})
+                                      {"actor": None, "subject": found["subject"], "rows": found["rows"]})

@@ -38,8 +38,10 @@ def _listing(world: World) -> tuple[int, int, str]:
     """A migrant-wage-arrears listing decided in 2025 by the HRSS bureau (listing capability, issue 4)."""
     from xinyong.listing import service as listing
 
+    from xinyong.core.authority import infer_fields
+
     officer = Actor(id=None, name=f"{HRSS}经办人", role=Role.determining_department, department=HRSS,
-                    region_code="320800")
+                    region_code="320800", fields=frozenset(infer_fields(HRSS)))
     with unit_of_work() as s:
         rec = records.ingest(s, record_input(
             subject_code=world.code, subject_name="淮安市示例商贸有限公司", issuing_authority=HRSS,

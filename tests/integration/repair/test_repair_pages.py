@@ -98,7 +98,7 @@ def test_other_department_sees_no_decision_form_and_cannot_post(world: World) ->
 
 
 def test_credit_office_manages_agencies_and_training(world: World) -> None:
-    office = _browser(world, "credit_office", department="淮安市信用办")
+    office = _browser(world, "credit_office", department="淮安市信用办", region="320800")  # oversees its territory
     page = office.get("/console/repair/agencies", headers=HTML)
     assert page.status_code == 200
     from tests.factories import uscc
