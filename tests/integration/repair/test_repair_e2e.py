@@ -36,9 +36,8 @@ class Receiver:
 
 def _listing(world: World) -> tuple[int, int, str]:
     """A migrant-wage-arrears listing decided in 2025 by the HRSS bureau (listing capability, issue 4)."""
-    from xinyong.listing import service as listing
-
     from xinyong.core.authority import infer_fields
+    from xinyong.listing import service as listing
 
     officer = Actor(id=None, name=f"{HRSS}经办人", role=Role.determining_department, department=HRSS,
                     region_code="320800", fields=frozenset(infer_fields(HRSS)))
