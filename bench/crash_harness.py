@@ -65,6 +65,7 @@ class Harness:
     rng: random.Random = field(init=False)
     env: dict[str, str] = field(init=False)
     api_key: str = field(init=False)
+    source_id: int = field(init=False)
     acked: set[str] = field(default_factory=set)
     files: list[int] = field(default_factory=list)
     stats: dict[str, Any] = field(default_factory=lambda: {
@@ -89,13 +90,19 @@ class Harness:
         from tests.factories import make_api_key
 
         from xinyong.core import db as core_db
+        from xinyong.core.access import authenticate
         from xinyong.core.migrate import upgrade
 
         upgrade(self.url)
         previous = core_db.database_url()
         core_db.use_database(self.url)
         try:
-            self.api_key = make_api_key("admin", name="崩溃测试客户端")
+            # the determining department records its own documents, through the API and the importer
+            self.api_key = make_api_key("determining_department", department=AUTHORITY, name=AUTHORITY)
+            with core_db.unit_of_work() as s:
+                source = authenticate(s, self.api_key).id
+            assert source is not None
+            self.source_id = source
         finally:
             core_db.use_database(previous)
         self.make_file(-1)
@@ -176,8 +183,8 @@ class Harness:
     def run_once(self, run: int) -> None:
         port = self._free_port()
         path = self.make_file(run)
-        importer = self._spawn(["import", "records", str(path), "--batch-size", str(self.batch),
-                                "--no-progress"], "importer.log")
+        importer = self._spawn(["import", "records", str(path), "--source", str(self.source_id),
+                                "--batch-size", str(self.batch), "--no-progress"], "importer.log")
         server = self._spawn(["serve", "--host", "127.0.0.1", "--port", str(port)], "server.log")
         stop = threading.Event()
         client = threading.Thread(target=self._client, args=(port, run, stop), daemon=True)
@@ -243,7 +250,8 @@ class Harness:
             failures.append(f"run {run}: audit verify exit {verify.returncode}: {verify.stdout[-400:]}")
 
     def finish(self) -> None:
-        done = subprocess.run([*_xinyong(), "import", "records", str(self.file_for(-1)), "--batch-size", str(self.batch), "--no-progress"],
+        done = subprocess.run([*_xinyong(), "import", "records", str(self.file_for(-1)), "--source",
+                               str(self.source_id), "--batch-size", str(self.batch), "--no-progress"],
                               env=self.env, cwd=self.workdir, capture_output=True, text=True)
         if done.returncode != 0:
             self.stats["failures"].append(f"final import exit {done.returncode}: {done.stderr[-400:]}")
