@@ -21,7 +21,13 @@ from sqlalchemy.orm.exc import StaleDataError
 from xinyong.core import clock
 from xinyong.core.access import SYSTEM, Actor, Purpose
 from xinyong.core.audit.history import record_decision
-from xinyong.core.authority import NATIONAL_REGION, region_within, territory_denial
+from xinyong.core.authority import (
+    NATIONAL_REGION,
+    AuthorityLevel,
+    level_denial,
+    region_within,
+    territory_denial,
+)
 from xinyong.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from xinyong.core.events import emit, publish
 from xinyong.core.policy import Role
@@ -1111,7 +1117,11 @@ def review_task_row(t: ReviewTask) -> dict[str, Any]:
 # ownership / territory, runs the steps above and returns plain data.
 
 def owner_denial(actor: Actor, case: ListingCase) -> str | None:
-    """谁认定、谁负责 (淮政办发〔2021〕13号 §三(一)): only the determining department acts on its case."""
+    """谁认定、谁负责 (淮政办发〔2021〕13号 §三(一)): only the determining department acts on its case —
+    and a principal without a region has no level, so no determining power (49号 §（八））."""
+    no_level = level_denial(actor.region_code, AuthorityLevel.county, "办理认定案件")
+    if no_level is not None:
+        return no_level
     if actor.department != case.department:
         return f"该案件由{case.department}认定，其他部门不能办理（谁认定、谁负责）"
     return None
@@ -1125,7 +1135,7 @@ def read_denial(actor: Actor, case: ListingCase) -> str | None:
     if actor.role is Role.credit_office:
         return territory_denial(actor.region_code, case.region_code, "查阅该认定案件")
     if actor.role is Role.determining_department and actor.department == case.department:
-        return None
+        return level_denial(actor.region_code, AuthorityLevel.county, "查阅认定案件")
     return f"该案件由{case.department}认定，本单位不能查阅"
 
 

@@ -182,7 +182,7 @@ def test_authority_below_allowed_level_is_refused(client, api_key, monkeypatch) 
 def test_types_endpoint_lists_usable_and_incomplete(client) -> None:
     body = client.get("/api/v1/listing/types").json()
     usable = {t["id"] for t in body["types"]}
-    assert usable == {"migrant-wage-arrears", "gov-procurement"}
+    assert usable == {"migrant-wage-arrears", "gov-procurement", "samr-serious-illegal"}
     incomplete = {t["id"]: t["missing"] for t in body["incomplete"]}
-    assert "court-dishonest-debtor" in incomplete and incomplete["samr-serious-illegal"]
+    assert "court-dishonest-debtor" in incomplete and incomplete["work-safety"]
     assert client.get("/api/v1/listing/workdays?start=2026-09-30&n=3").json()["date"] == "2026-10-10"

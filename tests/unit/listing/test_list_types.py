@@ -37,7 +37,7 @@ def _raw(name: str = "migrant-wage-arrears") -> dict[str, Any]:
 def test_shipped_national_list_types_load_with_citations() -> None:
     types = load_list_types([RULES_ROOT])
     usable = {t.id: t for t in types.types}
-    assert set(usable) == {"migrant-wage-arrears", "gov-procurement"}
+    assert set(usable) == {"migrant-wage-arrears", "gov-procurement", "samr-serious-illegal"}
     mw = usable["migrant-wage-arrears"]
     assert mw.standard.doc_no == "人力资源社会保障部令第45号"
     assert mw.kind is Kind.blacklist and mw.listing_months_min == 36
@@ -48,13 +48,16 @@ def test_shipped_national_list_types_load_with_citations() -> None:
     assert (gp.listing_months_min, gp.listing_months_max) == (12, 36)
     assert not gp.lists_linked_persons
     incomplete = {t.id for t in types.incomplete}
-    assert {"court-dishonest-debtor", "samr-serious-illegal", "work-safety", "national-defence"} <= incomplete
+    assert {"court-dishonest-debtor", "work-safety", "national-defence"} <= incomplete
+    samr = types.get("samr-serious-illegal")  # 令第44号 in full (serious-lists-primary.md §1)
+    assert (samr.listing_months_min, samr.competent_fields) == (36, ("market_regulation",))
+    assert {c.code for c in samr.removal_conditions} == {"period_expired", "conditions_met", "revoked"}
 
 
 def test_incomplete_list_type_cannot_be_used() -> None:
     types = load_list_types([RULES_ROOT])
     with pytest.raises(Exception, match="缺少必备要素"):
-        types.get("samr-serious-illegal")
+        types.get("work-safety")
 
 
 @pytest.mark.parametrize(
