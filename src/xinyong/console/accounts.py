@@ -8,6 +8,8 @@ console therefore signs officers in individually (no shared accounts), locks an 
 
 from __future__ import annotations
 
+import dataclasses
+
 import contextlib
 import hashlib
 import re
@@ -202,11 +204,7 @@ def resolve(session: Session, token: str) -> Actor | None:
         row.last_seen_at = now
         row.expires_at = now + timedelta(minutes=get_settings().session_minutes)
     base = actor_of(principal)
-    return Actor(
-        id=base.id, name=base.name, role=base.role, department=base.department,
-        region_code=base.region_code, subject_key=base.subject_key,
-        attrs={"username": account.username, "via": "console"},
-    )
+    return dataclasses.replace(base, attrs={"username": account.username, "via": "console"})
 
 
 def sign_out(session: Session, token: str) -> bool:

@@ -7,7 +7,6 @@ import io
 import re
 from typing import Any
 
-import pytest
 from pypdf import PdfReader
 
 from tests.integration.listing.helpers import DEPT, REGION, make_subject
@@ -28,8 +27,6 @@ def _version(client: Any, case_id: int) -> str:
     return match.group(1)
 
 
-@pytest.mark.xfail(reason="xinyong.console.accounts drops the principal's competent fields from the console "
-                          "Actor, so a console officer is refused 谁认定、谁负责 until it carries them", strict=False)
 def test_console_walk_from_proposal_to_removal(client) -> None:
     setup = make_subject(61)
     console_login(client, "determining_department", department=DEPT, region=REGION)
