@@ -76,6 +76,7 @@ def publish(session: Session, event: DomainEvent) -> None:
 SUBSCRIBER_MODULES: list[str] = [
     "xinyong.measures.push",
     "xinyong.listing.subscribers",
+    "xinyong.disclosure.subscribers",
 ]
 
 

@@ -78,7 +78,7 @@ ALLOWED: dict[str, frozenset[Role]] = {
     "disclosure.self_read": frozenset({SU}),
     "disclosure.objection.file": frozenset({SU}),
     "disclosure.objection.read": frozenset({A, CO, DD, SU}),
-    "disclosure.objection.answer": frozenset({A, CO, DD}),
+    "disclosure.objection.answer": frozenset({DD}),
     "disclosure.consent.write": frozenset({A, CO, SU}),
     "disclosure.consent.read": frozenset({A, CO, SU}),
     "disclosure.deadline.read": frozenset({A, CO, DD}),

@@ -1,8 +1,8 @@
 """REST API of disclosure: the public API, the sharing API, subjects' own access, objections, consent.
 
-Handlers only translate: what is shown is decided in :mod:`xinyong.disclosure.rules` through
-:mod:`xinyong.disclosure.service`, every access passes ``guard`` and its log entry records the
-catalog items returned and the masking applied.
+Handlers only translate around the use cases of :mod:`xinyong.disclosure.service`, which decide access
+(role, purpose, ownership, territory, share scope) and register it; what is shown is decided in
+:mod:`xinyong.disclosure.rules`.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Path, Query, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
@@ -19,7 +20,6 @@ from xinyong.core.access import Actor, Purpose, guard, parse_purpose
 from xinyong.core.db import unit_of_work
 from xinyong.core.errors import Forbidden
 from xinyong.disclosure import rules, service
-from xinyong.disclosure.rules import ViewerKind
 from xinyong.web.deps import current_actor, requires
 from xinyong.web.downloads import attachment_response
 
@@ -41,25 +41,13 @@ def _own_key(actor: Actor) -> str:
 @router.get("/api/v1/public/search", dependencies=[Depends(requires("disclosure.public_read"))],
             summary="公开检索信用主体（名称或统一社会信用代码）")
 def public_search(q: str = Query(min_length=1, max_length=100), actor: Actor = Depends(current_actor)) -> dict[str, Any]:
-    with unit_of_work() as s:
-        entry = guard(s, actor, "disclosure.public_read", purpose=Purpose.public_inquiry)
-        results = service.search(s, q)
-        entry.result_count = len(results)
-        entry.detail = {"search": True, "masking": "姓名、身份号码按统一脱敏规则"}
-        return {"query": q, "results": results}
+    return {"query": q, "results": service.public_search(actor, q)}
 
 
 @router.get("/api/v1/public/subjects/{ref}", dependencies=[Depends(requires("disclosure.public_read"))],
             summary="信用主体的公开信用信息")
 def public_subject(ref: str, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
-    with unit_of_work() as s:
-        subject = service.find_subject(s, ref)
-        entry = guard(s, actor, "disclosure.public_read", purpose=Purpose.public_inquiry,
-                      subject_key=subject.subject_key)
-        view = service.subject_view(s, subject, rules.PUBLIC_VIEWER, clock.today())
-        entry.result_count = view.count
-        entry.detail = view.log_detail()
-        return view.data
+    return service.public_subject(actor, ref)
 
 
 # --- sharing -----------------------------------------------------------------------------------
@@ -76,16 +64,7 @@ def share_subject(
     purpose: str = Query(description="查询目的（规定清单）"),
     actor: Actor = Depends(current_actor),
 ) -> dict[str, Any]:
-    why = parse_purpose(purpose, Purpose.administration)
-    with unit_of_work() as s:
-        subject = service.find_subject(s, code)
-        entry = guard(s, actor, "disclosure.share", purpose=why, subject_key=subject.subject_key)
-        scopes = service.require_scopes(s, actor.id)
-        viewer = rules.Viewer(ViewerKind.department, share_scopes=scopes)
-        view = service.subject_view(s, subject, viewer, clock.today())
-        entry.result_count = view.count
-        entry.detail = {**view.log_detail(), "share_scopes": sorted(scopes)}
-        return {**view.data, "share_scopes": sorted(scopes), "purpose": why.value}
+    return service.share_subject(actor, code, parse_purpose(purpose, Purpose.administration))
 
 
 @router.put("/api/v1/disclosure/share-scopes/{principal_id}",
@@ -112,17 +91,7 @@ def get_scopes(principal_id: Id, actor: Actor = Depends(current_actor)) -> dict[
 @router.get("/api/v1/self/record", dependencies=[Depends(requires("disclosure.self_read"))],
             summary="本人查询：完整的信用信息（含不公开部分）")
 def self_record(actor: Actor = Depends(current_actor)) -> dict[str, Any]:
-    key = _own_key(actor)
-    with unit_of_work() as s:
-        subject = service.find_subject(s, key)
-        entry = guard(s, actor, "disclosure.self_read", purpose=Purpose.self_access, subject_key=key)
-        viewer = rules.Viewer(ViewerKind.subject, subject_key=key)
-        today = clock.today()
-        view = service.subject_view(s, subject, viewer, today)
-        entry.result_count = view.count
-        entry.detail = {"catalog_items": sorted(set(view.items)), "self_access": True}
-        return {**view.data, "objections": service.objections_of_subject(s, key, today),
-                "consents": service.consents_view(s, key, today)}
+    return service.self_record(actor)
 
 
 @router.post("/api/v1/self/objections", status_code=201, dependencies=[Depends(requires("disclosure.objection.file"))],
@@ -133,13 +102,8 @@ async def file_objection(
     files: list[UploadFile] = File(default_factory=list),
     actor: Actor = Depends(current_actor),
 ) -> dict[str, Any]:
-    key = _own_key(actor)
     uploads = [await _read(f) for f in files if f.filename]
-    with unit_of_work() as s:
-        entry = guard(s, actor, "disclosure.objection.file", purpose=Purpose.self_access, subject_key=key)
-        objection = service.file_objection(s, key, record_id, reason, uploads, by=actor.name, principal_id=actor.id)
-        entry.detail = {"record_id": record_id, "objection_id": objection.id, "attachments": len(uploads)}
-        return service.objection_row(s, objection, clock.today())
+    return await run_in_threadpool(service.file_objection, actor, record_id, reason, uploads)
 
 
 async def _read(f: UploadFile) -> service.Upload:
@@ -150,12 +114,7 @@ async def _read(f: UploadFile) -> service.Upload:
 @router.get("/api/v1/self/objections", dependencies=[Depends(requires("disclosure.objection.read"))],
             summary="本人的异议及答复")
 def self_objections(actor: Actor = Depends(current_actor)) -> dict[str, Any]:
-    key = _own_key(actor)
-    with unit_of_work() as s:
-        entry = guard(s, actor, "disclosure.objection.read", purpose=Purpose.self_access, subject_key=key)
-        rows = service.objections_of_subject(s, key, clock.today())
-        entry.result_count = len(rows)
-        return {"objections": rows}
+    return {"objections": service.self_objections(actor)}
 
 
 class ConsentIn(BaseModel):
@@ -230,39 +189,31 @@ class AnswerIn(BaseModel):
 
 
 @router.get("/api/v1/disclosure/objections", dependencies=[Depends(requires("disclosure.objection.read"))],
-            summary="待答复和已答复的异议（认定部门只看本部门的）")
+            summary="异议列表（认定部门看本部门记录的异议，信用办看本辖区的异议）")
 def list_objections(status: str | None = Query(default=None, pattern="^(open|answered)$"),
                     actor: Actor = Depends(current_actor)) -> dict[str, Any]:
-    if actor.role.value == "subject":
-        raise Forbidden("use_self_objections", "信用主体请通过本人异议接口查询")
-    with unit_of_work() as s:
-        entry = guard(s, actor, "disclosure.objection.read", purpose=Purpose.determination)
-        department = None if actor.role.value in ("admin", "credit_office") else (actor.department or "")
-        rows = service.objections_for(s, department, clock.today(), status=status)
-        entry.result_count = len(rows)
-        return {"objections": rows}
+    return {"objections": service.list_objections(actor, status=status)}
+
+
+@router.get("/api/v1/disclosure/objections/{objection_id}",
+            dependencies=[Depends(requires("disclosure.objection.read"))],
+            summary="查看异议（本人、答复的认定部门、平台管理员、本辖区信用办）")
+def read_objection(objection_id: Id, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+    return service.read_objection(actor, objection_id)
 
 
 @router.post("/api/v1/disclosure/objections/{objection_id}/answer",
-             dependencies=[Depends(requires("disclosure.objection.answer"))], summary="答复异议（谁认定、谁答复）")
+             dependencies=[Depends(requires("disclosure.objection.answer"))],
+             summary="答复异议（谁认定、谁答复；异议成立即撤销该记录）")
 def answer(objection_id: Id, body: AnswerIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
-    with unit_of_work() as s:
-        objection = service.get_objection(s, objection_id)
-        entry = guard(s, actor, "disclosure.objection.answer", purpose=Purpose.determination,
-                      subject_key=objection.subject_key)
-        if not service.may_answer(actor.role.value, actor.department, objection):
-            raise Forbidden("objection_other_department", "只有作出该记录的认定部门可以答复此异议")
-        service.answer_objection(s, objection, body.outcome, body.answer, by=actor.name)
-        entry.detail = {"objection_id": objection.id, "outcome": objection.outcome}
-        return service.objection_row(s, objection, clock.today())
+    return service.answer_objection(actor, objection_id, body.outcome, body.answer)
 
 
 @router.get("/api/v1/disclosure/attachments/{attachment_id}",
             dependencies=[Depends(requires("disclosure.objection.read"))], summary="下载异议附件")
 def download(attachment_id: Id, actor: Actor = Depends(current_actor)) -> Response:
-    with unit_of_work() as s:
-        f = service.read_attachment(s, actor, attachment_id)
-        return attachment_response(f.data, f.content_type, f.filename)
+    f = service.read_attachment(actor, attachment_id)
+    return attachment_response(f.data, f.content_type, f.filename)
 
 
 # --- disclosure deadlines ----------------------------------------------------------------------

@@ -100,19 +100,12 @@ def objections(
     as_json: bool = typer.Option(False, "--json", help="输出JSON"),
 ) -> None:
     """列出异议及答复期限（默认10个工作日，淮政办发〔2021〕13号 §四(一)）。"""
-    from xinyong.core import clock
-    from xinyong.core.access import SYSTEM, Purpose, guard
-    from xinyong.core.db import unit_of_work
+    from xinyong.core.access import SYSTEM
     from xinyong.disclosure import service
 
     try:
-        with unit_of_work() as s:
-            entry = guard(s, SYSTEM, "disclosure.objection.read", purpose=Purpose.supervision)
-            service.check_text(department, "部门名称")
-            rows = service.objections_for(s, department, clock.today(), status="open" if overdue else None)
-            if overdue:
-                rows = [r for r in rows if r["overdue"]]
-            entry.result_count = len(rows)
+        rows = service.list_objections(SYSTEM, department=department, status="open" if overdue else None,
+                                       overdue=overdue)
     except DomainError as exc:
         typer.echo(exc.message, err=True)
         raise typer.Exit(2) from None

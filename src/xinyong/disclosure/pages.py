@@ -1,7 +1,7 @@
 """Web pages: the public credit portal (信用公示), the subject's own page, and console pages.
 
-Server-rendered in Simplified Chinese; every page calls ``guard`` and shows only what
-:mod:`xinyong.disclosure.rules` returned (through :mod:`xinyong.disclosure.service`).
+Server-rendered in Simplified Chinese; every page is a thin adapter over a use case of
+:mod:`xinyong.disclosure.service` and shows only what :mod:`xinyong.disclosure.rules` returned.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from xinyong.catalog.loader import catalogs
@@ -17,7 +18,6 @@ from xinyong.core.access import PUBLIC, Actor, Purpose, guard
 from xinyong.core.db import unit_of_work
 from xinyong.core.errors import DomainError, Forbidden
 from xinyong.disclosure import rules, service
-from xinyong.disclosure.rules import ViewerKind
 from xinyong.web.downloads import attachment_response
 from xinyong.web.session import console_actor, optional_console_actor, verify_csrf
 from xinyong.web.templating import templates
@@ -59,39 +59,22 @@ def portal_search(request: Request, q: str = Query(default="", max_length=100)) 
 
 @router.get("/public/subjects/{ref}", response_class=HTMLResponse)
 def portal_subject(request: Request, ref: str) -> HTMLResponse:
-    actor = _portal_actor(request)
-    today = clock.today()
-    with unit_of_work() as s:
-        subject = service.find_subject(s, ref)
-        entry = guard(s, actor, "disclosure.public_read", purpose=Purpose.public_inquiry,
-                      subject_key=subject.subject_key)
-        view = service.subject_view(s, subject, rules.PUBLIC_VIEWER, today)
-        entry.result_count = view.count
-        entry.detail = view.log_detail()
-    return _page(request, "subject.html", {"view": view.data, "today": today.isoformat()})
+    view = service.public_subject(_portal_actor(request), ref)
+    return _page(request, "subject.html", {"view": view, "today": clock.today().isoformat()})
 
 
 # --- the subject's own page --------------------------------------------------------------------
 
 
 def _own_context(actor: Actor) -> dict[str, Any]:
-    if not actor.subject_key:
-        raise Forbidden("not_a_subject", "该账户未绑定信用主体，不能查询本人信息")
-    today = clock.today()
-    with unit_of_work() as s:
-        subject = service.find_subject(s, actor.subject_key)
-        entry = guard(s, actor, "disclosure.self_read", purpose=Purpose.self_access, subject_key=subject.subject_key)
-        view = service.subject_view(s, subject, rules.Viewer(ViewerKind.subject, subject_key=subject.subject_key), today)
-        entry.result_count = view.count
-        entry.detail = {"catalog_items": sorted(set(view.items)), "self_access": True}
-        objections = service.objections_of_subject(s, subject.subject_key, today)
-        consents = service.consents_view(s, subject.subject_key, today)
+    data = service.self_record(actor)
+    objections, consents = data.pop("objections"), data.pop("consents")
     consent_items = sorted(
         {(i.code, i.name) for _, i in catalogs().all_items() if i.concerns_individuals and i.disclosable}
-    ) if view.data["subject"]["kind"] == "individual" else []
-    return {"view": view.data, "objections": objections, "consents": consents, "actor": actor,
-            "today": today.isoformat(), "consent_items": consent_items,
-            "record_numbers": {r["record_id"]: r["document_number"] for r in view.data["records"]},
+    ) if data["subject"]["kind"] == "individual" else []
+    return {"view": data, "objections": objections, "consents": consents, "actor": actor,
+            "today": clock.today().isoformat(), "consent_items": consent_items,
+            "record_numbers": {r["record_id"]: r["document_number"] for r in data["records"]},
             "consent_purposes": rules.CONSENT_PURPOSE_NAMES}
 
 
@@ -118,21 +101,13 @@ async def objection_submit(
     files: list[UploadFile] = File(default_factory=list),
     actor: Actor = Depends(console_actor),
 ) -> Response:
-    if not actor.subject_key:
-        raise Forbidden("not_a_subject", "该账户未绑定信用主体，不能提出异议")
     uploads = []
     for f in files:
         if f.filename:
             data = await f.read(rules.OBJECTION_MAX_BYTES + 1)
             uploads.append(service.Upload(f.filename, (f.content_type or "").split(";")[0].strip(), data))
     try:
-        with unit_of_work() as s:
-            entry = guard(s, actor, "disclosure.objection.file", purpose=Purpose.self_access,
-                          subject_key=actor.subject_key)
-            objection = service.file_objection(s, actor.subject_key, record_id, reason, uploads,
-                                               by=actor.name, principal_id=actor.id)
-            entry.detail = {"record_id": record_id, "objection_id": objection.id, "attachments": len(uploads)}
-            new_id = objection.id
+        new_id = (await run_in_threadpool(service.file_objection, actor, record_id, reason, uploads))["id"]
     except DomainError as exc:
         if exc.status != 422:
             raise
@@ -195,10 +170,9 @@ def consent_give(
 @router.get("/console/disclosure/attachments/{attachment_id}")
 def attachment_download(attachment_id: int = Path(ge=1, le=2_147_483_647),
                         actor: Actor = Depends(console_actor)) -> Response:
-    """An objection's file, for the subject that filed it and the department that answers it."""
-    with unit_of_work() as s:
-        f = service.read_attachment(s, actor, attachment_id)
-        return attachment_response(f.data, f.content_type, f.filename)
+    """An objection's file, for those who may read the objection (service.read_attachment)."""
+    f = service.read_attachment(actor, attachment_id)
+    return attachment_response(f.data, f.content_type, f.filename)
 
 
 # --- console: objections to answer, late disclosures --------------------------------------------
@@ -206,13 +180,7 @@ def attachment_download(attachment_id: int = Path(ge=1, le=2_147_483_647),
 
 @router.get("/console/disclosure/objections", response_class=HTMLResponse)
 def console_objections(request: Request, actor: Actor = Depends(console_actor)) -> HTMLResponse:
-    with unit_of_work() as s:
-        entry = guard(s, actor, "disclosure.objection.read", purpose=Purpose.determination)
-        if actor.role.value == "subject":
-            raise Forbidden("use_self_objections", "信用主体请在“本人信用信息”页面查看异议")
-        department = None if actor.role.value in ("admin", "credit_office") else (actor.department or "")
-        rows = service.objections_for(s, department, clock.today())
-        entry.result_count = len(rows)
+    rows = service.list_objections(actor)
     return _page(request, "objections.html", {"objections": rows, "actor": actor, "outcomes": rules.OUTCOME_NAMES})
 
 
@@ -223,14 +191,7 @@ def console_answer(
     answer: str = Form(default="", max_length=4000),
     actor: Actor = Depends(console_actor),
 ) -> Response:
-    with unit_of_work() as s:
-        objection = service.get_objection(s, objection_id)
-        entry = guard(s, actor, "disclosure.objection.answer", purpose=Purpose.determination,
-                      subject_key=objection.subject_key)
-        if not service.may_answer(actor.role.value, actor.department, objection):
-            raise Forbidden("objection_other_department", "只有作出该记录的认定部门可以答复此异议")
-        service.answer_objection(s, objection, outcome, answer, by=actor.name)
-        entry.detail = {"objection_id": objection.id, "outcome": objection.outcome}
+    service.answer_objection(actor, objection_id, outcome, answer)
     return RedirectResponse("/console/disclosure/objections", status_code=303)
 
 

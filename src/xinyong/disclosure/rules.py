@@ -28,6 +28,7 @@ from enum import StrEnum
 from typing import Any
 
 from xinyong.catalog.rules import BasisLevel, CatalogItem, RuleError, ShareScope
+from xinyong.core.authority import territory_denial
 from xinyong.core.errors import ValidationFailed
 from xinyong.disclosure.masking import mask_name, scrub_identifiers, scrub_name
 
@@ -297,16 +298,22 @@ def disclosure_window(
 
 # --- record statuses (repair outcomes) ---------------------------------------------------------
 
+#: a withdrawn record (xinyong.records.events.RecordWithdrawn) no longer rests on a legally effective
+#: document: ``revoked`` by its determining department (异议成立或自行更正, 淮政办发〔2021〕13号 §四(一)),
+#: ``annulled`` when the document itself was revoked, confirmed unlawful or void. It is neither
+#: disclosed nor shared (国办发〔2020〕49号 §（二）: 以具有法律效力的文书为依据); the subject still sees it, marked.
+WITHDRAWN_STATUSES = frozenset({"revoked", "annulled"})
 #: 49号 §（十一）: 终止共享公开相关失信信息，或者对相关失信信息进行标注、屏蔽或删除
-HIDDEN_FROM_PUBLIC = frozenset({"repaired_shielded", "repaired_deleted", "disclosure_ended", "revoked"})
-#: 令第36号 §三 停止共享和使用 after repair; a revoked record was never valid
-HIDDEN_FROM_SHARING = frozenset({"repaired_shielded", "repaired_deleted", "revoked"})
+HIDDEN_FROM_PUBLIC = frozenset({"repaired_shielded", "repaired_deleted", "disclosure_ended", *WITHDRAWN_STATUSES})
+#: 令第36号 §三 停止共享和使用 after repair; a withdrawn record was never a valid basis
+HIDDEN_FROM_SHARING = frozenset({"repaired_shielded", "repaired_deleted", *WITHDRAWN_STATUSES})
 STATUS_MARKS = {
     "repaired_marked": "已信用修复",
     "repaired_shielded": "已信用修复（已屏蔽）",
     "repaired_deleted": "已信用修复（已删除）",
     "disclosure_ended": "已终止公示",
     "revoked": "已撤销",
+    "annulled": "已撤销（文书被撤销、确认违法或者无效）",
 }
 DISPUTED_MARK = "异议处理中"
 
@@ -598,7 +605,7 @@ def check_objection(
     """Accept an objection (reason, attachments as (filename, content_type, size)) or say why not."""
     if not owns_record:
         raise ValidationFailed("objection_not_own_record", "只能对本人的信用信息提出异议")
-    if record_status == "revoked":
+    if record_status in WITHDRAWN_STATUSES:
         raise ValidationFailed("objection_record_revoked", "该记录已撤销，无需提出异议")
     if has_open:
         raise ValidationFailed("objection_already_open", "该记录已有正在处理的异议，请等待答复")
@@ -633,3 +640,58 @@ def check_answer(status: str, outcome: str, answer: str) -> ObjectionOutcome:
     if len(" ".join(answer.split())) < 5:
         raise ValidationFailed("objection_answer_too_short", "请写明核实情况和答复理由（至少5个字）")
     return result
+
+
+# --- who answers and who reads an objection (谁认定、谁答复) ---------------------------------------
+
+
+@dataclass(frozen=True)
+class ObjectionFacts:
+    """What the access decisions on an objection need to know (plain facts, no rows)."""
+
+    subject_key: str
+    #: the record's determining department (``records.department``), not its free-text issuing authority
+    department: str
+    #: the GB/T 2260 region of the subject (a credit office oversees the subjects of its territory)
+    subject_region: str | None
+
+
+@dataclass(frozen=True)
+class ObjectionActor:
+    role: str
+    department: str | None
+    region_code: str | None
+    subject_key: str | None
+
+
+def answer_denial(actor: ObjectionActor, objection: ObjectionFacts) -> str | None:
+    """谁认定、谁答复 (淮政办发〔2021〕13号 §四(一)): only the department that determined the record answers
+    an objection against it. Not another department, not the credit office, not the platform's
+    administrator: the answer is the determining department's own act, and it alone can correct or
+    revoke its record. The one ownership rule of objections."""
+    if actor.role != "determining_department":
+        return (f"只有作出该记录的认定部门（{objection.department}）可以答复此异议"
+                "（谁认定、谁答复，淮政办发〔2021〕13号 §四(一)）")
+    if actor.department != objection.department:
+        return (f"该异议针对{objection.department}认定的记录，本部门（{actor.department or '未设定'}）"
+                "不能答复（谁认定、谁答复，淮政办发〔2021〕13号 §四(一)）")
+    return None
+
+
+def read_denial(actor: ObjectionActor, objection: ObjectionFacts) -> str | None:
+    """Who reads an objection's text and attachments: the subject that filed it, the department that
+    answers it, the platform's administrator, and — read-only oversight — a credit office whose region
+    covers the subject's region (:func:`xinyong.core.authority.territory_denial`)."""
+    if actor.role == "admin":
+        return None
+    if actor.role == "subject":
+        if actor.subject_key is not None and actor.subject_key == objection.subject_key:
+            return None
+        return "信用主体只能查看本人提出的异议"
+    if actor.role == "determining_department":
+        if actor.department == objection.department:
+            return None
+        return f"该异议由{objection.department}答复，本部门（{actor.department or '未设定'}）不能查看"
+    if actor.role == "credit_office":
+        return territory_denial(actor.region_code, objection.subject_region or "", "查看该异议")
+    return "无权查看该异议"

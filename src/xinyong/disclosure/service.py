@@ -1,8 +1,10 @@
 """Use cases of disclosure and sharing. Every decision about what is shown is in :mod:`.rules`.
 
-The callers (api.py, pages.py, cli.py) open the unit of work and call ``guard`` first; the functions
-here read and write inside that transaction and return JSON-ready data plus what the access log must
-record (catalog items returned, fields masked and withheld).
+Each use case takes the actor and opens its door (:func:`xinyong.core.usecase.use_case`): the role,
+the purpose, ownership (谁认定、谁答复), territory and share scope are decided there, and the access log
+records the catalog items returned and the masking applied. The routes (api.py), pages (pages.py) and
+commands (cli.py) only translate around them. The helpers that take a session are for these use cases
+and for the consequences of other capabilities' events (:mod:`.subscribers`).
 """
 
 from __future__ import annotations
@@ -22,11 +24,14 @@ from sqlalchemy.orm import Session
 from xinyong.catalog.loader import catalogs, rule_roots
 from xinyong.catalog.rules import CatalogItem, RuleError, ShareScope
 from xinyong.core import clock
-from xinyong.core.access import Actor, Purpose, guard
+from xinyong.core.access import Actor, Purpose
+from xinyong.core.authority import NATIONAL_REGION
 from xinyong.core.codes import check_code
 from xinyong.core.crypto import subject_key as key_of_code
-from xinyong.core.errors import Forbidden, NotFound, ValidationFailed
+from xinyong.core.errors import NotFound, ValidationFailed
+from xinyong.core.policy import ROLE_SHARE_SCOPE
 from xinyong.core.regions import division_name
+from xinyong.core.usecase import Door, use_case
 from xinyong.disclosure import rules
 from xinyong.disclosure.masking import mask_name
 from xinyong.disclosure.models import ConsentRecord, Objection, ObjectionAttachment, Publication, ShareGrant
@@ -347,6 +352,71 @@ def _persons(session: Session, subject: Subject, viewer: Viewer) -> list[dict[st
     return out
 
 
+# --- the view use cases ------------------------------------------------------------------------
+
+
+def _note(door: Door, detail: dict[str, Any]) -> None:
+    """Add to what the use case's access-log entry records (after ``admit``)."""
+    door.detail.update(detail)
+    if door.entry is not None:
+        door.entry.detail = dict(door.detail)
+
+
+def public_search(actor: Actor, query: str) -> list[dict[str, Any]]:
+    """公开检索 (organisations by name, any subject by its exact code)."""
+    with use_case(actor, "disclosure.public_read", purpose=Purpose.public_inquiry) as door:
+        door.admit(detail={"search": True, "masking": "姓名、身份号码按统一脱敏规则"})
+        results = search(door.session, query)
+        door.count(len(results))
+        return results
+
+
+def public_subject(actor: Actor, ref: str) -> dict[str, Any]:
+    """A subject as the public sees it today (49号 §（四）/§（五）): only what :func:`rules.decide_record`
+    discloses — never a withdrawn, shielded or expired record."""
+    with use_case(actor, "disclosure.public_read", purpose=Purpose.public_inquiry) as door:
+        subject = find_subject(door.session, ref)
+        door.admit(subject_key=subject.subject_key)
+        view = subject_view(door.session, subject, rules.PUBLIC_VIEWER, clock.today())
+        _note(door, view.log_detail())
+        door.count(view.count)
+        return view.data
+
+
+def share_subject(actor: Actor, code: str, purpose: Purpose) -> dict[str, Any]:
+    """共享: a subject's information item by item, field by field, within the receiver's share scopes
+    (:func:`scopes_for`) and for a purpose from the fixed list (49号 §（三）/§（十三））."""
+    with use_case(actor, "disclosure.share", purpose=purpose) as door:
+        subject = find_subject(door.session, code)
+        door.admit(subject_key=subject.subject_key)
+        scopes = scopes_for(door.session, actor)
+        if not scopes:
+            door.refuse("该账户未登记共享范围，不能通过共享接口获取信息（国办发〔2020〕49号 §（三）），请联系平台管理员",
+                        code="share_scope_missing")
+        viewer = rules.Viewer(ViewerKind.department, share_scopes=scopes)
+        view = subject_view(door.session, subject, viewer, clock.today())
+        _note(door, {**view.log_detail(), "share_scopes": sorted(scopes)})
+        door.count(view.count)
+        return {**view.data, "share_scopes": sorted(scopes), "purpose": purpose.value}
+
+
+def self_record(actor: Actor) -> dict[str, Any]:
+    """本人查询: the subject's complete record, withdrawn ones marked 已撤销, with its objections and
+    consents."""
+    with use_case(actor, "disclosure.self_read", purpose=Purpose.self_access) as door:
+        if not actor.subject_key:
+            door.refuse("该账户未绑定信用主体，不能查询本人信息", code="not_a_subject")
+        subject = find_subject(door.session, actor.subject_key)
+        door.admit(subject_key=subject.subject_key, detail={"self_access": True})
+        today = clock.today()
+        view = subject_view(door.session, subject, rules.Viewer(ViewerKind.subject, subject_key=subject.subject_key),
+                            today)
+        _note(door, {"catalog_items": sorted(set(view.items))})
+        door.count(view.count)
+        return {**view.data, "objections": objections_of_subject(door.session, subject.subject_key, today),
+                "consents": consents_view(door.session, subject.subject_key, today)}
+
+
 # --- share scopes ------------------------------------------------------------------------------
 
 
@@ -384,14 +454,16 @@ def grant_scopes(session: Session, principal_id: int, scopes: Sequence[str], by:
     return clean
 
 
-def require_scopes(session: Session, principal_id: int | None) -> frozenset[ShareScope]:
-    scopes = share_scopes_of(session, principal_id)
-    if not scopes:
-        raise Forbidden(
-            "share_scope_missing",
-            "该账户未登记共享范围，不能通过共享接口获取信息（国办发〔2020〕49号 §（三）），请联系平台管理员",
-        )
-    return scopes
+def scopes_for(session: Session, actor: Actor) -> frozenset[ShareScope]:
+    """The share scopes ``actor`` receives (国办发〔2020〕49号 §（三）: 共享范围 fixed per catalog item): those
+    registered for it (:func:`grant_scopes`), else those of its role
+    (:data:`xinyong.core.policy.ROLE_SHARE_SCOPE`: an implementing unit receives what is shared with
+    implementing units and government bodies, no more)."""
+    registered = share_scopes_of(session, actor.id)
+    if registered:
+        return registered
+    return frozenset(ShareScope(s) for s in ROLE_SHARE_SCOPE.get(actor.role, frozenset())
+                     if s in ShareScope.__members__)
 
 
 # --- consent -----------------------------------------------------------------------------------
@@ -469,7 +541,13 @@ def _objection_due(filed_on: dt.date) -> tuple[dt.date, bool]:
     return result.date, bool(result.provisional)
 
 
-def file_objection(
+def owner_department(record: Any) -> str:
+    """The department that determined ``record`` (谁认定、谁负责): its ``department``, else — for rows
+    older than that column — its issuing authority."""
+    return str(getattr(record, "department", None) or record.issuing_authority)
+
+
+def _file_objection(
     session: Session, subject_key: str, record_id: int, reason: str, files: Sequence[Upload], *,
     by: str, principal_id: int | None,
 ) -> Objection:
@@ -487,8 +565,9 @@ def file_objection(
     )
     today = clock.today()
     due, provisional = _objection_due(today)
+    # routed to the record's determining department, not its free-text issuing authority (谁认定、谁答复)
     objection = Objection(
-        record_id=record_id, subject_key=subject_key, department=record.issuing_authority, filed_by=by,
+        record_id=record_id, subject_key=subject_key, department=owner_department(record), filed_by=by,
         filed_by_principal=principal_id, reason=text, filed_at=clock.now(), filed_on=today, due_on=due,
         due_provisional=provisional, status="open",
     )
@@ -502,6 +581,20 @@ def file_objection(
         ))
     session.flush()
     return objection
+
+
+def file_objection(actor: Actor, record_id: int, reason: str, files: Sequence[Upload]) -> dict[str, Any]:
+    """A subject contests one of its own records (淮政办发〔2021〕13号 §四(一)); the objection goes to the
+    department that determined the record, which answers within 10 working days."""
+    with use_case(actor, "disclosure.objection.file", purpose=Purpose.self_access) as door:
+        if not actor.subject_key:
+            door.refuse("该账户未绑定信用主体，不能提出异议", code="not_a_subject")
+        door.admit(subject_key=actor.subject_key, detail={"record_id": record_id, "attachments": len(files)})
+        objection = _file_objection(door.session, actor.subject_key, record_id, reason, files,
+                                    by=actor.name, principal_id=actor.id)
+        _note(door, {"objection_id": objection.id})
+        door.count(1)
+        return objection_row(door.session, objection, clock.today())
 
 
 def objection_row(session: Session, o: Objection, on: dt.date, *, with_reason: bool = True) -> dict[str, Any]:
@@ -533,73 +626,200 @@ def objections_of_subject(session: Session, key: str, on: dt.date) -> list[dict[
     return [objection_row(session, o, on) for o in rows]
 
 
+def _record_summary(session: Session, record_id: int) -> dict[str, Any] | None:
+    record = records.get(session, record_id)
+    if record is None:
+        return None
+    return {"document_number": record.document_number, "catalog_item": record.catalog_item,
+            "decision_date": record.decision_date.isoformat(), "summary": record.summary,
+            "status": record.status}
+
+
+def _region_clause(column: Any, region: str) -> Any:
+    """``column`` lies within ``region`` (xinyong.core.authority.region_within, as SQL)."""
+    if region == NATIONAL_REGION:
+        return column.is_not(None)
+    prefix = region.rstrip("0")
+    if len(prefix) % 2:
+        prefix += "0"
+    return column.like(prefix + "%")
+
+
 def objections_for(session: Session, department: str | None, on: dt.date, *, status: str | None = None,
-                   ) -> list[dict[str, Any]]:
-    """Objections to answer: a department sees those against its own records; None = all."""
+                   region: str | None = None, actor: Actor | None = None) -> list[dict[str, Any]]:
+    """Objections: ``department`` — those against its records; ``region`` — those of subjects within it
+    (a credit office's territory); neither — all. ``actor`` marks the rows it may answer."""
     q = select(Objection).order_by(Objection.due_on, Objection.id)
     if department is not None:
         q = q.where(Objection.department == department)
+    if region is not None:
+        q = q.join(Subject, Subject.subject_key == Objection.subject_key).where(
+            _region_clause(Subject.region_code, region))
     if status:
         q = q.where(Objection.status == status)
     out = []
     for o in session.scalars(q):
         row = objection_row(session, o, on)
-        record = records.get(session, o.record_id)
-        if record is not None:
-            row["record"] = {"document_number": record.document_number, "catalog_item": record.catalog_item,
-                             "decision_date": record.decision_date.isoformat(), "summary": record.summary}
+        summary = _record_summary(session, o.record_id)
+        if summary is not None:
+            row["record"] = summary
+        if actor is not None:
+            row["can_answer"] = o.status == "open" and rules.answer_denial(
+                _objection_actor(actor), objection_facts(session, o)) is None
         out.append(row)
     return out
 
 
-def get_objection(session: Session, objection_id: int) -> Objection:
-    o = session.get(Objection, objection_id, with_for_update=True)
+def get_objection(session: Session, objection_id: int, *, for_update: bool = False) -> Objection:
+    o = session.get(Objection, objection_id, with_for_update=for_update)
     if o is None:
         raise NotFound("objection_not_found", "未找到该异议")
     return o
 
 
-def may_answer(actor_role: str, actor_department: str | None, objection: Objection) -> bool:
-    """谁认定、谁答复: a determining department answers objections against its own records."""
-    if actor_role in ("admin", "credit_office"):
-        return True
-    return actor_role == "determining_department" and actor_department == objection.department
+def objection_facts(session: Session, o: Objection) -> rules.ObjectionFacts:
+    region = session.scalar(select(Subject.region_code).where(Subject.subject_key == o.subject_key))
+    return rules.ObjectionFacts(subject_key=o.subject_key, department=o.department, subject_region=region)
 
 
-def answer_objection(session: Session, objection: Objection, outcome: str, answer: str, *, by: str) -> Objection:
-    check_text(answer, "答复内容")
-    result = rules.check_answer(objection.status, outcome, answer)
-    objection.status = "answered"
-    objection.outcome = result.value
-    objection.answer = " ".join(answer.split())
-    objection.answered_by = by
-    objection.answered_at = clock.now()
-    objection.answered_on = clock.today()
-    session.flush()
-    if result is rules.ObjectionOutcome.upheld:
-        records.set_status(session, objection.record_id, "revoked", f"异议成立（异议编号{objection.id}）：{objection.answer}")
-    return objection
+def _objection_actor(actor: Actor) -> rules.ObjectionActor:
+    return rules.ObjectionActor(role=actor.role.value, department=actor.department,
+                                region_code=actor.region_code, subject_key=actor.subject_key)
 
 
-def attachment(session: Session, attachment_id: int) -> tuple[ObjectionAttachment, Objection]:
-    f = session.get(ObjectionAttachment, attachment_id)
-    if f is None:
-        raise NotFound("attachment_not_found", "未找到该附件")
-    o = session.get(Objection, f.objection_id)
-    assert o is not None
-    return f, o
+def may_answer(actor: Actor, facts: rules.ObjectionFacts) -> bool:
+    """谁认定、谁答复: the one ownership rule of objections (:func:`rules.answer_denial`)."""
+    return rules.answer_denial(_objection_actor(actor), facts) is None
 
 
-def read_attachment(session: Session, actor: Actor, attachment_id: int) -> ObjectionAttachment:
-    """An objection's file, for the subject that filed it and the department that answers it; the read
-    is registered (guard) before the ownership check, so a refused attempt is logged too."""
-    f, o = attachment(session, attachment_id)
-    guard(session, actor, "disclosure.objection.read", purpose=Purpose.determination, subject_key=o.subject_key,
-          detail={"attachment_id": f.id, "sha256": f.sha256})
-    own = actor.role.value == "subject" and actor.subject_key == o.subject_key
-    if not own and not may_answer(actor.role.value, actor.department, o):
-        raise Forbidden("attachment_forbidden", "无权查看该附件")
-    return f
+def _read_purpose(actor: Actor) -> Purpose:
+    if actor.role.value == "subject":
+        return Purpose.self_access
+    if actor.role.value == "determining_department":
+        return Purpose.determination
+    return Purpose.supervision  # the credit office's and the administrator's oversight
+
+
+def _withdraw_record(session: Session, objection: Objection) -> None:
+    """An upheld objection revokes the record in the answer's transaction; records publishes
+    RecordWithdrawn, on which listings, measures, joint cases and publication end (国办发〔2020〕49号 §（二）)."""
+    record = records.get(session, objection.record_id)
+    if record is None or record.status in rules.WITHDRAWN_STATUSES:
+        return
+    reason = f"异议成立（异议编号{objection.id}）：{objection.answer}"
+    by = objection.answered_by or objection.department
+    withdraw_in = getattr(records, "withdraw_in", None)
+    if withdraw_in is not None:
+        withdraw_in(session, objection.record_id, kind="revoked", reason=reason, by=by)
+        return
+    from xinyong.core.events import publish
+    from xinyong.records.events import RecordWithdrawn
+
+    records.set_status(session, objection.record_id, "revoked", reason, by=by)
+    publish(session, RecordWithdrawn(
+        subject_key=record.subject_key, record_id=record.id, catalog_item=record.catalog_item, kind="revoked",
+        reason=reason, department=owner_department(record),
+    ))
+
+
+def answer_objection(actor: Actor, objection_id: int, outcome: str, answer: str) -> dict[str, Any]:
+    """谁认定、谁答复 (淮政办发〔2021〕13号 §四(一)): the record's determining department answers; an upheld
+    objection revokes the record in the same transaction. Any other actor is refused and the refusal
+    registered (国办发〔2020〕49号 §（十三）)."""
+    with use_case(actor, "disclosure.objection.answer", purpose=Purpose.determination) as door:
+        objection = get_objection(door.session, objection_id, for_update=True)
+        door.admit(subject_key=objection.subject_key, detail={"objection_id": objection.id})
+        door.require(rules.answer_denial(_objection_actor(actor), objection_facts(door.session, objection)),
+                     code="objection_other_department")
+        check_text(answer, "答复内容")
+        result = rules.check_answer(objection.status, outcome, answer)
+        objection.status = "answered"
+        objection.outcome = result.value
+        objection.answer = " ".join(answer.split())
+        objection.answered_by = actor.name
+        objection.answered_at = clock.now()
+        objection.answered_on = clock.today()
+        door.session.flush()
+        if result is rules.ObjectionOutcome.upheld:
+            _withdraw_record(door.session, objection)
+        _note(door, {"outcome": result.value})
+        door.count(1)
+        return objection_row(door.session, objection, clock.today())
+
+
+def read_objection(actor: Actor, objection_id: int) -> dict[str, Any]:
+    """An objection's text and files: the subject that filed it, the answering department, the
+    administrator, and a credit office whose territory covers the subject (read-only oversight)."""
+    with use_case(actor, "disclosure.objection.read", purpose=_read_purpose(actor)) as door:
+        objection = get_objection(door.session, objection_id)
+        door.admit(subject_key=objection.subject_key, detail={"objection_id": objection.id})
+        facts = objection_facts(door.session, objection)
+        door.require(rules.read_denial(_objection_actor(actor), facts), code="objection_forbidden")
+        row = objection_row(door.session, objection, clock.today())
+        summary = _record_summary(door.session, objection.record_id)
+        if summary is not None:
+            row["record"] = summary
+        row["can_answer"] = objection.status == "open" and may_answer(actor, facts)
+        door.count(1)
+        return row
+
+
+def list_objections(actor: Actor, *, status: str | None = None, department: str | None = None,
+                    overdue: bool = False) -> list[dict[str, Any]]:
+    """Objections an actor oversees or answers: a determining department those against its own records;
+    a credit office those of subjects in its territory; the administrator all (``department`` narrows).
+    A subject reads its own through :func:`self_objections`."""
+    with use_case(actor, "disclosure.objection.read", purpose=_read_purpose(actor)) as door:
+        if actor.role.value == "subject":
+            door.refuse("信用主体请通过本人异议接口查询", code="use_self_objections")
+        check_text(department, "部门名称")
+        door.admit(detail={"list": True, **({"status": status} if status else {})})
+        region: str | None = None
+        if actor.role.value == "determining_department":
+            department = actor.department or ""
+        elif actor.role.value == "credit_office":
+            if not actor.region_code:
+                door.refuse("本单位未登记行政区划代码，不能查看异议", code="out_of_scope")
+            region = actor.region_code
+        rows = objections_for(door.session, department or None, clock.today(), status=status, region=region,
+                              actor=actor)
+        if overdue:
+            rows = [r for r in rows if r["overdue"]]
+        door.count(len(rows))
+        return rows
+
+
+def self_objections(actor: Actor) -> list[dict[str, Any]]:
+    """本人的异议及答复."""
+    with use_case(actor, "disclosure.objection.read", purpose=Purpose.self_access) as door:
+        if not actor.subject_key:
+            door.refuse("该账户未绑定信用主体，不能查询本人信息", code="not_a_subject")
+        door.admit(subject_key=actor.subject_key)
+        rows = objections_of_subject(door.session, actor.subject_key, clock.today())
+        door.count(len(rows))
+        return rows
+
+
+@dataclasses.dataclass(frozen=True)
+class Download:
+    filename: str
+    content_type: str
+    data: bytes
+
+
+def read_attachment(actor: Actor, attachment_id: int) -> Download:
+    """An objection's file, for those who may read the objection (:func:`rules.read_denial`)."""
+    with use_case(actor, "disclosure.objection.read", purpose=_read_purpose(actor)) as door:
+        f = door.session.get(ObjectionAttachment, attachment_id)
+        if f is None:
+            raise NotFound("attachment_not_found", "未找到该附件")
+        objection = get_objection(door.session, f.objection_id)
+        door.admit(subject_key=objection.subject_key,
+                   detail={"objection_id": objection.id, "attachment_id": f.id, "sha256": f.sha256})
+        door.require(rules.read_denial(_objection_actor(actor), objection_facts(door.session, objection)),
+                     code="attachment_forbidden")
+        door.count(1)
+        return Download(f.filename, f.content_type, bytes(f.data))
 
 
 # --- publication tracking: 893号 §四 seven working days; automatic end at the maximum period --------
@@ -617,41 +837,71 @@ def sync_publications(session: Session, on: dt.date) -> int:
     are shown as soon as they are stored, so a record public on ingest was first public at its
     ``created_at``. Returns the number of rows created.
     """
-    from xinyong.core.workdays import add_workdays
     from xinyong.records.models import Record
 
     known = select(Publication.record_id)
     new = session.scalars(
         select(Record).where(Record.catalog_item == rules.PENALTY_ITEM, Record.id.not_in(known))
     ).all()
-    created = 0
     subjects_cache: dict[str, SubjectFacts] = {}
-    regs = regimes()
     for record in new:
-        facts = subjects_cache.get(record.subject_key)
-        if facts is None:
-            subj = session.scalar(select(Subject).where(Subject.subject_key == record.subject_key))
-            assert subj is not None
-            facts = subjects_cache[record.subject_key] = subject_facts(subj)
-        item = item_for(record)
-        created_on = _china_date(record.created_at)
-        decision = rules.decide_record(
-            record_facts(record), facts, item, rules.PUBLIC_VIEWER, created_on, regimes=regs,
-            consents=consents_of(session, record.subject_key),
-        )
-        due = add_workdays(record.decision_date, rules.PENALTY_DISCLOSURE_WORKDAYS)
-        window = decision.window
-        session.add(Publication(
-            record_id=record.id, subject_key=record.subject_key, catalog_item=record.catalog_item,
-            department=record.issuing_authority, decision_date=record.decision_date, due_on=due.date,
-            due_provisional=bool(due.provisional),
-            first_public_at=record.created_at if decision.visible else None,
-            ends_on=window.ends if window else None, ended_at=None,
-            detail={"not_public_reason": None if decision.visible else decision.reason},
-        ))
-        created += 1
+        _track(session, record, subjects_cache)
     session.flush()
-    return created
+    return len(new)
+
+
+def _track(session: Session, record: Any, subjects_cache: dict[str, SubjectFacts] | None = None) -> Publication:
+    """The Publication row of one administrative-penalty record (created on first sight)."""
+    from xinyong.core.workdays import add_workdays
+
+    cache = subjects_cache if subjects_cache is not None else {}
+    facts = cache.get(record.subject_key)
+    if facts is None:
+        subj = session.scalar(select(Subject).where(Subject.subject_key == record.subject_key))
+        assert subj is not None
+        facts = cache[record.subject_key] = subject_facts(subj)
+    item = item_for(record)
+    created_on = _china_date(record.created_at)
+    # as first stored: a record withdrawn since then was public from its creation all the same
+    decision = rules.decide_record(
+        dataclasses.replace(record_facts(record), status="active")
+        if record.status in rules.WITHDRAWN_STATUSES else record_facts(record),
+        facts, item, rules.PUBLIC_VIEWER, created_on, regimes=regimes(),
+        consents=consents_of(session, record.subject_key),
+    )
+    due = add_workdays(record.decision_date, rules.PENALTY_DISCLOSURE_WORKDAYS)
+    window = decision.window
+    pub = Publication(
+        record_id=record.id, subject_key=record.subject_key, catalog_item=record.catalog_item,
+        department=owner_department(record), decision_date=record.decision_date, due_on=due.date,
+        due_provisional=bool(due.provisional),
+        first_public_at=record.created_at if decision.visible else None,
+        ends_on=window.ends if window else None, ended_at=None,
+        detail={"not_public_reason": None if decision.visible else decision.reason},
+    )
+    session.add(pub)
+    if record.status in rules.WITHDRAWN_STATUSES:
+        # withdrawn before it was tracked: publication ended then (the time is not known; now)
+        pub.ended_at = clock.now()
+        pub.detail = {**pub.detail, "ended_because": record.status}
+    return pub
+
+
+def end_publication(session: Session, record_id: int, *, kind: str, reason: str) -> Publication | None:
+    """A withdrawn record stops being published at once (国办发〔2020〕49号 §（二）: no effect without a
+    legally effective document): its Publication row (893号 §四 tracking) ends now, with why. The public
+    page and the share API stop showing it through :mod:`.rules` (statuses ``revoked``/``annulled``)."""
+    pub = session.get(Publication, record_id)
+    if pub is None:
+        record = records.get(session, record_id)
+        if record is None or record.catalog_item != rules.PENALTY_ITEM:
+            return None
+        pub = _track(session, record)
+    if pub.ended_at is None:
+        pub.ended_at = clock.now()
+    pub.detail = {**(pub.detail or {}), "ended_because": kind, "ended_reason": reason}
+    session.flush()
+    return pub
 
 
 def deadline_rows(session: Session, on: dt.date, *, department: str | None = None,
@@ -667,7 +917,11 @@ def deadline_rows(session: Session, on: dt.date, *, department: str | None = Non
         assert p.due_on is not None
         # a record that arrived after its period had ended was owed disclosure all the same
         reason = (p.detail or {}).get("not_public_reason")
-        state = rules.timeliness(p.due_on, disclosed_on, on, public=reason in (None, "period_ended"))
+        # a withdrawn record was owed disclosure only until it was withdrawn
+        until = on
+        if (p.detail or {}).get("ended_because") in rules.WITHDRAWN_STATUSES and p.ended_at is not None:
+            until = min(on, _china_date(p.ended_at))
+        state = rules.timeliness(p.due_on, disclosed_on, until, public=reason in (None, "period_ended"))
         if only_late and state not in (rules.Timeliness.late, rules.Timeliness.overdue):
             continue
         record = records.get(session, p.record_id)
@@ -676,11 +930,12 @@ def deadline_rows(session: Session, on: dt.date, *, department: str | None = Non
             "decision_date": p.decision_date.isoformat(), "due_on": p.due_on.isoformat(),
             "due_provisional": p.due_provisional,
             "disclosed_on": disclosed_on.isoformat() if disclosed_on else None,
-            "days_late": (disclosed_on or on).toordinal() - p.due_on.toordinal() if state in (
+            "days_late": (disclosed_on or until).toordinal() - p.due_on.toordinal() if state in (
                 rules.Timeliness.late, rules.Timeliness.overdue) else 0,
             "state": state.value, "state_name": rules.TIMELINESS_NAMES[state],
             "ends_on": p.ends_on.isoformat() if p.ends_on else None,
             "ended": p.ended_at is not None,
+            "ended_because": (p.detail or {}).get("ended_because"),
         })
     return out
 

@@ -4,7 +4,7 @@ import json
 
 from sqlalchemy import select
 
-from tests.factories import make_api_key
+from tests.factories import department_headers, make_api_key
 from tests.integration.disclosure.seed import add_record, company, person
 from xinyong.core.db import unit_of_work
 from xinyong.core.models import AccessLogEntry
@@ -113,7 +113,7 @@ def test_bad_input_gets_a_chinese_error_never_a_500(client, api_key) -> None:
         assert r.json()["error"]["message"]
     admin = api_key("admin")
     assert client.get("/api/v1/disclosure/share-scopes/99999999999", headers=admin).status_code == 422
-    assert client.post("/api/v1/disclosure/objections/99999/answer", headers=admin,
+    assert client.post("/api/v1/disclosure/objections/99999/answer", headers=department_headers("淮安市市场监督管理局"),
                        json={"outcome": "rejected", "answer": "经核实无误"}).status_code == 404
     r = client.get("/api/v1/disclosure/late", params={"department": "\x01"}, headers=admin)
     assert r.status_code == 422 and "控制字符" in r.json()["error"]["message"]

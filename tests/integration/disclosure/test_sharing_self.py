@@ -5,7 +5,7 @@ import hashlib
 
 from sqlalchemy import select
 
-from tests.factories import make_api_key
+from tests.factories import department_headers, make_api_key
 from tests.integration.disclosure.seed import company, person
 from tests.integration.security.helpers import console_login, form_token
 from xinyong.core import clock
@@ -30,12 +30,22 @@ def test_sharing_returns_only_items_in_the_callers_scope(client, api_key) -> Non
     token = make_api_key("determining_department", department="淮安市发展改革委")
     dept = {"X-API-Key": token}
     url = f"/api/v1/share/subjects/{org.code}"
-    # without a purpose: refused by validation; without a registered scope: refused
+    # without a purpose: refused by validation
     assert client.get(url, headers=dept).status_code == 422
     bad = client.get(url, params={"purpose": "curiosity"}, headers=dept)
     assert bad.status_code == 422 and "查询目的" in bad.json()["error"]["message"]
-    none = client.get(url, params={"purpose": "licensing"}, headers=dept)
+    # without a registered scope: what its role's scope allows (a department: government bodies)
+    by_role = client.get(url, params={"purpose": "licensing"}, headers=dept)
+    assert by_role.status_code == 200, by_role.text
+    assert by_role.json()["share_scopes"] == ["government"]
+    # a principal whose role has no share scope and none registered: refused, and the refusal logged
+    admin_pid = _principal_id(admin["X-API-Key"])
+    none = client.get(url, params={"purpose": "licensing"}, headers=admin)
     assert none.status_code == 403 and none.json()["error"]["code"] == "share_scope_missing"
+    with unit_of_work() as s:
+        refused = s.scalars(select(AccessLogEntry).where(
+            AccessLogEntry.principal_id == admin_pid, AccessLogEntry.action == "disclosure.share")).all()
+        assert [e.allowed for e in refused] == [False]
     pid = _principal_id(token)
     r = client.put(f"/api/v1/disclosure/share-scopes/{pid}", json={"scopes": ["enterprise_publicity"]}, headers=admin)
     assert r.status_code == 200, r.text
@@ -134,8 +144,8 @@ def test_upheld_objection_revokes_the_record(client, api_key) -> None:
     me = {"X-API-Key": make_api_key("subject", subject_key=org.key)}
     rid = org.record_ids["penalty"]
     o = client.post("/api/v1/self/objections", headers=me, data={"record_id": str(rid), "reason": "处罚对象错误，并非本公司"}).json()
-    admin = api_key("credit_office")
-    r = client.post(f"/api/v1/disclosure/objections/{o['id']}/answer", headers=admin,
+    owner = department_headers("淮安市市场监督管理局")
+    r = client.post(f"/api/v1/disclosure/objections/{o['id']}/answer", headers=owner,
                     json={"outcome": "upheld", "answer": "经核实主体认定错误，撤销该记录"})
     assert r.status_code == 200, r.text
     assert client.get(f"/api/v1/public/subjects/{org.key}").json()["records"] == []
