@@ -28,7 +28,7 @@ from enum import StrEnum
 from typing import Any
 
 from xinyong.catalog.rules import BasisLevel, CatalogItem, RuleError, ShareScope
-from xinyong.core.authority import territory_denial
+from xinyong.core.authority import authority_level, territory_denial
 from xinyong.core.errors import ValidationFailed
 from xinyong.disclosure.masking import mask_name, scrub_identifiers, scrub_name
 
@@ -491,7 +491,7 @@ LISTING_ITEM = "serious-dishonest-list"
 #: fields of ``xinyong.listing.service.active_listings`` rows (plus the list type's procedure and remedies):
 #: list type, determining department, decision, basis, removal conditions (49号 §（七）/§（八）)
 PUBLIC_LISTING_FIELDS = (
-    "list_type_id", "list_type_name", "kind", "kind_name", "role", "determining_department", "decision_no",
+    "list_type", "list_type_id", "list_type_name", "kind", "kind_name", "role", "determining_department", "decision_no",
     "decision_date", "basis", "start", "end", "removal_conditions", "removal_procedure", "remedies",
 )
 SHARE_LISTING_FIELDS = (*PUBLIC_LISTING_FIELDS, "listing_id", "case_id", "region_code")
@@ -672,6 +672,9 @@ def answer_denial(actor: ObjectionActor, objection: ObjectionFacts) -> str | Non
     if actor.role != "determining_department":
         return (f"只有作出该记录的认定部门（{objection.department}）可以答复此异议"
                 "（谁认定、谁答复，淮政办发〔2021〕13号 §四(一)）")
+    if authority_level(actor.region_code) is None:
+        return ("本部门未登记行政区划代码，无法确认其为作出该记录的认定部门，不能答复此异议"
+                "（谁认定、谁答复，淮政办发〔2021〕13号 §四(一)）")
     if actor.department != objection.department:
         return (f"该异议针对{objection.department}认定的记录，本部门（{actor.department or '未设定'}）"
                 "不能答复（谁认定、谁答复，淮政办发〔2021〕13号 §四(一)）")
@@ -689,6 +692,8 @@ def read_denial(actor: ObjectionActor, objection: ObjectionFacts) -> str | None:
             return None
         return "信用主体只能查看本人提出的异议"
     if actor.role == "determining_department":
+        if authority_level(actor.region_code) is None:
+            return "本部门未登记行政区划代码，无法确认其为作出该记录的认定部门，不能查看该异议"
         if actor.department == objection.department:
             return None
         return f"该异议由{objection.department}答复，本部门（{actor.department or '未设定'}）不能查看"

@@ -245,6 +245,7 @@ def listings_of(session: Session, key: str, on: dt.date) -> list[dict[str, Any]]
     except ImportError:
         types = None
     for row in rows:
+        row.setdefault("list_type", row.get("list_type_id"))
         lt = types.get(row.get("list_type_id")) if types is not None else None
         if lt is not None:
             row.setdefault("removal_procedure", lt.removal_procedure)
@@ -544,7 +545,7 @@ def _objection_due(filed_on: dt.date) -> tuple[dt.date, bool]:
 def owner_department(record: Any) -> str:
     """The department that determined ``record`` (谁认定、谁负责): its ``department``, else — for rows
     older than that column — its issuing authority."""
-    return str(getattr(record, "department", None) or record.issuing_authority)
+    return str(record.department or record.issuing_authority)
 
 
 def _file_objection(
@@ -708,18 +709,7 @@ def _withdraw_record(session: Session, objection: Objection) -> None:
         return
     reason = f"异议成立（异议编号{objection.id}）：{objection.answer}"
     by = objection.answered_by or objection.department
-    withdraw_in = getattr(records, "withdraw_in", None)
-    if withdraw_in is not None:
-        withdraw_in(session, objection.record_id, kind="revoked", reason=reason, by=by)
-        return
-    from xinyong.core.events import publish
-    from xinyong.records.events import RecordWithdrawn
-
-    records.set_status(session, objection.record_id, "revoked", reason, by=by)
-    publish(session, RecordWithdrawn(
-        subject_key=record.subject_key, record_id=record.id, catalog_item=record.catalog_item, kind="revoked",
-        reason=reason, department=owner_department(record),
-    ))
+    records.withdraw_in(session, objection.record_id, kind="revoked", reason=reason, by=by)
 
 
 def answer_objection(actor: Actor, objection_id: int, outcome: str, answer: str) -> dict[str, Any]:
@@ -775,11 +765,11 @@ def list_objections(actor: Actor, *, status: str | None = None, department: str 
         check_text(department, "部门名称")
         door.admit(detail={"list": True, **({"status": status} if status else {})})
         region: str | None = None
+        if actor.role.value in ("determining_department", "credit_office") and not actor.region_code:
+            door.refuse("本单位未登记行政区划代码，不能查看异议", code="out_of_scope")
         if actor.role.value == "determining_department":
             department = actor.department or ""
         elif actor.role.value == "credit_office":
-            if not actor.region_code:
-                door.refuse("本单位未登记行政区划代码，不能查看异议", code="out_of_scope")
             region = actor.region_code
         rows = objections_for(door.session, department or None, clock.today(), status=status, region=region,
                               actor=actor)

@@ -220,7 +220,21 @@ def test_department_console_answers_objections(client) -> None:
     me = {"X-API-Key": make_api_key("subject", subject_key=org.key)}
     o = client.post("/api/v1/self/objections", headers=me,
                     data={"record_id": str(org.record_ids["penalty"]), "reason": "文书号记载错误"}).json()
-    console_login(client, "determining_department", department="淮安市市场监督管理局")
+    # the credit office oversees it on the console, read-only: no answer form, and an answer is refused
+    office_id = console_login(client, "credit_office", department="淮安市发展和改革委员会", region="320800")
+    page = client.get("/console/disclosure/objections", headers=HTML)
+    assert page.status_code == 200 and "文书号记载错误" in page.text and "提交答复" not in page.text
+    token = form_token(client, "/console/disclosure/objections")
+    refused = client.post(f"/console/disclosure/objections/{o['id']}/answer",
+                          data={"outcome": "upheld", "answer": "信用办代为答复成立", "csrf_token": token},
+                          headers=HTML, follow_redirects=False)
+    assert refused.status_code == 403
+    with unit_of_work() as s:
+        assert s.scalars(select(AccessLogEntry.allowed).where(
+            AccessLogEntry.principal_id == office_id,
+            AccessLogEntry.action == "disclosure.objection.answer")).all() == [False]
+    client.cookies.clear()
+    console_login(client, "determining_department", department="淮安市市场监督管理局", region="320800")
     page = client.get("/console/disclosure/objections", headers=HTML)
     assert page.status_code == 200 and "文书号记载错误" in page.text
     token = form_token(client, "/console/disclosure/objections")
