@@ -36,6 +36,7 @@ def _single(code: str, on: dt.date, matter: str | None) -> tuple[str, str]:
     return ";".join(sorted({x["list_type"] for x in hit["lists"]})), ";".join(hit["measures"])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("chunk_over_threshold", [False, True])
 def test_batch_agrees_with_single_screening(db_url: str, chunk_over_threshold: bool,
                                             monkeypatch: pytest.MonkeyPatch) -> None:

@@ -84,6 +84,7 @@ def test_failed_delivery_is_retried_with_backoff(db_url: str) -> None:
     assert run_once(lease_seconds=5).failed == 0  # not due again before the backoff has passed
 
 
+@pytest.mark.slow
 def test_worker_killed_between_send_and_ack_gives_exactly_once_effect(db_url: str) -> None:
     with unit_of_work() as s:
         _ch, secret = create_channel(s, "unit-a", unit="某实施单位", url="http://placeholder")

@@ -15,6 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from tests.factories import department_headers, record_json, resident_id
 from xinyong.core.codes import check_resident_id
 
+pytestmark = pytest.mark.slow
+
 RID = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 MAX_EXAMPLES = 5
 
