@@ -8,9 +8,8 @@ console therefore signs officers in individually (no shared accounts), locks an 
 
 from __future__ import annotations
 
-import dataclasses
-
 import contextlib
+import dataclasses
 import hashlib
 import re
 import secrets
