@@ -167,7 +167,7 @@ def backend(db_url: str) -> str:
 def client(db_url: str) -> Iterator[Any]:
     from fastapi.testclient import TestClient
 
-    from xinyong.web.app import create_app
+    from xinyong.app import create_app
 
     with TestClient(create_app()) as c:
         yield c

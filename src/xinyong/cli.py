@@ -8,13 +8,7 @@ from pathlib import Path
 
 import typer
 
-from xinyong.console import cli as _console_cli
-from xinyong.core.audit import cli as _audit_cli
-from xinyong.disclosure import cli as _disclosure_cli
-from xinyong.ledger.cli import app as ledger_app
-from xinyong.listing import cli as _listing_cli
-from xinyong.measures import cli as _measures_cli
-from xinyong.repair import cli as _repair_cli
+from xinyong import composition
 
 app = typer.Typer(
     help="Xinyong（信用）公共信用信息平台命令行",
@@ -28,18 +22,7 @@ principal_app = typer.Typer(help="部门、单位和账户（API密钥）", no_a
 app.add_typer(subject_app, name="subject")
 app.add_typer(import_app, name="import")
 app.add_typer(principal_app, name="principal")
-app.add_typer(_audit_cli.app, name="audit")
-app.add_typer(_console_cli.access_log_app, name="access-log")
-principal_app.registered_commands += _console_cli.principal_extra.registered_commands
-app.add_typer(_listing_cli.workdays_app, name="workdays")
-app.add_typer(_listing_cli.listing_app, name="listing")
-app.command("deadlines")(_listing_cli.deadlines)
-app.add_typer(_disclosure_cli.app, name="disclosure")
-app.add_typer(_measures_cli.screen_app, name="screen")
-app.add_typer(_measures_cli.push_app, name="push")
-app.add_typer(_measures_cli.measures_app, name="measures")
-app.add_typer(_repair_cli.app, name="repair")
-app.add_typer(ledger_app, name="ledger")
+composition.add_cli(app, {"principal": principal_app})
 
 
 def _fail(message: str, code: int = 2) -> None:
@@ -79,7 +62,7 @@ def serve(
     """启动平台（网页与 API）。"""
     import uvicorn
 
-    from xinyong.web.app import create_app
+    from xinyong.app import create_app
 
     uvicorn.run(create_app(), host=host, port=port, log_level="info")
 

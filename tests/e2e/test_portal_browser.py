@@ -48,9 +48,9 @@ def _free_port() -> int:
 
 def _seed(url: str) -> dict[str, Any]:
     from tests.factories import record_input, resident_id, uscc
-    from xinyong.console.accounts import create_account
     from xinyong.core import clock
     from xinyong.core import db as core_db
+    from xinyong.core.accounts import create_account
     from xinyong.core.migrate import upgrade
     from xinyong.core.policy import Role
     from xinyong.records import service as records
@@ -101,7 +101,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
     env = {**os.environ, "XINYONG_DATABASE_URL": url}
     log = (folder / "server.log").open("wb")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "xinyong.web.app:create_app", "--factory", "--host", "127.0.0.1",
+        [sys.executable, "-m", "uvicorn", "xinyong.app:create_app", "--factory", "--host", "127.0.0.1",
          "--port", str(port), "--log-level", "warning"],
         env=env, stdout=log, stderr=subprocess.STDOUT,
     )

@@ -1,7 +1,7 @@
 """CLI of principals' credentials: console accounts, API key listing and revocation.
 
 Registered under ``xinyong principal`` (see cli.py). It only translates; decisions live in
-:mod:`xinyong.console.accounts` and :mod:`xinyong.core.access`.
+:mod:`xinyong.core.accounts` and :mod:`xinyong.core.access`.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def account(
     phone: str | None = typer.Option(None, "--phone", help="联系电话（加密保存）"),
 ) -> None:
     """创建控制台账户（密码以 argon2id 散列保存），打印 JSON。"""
-    from xinyong.console.accounts import create_account
+    from xinyong.core.accounts import create_account
     from xinyong.core.crypto import subject_key
     from xinyong.core.db import unit_of_work
     from xinyong.core.errors import DomainError
@@ -75,7 +75,7 @@ def password(
     new_password: str = typer.Option(..., "--password", help="新密码"),
 ) -> None:
     """重设控制台账户密码并解除锁定。"""
-    from xinyong.console.accounts import set_password
+    from xinyong.core.accounts import set_password
     from xinyong.core.db import unit_of_work
     from xinyong.core.errors import DomainError
 
@@ -95,8 +95,8 @@ def list_principals(
     """列出部门、单位和账户，以及各自的 API 密钥状态（JSON Lines）。"""
     from sqlalchemy import select
 
-    from xinyong.console.accounts import list_accounts
     from xinyong.core import clock
+    from xinyong.core.accounts import list_accounts
     from xinyong.core.db import unit_of_work
     from xinyong.core.models import ApiKey, Principal
 

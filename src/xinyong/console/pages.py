@@ -10,8 +10,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
-from xinyong.console import accounts
-from xinyong.core import clock
+from xinyong.core import accounts, clock
 from xinyong.core.access import PURPOSE_NAMES_ZH, Actor, Purpose, guard
 from xinyong.core.audit.review import (
     CASE_KEYS,

@@ -20,17 +20,17 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import importlib
 from collections.abc import Callable
 from typing import Any, ClassVar, TypeVar
 
 from sqlalchemy.orm import Session
 
+from xinyong.core.assembly import ensure_assembled
+
 Handler = Callable[[Session, str, dict[str, Any]], None]
 
 _handlers: dict[str, list[Handler]] = {}
 _typed: dict[type[DomainEvent], list[Callable[[Session, Any], None]]] = {}
-_loaded = False
 
 
 @dataclasses.dataclass(frozen=True)
@@ -65,20 +65,12 @@ def on(event_type: type[E], handler: Callable[[Session, E], None]) -> None:
 
 def publish(session: Session, event: DomainEvent) -> None:
     """Run the typed handlers of ``event``, then the topic subscribers of its topic and payload."""
-    _load()
+    ensure_assembled()
     for event_type, handlers in list(_typed.items()):
         if isinstance(event, event_type):
             for handler in list(handlers):
                 handler(session, event)
     emit(session, event.topic, event.payload())
-
-#: modules that subscribe handlers when imported (one line each)
-SUBSCRIBER_MODULES: list[str] = [
-    "xinyong.measures.push",
-    "xinyong.listing.subscribers",
-    "xinyong.disclosure.subscribers",
-]
-
 
 def subscribe(topic: str, handler: Handler) -> None:
     handlers = _handlers.setdefault(topic, [])
@@ -86,15 +78,7 @@ def subscribe(topic: str, handler: Handler) -> None:
         handlers.append(handler)
 
 
-def _load() -> None:
-    global _loaded
-    if not _loaded:
-        for module in SUBSCRIBER_MODULES:
-            importlib.import_module(module)
-        _loaded = True
-
-
 def emit(session: Session, topic: str, payload: dict[str, Any]) -> None:
-    _load()
+    ensure_assembled()
     for handler in [*_handlers.get(topic, []), *_handlers.get("*", [])]:
         handler(session, topic, payload)

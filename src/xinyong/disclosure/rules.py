@@ -8,7 +8,7 @@ Legal bases (国办发〔2020〕49号 = "49号"; 发改办财金〔2018〕893号
 - 49号 §（三）/§（四）: whether an item is shareable / disclosable, and in what scope, is fixed in the
   catalog; disclosure may not infringe trade secrets or personal privacy; personal information is
   disclosed only with a law, a regulation or a State Council decision/order as basis, or the
-  person's consent, and after masking (``xinyong.disclosure.masking``).
+  person's consent, and after masking (``xinyong.core.masking``).
 - 49号 §（五）: the platform's disclosure is kept consistent with the determining department's in
   content and period (the period comes from the catalog item and the repair rules, counted from the
   document's date; publication ends automatically at the maximum).
@@ -30,7 +30,7 @@ from typing import Any
 from xinyong.catalog.rules import BasisLevel, CatalogItem, RuleError, ShareScope
 from xinyong.core.authority import authority_level, territory_denial
 from xinyong.core.errors import ValidationFailed
-from xinyong.disclosure.masking import mask_name, scrub_identifiers, scrub_name
+from xinyong.core.masking import mask_name, scrub_identifiers, scrub_name
 
 # --- viewers -----------------------------------------------------------------------------------
 

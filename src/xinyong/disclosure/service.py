@@ -29,11 +29,11 @@ from xinyong.core.authority import NATIONAL_REGION
 from xinyong.core.codes import check_code
 from xinyong.core.crypto import subject_key as key_of_code
 from xinyong.core.errors import NotFound, ValidationFailed
+from xinyong.core.masking import mask_name
 from xinyong.core.policy import ROLE_SHARE_SCOPE
 from xinyong.core.regions import division_name
 from xinyong.core.usecase import Door, use_case
 from xinyong.disclosure import rules
-from xinyong.disclosure.masking import mask_name
 from xinyong.disclosure.models import ConsentRecord, Objection, ObjectionAttachment, Publication, ShareGrant
 from xinyong.disclosure.rules import (
     Consent,
@@ -205,7 +205,7 @@ class View:
         return {
             "catalog_items": sorted(set(self.items)), "masked_fields": sorted(set(self.masked)),
             "withheld_fields": sorted(set(self.withheld_fields)), "hidden": self.hidden,
-            "masking": "xinyong.disclosure.masking（身份号码前4后4、姓名保留姓氏、手机号前3后4）",
+            "masking": "xinyong.core.masking（身份号码前4后4、姓名保留姓氏、手机号前3后4）",
         }
 
     @property
@@ -966,15 +966,6 @@ def end_expired(session: Session, on: dt.date, reason: str = "最长公示期届
 
 
 
-def _objections_section(session: Session, key: str) -> list[dict[str, Any]]:
+def objections_section(session: Session, key: str) -> list[dict[str, Any]]:
     """Credit-file section: the subject's objections (a disputed record is marked while one is open)."""
     return objections_of_subject(session, key, clock.today())
-
-
-def _register_sections() -> None:
-    from xinyong.subjects.credit_file import register_section
-
-    register_section("objections", _objections_section)
-
-
-_register_sections()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from xinyong.core.events import on
 from xinyong.records.events import RecordWithdrawn
 
 
@@ -19,4 +18,5 @@ def end_publication(session: Session, event: RecordWithdrawn) -> None:
     service.end_publication(session, event.record_id, kind=event.kind, reason=event.reason)
 
 
-on(RecordWithdrawn, end_publication)
+#: what this module reacts to; the composition root (xinyong.composition) registers them
+SUBSCRIPTIONS = [(RecordWithdrawn, end_publication)]

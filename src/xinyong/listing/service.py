@@ -71,7 +71,6 @@ from xinyong.listing.rules import (
     record_basis_denial,
     transition,
 )
-from xinyong.subjects.credit_file import register_section
 
 GENESIS = "0" * 64
 
@@ -1024,7 +1023,7 @@ def accountability(session: Session, case_id: int) -> list[dict[str, Any]]:
 
 
 # ============================================================================ credit file
-def _section_listings(session: Session, subject_key: str) -> list[dict[str, Any]]:
+def listings_section(session: Session, subject_key: str) -> list[dict[str, Any]]:
     rows = []
     for listing, case in session.execute(
         select(Listing, ListingCase).join(ListingCase, ListingCase.id == Listing.case_id)
@@ -1045,14 +1044,12 @@ def _section_listings(session: Session, subject_key: str) -> list[dict[str, Any]
     return rows
 
 
-def _section_interviews(session: Session, subject_key: str) -> list[dict[str, Any]]:
+def interviews_section(session: Session, subject_key: str) -> list[dict[str, Any]]:
     """893号 §三: interview records, refusals included, go into the subject's credit record."""
     return [_interview_row(iv) for iv in session.scalars(
         select(Interview).where(Interview.subject_key == subject_key).order_by(Interview.held_on))]
 
 
-register_section("listings", _section_listings)
-register_section("listing_interviews", _section_interviews)
 
 
 

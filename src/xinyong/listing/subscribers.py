@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from xinyong.core.events import on
 from xinyong.records.events import RecordWithdrawn
 
 
@@ -19,4 +18,5 @@ def on_record_withdrawn(session: Session, event: RecordWithdrawn) -> None:
                              reason=event.reason)
 
 
-on(RecordWithdrawn, on_record_withdrawn)
+#: what this module reacts to; the composition root (xinyong.composition) registers them
+SUBSCRIPTIONS = [(RecordWithdrawn, on_record_withdrawn)]

@@ -13,6 +13,7 @@ cases and the outbox messages commit or roll back with the listing or record cha
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from xinyong.core import clock
 from xinyong.core.errors import ValidationFailed
-from xinyong.core.events import on, subscribe
+from xinyong.core.events import DomainEvent
 from xinyong.core.outbox import OutboxChannel, create_channel, enqueue
 from xinyong.core.regions import ancestors, is_division
 from xinyong.listing.events import ListingEnded
@@ -160,9 +161,11 @@ def on_repair_granted(session: Session, _topic: str, payload: dict[str, Any]) ->
                             "repair_decision": payload.get("decision_number")})
 
 
-on(ListingEnded, on_listing_ended)
-on(RecordWithdrawn, on_record_withdrawn)
-subscribe("repair.granted", on_repair_granted)
-for _topic in INDEX_TOPICS:
-    subscribe(_topic, on_change)
-subscribe("records.imported", on_bulk_import)
+#: what this module reacts to; the composition root (xinyong.composition) registers them
+SUBSCRIPTIONS: list[tuple[type[DomainEvent] | str, Callable[..., None]]] = [
+    (ListingEnded, on_listing_ended),
+    (RecordWithdrawn, on_record_withdrawn),
+    ("repair.granted", on_repair_granted),
+    *[(topic, on_change) for topic in INDEX_TOPICS],
+    ("records.imported", on_bulk_import),
+]

@@ -22,12 +22,15 @@
 from __future__ import annotations
 
 import csv
+import ctypes
 import datetime as dt
 import getpass
 import io
 import json
 import multiprocessing
 import os
+import signal
+import sys
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -420,6 +423,22 @@ def _count_rows(path: Path) -> int | None:
     return None
 
 
+#: prctl(2) option: the signal a process receives when its parent dies (Linux)
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent: int) -> None:
+    """Initializer of the validation workers: a worker ends when the importer ends, however it ends.
+
+    Workers are forked, so they inherit the importer's open database connection. If a killed importer
+    left them running, that inherited socket would keep its transaction open on the server (with the
+    access log's chain head locked) and every later import or request would wait on it."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the importer died before the line above took effect
+        os._exit(1)
+
+
 def _validate_chunk(
     chunk: list[tuple[int, dict[str, Any]]], today: dt.date, source: Source
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[tuple[int, dict[str, Any], str]]]:
@@ -525,7 +544,8 @@ def import_file(
                     bar_ctx.update(task, completed=summary.rows)
         else:
             ctx = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_die_with_parent,
+                                     initargs=(os.getpid(),)) as pool:
                 pending: deque[Future[Any]] = deque()
                 for chunk in _chunks(path, batch_size):
                     pending.append(pool.submit(_validate_chunk, chunk, today, source))

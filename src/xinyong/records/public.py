@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from xinyong.records.models import Record
@@ -74,3 +74,8 @@ def records_of_subject(session: Session, subject_key: str, only_active: bool = F
 def owner_department(view: RecordView) -> str:
     """The department that alone may change, answer for or repair the record (谁认定、谁负责)."""
     return view.department or view.issuing_authority
+
+
+def count_records(session: Session) -> int:
+    """How many records the platform holds (the home page's figure)."""
+    return int(session.scalar(select(func.count()).select_from(Record)) or 0)

@@ -41,7 +41,6 @@ from xinyong.records.rules import (
     competence_requirements,
 )
 from xinyong.subjects import service as subjects
-from xinyong.subjects.credit_file import register_section
 from xinyong.subjects.rules import identify
 
 
@@ -295,6 +294,3 @@ def withdraw_record(actor: Actor, record_id: int, *, kind: str, reason: str) -> 
         withdrawn = withdraw_in(door.session, record_id, kind=kind, reason=reason, by=actor.name)
         door.count(1)
         return describe(withdrawn)
-
-
-register_section("records", records_of)

@@ -248,7 +248,7 @@ def describe_agency(a: CreditAgency) -> dict[str, Any]:
 def public_commitments(session: Session, subject_key: str, *, masked: bool = False) -> list[dict[str, Any]]:
     """Commitments are public (893 §九: 通过“信用中国”网站向社会公开); on public pages the signer's
     name is masked like every personal name (disclosure.masking)."""
-    from xinyong.disclosure.masking import mask_name
+    from xinyong.core.masking import mask_name
 
     rows = session.scalars(select(CreditCommitment).where(CreditCommitment.subject_key == subject_key)
                            .order_by(CreditCommitment.signed_on.desc(), CreditCommitment.id.desc()))

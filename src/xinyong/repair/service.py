@@ -79,7 +79,6 @@ from xinyong.repair.shared import (
     parts_for,
     subject_key_of,
 )
-from xinyong.subjects.credit_file import register_section
 
 __all__ = [
     "ALLOWED_CONTENT_TYPES", "COMMITMENT_TEMPLATE", "KIND_NAMES", "MAX_ATTACHMENTS", "MAX_ATTACHMENT_BYTES",
@@ -110,6 +109,3 @@ def credit_file_section(session: Session, subject_key: str) -> list[dict[str, An
     rows += [{"type": "training", **t} for t in extra["trainings"]]
     rows += [{"type": "credit_report", **r} for r in extra["credit_reports"]]
     return rows
-
-
-register_section("repair", credit_file_section)

@@ -1,7 +1,8 @@
 """The credit file (信用档案): everything recorded about a subject, gathered under its code.
 
-Capabilities contribute sections (records, listings, measures, repairs...) by registering a provider
-here, so the subjects capability does not import their tables.
+Capabilities contribute sections (records, listings, repairs, objections …); the composition root
+(:mod:`xinyong.composition`) registers each provider here, so the subjects capability imports none of
+them and no module registers itself when imported.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.orm import Session
+
+from xinyong.core.assembly import ensure_assembled
 
 #: provider(session, subject_key) -> list of JSON-ready rows
 SectionProvider = Callable[[Session, str], list[dict[str, Any]]]
@@ -22,22 +25,5 @@ def register_section(name: str, provider: SectionProvider) -> None:
 
 
 def sections() -> dict[str, SectionProvider]:
-    _load_providers()
+    ensure_assembled()
     return dict(_SECTIONS)
-
-
-def _load_providers() -> None:
-    # importing each capability's service registers its section
-    import importlib
-
-    for module in PROVIDER_MODULES:
-        importlib.import_module(module)
-
-
-#: modules that register credit-file sections when imported (one line each)
-PROVIDER_MODULES: list[str] = [
-    "xinyong.disclosure.service",
-    "xinyong.listing.service",
-    "xinyong.records.service",
-    "xinyong.repair.service",
-]

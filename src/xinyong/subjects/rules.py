@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from xinyong.core.codes import CodeCheck, SubjectKind, check_code
 from xinyong.core.errors import ValidationFailed
-from xinyong.subjects.masking import mask_resident_id
+from xinyong.core.masking import mask_resident_id
 
 LINK_ROLES = {"legal_representative": "法定代表人", "responsible_person": "主要负责人"}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from xinyong.core import clock
@@ -215,3 +215,8 @@ def read_credit_file(
         if door.entry is not None:
             door.entry.detail = {**door.detail, "sections": sorted(file["sections"]), "links": len(file["links"])}
         return file
+
+
+def count_subjects(session: Session) -> int:
+    """How many subjects the platform holds (the home page's figure)."""
+    return int(session.scalar(select(func.count()).select_from(Subject)) or 0)

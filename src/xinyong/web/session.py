@@ -14,7 +14,7 @@ and in every form ``<input type="hidden" name="csrf_token" value="{{ csrf_token(
 (``csrf_token`` is a Jinja global). htmx requests may send the token as header ``X-CSRF-Token``.
 
 The session cookie carries a random token; the server keeps its SHA-256 with an idle expiry of
-``XINYONG_SESSION_MINUTES`` (see :mod:`xinyong.console.accounts`). The CSRF token is an HMAC of the
+``XINYONG_SESSION_MINUTES`` (see :mod:`xinyong.core.accounts`). The CSRF token is an HMAC of the
 session token under the platform key (synchroniser token without server state); before sign-in it
 is bound to a short-lived pre-session cookie set by the login page.
 """
@@ -56,7 +56,7 @@ def optional_console_actor(request: Request) -> Actor | None:
     token = _session_token(request)
     actor: Actor | None = None
     if token:
-        from xinyong.console.accounts import resolve
+        from xinyong.core.accounts import resolve
 
         with unit_of_work() as s:
             actor = resolve(s, token)

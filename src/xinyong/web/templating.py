@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from fastapi import Request
+from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, FileSystemLoader
+
+from xinyong.core.errors import DomainError
 
 PACKAGE = Path(__file__).resolve().parent.parent
 
@@ -18,3 +22,10 @@ def _template_dirs() -> list[str]:
 
 templates = Jinja2Templates(directory=_template_dirs()[0])
 templates.env.loader = ChoiceLoader([FileSystemLoader(d) for d in _template_dirs()])
+
+
+def error_page(request: Request, exc: DomainError) -> HTMLResponse:
+    """A refusal or error shown to a person as a page (the API answers the same error as JSON)."""
+    return templates.TemplateResponse(
+        request, "web/error.html", {"message": exc.message}, status_code=exc.status
+    )

@@ -12,7 +12,7 @@ from xinyong.core import clock
 from xinyong.core.access import authenticate
 from xinyong.core.db import unit_of_work
 from xinyong.core.models import AccessLogEntry
-from xinyong.disclosure.masking import MOBILE_RE, RESIDENT_ID_RE
+from xinyong.core.masking import MOBILE_RE, RESIDENT_ID_RE
 
 HTML = {"accept": "text/html"}
 

@@ -130,6 +130,20 @@ def test_cli_prints_json_summary_last(db_url: str, tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+def _workers_of(path: Path) -> list[int]:
+    """Processes still running an import of ``path`` (Linux /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                cmdline = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if str(path).encode() in cmdline and b"import" in cmdline:
+                found.append(int(entry.name))
+    return found
+
+
 def test_kill_mid_import_leaves_no_partial_batch(db_url: str, tmp_path: Path) -> None:
     batch = 250
     data = rows(6000, seed=11)
@@ -143,10 +157,16 @@ def test_kill_mid_import_leaves_no_partial_batch(db_url: str, tmp_path: Path) ->
         time.sleep(0.05)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
+    # its forked validation workers die with it: left running, they would hold its database connection
+    # (and its open transaction) and the next import would wait on it for ever
+    gone = time.monotonic() + 10
+    while _workers_of(path) and time.monotonic() < gone:
+        time.sleep(0.1)
+    assert _workers_of(path) == [], "validation workers outlived the killed importer"
     stored = count(Record)
     assert stored % batch == 0, f"partial batch after kill: {stored} rows"
     assert stored < len(data), "import finished before it could be killed; enlarge the file"
-    done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True)
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True, timeout=300)
     summary = json.loads(done.stdout.strip().splitlines()[-1])
     assert summary == {"accepted": len(data) - stored, "rejected": 0, "duplicates": stored}
     assert count(Record) == len(data)

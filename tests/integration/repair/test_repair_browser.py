@@ -30,8 +30,8 @@ SAMR = "淮安市市场监督管理局"
 
 def _seed(url: str) -> dict[str, Any]:
     from tests.factories import record_input, uscc
-    from xinyong.console.accounts import create_account
     from xinyong.core import db as core_db
+    from xinyong.core.accounts import create_account
     from xinyong.core.migrate import upgrade
     from xinyong.core.policy import Role
     from xinyong.records import service as records
@@ -68,7 +68,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
         sock.bind(("127.0.0.1", 0))
         port = int(sock.getsockname()[1])
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "xinyong.web.app:create_app", "--factory", "--host", "127.0.0.1",
+        [sys.executable, "-m", "uvicorn", "xinyong.app:create_app", "--factory", "--host", "127.0.0.1",
          "--port", str(port), "--log-level", "warning"],
         env={**os.environ, "XINYONG_DATABASE_URL": url}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )

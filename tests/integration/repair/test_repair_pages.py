@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from tests.integration.repair.conftest import SAMR, World
 from tests.integration.security.helpers import csrf_from, make_account, sign_in
-from xinyong.web.app import create_app
+from xinyong.app import create_app
 
 HTML = {"accept": "text/html"}
 

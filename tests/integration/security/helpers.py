@@ -10,7 +10,7 @@ import re
 import uuid
 from typing import Any
 
-from xinyong.console.accounts import create_account
+from xinyong.core.accounts import create_account
 from xinyong.core.crypto import subject_key as key_of
 from xinyong.core.db import unit_of_work
 from xinyong.core.policy import Role

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from tests.factories import resident_id, uscc
 from xinyong.cli import app
-from xinyong.console.accounts import find_by_phone
+from xinyong.core.accounts import find_by_phone
 from xinyong.core.db import get_engine, unit_of_work
 
 runner = CliRunner()

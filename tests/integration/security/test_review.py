@@ -20,7 +20,9 @@ def test_officer_read_shows_up_on_the_review_page(client, api_key) -> None:
     created = client.post("/api/v1/subjects", json={"code": code, "name": "淮安市审查示例有限公司"},
                           headers=api_key("admin"))
     assert created.status_code == 201, created.text
-    console_login(client, "implementing_unit", name="淮安市公共资源交易中心")
+    # a department's officer reads a whole credit file (implementing units receive only what is shared)
+    console_login(client, "determining_department", name="淮安市公共资源交易监督管理办公室",
+                  department="淮安市公共资源交易监督管理办公室", region="320800")
     page = client.get("/console/subjects", params={"code": code, "purpose": "procurement"}, headers=HTML)
     assert page.status_code == 200, page.text
     client.cookies.clear()
@@ -28,14 +30,14 @@ def test_officer_read_shows_up_on_the_review_page(client, api_key) -> None:
     console_login(client, "credit_office", name="淮安市信用办审查员")
     review = client.get("/console/access-log", params={"action": "credit_file.read"}, headers=HTML)
     assert review.status_code == 200, review.text
-    assert "淮安市公共资源交易中心" in review.text
+    assert "淮安市公共资源交易监督管理办公室" in review.text
     assert "政府采购、招标投标" in review.text
     assert code not in review.text  # the subject appears only as its keyed hash
     assert "无案由查询" in review.text  # the read named no case
     flagged = client.get("/console/access-log", params={"flagged": "1"}, headers=HTML)
-    assert "淮安市公共资源交易中心" in flagged.text
+    assert "淮安市公共资源交易监督管理办公室" in flagged.text
     denied = client.get("/console/access-log", params={"result": "denied"}, headers=HTML)
-    assert "<td>淮安市公共资源交易中心" not in denied.text  # (the flags panel still names it)
+    assert "<td>淮安市公共资源交易监督管理办公室" not in denied.text  # (the flags panel still names it)
 
 
 def test_review_page_is_for_reviewers_only(client) -> None:
@@ -53,13 +55,13 @@ def test_bad_date_filter_is_explained(client) -> None:
 
 
 def test_cli_list_and_anomalies(client, api_key) -> None:
-    headers = api_key("implementing_unit", name="淮安市某银行")
+    headers = api_key("determining_department", name="淮安市某监管局", department="淮安市某监管局")
     for i in range(3):
         code = uscc()
         client.post("/api/v1/subjects", json={"code": code, "name": f"示例{i}有限公司"}, headers=api_key("admin"))
         assert client.get(f"/api/v1/subjects/{code}", headers=headers).status_code == 200
     client.get("/api/v1/subjects/91320812MA1W8XYZ2X", headers={})  # the public: denied
-    listed = runner.invoke(app, ["access-log", "list", "--principal", "淮安市某银行"])
+    listed = runner.invoke(app, ["access-log", "list", "--principal", "淮安市某监管局"])
     assert listed.exit_code == 0, listed.output
     rows = [json.loads(line) for line in listed.stdout.splitlines() if line.startswith("{")]
     assert len(rows) == 3 and all(r["action"] == "credit_file.read" for r in rows)

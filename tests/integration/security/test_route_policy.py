@@ -17,9 +17,9 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
 from tests.factories import make_api_key
+from xinyong.app import create_app
 from xinyong.core.crypto import subject_key
 from xinyong.core.policy import Role, is_allowed
-from xinyong.web.app import create_app
 from xinyong.web.deps import _Requires
 
 ROLE_DENIAL = re.compile(r"无权执行操作 (\S+)")

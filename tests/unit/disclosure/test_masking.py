@@ -7,8 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.factories import REGIONS, resident_id
-from xinyong.disclosure import masking
-from xinyong.disclosure.masking import (
+from xinyong.core import masking
+from xinyong.core.masking import (
     MOBILE_RE,
     RESIDENT_ID_RE,
     mask_address,
@@ -18,7 +18,7 @@ from xinyong.disclosure.masking import (
     scrub_identifiers,
     scrub_name,
 )
-from xinyong.subjects import masking as subjects_masking
+from xinyong.core import masking as subjects_masking
 
 
 def test_one_implementation_shared_with_subjects() -> None:

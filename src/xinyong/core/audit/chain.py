@@ -92,10 +92,11 @@ def chain_name(obj_or_cls: Any) -> str:
 
 
 def chained_models() -> list[type[ChainedMixin]]:
-    """Every mapped ChainedMixin subclass (history tables registered in models_registry)."""
-    import xinyong.models_registry  # noqa: F401  (imports every table)
+    """Every mapped ChainedMixin subclass (the composition root maps every capability's tables)."""
+    from xinyong.core.assembly import ensure_assembled
     from xinyong.core.db import Base
 
+    ensure_assembled()
     return sorted(
         (m.class_ for m in Base.registry.mappers if issubclass(m.class_, ChainedMixin)),
         key=chain_name,

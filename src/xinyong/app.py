@@ -1,8 +1,7 @@
-"""The application factory: routers of every capability behind one error contract."""
+"""The application factory: the routers the composition root lists, behind one error contract."""
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -10,35 +9,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
-from xinyong import __version__
+from xinyong import __version__, composition
 from xinyong.core.errors import DomainError
+from xinyong.web.templating import error_page
 
-#: "module:attribute" of each capability's API router and page router (one line each).
-ROUTERS: list[str] = [
-    "xinyong.subjects.api:router",
-    "xinyong.subjects.pages:router",
-    "xinyong.catalog.api:router",
-    "xinyong.records.api:router",
-    "xinyong.measures.api:router",
-    "xinyong.measures.pages:router",
-    "xinyong.listing.api:router",
-    "xinyong.listing.pages:router",
-    "xinyong.repair.api:router",
-    "xinyong.repair.pages:router",
-    "xinyong.ledger.api:router",
-    "xinyong.ledger.pages:router",
-    "xinyong.web.pages:router",
-    "xinyong.disclosure.api:router",
-    "xinyong.disclosure.pages:router",
-    "xinyong.console.pages:router",
-]
-
-STATIC = Path(__file__).resolve().parent / "static"
-
-
-def _load(spec: str) -> object:
-    module, attr = spec.split(":")
-    return getattr(importlib.import_module(module), attr)
+STATIC = Path(__file__).resolve().parent / "web" / "static"
 
 
 def _wants_html(request: Request) -> bool:
@@ -57,8 +32,6 @@ def create_app() -> FastAPI:
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, exc: DomainError) -> JSONResponse:
         if _wants_html(request):
-            from xinyong.web.pages import error_page
-
             return error_page(request, exc)  # type: ignore[return-value]
         return JSONResponse({"error": exc.to_dict()}, status_code=exc.status)
 
@@ -74,6 +47,6 @@ def create_app() -> FastAPI:
         )
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for spec in ROUTERS:
-        app.include_router(_load(spec))  # type: ignore[arg-type]
+    for router in composition.routers():
+        app.include_router(router)
     return app

@@ -1,4 +1,4 @@
-"""Public pages of the platform shell: home, code check, catalog."""
+"""Public pages of the platform shell: home (with the platform's figures), code check, catalog."""
 
 from __future__ import annotations
 
@@ -6,16 +6,14 @@ import datetime as dt
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
-from sqlalchemy import func, select
 
 from xinyong.catalog.loader import catalogs
 from xinyong.core import clock
 from xinyong.core.codes import check_code
 from xinyong.core.db import unit_of_work
-from xinyong.core.errors import DomainError
 from xinyong.core.regions import is_division
-from xinyong.records.models import Record
-from xinyong.subjects.models import Subject
+from xinyong.records.public import count_records
+from xinyong.subjects.service import count_subjects
 from xinyong.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
@@ -23,16 +21,10 @@ router = APIRouter(include_in_schema=False)
 KINDS_ZH = {"organisation": "法人和非法人组织", "individual_business": "个体工商户", "individual": "自然人"}
 
 
-def error_page(request: Request, exc: DomainError) -> HTMLResponse:
-    return templates.TemplateResponse(
-        request, "web/error.html", {"message": exc.message}, status_code=exc.status
-    )
-
-
 def _stats() -> dict[str, int]:
     with unit_of_work() as s:
-        subjects = s.scalar(select(func.count()).select_from(Subject)) or 0
-        records = s.scalar(select(func.count()).select_from(Record)) or 0
+        subjects = count_subjects(s)
+        records = count_records(s)
     return {"subjects": subjects, "records": records,
             "catalogs": len(catalogs().in_force(clock.today(), None))}
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from xinyong.subjects.surnames import COMPOUND_SURNAMES
+from xinyong.core.surnames import COMPOUND_SURNAMES
 
 MASK = "*"
 

@@ -1,0 +1,150 @@
+"""The composition root: the one place that assembles the capabilities into the platform.
+
+Everything that used to register itself when imported is listed here instead: the modules whose tables
+make up the schema, the API and page routers, the CLI groups, the event subscriptions and the
+credit-file sections. The app factory (:mod:`xinyong.app`), the CLI (:mod:`xinyong.cli`) and the
+migrations call :func:`assemble`; the shared kernel reaches it through :mod:`xinyong.core.assembly`
+(it may not import a capability). A new capability adds its lines here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import typer
+from fastapi import APIRouter
+
+from xinyong.core import assembly, events
+
+#: modules whose tables make up the schema (Alembic and the app see every table through these)
+MODEL_MODULES: list[str] = [
+    "xinyong.core.models",
+    "xinyong.core.outbox",
+    "xinyong.subjects.models",
+    "xinyong.records.models",
+    "xinyong.listing.models",
+    "xinyong.measures.models",
+    "xinyong.disclosure.models",
+    "xinyong.repair.models",
+    "xinyong.ledger.models",
+]
+
+#: "module:attribute" of each API and page router, in the order they are mounted
+ROUTERS: list[str] = [
+    "xinyong.subjects.api:router",
+    "xinyong.subjects.pages:router",
+    "xinyong.catalog.api:router",
+    "xinyong.records.api:router",
+    "xinyong.measures.api:router",
+    "xinyong.measures.pages:router",
+    "xinyong.listing.api:router",
+    "xinyong.listing.pages:router",
+    "xinyong.repair.api:router",
+    "xinyong.repair.pages:router",
+    "xinyong.ledger.api:router",
+    "xinyong.ledger.pages:router",
+    "xinyong.home.pages:router",
+    "xinyong.disclosure.api:router",
+    "xinyong.disclosure.pages:router",
+    "xinyong.console.pages:router",
+]
+
+#: (command group, "module:attribute" of its Typer app), added to the ``xinyong`` command
+CLI_GROUPS: list[tuple[str, str]] = [
+    ("audit", "xinyong.core.audit.cli:app"),
+    ("access-log", "xinyong.console.cli:access_log_app"),
+    ("workdays", "xinyong.listing.cli:workdays_app"),
+    ("listing", "xinyong.listing.cli:listing_app"),
+    ("disclosure", "xinyong.disclosure.cli:app"),
+    ("screen", "xinyong.measures.cli:screen_app"),
+    ("push", "xinyong.measures.cli:push_app"),
+    ("measures", "xinyong.measures.cli:measures_app"),
+    ("repair", "xinyong.repair.cli:app"),
+    ("ledger", "xinyong.ledger.cli:app"),
+]
+
+#: (name, "module:attribute") of commands at the top level of ``xinyong``
+CLI_COMMANDS: list[tuple[str, str]] = [
+    ("deadlines", "xinyong.listing.cli:deadlines"),
+]
+
+#: (group of the core CLI, "module:attribute" of a Typer app whose commands join that group)
+CLI_EXTENSIONS: list[tuple[str, str]] = [
+    ("principal", "xinyong.console.cli:principal_extra"),
+]
+
+#: modules with a ``SUBSCRIPTIONS`` list of (event type or topic, handler), registered in this order:
+#: the screening index, cases and pushes first, then the listings and the publications that rest on a
+#: withdrawn record (their own ends are published on and reach measures in the same transaction)
+SUBSCRIBER_MODULES: list[str] = [
+    "xinyong.measures.push",
+    "xinyong.listing.subscribers",
+    "xinyong.disclosure.subscribers",
+]
+
+#: (section name, "module:attribute" of its provider) of the credit file (信用档案), in display order
+CREDIT_FILE_SECTIONS: list[tuple[str, str]] = [
+    ("records", "xinyong.records.service:records_of"),
+    ("listings", "xinyong.listing.service:listings_section"),
+    ("listing_interviews", "xinyong.listing.service:interviews_section"),
+    ("repair", "xinyong.repair.service:credit_file_section"),
+    ("objections", "xinyong.disclosure.service:objections_section"),
+]
+
+_lock = threading.RLock()
+_done = False
+
+
+def _attr(spec: str) -> Any:
+    module, attr = spec.split(":")
+    return getattr(importlib.import_module(module), attr)
+
+
+def load_models() -> None:
+    """Map every table (Alembic's metadata, the audit chain's history tables)."""
+    for module in MODEL_MODULES:
+        importlib.import_module(module)
+
+
+def _subscribe(topic_or_type: type[events.DomainEvent] | str, handler: Callable[..., None]) -> None:
+    if isinstance(topic_or_type, str):
+        events.subscribe(topic_or_type, handler)
+    else:
+        events.on(topic_or_type, handler)
+
+
+def assemble() -> None:
+    """Map the tables, register the event subscriptions and the credit-file sections (idempotent)."""
+    global _done
+    with _lock:
+        if _done:
+            return
+        _done = True
+        assembly.mark_assembled()
+        load_models()
+        for module in SUBSCRIBER_MODULES:
+            for topic_or_type, handler in importlib.import_module(module).SUBSCRIPTIONS:
+                _subscribe(topic_or_type, handler)
+        from xinyong.subjects.credit_file import register_section
+
+        for name, spec in CREDIT_FILE_SECTIONS:
+            register_section(name, _attr(spec))
+
+
+def routers() -> list[APIRouter]:
+    assemble()
+    return [_attr(spec) for spec in ROUTERS]
+
+
+def add_cli(app: typer.Typer, groups: dict[str, typer.Typer]) -> None:
+    """Add the capabilities' command groups and commands to the ``xinyong`` command."""
+    assemble()
+    for name, spec in CLI_GROUPS:
+        app.add_typer(_attr(spec), name=name)
+    for name, spec in CLI_COMMANDS:
+        app.command(name)(_attr(spec))
+    for group, spec in CLI_EXTENSIONS:
+        groups[group].registered_commands += _attr(spec).registered_commands
