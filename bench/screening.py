@@ -47,8 +47,8 @@ from sqlalchemy.engine import make_url
 from xinyong.core import db as core_db
 from xinyong.core.codes import resident_id_check_char, uscc_check_char
 from xinyong.core.crypto import encrypt, subject_key
-from xinyong.core.migrate import upgrade
 from xinyong.core.masking import mask_resident_id
+from xinyong.core.migrate import upgrade
 from xinyong.measures.catalog import measure_set
 from xinyong.measures.names import core_name
 from xinyong.measures.rules import ListingFact, RecordFact, SubjectFacts, derive

@@ -7,8 +7,8 @@ from sqlalchemy import select
 from tests.factories import department_headers, make_api_key
 from tests.integration.disclosure.seed import add_record, company, person
 from xinyong.core.db import unit_of_work
-from xinyong.core.models import AccessLogEntry
 from xinyong.core.masking import MOBILE_RE, RESIDENT_ID_RE
+from xinyong.core.models import AccessLogEntry
 from xinyong.records import service as records
 
 HTML = {"accept": "text/html"}

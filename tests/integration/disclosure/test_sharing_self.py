@@ -11,8 +11,8 @@ from tests.integration.security.helpers import console_login, form_token
 from xinyong.core import clock
 from xinyong.core.access import authenticate
 from xinyong.core.db import unit_of_work
-from xinyong.core.models import AccessLogEntry
 from xinyong.core.masking import MOBILE_RE, RESIDENT_ID_RE
+from xinyong.core.models import AccessLogEntry
 
 HTML = {"accept": "text/html"}
 

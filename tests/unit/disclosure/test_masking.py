@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from tests.factories import REGIONS, resident_id
 from xinyong.core import masking
+from xinyong.core import masking as subjects_masking
 from xinyong.core.masking import (
     MOBILE_RE,
     RESIDENT_ID_RE,
@@ -18,7 +19,6 @@ from xinyong.core.masking import (
     scrub_identifiers,
     scrub_name,
 )
-from xinyong.core import masking as subjects_masking
 
 
 def test_one_implementation_shared_with_subjects() -> None:

@@ -12,8 +12,8 @@ from tests.factories import resident_id
 from xinyong.catalog.loader import catalogs
 from xinyong.catalog.rules import CatalogItem, ShareScope
 from xinyong.core.errors import ValidationFailed
-from xinyong.disclosure import rules
 from xinyong.core.masking import MOBILE_RE, RESIDENT_ID_RE
+from xinyong.disclosure import rules
 from xinyong.disclosure.rules import (
     Consent,
     ConsentMethod,
