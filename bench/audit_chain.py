@@ -23,6 +23,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 def main() -> int:
+    from xinyong.composition import assemble
+
+    assemble()  # as every entry point does: tables, event subscriptions, credit-file sections
     parser = argparse.ArgumentParser()
     parser.add_argument("--entries", type=int, default=100_000)
     parser.add_argument("--per-tx", type=int, default=1)

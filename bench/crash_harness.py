@@ -281,6 +281,9 @@ def run(url: str | None, runs: int, rows: int, batch: int, seed: int, workdir: P
 
 
 def main() -> int:
+    from xinyong.composition import assemble
+
+    assemble()  # as every entry point does: tables, event subscriptions, credit-file sections
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=100)
     parser.add_argument("--database", default=None, help="database URL (default: a fresh SQLite file)")

@@ -130,6 +130,9 @@ def raw_baseline(backend: str, url: str, subjects: list[list[object]], records: 
 
 
 def main() -> None:
+    from xinyong.composition import assemble
+
+    assemble()  # as every entry point does: tables, event subscriptions, credit-file sections
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--batch", type=int, default=5000)

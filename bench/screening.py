@@ -381,6 +381,9 @@ def http_names(base: str, key: str, queries: list[str]) -> dict[str, Any]:
 
 
 def main() -> None:
+    from xinyong.composition import assemble
+
+    assemble()  # as every entry point does: tables, event subscriptions, credit-file sections
     ap = argparse.ArgumentParser()
     ap.add_argument("--subjects", type=int, default=1_000_000)
     ap.add_argument("--records", type=int, default=2_000_000)

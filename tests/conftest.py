@@ -29,11 +29,13 @@ os.environ["XINYONG_CLOCK_AT"] = "2026-11-25T10:00:00+08:00"
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from xinyong.composition import assemble
 from xinyong.core import clock as core_clock
 from xinyong.core import db as core_db
 from xinyong.core.config import reset_settings
 
 TEST_NOW = os.environ["XINYONG_CLOCK_AT"]
+assemble()  # as every entry point does: tables, event subscriptions, credit-file sections
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 PG_URL = os.environ.get("XINYONG_TEST_DATABASE_URL", PG_DEFAULT)
 REQUIRE_PG = os.environ.get("CI") == "true" or os.environ.get("XINYONG_REQUIRE_POSTGRES") == "1"

@@ -3,8 +3,8 @@
 Everything that used to register itself when imported is listed here instead: the modules whose tables
 make up the schema, the API and page routers, the CLI groups, the event subscriptions and the
 credit-file sections. The app factory (:mod:`xinyong.app`), the CLI (:mod:`xinyong.cli`) and the
-migrations call :func:`assemble`; the shared kernel reaches it through :mod:`xinyong.core.assembly`
-(it may not import a capability). A new capability adds its lines here and nowhere else.
+migrations and the test suite call :func:`assemble` first; the shared kernel, which may not import a
+capability, only checks that it ran (:mod:`xinyong.core.assembly`). A new capability adds its lines here and nowhere else.
 """
 
 from __future__ import annotations
@@ -122,8 +122,6 @@ def assemble() -> None:
     with _lock:
         if _done:
             return
-        _done = True
-        assembly.mark_assembled()
         load_models()
         for module in SUBSCRIBER_MODULES:
             for topic_or_type, handler in importlib.import_module(module).SUBSCRIPTIONS:
@@ -132,6 +130,8 @@ def assemble() -> None:
 
         for name, spec in CREDIT_FILE_SECTIONS:
             register_section(name, _attr(spec))
+        _done = True
+        assembly.mark_assembled()
 
 
 def routers() -> list[APIRouter]:

@@ -1,32 +1,27 @@
-"""The shared kernel's handle on the composition root.
+"""The shared kernel's view of the composition root.
 
 The kernel must not import a capability, yet the event bus, the audit chain and the credit file need
-the platform assembled (subscribers registered, every table mapped) before they act. The app factory,
-the CLI and the migrations assemble it explicitly (:func:`xinyong.composition.assemble`); a process
-that reaches the kernel another way (a benchmark, a worker) is assembled on first use here.
+the platform assembled (subscriptions registered, every table mapped) before they act. Every entry
+point assembles it first — the app factory (:mod:`xinyong.app`), the CLI (:mod:`xinyong.cli`), the
+migrations and the test suite call :func:`xinyong.composition.assemble` — and the kernel only checks
+that this happened, so a new entry point that forgets it fails at once instead of silently running
+without its consequences (a listing that would not end when its record is revoked).
 """
 
 from __future__ import annotations
 
-import importlib
-import threading
-
-_lock = threading.RLock()
 _assembled = False
 
 
+class NotAssembled(RuntimeError):
+    """An entry point reached the kernel before calling ``xinyong.composition.assemble()``."""
+
+
 def ensure_assembled() -> None:
-    global _assembled
-    if _assembled:
-        return
-    with _lock:
-        if not _assembled:
-            _assembled = True  # before assembling: a module imported on the way may reach back here
-            try:
-                importlib.import_module("xinyong.composition").assemble()
-            except BaseException:
-                _assembled = False
-                raise
+    if not _assembled:
+        raise NotAssembled(
+            "the platform is not assembled: call xinyong.composition.assemble() when the process starts"
+        )
 
 
 def mark_assembled() -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
-from xinyong.composition import load_models
+from xinyong.composition import assemble
 from xinyong.core.db import Base, database_url
 
-load_models()  # every capability's tables (the composition root lists them)
+assemble()  # every capability's tables (the composition root lists them)
 
 config = context.config
 target_metadata = Base.metadata
