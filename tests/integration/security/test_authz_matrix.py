@@ -44,6 +44,10 @@ EXPECTED: dict[str, dict[str, str]] = {
     # a person linked to a company of 清江浦区 (320812): within the region of the one who links
     "subject.link": dict(admin=Y, office=Y, office_nj=N, dept_a=Y, dept_b=Y, dept_no_region=N, unit=N,
                          unit_bj=N, subject_a=N, subject_b=N, public=N),
+    # proposing a listing under 市场监督管理严重违法失信名单 on department A's own record: only department A
+    # (competent field, county level and above, its own record — 国办发〔2020〕49号 §（七）（八）)
+    "listing.propose": dict(admin=N, office=N, office_nj=N, dept_a=Y, dept_b=N, dept_no_region=N, unit=N,
+                            unit_bj=N, subject_a=N, subject_b=N, public=N),
     # reading department A's listing case
     "listing.read": dict(admin=Y, office=Y, office_nj=N, dept_a=Y, dept_b=N, dept_no_region=N, unit=N,
                          unit_bj=N, subject_a=N, subject_b=N, public=N),
@@ -73,6 +77,8 @@ class World:
     code: str
     subject_key: str
     record_id: int
+    other_code: str
+    other_record_id: int
     case_id: int
     objection_id: int
     person_seq: int = 0
@@ -101,9 +107,9 @@ def world(client: Any) -> World:
     record = _ok(client.post("/api/v1/records", headers=dept_a, json=record_json(
         subject_code=code, subject_name="淮安市矩阵示例商贸有限公司", issuing_authority=A_DEPT,
         document_number="淮市监罚〔2026〕901号", severity="serious")), 201)
-    client.post("/api/v1/records", headers=dept_a, json=record_json(
+    other = _ok(client.post("/api/v1/records", headers=dept_a, json=record_json(
         subject_code=other_code, subject_name="淮安市矩阵另一商贸有限公司", issuing_authority=A_DEPT,
-        document_number="淮市监罚〔2026〕902号"))
+        document_number="淮市监罚〔2026〕902号", severity="serious")), 201)
     with unit_of_work() as s:
         from xinyong.subjects import service as subjects
 
@@ -131,7 +137,8 @@ def world(client: Any) -> World:
     objection = _ok(client.post("/api/v1/self/objections", headers=headers["subject_a"], data={
         "record_id": str(record["id"]), "reason": "处罚金额记载有误，请予更正"}), 201)
     return World(client=client, headers=headers, principal_ids={a: _pid(h) for a, h in headers.items()},
-                 code=code, subject_key=key, record_id=record["id"], case_id=case["id"],
+                 code=code, subject_key=key, record_id=record["id"], other_code=other_code,
+                 other_record_id=other["id"], case_id=case["id"],
                  objection_id=objection["id"])
 
 
@@ -151,6 +158,10 @@ def _call(w: World, use_case: str, actor: str) -> Any:
         person = resident_id(random.Random(500 + w.person_seq), region="320812")
         return c.post(f"/api/v1/subjects/{w.code}/links", headers=h, json={
             "person_code": person, "person_name": "张三", "role": "responsible_person", "start_date": "2024-01-01"})
+    if use_case == "listing.propose":
+        return c.post("/api/v1/listing/cases", headers=h, json={
+            "subject_code": w.other_code, "list_type_id": "samr-serious-illegal",
+            "record_ids": [w.other_record_id], "reason": "销售不符合食品安全标准的食品，情节严重"})
     if use_case == "listing.read":
         return c.get(f"/api/v1/listing/cases/{w.case_id}", headers=h)
     if use_case == "objection.read":
