@@ -5,10 +5,23 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from xinyong.core.db import Base
+from xinyong.disclosure.rules import ObjectionOutcome, ObjectionStatus
 
 
 class ShareGrant(Base):
@@ -50,6 +63,9 @@ class Objection(Base):
         Index("ix_disclosure_objections_record", "record_id"),
         Index("ix_disclosure_objections_subject", "subject_key"),
         Index("ix_disclosure_objections_department", "department"),
+        # ck_disclosure_objections_status / _outcome: exactly the enums' values (disclosure_0003)
+        CheckConstraint(f"status IN ({', '.join(repr(s.value) for s in ObjectionStatus)})", name="status"),
+        CheckConstraint(f"outcome IN ({', '.join(repr(s.value) for s in ObjectionOutcome)})", name="outcome"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -596,7 +596,16 @@ class ObjectionOutcome(StrEnum):
 
 
 OUTCOME_NAMES = {ObjectionOutcome.upheld: "异议成立，记录已撤销", ObjectionOutcome.rejected: "异议不成立，维持原记录"}
-OBJECTION_STATUS_NAMES = {"open": "处理中", "answered": "已答复"}
+
+
+class ObjectionStatus(StrEnum):
+    """An objection's status; the database refuses any other value (CHECK ck_disclosure_objections_status)."""
+
+    open = "open"  # 处理中
+    answered = "answered"  # 已答复
+
+
+OBJECTION_STATUS_NAMES = {ObjectionStatus.open: "处理中", ObjectionStatus.answered: "已答复"}
 
 
 def check_objection(

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     Date,
     DateTime,
     ForeignKey,
@@ -31,11 +32,16 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from xinyong.core.db import Base
+from xinyong.listing.rules import InterviewOutcome, RectificationStatus, State
 
 
 class ListingCase(Base):
     __tablename__ = "listing_cases"
-    __table_args__ = (Index("ix_listing_cases_state", "state"),)
+    __table_args__ = (
+        Index("ix_listing_cases_state", "state"),
+        # ck_listing_cases_state: exactly the State values (listing_0003)
+        CheckConstraint(f"state IN ({', '.join(repr(s.value) for s in State)})", name="state"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     subject_key: Mapped[str] = mapped_column(String(40), index=True)
@@ -179,6 +185,9 @@ class RectificationOrder(Base):
     """限期整改 (发改办财金〔2018〕893号 §二)."""
 
     __tablename__ = "rectification_orders"
+    __table_args__ = (
+        CheckConstraint(f"status IN ({', '.join(repr(s.value) for s in RectificationStatus)})", name="status"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("listing_cases.id"), index=True)
@@ -188,7 +197,7 @@ class RectificationOrder(Base):
     due_on: Mapped[date] = mapped_column(Date)
     public: Mapped[bool] = mapped_column(Boolean, default=True)
     not_public_reason: Mapped[str | None] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16))  # open | completed | not_completed
+    status: Mapped[str] = mapped_column(String(16))  # RectificationStatus
     confirmed_on: Mapped[date | None] = mapped_column(Date)
     confirmation_note: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -199,6 +208,9 @@ class Interview(Base):
     """提示性 / 警示性约谈 (893号 §三); the record, refusal included, goes into the credit file."""
 
     __tablename__ = "listing_interviews"
+    __table_args__ = (
+        CheckConstraint(f"outcome IN ({', '.join(repr(s.value) for s in InterviewOutcome)})", name="outcome"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     rectification_id: Mapped[int] = mapped_column(ForeignKey("rectification_orders.id"), index=True)
@@ -207,7 +219,7 @@ class Interview(Base):
     kind: Mapped[str] = mapped_column(String(16))  # prompting | warning
     department: Mapped[str] = mapped_column(String(200))
     held_on: Mapped[date] = mapped_column(Date)
-    outcome: Mapped[str] = mapped_column(String(24))  # held | refused | not_cooperating
+    outcome: Mapped[str] = mapped_column(String(24))  # InterviewOutcome
     interviewee: Mapped[str | None] = mapped_column(String(200))
     record: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -864,7 +864,26 @@ def interview_kind(kind: Kind) -> str:
 
 
 INTERVIEW_NAMES = {"prompting": "提示性约谈", "warning": "警示性约谈"}
-INTERVIEW_OUTCOMES = {"held": "已约谈", "refused": "拒绝约谈", "not_cooperating": "不配合约谈"}
+
+
+class RectificationStatus(StrEnum):
+    """限期整改 order status (发改办财金〔2018〕893号 §二); CHECK ck_rectification_orders_status."""
+
+    open = "open"  # 整改期内
+    completed = "completed"  # 已完成整改
+    not_completed = "not_completed"  # 未完成整改
+
+
+class InterviewOutcome(StrEnum):
+    """约谈 outcome (893号 §三); CHECK ck_listing_interviews_outcome."""
+
+    held = "held"
+    refused = "refused"
+    not_cooperating = "not_cooperating"
+
+
+INTERVIEW_OUTCOMES = {InterviewOutcome.held: "已约谈", InterviewOutcome.refused: "拒绝约谈",
+                      InterviewOutcome.not_cooperating: "不配合约谈"}
 
 
 def deadline_status(due: dt.date, on: dt.date) -> str:

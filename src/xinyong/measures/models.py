@@ -6,10 +6,22 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from xinyong.core.db import Base
+from xinyong.measures.rules import CaseStatus
 
 
 class ScreeningFact(Base):
@@ -67,6 +79,8 @@ class PunishmentCase(Base):
         Index("ix_punishment_cases_basis", "basis_kind", "basis_id"),
         Index("ix_punishment_cases_subject", "subject_key"),
         Index("ix_punishment_cases_status_due", "status", "due_date"),
+        # ck_punishment_cases_status: exactly the CaseStatus values (measures_0003)
+        CheckConstraint(f"status IN ({', '.join(repr(s.value) for s in CaseStatus)})", name="status"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -93,7 +107,7 @@ class PunishmentCase(Base):
     initiated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     due_date: Mapped[date] = mapped_column(Date)
     due_provisional: Mapped[bool] = mapped_column(Boolean, default=False)
-    status: Mapped[str] = mapped_column(String(16))  # initiated | responded | feedback | closed
+    status: Mapped[str] = mapped_column(String(16))  # CaseStatus
     responded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     responded_by: Mapped[str | None] = mapped_column(String(200))
     applied: Mapped[bool | None] = mapped_column(Boolean)

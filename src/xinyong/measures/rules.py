@@ -880,3 +880,13 @@ def applicable_codes(derivations: Iterable[Derivation], on: dt.date, allowed: fr
         d.measure_code for d in derivations
         if d.reach == "subject" and d.treatment != "withheld" and d.measure_code in allowed and d.active_on(on)
     })
+
+
+class CaseStatus(StrEnum):
+    """联合惩戒案例 status: 发起 → 响应 → 反馈 (发改办财金〔2018〕893号 §七), closed when its basis ends
+    (names: measures.cases.STATUS_NAMES); CHECK ck_punishment_cases_status."""
+
+    initiated = "initiated"
+    responded = "responded"
+    feedback = "feedback"
+    closed = "closed"

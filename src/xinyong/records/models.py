@@ -4,10 +4,22 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from xinyong.core.db import Base
+from xinyong.records.rules import RecordStatus
 
 
 class Record(Base):
@@ -21,6 +33,8 @@ class Record(Base):
         Index("ix_records_subject", "subject_key"),
         Index("ix_records_decision_date", "decision_date"),
         Index("ix_records_department", "department"),
+        # ck_records_status: exactly the RecordStatus values (records_0002)
+        CheckConstraint(f"status IN ({', '.join(repr(s.value) for s in RecordStatus)})", name="status"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -46,6 +46,19 @@ class Severity(StrEnum):
 SEVERITY_NAMES = {Severity.minor: "轻微", Severity.general: "一般", Severity.serious: "严重"}
 
 
+class RecordStatus(StrEnum):
+    """A record's status (names: records.service.RECORD_STATUSES); the database refuses any other value
+    (CHECK ck_records_status). Repair outcomes: 国办发〔2020〕49号 §（十一）; withdrawal: §（二）."""
+
+    active = "active"  # 有效
+    repaired_marked = "repaired_marked"  # 已修复（标注）
+    repaired_shielded = "repaired_shielded"  # 已修复（屏蔽）
+    repaired_deleted = "repaired_deleted"  # 已修复（删除）
+    disclosure_ended = "disclosure_ended"  # 已终止公示
+    revoked = "revoked"  # 已撤销
+    annulled = "annulled"  # 文书已被撤销、确认违法或者无效
+
+
 @dataclass(frozen=True, slots=True)
 class RecordInput:
     subject_code: str

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     Date,
     DateTime,
     ForeignKey,
@@ -28,6 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from xinyong.core.db import Base
+from xinyong.repair.rules import PartStatus
 
 
 class RepairApplication(Base):
@@ -60,6 +62,8 @@ class RepairPart(Base):
         # one pending part per record or listing (repair_0002); concurrent duplicates fail here
         Index("uq_repair_parts_pending_target", "target_kind", "target_id", unique=True,
               sqlite_where=text("status = 'pending'"), postgresql_where=text("status = 'pending'")),
+        # ck_repair_parts_status: exactly the PartStatus values (repair_0003)
+        CheckConstraint(f"status IN ({', '.join(repr(s.value) for s in PartStatus)})", name="status"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -77,7 +81,7 @@ class RepairPart(Base):
     outcome: Mapped[str | None] = mapped_column(String(24))
     deadline: Mapped[date] = mapped_column(Date)
     deadline_provisional: Mapped[bool] = mapped_column(Boolean, default=False)
-    status: Mapped[str] = mapped_column(String(16))  # pending / granted / refused
+    status: Mapped[str] = mapped_column(String(16))  # PartStatus
     decided_on: Mapped[date | None] = mapped_column(Date)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     decided_by: Mapped[str | None] = mapped_column(String(200))

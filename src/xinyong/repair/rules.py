@@ -92,6 +92,25 @@ class Outcome(StrEnum):
     delete = "delete"  # 删除
 
 
+class PartStatus(StrEnum):
+    """A repair part's status (names: repair.shared.PART_STATUS_NAMES); CHECK ck_repair_parts_status."""
+
+    pending = "pending"  # 办理中
+    granted = "granted"  # 准予修复
+    refused = "refused"  # 不予修复
+
+
+class ApplicationStatus(StrEnum):
+    """An application's overall status, derived from its parts (repair.shared.overall_status; not
+    stored, so no CHECK constraint; names: repair.shared.OVERALL_NAMES)."""
+
+    processing = "processing"
+    syncing = "syncing"
+    completed = "completed"
+    partially_completed = "partially_completed"
+    refused = "refused"
+
+
 OUTCOME_NAMES = {
     Outcome.remove_from_list: "移出严重失信主体名单",
     Outcome.end_disclosure: "终止公示、停止共享和使用",
