@@ -32,20 +32,25 @@ def _fail(message: str, code: int = 2) -> None:
 
 @app.command()
 def init() -> None:
-    """创建或迁移 XINYONG_DATABASE_URL 指定的数据库，并校验加载规则数据。"""
-    from xinyong.catalog.loader import catalogs
-    from xinyong.catalog.rules import RuleError
+    """创建或迁移 XINYONG_DATABASE_URL 指定的数据库，并校验加载全部规则数据。"""
     from xinyong.core.db import database_url
     from xinyong.core.migrate import upgrade
+    from xinyong.core.rulefiles import RuleError
+    from xinyong.rules_check import validate_all
 
     try:
-        loaded = catalogs()
+        loaded = validate_all()
     except RuleError as exc:
         _fail(f"规则数据无法加载：{exc}")
         return
     upgrade()
     typer.echo(f"数据库已就绪：{_safe_url(database_url())}")
-    typer.echo(f"目录版本：{len(loaded.versions)}，目录项：{sum(len(v.items) for v in loaded.versions)}")
+    typer.echo(f"目录版本：{loaded.catalog_versions}，目录项：{loaded.catalog_items}")
+    typer.echo(
+        f"名单类型：{loaded.list_types}，惩戒措施：{loaded.measures}，公示期限规定：{loaded.period_regimes}，"
+        f"修复规则：{loaded.repair_rules}，节假日年份：{loaded.holiday_years}，法律依据：{loaded.legal_bases}，"
+        f"职能领域：{loaded.fields}"
+    )
 
 
 def _safe_url(url: str) -> str:

@@ -31,6 +31,8 @@ class BasisLevel(StrEnum):
     departmental_rule = "departmental_rule"  # 部门规章
     local_rule = "local_rule"  # 地方政府规章
     normative_document = "normative_document"  # 规范性文件
+    # binding interpretation of 民事诉讼法 by 最高人民法院 (the court's own list; not a catalog level)
+    judicial_interpretation = "judicial_interpretation"  # 司法解释
 
 
 BASIS_LEVEL_NAMES = {
@@ -41,6 +43,7 @@ BASIS_LEVEL_NAMES = {
     BasisLevel.departmental_rule: "部门规章",
     BasisLevel.local_rule: "地方政府规章",
     BasisLevel.normative_document: "规范性文件",
+    BasisLevel.judicial_interpretation: "司法解释",
 }
 
 #: 49号 §（一）: national catalog items need a law, a regulation or a central policy document;

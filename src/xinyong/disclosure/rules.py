@@ -20,7 +20,6 @@ Legal bases (国办发〔2020〕49号 = "49号"; 发改办财金〔2018〕893号
 
 from __future__ import annotations
 
-import calendar as _calendar
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -29,8 +28,10 @@ from typing import Any
 
 from xinyong.catalog.rules import BasisLevel, CatalogItem, RuleError, ShareScope
 from xinyong.core.authority import authority_level, territory_denial
+from xinyong.core.dates import add_months
 from xinyong.core.errors import ValidationFailed
 from xinyong.core.masking import mask_name, scrub_identifiers, scrub_name
+from xinyong.records.rules import Severity
 
 # --- viewers -----------------------------------------------------------------------------------
 
@@ -177,12 +178,12 @@ def has_statutory_basis(item: CatalogItem) -> bool:
 
 
 # --- disclosure periods ------------------------------------------------------------------------
+#
+# The one period regime (rules/national/periods/regimes.yaml), read by these rules and by the repair
+# rules (minimum period before repair) through xinyong.disclosure.loader.period_regimes().
 
-
-class Severity(StrEnum):
-    minor = "minor"
-    general = "general"
-    serious = "serious"
+#: the precedence rule the regimes file must state (see :func:`regime_in_force`)
+PRECEDENCE = "latest_issued_in_force"
 
 
 @dataclass(frozen=True)
@@ -194,60 +195,130 @@ class PeriodClass:
 
 @dataclass(frozen=True)
 class PeriodRegime:
+    """The publicity periods by severity of one document, applying ``in_force <= day < repealed_from``."""
+
     id: str
     title: str
     doc_number: str
+    level: BasisLevel
+    issued: dt.date | None
+    in_force: dt.date
+    repealed_from: dt.date | None
     basis_verified: bool
     applies_to: frozenset[str] | None  # None = every item that records dishonesty
-    starts: dt.date
-    ends: dt.date | None
     classes: Mapping[Severity, PeriodClass]
+    article: str | None = None
+    note: str | None = None
 
-    def in_force(self, on: dt.date) -> bool:
-        return self.starts <= on and (self.ends is None or on < self.ends)
+    def applies_on(self, on: dt.date) -> bool:
+        return self.in_force <= on and (self.repealed_from is None or on < self.repealed_from)
+
+    def covers(self, item_code: str | None) -> bool:
+        """Governs the information of ``item_code`` (``None``: information of no particular item)."""
+        return self.applies_to is None or (item_code is not None and item_code in self.applies_to)
 
     def applies(self, item: CatalogItem) -> bool:
-        return item.records_dishonesty and (self.applies_to is None or item.code in self.applies_to)
+        return item.records_dishonesty and self.covers(item.code)
+
+    @property
+    def min_months(self) -> dict[str, int]:
+        """Minimum period (months) by severity: the repair rules' view of the regime."""
+        return {sev.value: cls.min_months for sev, cls in self.classes.items()}
+
+    def period(self, severity: str) -> PeriodClass:
+        """The class of ``severity``; an unknown severity is treated as 一般."""
+        try:
+            return self.classes[Severity(severity)]
+        except ValueError:
+            return self.classes[Severity.general]
 
     def cite(self) -> str:
-        text = f"《{self.title}》（{self.doc_number}）"
-        return text if self.basis_verified else text + "（依据待核实）"
+        text = f"《{self.title}》（{self.doc_number}）" + (f" §{self.article}" if self.article else "")
+        return text if self.basis_verified else text + "（期限条文待核实）"
+
+
+def regime_in_force(regimes: Sequence[PeriodRegime], on: dt.date, item_code: str | None = None) -> PeriodRegime | None:
+    """The regime whose classes apply on ``on`` to the information of ``item_code``.
+
+    The platform's reading (not verified against any legal text): the regimes in force on ``on`` are
+    those with ``in_force <= on < repealed_from``; of those covering the information, the one issued
+    last applies (a regime whose date of issue was not found ranks by its ``in_force``). So from
+    2025-06-22 to 2026-03-31 国办发〔2025〕22号 (the later-issued central policy document) prevails over
+    令2023年第58号, and from 2026-04-01 令第36号 (issued 2025-11-20 to implement 22号, same classes) applies.
+    """
+    candidates = [r for r in regimes if r.applies_on(on) and r.covers(item_code)]
+    if not candidates:
+        return None
+    return max(candidates, key=lambda r: (r.issued or r.in_force, r.in_force))
+
+
+def _rule_date(value: Any, where: str, name: str) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise RuleError(f"{where}: {name} 日期“{value}”无效，应为 YYYY-MM-DD") from None
+
+
+def parse_regime(r: Any, where: str) -> PeriodRegime:
+    if not isinstance(r, Mapping):
+        raise RuleError(f"{where}: 必须是映射")
+    for key in ("id", "title", "doc_number", "level", "in_force", "applies_to", "classes"):
+        if r.get(key) in (None, ""):
+            raise RuleError(f"{where}: 缺少 {key}")
+    if not isinstance(r.get("basis_verified"), bool):
+        raise RuleError(f"{where}: 必须注明 basis_verified（true 或 false）")
+    try:
+        level = BasisLevel(str(r["level"]))
+    except ValueError:
+        raise RuleError(f"{where}: 文件层级“{r['level']}”无效") from None
+    classes: dict[Severity, PeriodClass] = {}
+    raw_classes = r["classes"]
+    if not isinstance(raw_classes, Mapping) or set(raw_classes) != {s.value for s in Severity}:
+        raise RuleError(f"{where}: classes 必须分别给出 minor、general、serious 三类的公示期限")
+    for sev in Severity:
+        c = raw_classes[sev.value]
+        if not isinstance(c, Mapping):
+            raise RuleError(f"{where}: {sev.value} 公示期限必须是映射")
+        lo, hi, published = c.get("min_months"), c.get("max_months"), c.get("published")
+        if (isinstance(lo, bool) or isinstance(hi, bool) or not isinstance(lo, int) or not isinstance(hi, int)
+                or not 0 <= lo <= hi):
+            raise RuleError(f"{where}: {sev.value} 公示期限无效（最短“{lo}”个月，最长“{hi}”个月）")
+        if not isinstance(published, bool):
+            raise RuleError(f"{where}: {sev.value} 必须注明 published（true 或 false）")
+        classes[sev] = PeriodClass(lo, hi, published)
+    applies = r["applies_to"]
+    if applies != "all" and (not isinstance(applies, list) or not applies):
+        raise RuleError(f"{where}: applies_to 须为 all 或目录项代码列表")
+    in_force = _rule_date(r["in_force"], where, "in_force")
+    repealed = _rule_date(r["repealed_from"], where, "repealed_from") if r.get("repealed_from") else None
+    if repealed is not None and repealed <= in_force:
+        raise RuleError(f"{where}: 废止日期必须晚于施行日期")
+    issued = _rule_date(r["issued"], where, "issued") if r.get("issued") else None
+    if issued is not None and issued > in_force:
+        raise RuleError(f"{where}: 发布日期不能晚于施行日期")
+    return PeriodRegime(
+        id=str(r["id"]), title=str(r["title"]), doc_number=str(r["doc_number"]), level=level,
+        issued=issued, in_force=in_force, repealed_from=repealed, basis_verified=r["basis_verified"],
+        applies_to=None if applies == "all" else frozenset(str(a) for a in applies), classes=classes,
+        article=str(r["article"]) if r.get("article") else None, note=r.get("note"),
+    )
 
 
 def parse_periods(raw: Any, origin: str) -> tuple[PeriodRegime, ...]:
-    if not isinstance(raw, Mapping) or not isinstance(raw.get("regimes"), list):
+    """Validate a period-regime file: each document once, with the precedence rule stated."""
+    if not isinstance(raw, Mapping) or not isinstance(raw.get("regimes"), list) or not raw["regimes"]:
         raise RuleError(f"{origin}: 缺少 regimes 列表")
-    out: list[PeriodRegime] = []
-    for i, r in enumerate(raw["regimes"]):
-        where = f"{origin} regimes[{i}]"
-        try:
-            classes = {}
-            for sev in Severity:
-                c = r["classes"][sev.value]
-                pc = PeriodClass(int(c["min_months"]), int(c["max_months"]), bool(c["published"]))
-                if not 0 <= pc.min_months <= pc.max_months:
-                    raise RuleError(f"{where}: {sev.value} 公示期限无效")
-                classes[sev] = pc
-            applies = r["applies_to"]
-            if not isinstance(r.get("basis_verified"), bool):
-                raise RuleError(f"{where}: 必须注明 basis_verified")
-            out.append(PeriodRegime(
-                id=str(r["id"]), title=str(r["title"]), doc_number=str(r["doc_number"]),
-                basis_verified=r["basis_verified"],
-                applies_to=None if applies == "all" else frozenset(str(a) for a in applies),
-                starts=dt.date.fromisoformat(str(r["from"])),
-                ends=dt.date.fromisoformat(str(r["to"])) if r.get("to") else None,
-                classes=classes,
-            ))
-        except (KeyError, TypeError, ValueError) as exc:
-            raise RuleError(f"{where}: 字段缺失或格式错误（{exc}）") from None
-    return tuple(out)
-
-
-def add_months(d: dt.date, months: int) -> dt.date:
-    y, m = divmod(d.month - 1 + months, 12)
-    year, month = d.year + y, m + 1
-    return dt.date(year, month, min(d.day, _calendar.monthrange(year, month)[1]))
+    if raw.get("precedence") != PRECEDENCE:
+        raise RuleError(f"{origin}: 须写明适用规则 precedence: {PRECEDENCE}（同日施行多个规定时适用最后发布者）")
+    out = tuple(parse_regime(r, f"{origin} regimes[{i}]") for i, r in enumerate(raw["regimes"]))
+    seen: set[str] = set()
+    for reg in out:
+        if reg.id in seen or reg.doc_number in {o.doc_number for o in out if o.id != reg.id}:
+            raise RuleError(f"{origin}: {reg.doc_number}（{reg.id}）重复列出，每个文件只能列出一次")
+        seen.add(reg.id)
+    return out
 
 
 @dataclass(frozen=True)
@@ -280,12 +351,9 @@ def disclosure_window(
     lo, hi = item.disclosure_period.min_months, item.disclosure_period.max_months
     published = True
     regime_id = None
-    regime = next((r for r in regimes if r.in_force(on) and r.applies(item)), None)
+    regime = regime_in_force(regimes, on, item.code) if item.records_dishonesty else None
     if regime is not None:
-        try:
-            cls = regime.classes[Severity(severity)]
-        except ValueError:
-            cls = regime.classes[Severity.general]
+        cls = regime.period(severity)
         hi = min(hi, cls.max_months)
         lo = min(max(lo, cls.min_months), hi)
         published = cls.published

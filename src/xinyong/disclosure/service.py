@@ -13,16 +13,14 @@ import dataclasses
 import datetime as dt
 import hashlib
 from collections.abc import Mapping, Sequence
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from xinyong.catalog.loader import catalogs, rule_roots
-from xinyong.catalog.rules import CatalogItem, RuleError, ShareScope
+from xinyong.catalog.loader import catalogs
+from xinyong.catalog.rules import CatalogItem, ShareScope
 from xinyong.core import clock
 from xinyong.core.access import Actor, Purpose
 from xinyong.core.authority import NATIONAL_REGION
@@ -34,6 +32,7 @@ from xinyong.core.policy import ROLE_SHARE_SCOPE
 from xinyong.core.regions import division_name
 from xinyong.core.usecase import Door, use_case
 from xinyong.disclosure import rules
+from xinyong.disclosure.loader import period_regimes
 from xinyong.disclosure.models import ConsentRecord, Objection, ObjectionAttachment, Publication, ShareGrant
 from xinyong.disclosure.rules import (
     Consent,
@@ -55,19 +54,9 @@ KIND_NAMES = {"organisation": "法人和非法人组织", "individual_business":
 # --- rule data ---------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
 def regimes() -> tuple[PeriodRegime, ...]:
-    """The disclosure-period regimes (rules/national/disclosure/periods.yaml), validated once."""
-    out: list[PeriodRegime] = []
-    for root in rule_roots():
-        path = Path(root) / "national" / "disclosure" / "periods.yaml"
-        if path.exists():
-            try:
-                raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-            except yaml.YAMLError as exc:
-                raise RuleError(f"{path.name}: YAML 格式错误：{exc}") from None
-            out.extend(rules.parse_periods(raw, str(path.name)))
-    return tuple(out)
+    """The one period regime (rules/national/periods/regimes.yaml), validated once."""
+    return period_regimes()
 
 
 def item_for(record: Any) -> CatalogItem | None:

@@ -33,14 +33,15 @@ from xinyong.core.authority import (  # noqa: F401  (AUTHORITY_RANK re-exported)
     level_denial,
     unknown_fields,
 )
+from xinyong.core.dates import add_months
 from xinyong.core.errors import Conflict, ValidationFailed
 from xinyong.core.rulefiles import RuleError
 from xinyong.core.workdays import add_workdays
 
 
 # ============================================================================ errors
-class ListTypeError(ValidationFailed):
-    """A list-type file is refused at load."""
+class ListTypeError(ValidationFailed, RuleError):
+    """A list-type file is refused at load (a :class:`RuleError` like every other rule file)."""
 
     def __init__(self, message: str) -> None:
         super().__init__("list_type.invalid", message)
@@ -595,16 +596,6 @@ def _need(value: dt.date | None, label: str) -> dt.date:
     if value is None:
         raise GuardrailRefused("inconsistent_case", f"案件数据不完整：缺少{label}")
     return value
-
-
-def add_months(d: dt.date, months: int) -> dt.date:
-    """Calendar months; the last day of a shorter month when the day does not exist."""
-    y, m = divmod(d.month - 1 + months, 12)
-    year, month = d.year + y, m + 1
-    import calendar
-
-    day = min(d.day, calendar.monthrange(year, month)[1])
-    return dt.date(year, month, day)
 
 
 def transition(

@@ -11,6 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from xinyong.catalog.loader import catalogs, check_region_folder, read_rule_file, rule_files, rule_roots
+from xinyong.catalog.rules import CatalogSet
 from xinyong.measures.rules import MeasureList, MeasureSet, RuleError, parse_measure_list
 
 
@@ -27,8 +28,8 @@ def load_measure_file(path: Path) -> MeasureList:
     return lst
 
 
-def check_record_triggers(measures: MeasureSet) -> None:
-    cats = catalogs()
+def check_record_triggers(measures: MeasureSet, cats: CatalogSet | None = None) -> None:
+    cats = cats if cats is not None else catalogs()
     dishonesty = {i.code for _v, i in cats.all_items() if i.records_dishonesty}
     for m in measures.all():
         for t in m.records:
@@ -38,12 +39,13 @@ def check_record_triggers(measures: MeasureSet) -> None:
                 )
 
 
-def load_measures(roots: list[Path] | None = None) -> MeasureSet:
+def load_measures(roots: list[Path] | None = None, cats: CatalogSet | None = None) -> MeasureSet:
+    """Every measure list under ``roots``; record triggers checked against ``cats`` (default: this process's)."""
     lists: list[MeasureList] = []
     for root in roots or rule_roots():
         lists.extend(load_measure_file(p) for p in measure_files(root))
     measures = MeasureSet(tuple(lists))
-    check_record_triggers(measures)
+    check_record_triggers(measures, cats)
     return measures
 
 

@@ -26,7 +26,15 @@ from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
 from typing import Any
 
-from xinyong.catalog.rules import RuleError, require_fields, rule_date, rule_region
+from xinyong.catalog.rules import (
+    BASIS_LEVEL_NAMES,
+    BasisLevel,
+    RuleError,
+    require_fields,
+    rule_date,
+    rule_region,
+)
+from xinyong.core.dates import add_months
 from xinyong.core.errors import ValidationFailed
 from xinyong.core.regions import ancestors
 
@@ -80,22 +88,8 @@ REACHES: dict[str, str] = {
 PERSON_ROLES = frozenset({"legal_representative", "responsible_person"})
 
 
-class BasisLevel(StrEnum):
-    law = "law"
-    administrative_regulation = "administrative_regulation"
-    local_regulation = "local_regulation"
-    central_policy = "central_policy"
-    # binding interpretation of 民事诉讼法 by 最高人民法院, used for the court's own list
-    judicial_interpretation = "judicial_interpretation"
-
-
-BASIS_LEVEL_NAMES = {
-    BasisLevel.law: "法律",
-    BasisLevel.administrative_regulation: "行政法规",
-    BasisLevel.local_regulation: "地方性法规",
-    BasisLevel.central_policy: "党中央、国务院政策文件",
-    BasisLevel.judicial_interpretation: "司法解释",
-}
+#: the levels a measure may rest on (49号 §（九）: 法律、法规或者党中央、国务院政策文件; the court's own list
+#: rests on 最高人民法院's binding interpretation of 民事诉讼法). The enum is the one of catalog.rules.
 NATIONAL_LEVELS = frozenset(
     {BasisLevel.law, BasisLevel.administrative_regulation, BasisLevel.central_policy,
      BasisLevel.judicial_interpretation}
@@ -287,6 +281,8 @@ def _parse_basis(raw: Any, where: str, allowed: frozenset[BasisLevel]) -> tuple[
             level = BasisLevel(str(b.get("level")))
         except ValueError:
             raise RuleError(f"{w}: 依据层级“{b.get('level')}”不合格，须为法律、法规、司法解释或党中央、国务院政策文件") from None
+        if level not in LOCAL_LEVELS:
+            raise RuleError(f"{w}: 依据层级“{level}”不合格，须为法律、法规、司法解释或党中央、国务院政策文件")
         if level not in allowed:
             raise RuleError(f"{w}: 全国清单的措施不得以{BASIS_LEVEL_NAMES[level]}为依据（地方性法规只能用于地方补充清单）")
         verified = b.get("basis_verified")
@@ -569,14 +565,6 @@ class Derivation:
 
     def active_on(self, day: dt.date) -> bool:
         return self.start <= day and (self.end is None or day < self.end)
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    y, m = divmod(day.month - 1 + months, 12)
-    year, month = day.year + y, m + 1
-    import calendar
-
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _end(measure: Measure, anchor: dt.date, trigger_end: dt.date | None) -> dt.date | None:

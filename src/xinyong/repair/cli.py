@@ -63,8 +63,11 @@ def rules_cmd(
     for chosen in chosen_rules:
         if kind and chosen.kind.value != kind:
             continue
+        # the period regime of this target's information (periods/regimes.yaml; 令2023年第58号 covers
+        # administrative penalties only)
+        own = loaded.regime_on(day, chosen.target if chosen.kind is R.TargetKind.catalog_item else None)
         months = ({"fixed": chosen.min_months} if chosen.min_months is not None
-                  else dict(regime.min_months) if regime else None)
+                  else dict(own.min_months) if own else None)
         rows.append({
             "kind": chosen.kind.value, "target": chosen.target, "name": chosen.name, "region": chosen.region,
             "repairable": chosen.repairable, "min_months": months,

@@ -11,6 +11,12 @@ Sources (../shared/reference/repair-rules.md, repair-periods.yaml; seeds 001, 00
 - 发改办财金〔2018〕893号 §九 (credit commitment, public), §十 (repair training ≥3 class hours), §十一 (credit
   report from a qualified credit service agency when leaving a blacklist / key-attention list).
 - 国办发〔2025〕22号: the deciding authority decides within 3 working days (secondary summary only, unverified).
+- The minimum periods come from the one period regime (rules/national/periods/regimes.yaml, shared with the
+  disclosure rules). Its precedence (the platform's reading, unverified): from 2025-06-22 to 2026-03-31 the
+  later-issued 国办发〔2025〕22号 applies rather than 令2023年第58号, so the minimums in that window are
+  0/3/12 months (轻微/一般/严重) instead of 58号's 3 months for every class; 58号's periods cover
+  administrative-penalty information only, so before 2025-06-22 other targets without a fixed minimum of
+  their own have no regime.
 
 Everything here is pure: dates are arguments, nothing reads the clock or the database.
 """
@@ -18,7 +24,6 @@ Everything here is pure: dates are arguments, nothing reads the clock or the dat
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -31,10 +36,13 @@ from xinyong.catalog.rules import (
     RuleError,
     parse_basis,
     require_fields,
-    rule_date,
     rule_region,
 )
+from xinyong.core.dates import add_months
 from xinyong.core.regions import ancestors
+from xinyong.disclosure.rules import PeriodRegime, regime_in_force
+from xinyong.records.rules import SEVERITY_NAMES as _SEVERITY_NAMES
+from xinyong.records.rules import Severity
 
 #: 49号 §（十一）: only a law, a regulation or a central policy document may declare information
 #: non-repairable (36号令 第二条: 法律、法规或党中央、国务院政策文件).
@@ -129,34 +137,13 @@ RECORD_STATUS_OF = {
     Outcome.delete: "repaired_deleted",
 }
 
-SEVERITIES = ("minor", "general", "serious")
-SEVERITY_NAMES = {"minor": "轻微", "general": "一般", "serious": "严重"}
+SEVERITIES = tuple(s.value for s in Severity)
+SEVERITY_NAMES = {s.value: name for s, name in _SEVERITY_NAMES.items()}
 
 
 class PeriodFrom(StrEnum):
     document = "document"  # 自司法、行政公务文书认定之日（36号令）
     correction = "correction"  # 自改正之日（如人社部令第45号）
-
-
-@dataclass(frozen=True, slots=True)
-class PeriodRegime:
-    """Minimum publicity periods by severity, in force over a date range."""
-
-    id: str
-    title: str
-    doc_number: str
-    in_force: dt.date
-    until: dt.date | None
-    min_months: Mapping[str, int]
-    basis_verified: bool
-    note: str | None = None
-
-    def applies_on(self, on: dt.date) -> bool:
-        return self.in_force <= on and (self.until is None or on < self.until)
-
-    def cite(self) -> str:
-        text = f"《{self.title}》（{self.doc_number}）"
-        return text if self.basis_verified else text + "（期限条文待核实）"
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,8 +199,11 @@ class RepairRules:
                     best, best_rank = rule, rank
         return best
 
-    def regime_on(self, on: dt.date) -> PeriodRegime | None:
-        return next((r for r in self.regimes if r.applies_on(on)), None)
+    def regime_on(self, on: dt.date, item_code: str | None = None) -> PeriodRegime | None:
+        """The period regime applying on ``on`` (the one regime file; precedence in
+        :func:`xinyong.disclosure.rules.regime_in_force`); ``item_code`` for a catalog item's information,
+        ``None`` for a list type (only regimes covering all dishonesty information)."""
+        return regime_in_force(self.regimes, on, item_code)
 
 
 # --- parsing -----------------------------------------------------------------------------------
@@ -223,25 +213,6 @@ def _int(value: Any, where: str, *, minimum: int = 0) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
         raise RuleError(f"{where}: 必须是不小于{minimum}的整数（当前为“{value}”）")
     return value
-
-
-def parse_regime(raw: Mapping[str, Any], where: str) -> PeriodRegime:
-    require_fields(raw, where, ("id", "title", "doc_number", "in_force", "min_months", "basis_verified"))
-    months = raw["min_months"]
-    if not isinstance(months, Mapping) or set(months) != set(SEVERITIES):
-        raise RuleError(f"{where}: min_months 必须分别给出 minor、general、serious 三类的最短公示期（月）")
-    if not isinstance(raw["basis_verified"], bool):
-        raise RuleError(f"{where}: 必须注明 basis_verified（true 或 false）")
-    until = rule_date(raw["until"], where) if raw.get("until") else None
-    start = rule_date(raw["in_force"], where)
-    if until is not None and until <= start:
-        raise RuleError(f"{where}: 失效日期必须晚于施行日期")
-    return PeriodRegime(
-        id=str(raw["id"]), title=str(raw["title"]), doc_number=str(raw["doc_number"]),
-        in_force=start, until=until,
-        min_months={s: _int(months[s], f"{where} min_months.{s}") for s in SEVERITIES},
-        basis_verified=raw["basis_verified"], note=raw.get("note"),
-    )
 
 
 def parse_rule(raw: Mapping[str, Any], where: str, region: str, origin: str) -> RepairRule:
@@ -322,24 +293,15 @@ def parse_rules_document(raw: Any, origin: str) -> tuple[str, list[RepairRule]]:
     return region, out
 
 
-def parse_periods_document(raw: Any, origin: str) -> tuple[list[PeriodRegime], TimeLimits]:
+def parse_time_limits_document(raw: Any, origin: str) -> TimeLimits:
+    """``repair/time_limits.yaml``: the working-day time limits of a repair (not a period regime)."""
     if not isinstance(raw, Mapping):
         raise RuleError(f"{origin}: 文件内容必须是一个映射")
-    regimes_raw = raw.get("regimes")
-    if not isinstance(regimes_raw, list) or not regimes_raw:
-        raise RuleError(f"{origin}: 缺少 regimes 列表")
-    regimes = sorted(
-        (parse_regime(r, f"{origin} regimes[{i}]") for i, r in enumerate(regimes_raw)),
-        key=lambda r: r.in_force,
-    )
-    for a, b in itertools.pairwise(regimes):
-        if a.until is None or a.until > b.in_force:
-            raise RuleError(f"{origin}: {a.id} 与 {b.id} 的施行期间重叠")
     limits = raw.get("time_limits")
     if not isinstance(limits, Mapping):
         raise RuleError(f"{origin}: 缺少 time_limits")
     basis = parse_basis(limits.get("basis"), f"{origin} time_limits", RULE_LEVELS)
-    return regimes, TimeLimits(
+    return TimeLimits(
         department_decision_workdays=_int(
             limits.get("department_decision_workdays"), f"{origin} department_decision_workdays", minimum=1),
         platform_reply_workdays=_int(
@@ -407,25 +369,14 @@ class Assessment:
         return not self.problems
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    """Calendar months; the 31st of a shorter month falls on its last day."""
-    y, m = divmod(day.month - 1 + months, 12)
-    year, month = day.year + y, m + 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, d)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
-
-
 def min_period(rule: RepairRule, target: Target, rules: RepairRules, on: dt.date) -> tuple[int, str]:
     """Minimum publicity period (months) and where it comes from, under the regime in force ``on``."""
     if rule.min_months is not None:
         return rule.min_months, rule.cite()
-    regime = rules.regime_on(on)
+    code = target.code if target.kind is TargetKind.catalog_item else None
+    regime = rules.regime_on(on, code)
     if regime is None:
-        raise RuleError(f"{on} 没有施行中的信用修复期限规定")
+        raise RuleError(f"{on} 没有适用于“{target.code}”的施行中的公示期限规定（periods/regimes.yaml）")
     severity = target.severity if target.severity in SEVERITIES else "serious"
     return regime.min_months[severity], regime.cite()
 

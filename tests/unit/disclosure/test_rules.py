@@ -54,7 +54,8 @@ def facts(code: str, *, decision: dt.date = dt.date(2026, 9, 1), severity: str =
 
 def test_period_regimes_load_and_cover_today() -> None:
     regs = regimes()
-    assert {r.id for r in regs} == {"ndrc-2019-527", "ndrc-order-58", "gbf-2025-22"}
+    assert {r.id for r in regs} == {"ndrc-2019-527", "ndrc-order-58", "gbf-2025-22", "ndrc-order-36"}
+    assert len({r.doc_number for r in regs}) == len(regs)  # each document once
     assert all(not r.basis_verified for r in regs)  # article text not found: carried as unverified
 
 
@@ -253,17 +254,46 @@ def test_no_channel_leaks_what_the_catalog_forbids(
 def test_broken_period_data_does_not_load() -> None:
     from xinyong.catalog.rules import RuleError
 
-    good = {"id": "x", "title": "t", "doc_number": "d", "basis_verified": False, "applies_to": "all",
-            "from": "2025-01-01", "to": None,
+    good: dict[str, Any] = {"id": "x", "title": "t", "doc_number": "d", "level": "central_policy", "basis_verified": False,
+            "applies_to": "all", "issued": "2025-01-01", "in_force": "2025-01-01", "repealed_from": None,
             "classes": {k: {"min_months": 1, "max_months": 2, "published": True} for k in ("minor", "general", "serious")}}
-    assert rules.parse_periods({"regimes": [good]}, "t.yaml")[0].applies_to is None
+    doc = {"precedence": "latest_issued_in_force", "regimes": [good]}
+    assert rules.parse_periods(doc, "t.yaml")[0].applies_to is None
     for broken in (
         {**good, "basis_verified": "yes"},
         {**good, "classes": {"minor": good["classes"]["minor"]}},
         {**good, "classes": {**good["classes"], "serious": {"min_months": 5, "max_months": 2, "published": True}}},
-        {**good, "from": "someday"},
+        {**good, "in_force": "someday"},
+        {**good, "repealed_from": "2024-12-31"},
+        {**good, "level": "rumour"},
     ):
-        with pytest.raises(RuleError):
-            rules.parse_periods({"regimes": [broken]}, "t.yaml")
+        with pytest.raises(RuleError, match=r"t\.yaml"):
+            rules.parse_periods({**doc, "regimes": [broken]}, "t.yaml")
+    with pytest.raises(RuleError, match="重复"):
+        rules.parse_periods({**doc, "regimes": [good, {**good, "id": "y"}]}, "t.yaml")
+    with pytest.raises(RuleError, match="precedence"):
+        rules.parse_periods({"regimes": [good]}, "t.yaml")
     with pytest.raises(RuleError):
         rules.parse_periods({"nothing": []}, "t.yaml")
+
+
+@pytest.mark.parametrize(("day", "regime", "classes"), [
+    # (day viewed, regime applied to administrative-penalty information, (min, max, published) of 一般/严重/轻微)
+    (dt.date(2023, 4, 30), "ndrc-2019-527", ((3, 12, True), (6, 36, True), (3, 12, True))),
+    (dt.date(2024, 6, 1), "ndrc-order-58", ((3, 36, True), (3, 36, True), (3, 36, True))),
+    (dt.date(2025, 6, 21), "ndrc-order-58", ((3, 36, True), (3, 36, True), (3, 36, True))),
+    # 58号 and 22号 both in force: the later-issued 22号 applies (platform's reading)
+    (dt.date(2025, 6, 22), "gbf-2025-22", ((3, 12, True), (12, 36, True), (0, 3, False))),
+    (dt.date(2025, 7, 1), "gbf-2025-22", ((3, 12, True), (12, 36, True), (0, 3, False))),
+    (dt.date(2026, 3, 31), "gbf-2025-22", ((3, 12, True), (12, 36, True), (0, 3, False))),
+    # 58号 repealed from 2026-04-01; 令第36号 (issued after 22号, same classes) applies
+    (dt.date(2026, 4, 1), "ndrc-order-36", ((3, 12, True), (12, 36, True), (0, 3, False))),
+])
+def test_regime_precedence_by_day(day: dt.date, regime: str, classes: tuple[tuple[int, int, bool], ...]) -> None:
+    found = rules.regime_in_force(regimes(), day, "admin-penalty")
+    assert found is not None and found.id == regime
+    got = tuple((c.min_months, c.max_months, c.published) for c in (found.period("general"), found.period("serious"), found.period("minor")))
+    assert got == classes
+    # information other than administrative penalties: only regimes covering all dishonesty information
+    other = rules.regime_in_force(regimes(), day, "tax-arrears")
+    assert (other.id if other else None) == (regime if regime in ("gbf-2025-22", "ndrc-order-36") else None)

@@ -81,28 +81,38 @@ def test_bad_rules_do_not_load(overrides: dict[str, Any], message: str) -> None:
 
 
 def test_rule_naming_unknown_catalog_item_does_not_load(tmp_path: Path) -> None:
-    shipped = RULES_ROOT / "national" / "repair" / "periods.yaml"
+    shipped = RULES_ROOT / "national" / "repair" / "time_limits.yaml"
     (tmp_path / "national" / "repair").mkdir(parents=True)
-    (tmp_path / "national" / "repair" / "periods.yaml").write_text(shipped.read_text(encoding="utf-8"),
-                                                                   encoding="utf-8")
+    (tmp_path / "national" / "repair" / "time_limits.yaml").write_text(shipped.read_text(encoding="utf-8"),
+                                                                       encoding="utf-8")
     (tmp_path / "national" / "repair" / "x.yaml").write_text(
         yaml.safe_dump({"rules": [_rule(target="jaywalking")]}, allow_unicode=True), encoding="utf-8")
     with pytest.raises(RuleError, match="jaywalking"):
-        load_rules([tmp_path], CODES, None)
+        load_rules([tmp_path], CODES, None, repair_rules().regimes)
 
 
-def test_overlapping_regimes_do_not_load() -> None:
-    raw = yaml.safe_load((RULES_ROOT / "national" / "repair" / "periods.yaml").read_text(encoding="utf-8"))
-    raw["regimes"][0]["until"] = "2026-06-01"
-    with pytest.raises(RuleError, match="重叠"):
-        R.parse_periods_document(raw, "periods.yaml")
+def test_missing_time_limits_do_not_load(tmp_path: Path) -> None:
+    (tmp_path / "national" / "repair").mkdir(parents=True)
+    with pytest.raises(RuleError, match=r"time_limits\.yaml"):
+        load_rules([tmp_path], CODES, None, repair_rules().regimes)
 
 
-def test_regime_by_date_36_replaces_58() -> None:
-    rules = repair_rules()
-    assert rules.regime_on(dt.date(2026, 3, 31)).id == "ndrc-order-58"  # type: ignore[union-attr]
-    assert rules.regime_on(dt.date(2026, 4, 1)).id == "ndrc-order-36"  # type: ignore[union-attr]
-    assert rules.regime_on(dt.date(2023, 4, 30)) is None
+@pytest.mark.parametrize(("day", "code", "regime", "minimums"), [
+    # before 2025-06-22 令2023年第58号 (administrative-penalty information only): 3 months for every class
+    (dt.date(2025, 6, 21), "admin-penalty", "ndrc-order-58", {"minor": 3, "general": 3, "serious": 3}),
+    (dt.date(2025, 6, 21), None, None, None),
+    # 2025-06-22 … 2026-03-31: 58号 and 国办发〔2025〕22号 in force; the later-issued 22号 applies
+    (dt.date(2025, 7, 1), "admin-penalty", "gbf-2025-22", {"minor": 0, "general": 3, "serious": 12}),
+    (dt.date(2026, 3, 31), None, "gbf-2025-22", {"minor": 0, "general": 3, "serious": 12}),
+    # from 2026-04-01 令第36号 (58号 repealed; 36号 issued after 22号)
+    (dt.date(2026, 4, 1), "admin-penalty", "ndrc-order-36", {"minor": 0, "general": 3, "serious": 12}),
+    (dt.date(2023, 4, 30), None, None, None),
+])
+def test_regime_by_date(day: dt.date, code: str | None, regime: str | None,
+                        minimums: dict[str, int] | None) -> None:
+    found = repair_rules().regime_on(day, code)
+    assert (found.id if found else None) == regime
+    assert (found.min_months if found else None) == minimums
 
 
 def _target(severity: str = "general", day: dt.date = dt.date(2026, 1, 10), **kw: Any) -> R.Target:
@@ -136,9 +146,21 @@ def test_minimum_period_by_severity(severity: str, on: dt.date, ok: bool) -> Non
 def test_under_order_58_every_class_waits_three_months() -> None:
     rules = repair_rules()
     rule = rules.find(R.TargetKind.catalog_item, "admin-penalty", None)
-    early = R.assess(rule, _target("serious", dt.date(2025, 6, 1)), _evidence(commitment_on=dt.date(2025, 7, 1)),
-                     rules, dt.date(2025, 9, 1))
+    early = R.assess(rule, _target("serious", dt.date(2025, 3, 1)), _evidence(commitment_on=dt.date(2025, 6, 10)),
+                     rules, dt.date(2025, 6, 20))
     assert early.ok and early.min_months == 3
+
+
+def test_from_2025_06_22_the_later_issued_22_sets_the_minimum() -> None:
+    """58号 is in force until 2026-04-01, but from 2025-06-22 国办发〔2025〕22号 (issued later) applies: a serious
+    record waits 12 months, no longer 3 (the platform's reading of the one period regime)."""
+    rules = repair_rules()
+    rule = rules.find(R.TargetKind.catalog_item, "admin-penalty", None)
+    later = R.assess(rule, _target("serious", dt.date(2025, 6, 1)), _evidence(commitment_on=dt.date(2025, 7, 1)),
+                     rules, dt.date(2025, 9, 1))
+    assert [p.code for p in later.problems] == ["min_period_not_elapsed"]
+    assert later.min_months == 12 and later.earliest == dt.date(2026, 6, 1)
+    assert "国办发〔2025〕22号" in later.problems[0].reason
 
 
 def test_training_and_report_conditions() -> None:
