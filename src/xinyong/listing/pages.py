@@ -16,11 +16,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from xinyong.core import clock
-from xinyong.core.access import Actor, Purpose, guard
-from xinyong.core.db import unit_of_work
+from xinyong.core.access import Actor
 from xinyong.core.errors import DomainError, ValidationFailed
 from xinyong.core.policy import Role
-from xinyong.listing import service
+from xinyong.listing import reference, service
 from xinyong.listing.loader import list_types
 from xinyong.listing.rules import (
     INTERVIEW_OUTCOMES,
@@ -99,11 +98,8 @@ def deadlines_page(request: Request, within: int = Query(default=30, ge=0, le=36
 
 @router.get("/console/listing/types", response_class=HTMLResponse)
 def types_page(request: Request, actor: Actor = Depends(console_actor)) -> HTMLResponse:
-    with unit_of_work() as s:
-        guard(s, actor, "listing.types", purpose=Purpose.administration)
-    ts = list_types()
-    return _page(request, "types.html", {"actor": actor, "types": [t.summary() for t in ts.types],
-                                         "incomplete": [t.summary() for t in ts.incomplete]})
+    found = reference.read_list_types(actor)
+    return _page(request, "types.html", {"actor": actor, **found})
 
 
 @router.get("/console/listing/new", response_class=HTMLResponse)
@@ -114,15 +110,10 @@ def new_case(request: Request, code: str = Query(default="", max_length=40),
     error = None
     if code.strip():
         from xinyong.records import service as records_service
-        from xinyong.subjects import service as subjects
 
         try:
-            with unit_of_work() as s:
-                subj = subjects.require(s, code)
-                guard(s, actor, "record.read", purpose=Purpose.determination, subject_key=subj.subject_key)
-                subject = subjects.describe(subj)
-                records = [records_service.describe(r) for r in
-                           records_service.records_for_subject(s, subj.subject_key, only_active=True)]
+            found = records_service.records_for_proposal(actor, code)
+            subject, records = found["subject"], found["records"]
         except DomainError as exc:
             error = exc.message
     usable = [t.summary() for t in list_types().usable(clock.today(), actor.region_code or "100000")]

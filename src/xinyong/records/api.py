@@ -8,9 +8,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, Depends, Response
 from pydantic import BaseModel, Field
 
-from xinyong.core.access import Actor, Purpose, guard
-from xinyong.core.db import unit_of_work
-from xinyong.core.errors import NotFound
+from xinyong.core.access import Actor
 from xinyong.records import service
 from xinyong.records.rules import RecordInput
 from xinyong.web.deps import current_actor, requires
@@ -62,12 +60,4 @@ def withdraw(record_id: int, body: WithdrawalIn, actor: Actor = Depends(current_
 
 @router.get("/{record_id}", dependencies=[Depends(requires("record.read"))], summary="失信行为记录")
 def read(record_id: int, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
-    with unit_of_work() as s:
-        record = service.get(s, record_id)
-        entry = guard(s, actor, "record.read", purpose=Purpose.administration,
-                      subject_key=record.subject_key if record else None)
-        if record is None:
-            entry.result_count = 0
-            raise NotFound("record_not_found", "未找到该记录")
-        entry.result_count = 1
-        return service.describe(record)
+    return service.read_record(actor, record_id)

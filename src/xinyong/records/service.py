@@ -20,12 +20,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinyong.catalog.loader import catalogs
+from xinyong.catalog.rules import CatalogItem, ShareScope
 from xinyong.core import clock
 from xinyong.core.access import Actor, Purpose
 from xinyong.core.authority import authority_level, competence_denial
 from xinyong.core.crypto import subject_key as keyed
 from xinyong.core.errors import Conflict, NotFound, ValidationFailed
 from xinyong.core.events import emit, publish
+from xinyong.core.policy import Role
 from xinyong.core.usecase import use_case
 from xinyong.records.events import RecordWithdrawn
 from xinyong.records.models import Record
@@ -250,6 +252,57 @@ def record_dishonesty(actor: Actor, rec: RecordInput) -> dict[str, Any]:
         door.count(1)
         door.detail["record_id"] = result.record.id
         return {**describe(result.record), "created": result.created}
+
+
+def _item_of(record: Record) -> CatalogItem | None:
+    """The catalog item a record was accepted under (its catalog version), else the newest definition."""
+    cat = catalogs()
+    for version in cat.versions:
+        if version.catalog_id == record.catalog_id and version.edition == record.catalog_edition:
+            found = version.item(record.catalog_item)
+            if found is not None:
+                return found
+    return cat.latest_item(record.catalog_item)
+
+
+def share_denial(actor: Actor, record: Record) -> str | None:
+    """An implementing unit receives a record only when its catalog item is shared with implementing
+    units (共享范围 fixed per catalog item, 国办发〔2020〕49号 §（三）; the same rule disclosure's share
+    interface applies to each item)."""
+    if actor.role is not Role.implementing_unit:
+        return None
+    item = _item_of(record)
+    if item is not None and ShareScope.implementing_units in item.share_scope:
+        return None
+    name = item.name if item is not None else record.catalog_item
+    return f"目录项“{name}”的共享范围不包括失信惩戒实施单位，不能查阅该记录"
+
+
+def read_record(actor: Actor, record_id: int) -> dict[str, Any]:
+    """One record, for administration (行政管理; 国办发〔2020〕49号 §（十三） 查询使用登记).
+
+    An implementing unit reads it only within the item's share scope (:func:`share_denial`); a subject
+    reads its own records through the self-access interface, never here (the role is refused)."""
+    with use_case(actor, "record.read", purpose=Purpose.administration, detail={"record_id": record_id}) as door:
+        record = get(door.session, record_id)
+        door.admit(subject_key=record.subject_key if record else None)
+        if record is None:
+            door.count(0)
+            raise NotFound("record_not_found", "未找到该记录")
+        door.require(share_denial(actor, record), code="out_of_share_scope")
+        door.count(1)
+        return describe(record)
+
+
+def records_for_proposal(actor: Actor, raw_code: str) -> dict[str, Any]:
+    """A subject and its active records, from which a determining department picks the records a
+    serious-dishonest-list proposal rests on (purpose 失信认定; 国办发〔2020〕49号 §（十三））."""
+    with use_case(actor, "record.read", purpose=Purpose.determination) as door:
+        subject = subjects.require(door.session, raw_code)
+        door.admit(subject_key=subject.subject_key)
+        rows = [describe(r) for r in records_for_subject(door.session, subject.subject_key, only_active=True)]
+        door.count(len(rows))
+        return {"subject": subjects.describe(subject), "records": rows}
 
 
 def withdraw_in(session: Session, record_id: int, *, kind: str, reason: str, by: str) -> Record:

@@ -8,9 +8,8 @@ from typing import Any, Literal
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
-from xinyong.core.access import Actor, Purpose, guard, parse_purpose
+from xinyong.core.access import Actor, Purpose, parse_purpose
 from xinyong.core.codes import check_code
-from xinyong.core.db import unit_of_work
 from xinyong.subjects import service
 from xinyong.web.deps import current_actor, requires
 
@@ -61,10 +60,7 @@ def check(code: str, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
 
 @router.post("", response_model=SubjectOut, dependencies=[Depends(requires("subject.write"))], status_code=201, summary="登记信用主体")
 def register(body: SubjectIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
-    with unit_of_work() as s:
-        subject, created = service.register(s, body.code, body.name, body.kind)
-        guard(s, actor, "subject.write", purpose=Purpose.maintenance, subject_key=subject.subject_key)
-        return {**service.describe(subject), "created": created}
+    return service.register_subject(actor, body.code, body.name, body.kind)
 
 
 @router.post("/{code}/links", dependencies=[Depends(requires("subject.link"))], status_code=201, summary="关联法定代表人、主要负责人")

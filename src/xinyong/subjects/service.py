@@ -175,6 +175,19 @@ def credit_file(session: Session, subject: Subject) -> dict[str, Any]:
 _TERRITORIAL_LINK_ROLES = frozenset({Role.credit_office, Role.determining_department})
 
 
+def register_subject(actor: Actor, raw_code: str, name: str, kind: str | None = None) -> dict[str, Any]:
+    """Register a subject under its code, or return the one registered (数据维护, purpose 数据维护).
+
+    The code is checked before anything is written (a malformed code is refused with the failed
+    check); the access is registered under the subject's keyed hash (国办发〔2020〕49号 §（十三））."""
+    with use_case(actor, "subject.write", purpose=Purpose.maintenance) as door:
+        identity = identify(raw_code, clock.today())
+        door.admit(subject_key=subject_key(identity.code))
+        subject, created = register(door.session, raw_code, name, kind)
+        door.count(1)
+        return {**describe(subject), "created": created}
+
+
 def link_person_as(
     actor: Actor, organisation_code: str, person_code: str, person_name: str, role: str,
     start: dt.date, end: dt.date | None = None,
