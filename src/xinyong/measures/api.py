@@ -9,22 +9,12 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
-from xinyong.core import clock
-from xinyong.core.access import Actor, Purpose, guard, parse_purpose
-from xinyong.core.db import unit_of_work
-from xinyong.core.errors import ValidationFailed
-from xinyong.core.outbox import deliveries_of
-from xinyong.measures import cases, push, screening, service
-from xinyong.measures.catalog import measure_set
-from xinyong.measures.rules import CATEGORY_NAMES, MATTERS, REACHES, check_matter, check_proposal
-from xinyong.subjects.service import require
+from xinyong.core.access import Actor
+from xinyong.measures import cases, screening, service
+from xinyong.measures.rules import CATEGORY_NAMES, MATTERS, REACHES, check_matter
 from xinyong.web.deps import current_actor, requires
 
 router = APIRouter(tags=["measures 失信惩戒措施与联合惩戒"])
-
-
-def _on(on: dt.date | None) -> dt.date:
-    return on or clock.today()
 
 
 # --- the measure list ---------------------------------------------------------------------------
@@ -33,28 +23,14 @@ def _on(on: dt.date | None) -> dt.date:
 @router.get("/api/v1/measures", dependencies=[Depends(requires("measures.read"))], summary="失信惩戒措施清单")
 def list_measures(on: dt.date | None = None, region: str | None = None,
                   matter: str | None = None, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
-    day = _on(on)
-    matter = check_matter(matter)
-    with unit_of_work() as s:
-        entry = guard(s, actor, "measures.read", purpose=Purpose.public_inquiry if actor.role.value == "public"
-                      else Purpose.administration)
-        items = [m.as_dict() for m in measure_set().in_force(day, region)
-                 if matter is None or matter in m.matters]
-        entry.result_count = len(items)
-    return {"on": day.isoformat(), "region": region, "measures": items, "matters": MATTERS,
+    found = service.measure_list(actor, on=on, region=region, matter=matter)
+    return {"on": found["on"], "region": region, "measures": found["measures"], "matters": MATTERS,
             "reaches": REACHES, "categories": {int(k): v for k, v in CATEGORY_NAMES.items()}}
 
 
 @router.get("/api/v1/measures/{code}", dependencies=[Depends(requires("measures.read"))], summary="一项措施")
 def read_measure(code: str, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
-    m = measure_set().get(code)
-    with unit_of_work() as s:
-        guard(s, actor, "measures.read", purpose=Purpose.administration, result_count=int(m is not None))
-    if m is None:
-        from xinyong.core.errors import NotFound
-
-        raise NotFound("measure_not_found", f"失信惩戒措施清单中没有措施“{code}”")
-    return m.as_dict()
+    return service.read_measure(actor, code)
 
 
 class ProposalIn(BaseModel):
@@ -69,15 +45,8 @@ class ProposalIn(BaseModel):
 @router.post("/api/v1/measures/check", dependencies=[Depends(requires("measures.check"))],
              summary="校验拟实施的措施（清单内、已触发、不加重）")
 def check(body: ProposalIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
-    day = _on(body.on)
-    matter = check_matter(body.matter)
-    with unit_of_work() as s:
-        subject = require(s, body.code)
-        guard(s, actor, "measures.check", purpose=parse_purpose(body.purpose, screening.default_purpose(matter)),
-              subject_key=subject.subject_key, detail={"measure": body.measure, "matter": matter})
-        decision = service.live_decision(s, subject, day, matter, actor.region_code)
-    found = check_proposal(decision, measure_set(), body.measure, until=body.until, region=actor.region_code)
-    return {"allowed": True, **found.as_dict()}
+    return service.check_measure(actor, code=body.code, measure=body.measure, matter=body.matter,
+                                 until=body.until, on=body.on, purpose=body.purpose)
 
 
 # --- screening ---------------------------------------------------------------------------------
@@ -88,9 +57,7 @@ def check(body: ProposalIn, actor: Actor = Depends(current_actor)) -> dict[str, 
 def screen_by_code(code: str, matter: str | None = None, on: dt.date | None = None,
                    region: str | None = None, purpose: str | None = None,
                    actor: Actor = Depends(current_actor)) -> dict[str, Any]:
-    why = parse_purpose(purpose, screening.default_purpose(matter))
-    with unit_of_work() as s:
-        return screening.screen_code(s, actor, code, on=_on(on), matter=matter, region=region, purpose=why)
+    return screening.screen_by_code(actor, code, on=on, matter=matter, region=region, purpose=purpose)
 
 
 @router.get("/api/v1/screen/name", dependencies=[Depends(requires("measures.screen"))],
@@ -100,10 +67,8 @@ def screen_by_name(q: str = Query(min_length=1, max_length=200, description="组
                    purpose: str | None = None, limit: int = Query(10, ge=1, le=50),
                    min_score: float = Query(0.6, ge=0.0, le=1.0),
                    actor: Actor = Depends(current_actor)) -> dict[str, Any]:
-    why = parse_purpose(purpose, screening.default_purpose(matter))
-    with unit_of_work() as s:
-        return screening.screen_name(s, actor, q, on=_on(on), matter=matter, region=region, purpose=why,
-                                     limit=limit, cutoff=min_score)
+    return screening.screen_by_name(actor, q, on=on, matter=matter, region=region, purpose=purpose,
+                                    limit=limit, cutoff=min_score)
 
 
 class BatchItem(BaseModel):
@@ -123,15 +88,9 @@ class BatchIn(BaseModel):
              summary="批量筛查（每批最多10000行）")
 def screen_batch(body: BatchIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
     matter = check_matter(body.matter)
-    if not body.items:
-        raise ValidationFailed("empty_batch", "批量筛查至少需要一行")
-    if any(not (i.code or i.name) for i in body.items):
-        raise ValidationFailed("empty_row", "每一行必须提供 code 或 name")
-    why = parse_purpose(body.purpose, screening.default_purpose(matter))
     rows = [(i.code or "", i.name or "") for i in body.items]
-    with unit_of_work() as s:
-        results = screening.screen_batch(s, actor, rows, on=_on(body.on), matter=matter, region=body.region,
-                                         purpose=why)
+    results = screening.screen_list(actor, rows, on=body.on, matter=matter, region=body.region,
+                                    purpose=body.purpose)
     return {"matter": matter, "results": [r.as_dict() for r in results]}
 
 
@@ -221,18 +180,11 @@ class ReceiverIn(BaseModel):
 @router.post("/api/v1/push/receivers", status_code=201, dependencies=[Depends(requires("push.manage"))],
              summary="登记定向推送接收方（返回签名密钥，仅显示一次）")
 def create_receiver(body: ReceiverIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
-    with unit_of_work() as s:
-        guard(s, actor, "push.manage", purpose=Purpose.administration, detail={"channel": body.name})
-        channel, secret, sub = push.register_receiver(
-            s, name=body.name, unit=body.unit, url=body.url, measures=body.measures, regions=body.regions,
-            topics=body.topics)
-        return {"channel": channel.name, "unit": channel.unit, "url": channel.url, "secret": secret,
-                "subscription": push.describe_subscription(sub)}
+    return service.add_receiver(actor, name=body.name, unit=body.unit, url=body.url, measures=body.measures,
+                                regions=body.regions, topics=body.topics)
 
 
 @router.get("/api/v1/push/messages/{message_id}/deliveries", dependencies=[Depends(requires("push.read"))],
             summary="一条推送消息各接收方的送达状态")
 def message_deliveries(message_id: int, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
-    with unit_of_work() as s:
-        guard(s, actor, "push.read", purpose=Purpose.administration, detail={"message_id": message_id})
-        return {"message_id": message_id, "deliveries": deliveries_of(s, message_id)}
+    return {"message_id": message_id, "deliveries": service.message_deliveries(actor, message_id)}

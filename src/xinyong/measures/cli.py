@@ -1,7 +1,8 @@
 """CLI of the measures capability: `xinyong screen`, `xinyong push …`, `xinyong measures …`.
 
 Only translates; decisions are in the capability. The CLI acts as the platform (SYSTEM principal)
-and every screening is registered in the access log with its purpose.
+through the same use cases as the API: every screening and every read of the measure list or of a
+message's deliveries is registered in the access log with its purpose.
 """
 
 from __future__ import annotations
@@ -49,14 +50,14 @@ def screen(
     """按代码（精确）或名称（模糊）批量筛查适用的失信惩戒措施。"""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from xinyong.core.access import SYSTEM, parse_purpose
-    from xinyong.measures.screening import default_purpose, screen_csv
+    from xinyong.core.access import SYSTEM
+    from xinyong.measures.screening import screen_csv, screening_purpose
 
     if not in_file.exists():
         _fail(f"文件不存在：{in_file}")
     day = _date(on)
     try:
-        why = parse_purpose(purpose, default_purpose(matter))
+        why = screening_purpose(purpose, matter)  # refused before the file is counted
         with in_file.open(encoding="utf-8-sig") as fh:
             total = max(sum(1 for _ in fh) - 1, 0)
         with Progress(TextColumn("筛查"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
@@ -100,14 +101,12 @@ def push_add_receiver(
     topic: list[str] = typer.Option([], "--topic", help="订阅的事件（可重复；不写为全部）"),
 ) -> None:
     """登记接收方并订阅（打印签名密钥，仅显示一次）。"""
-    from xinyong.core.db import unit_of_work
-    from xinyong.measures.push import describe_subscription, register_receiver
+    from xinyong.core.access import SYSTEM
+    from xinyong.measures.service import add_receiver
 
     try:
-        with unit_of_work() as s:
-            channel, secret, sub = register_receiver(s, name=name, unit=unit, url=url, measures=measure,
-                                                     regions=region, topics=topic)
-            out = {"channel": channel.name, "secret": secret, "subscription": describe_subscription(sub)}
+        found = add_receiver(SYSTEM, name=name, unit=unit, url=url, measures=measure, regions=region, topics=topic)
+        out = {"channel": found["channel"], "secret": found["secret"], "subscription": found["subscription"]}
     except DomainError as exc:
         _fail(exc.message, 1)
         return
@@ -117,26 +116,23 @@ def push_add_receiver(
 @push_app.command("status")
 def push_status(message_id: int = typer.Argument(...)) -> None:
     """打印一条消息各接收方的送达状态。"""
-    from xinyong.core.db import unit_of_work
-    from xinyong.core.outbox import deliveries_of
+    from xinyong.core.access import SYSTEM
+    from xinyong.measures.service import message_deliveries
 
-    with unit_of_work() as s:
-        typer.echo(json.dumps(deliveries_of(s, message_id), ensure_ascii=False, indent=2))
+    typer.echo(json.dumps(message_deliveries(SYSTEM, message_id), ensure_ascii=False, indent=2))
 
 
 @measures_app.command("list")
 def measures_list(on: str | None = typer.Option(None, "--on"), region: str | None = typer.Option(None, "--region"),
                   matter: str | None = typer.Option(None, "--matter")) -> None:
     """打印生效的措施清单（JSON Lines）。"""
-    from xinyong.core import clock
-    from xinyong.measures.catalog import measure_set
-    from xinyong.measures.rules import RuleError, check_matter
+    from xinyong.core.access import SYSTEM
+    from xinyong.measures.rules import RuleError
+    from xinyong.measures.service import measure_list
 
     try:
-        m_ = check_matter(matter)
-        for m in measure_set().in_force(_date(on) or clock.today(), region):
-            if m_ is None or m_ in m.matters:
-                typer.echo(json.dumps(m.as_dict(), ensure_ascii=False))
+        for m in measure_list(SYSTEM, on=_date(on), region=region, matter=matter)["measures"]:
+            typer.echo(json.dumps(m, ensure_ascii=False))
     except (RuleError, DomainError) as exc:
         _fail(str(exc), 1)
 

@@ -1,7 +1,8 @@
 """Console pages: screening, the measure list, joint punishment cases (respond, feedback, 典型案例).
 
-Pages only translate: screening and the measure list call ``guard``; joint punishment cases call the use
-cases of :mod:`xinyong.measures.cases` (access decided and logged there).
+Pages only translate: the measure list calls :func:`xinyong.measures.service.measure_list`, screening the
+use cases of :mod:`xinyong.measures.screening`, joint punishment cases those of
+:mod:`xinyong.measures.cases` (access decided and logged there).
 """
 
 from __future__ import annotations
@@ -13,11 +14,9 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from xinyong.core import clock
-from xinyong.core.access import PURPOSE_NAMES_ZH, Actor, Purpose, guard, parse_purpose
-from xinyong.core.db import unit_of_work
+from xinyong.core.access import PURPOSE_NAMES_ZH, Actor
 from xinyong.core.errors import DomainError
-from xinyong.measures import cases, screening
-from xinyong.measures.catalog import measure_set
+from xinyong.measures import cases, screening, service
 from xinyong.measures.rules import CATEGORY_NAMES, MATTERS, REACHES
 from xinyong.web.session import console_actor, verify_csrf
 from xinyong.web.templating import templates
@@ -36,11 +35,7 @@ def _page(request: Request, name: str, context: dict[str, Any], status: int = 20
 
 @router.get("/console/measures", response_class=HTMLResponse)
 def measure_list(request: Request, matter: str = Query(default=""), actor: Actor = Depends(console_actor)) -> HTMLResponse:
-    with unit_of_work() as s:
-        entry = guard(s, actor, "measures.read", purpose=Purpose.administration)
-        items = [m.as_dict() for m in measure_set().in_force(clock.today(), actor.region_code)
-                 if not matter or matter in m.matters]
-        entry.result_count = len(items)
+    items = service.measure_list(actor, region=actor.region_code, matter=matter or None)["measures"]
     return _page(request, "list.html", {"actor": actor, "items": items, "matter": matter})
 
 
@@ -52,14 +47,10 @@ def screen_page(request: Request, code: str = Query(default="", max_length=40),
     error = None
     if code.strip() or name.strip():
         try:
-            why = parse_purpose(purpose, screening.default_purpose(matter or None))
-            with unit_of_work() as s:
-                if code.strip():
-                    result = screening.screen_code(s, actor, code, on=clock.today(), matter=matter or None,
-                                                   region=None, purpose=why)
-                else:
-                    result = screening.screen_name(s, actor, name, on=clock.today(), matter=matter or None,
-                                                   region=None, purpose=why)
+            if code.strip():
+                result = screening.screen_by_code(actor, code, matter=matter or None, purpose=purpose or None)
+            else:
+                result = screening.screen_by_name(actor, name, matter=matter or None, purpose=purpose or None)
         except DomainError as exc:
             error = exc.message
     return _page(request, "screen.html", {"actor": actor, "code": code, "name": name, "matter": matter,

@@ -6,7 +6,12 @@ and the list in force; a subject without index rows is answered without running 
 look codes up in chunks (``= ANY(array)`` on PostgreSQL, ``IN`` on SQLite).
 
 Every screening is one access-log entry with its purpose (49号 §（十三））: single screenings name the
-subject; a batch chunk records the number of rows and the keys of the subjects it matched.
+subject; a batch chunk records the number of rows and the keys of the subjects it matched. The access
+decision of every screening — role, purpose (stated or the matter's default, from the fixed list),
+subject — is :func:`screening_access`; the use cases the API, the console and the CLI call
+(:func:`screen_by_code`, :func:`screen_by_name`, :func:`screen_list`, :func:`screen_csv`) all reach it,
+and it adds no round trip: the entry joins the screening's own transaction and is written with Core
+at its commit (xinyong.core.audit.chain, bench/README.md).
 """
 
 from __future__ import annotations
@@ -30,11 +35,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from xinyong.core import clock
-from xinyong.core.access import Actor, Purpose, guard
+from xinyong.core.access import Actor, Purpose, guard, parse_purpose
 from xinyong.core.codes import SubjectKind
 from xinyong.core.crypto import subject_key
 from xinyong.core.db import database_url, unit_of_work
 from xinyong.core.errors import ValidationFailed
+from xinyong.core.models import AccessLogEntry
 from xinyong.core.text import normalise_code
 from xinyong.measures import service
 from xinyong.measures.catalog import measure_set
@@ -73,17 +79,70 @@ def default_purpose(matter: str | None) -> Purpose:
     return MATTER_PURPOSE.get(matter or "", Purpose.joint_punishment)
 
 
+def screening_purpose(purpose: str | Purpose | None, matter: str | None) -> Purpose:
+    """The purpose of a screening: the one stated, from the fixed list, else the matter's default."""
+    return parse_purpose(purpose, default_purpose(matter))
+
+
+def screening_access(session: Session, actor: Actor, *, by: str, purpose: str | Purpose | None,
+                     matter: str | None, on: dt.date, subject_key: str | None = None,
+                     detail: dict[str, Any] | None = None) -> AccessLogEntry:
+    """The one access decision of every screening (by code, by name, in a batch): the role
+    (``measures.screen``), the purpose (:func:`screening_purpose`) and the subject, registered with the
+    screening (国办发〔2020〕49号 §（十三） 查询使用登记). A refusal is registered in its own transaction and
+    raised; an allowed entry joins ``session`` and is written when it commits (no extra round trip).
+    The caller sets ``result_count`` and adds to ``detail`` before the commit."""
+    return guard(session, actor, ACTION, purpose=screening_purpose(purpose, matter), subject_key=subject_key,
+                 detail={"by": by, **(detail or {}), "matter": matter, "on": on.isoformat()})
+
+
+# --- use cases (what the API, the console and the CLI call) -------------------------------------
+
+
+def screen_by_code(actor: Actor, code: str, *, on: dt.date | None = None, matter: str | None = None,
+                   region: str | None = None, purpose: str | Purpose | None = None) -> dict[str, Any]:
+    """Exact screening of one code: the measures that apply to it for the matter on the day, with
+    their basis (国办发〔2020〕49号 §（七）: 依法依规实施失信惩戒)."""
+    with unit_of_work() as session:
+        return screen_code(session, actor, code, on=on or clock.today(), matter=matter, region=region,
+                           purpose=purpose)
+
+
+def screen_by_name(actor: Actor, name: str, *, on: dt.date | None = None, matter: str | None = None,
+                   region: str | None = None, purpose: str | Purpose | None = None, limit: int = 10,
+                   cutoff: float = 0.6) -> dict[str, Any]:
+    """Fuzzy screening of an organisation's name (core names compared, best hits first)."""
+    with unit_of_work() as session:
+        return screen_name(session, actor, name, on=on or clock.today(), matter=matter, region=region,
+                           purpose=purpose, limit=limit, cutoff=cutoff)
+
+
+def screen_list(actor: Actor, rows: Sequence[tuple[str, str]], *, on: dt.date | None = None,
+                matter: str | None = None, region: str | None = None,
+                purpose: str | Purpose | None = None) -> list[BatchResult]:
+    """Screen up to :data:`MAX_API_BATCH` ``(code, name)`` rows in one transaction and one entry."""
+    if not rows:
+        raise ValidationFailed("empty_batch", "批量筛查至少需要一行")
+    if len(rows) > MAX_API_BATCH:
+        raise ValidationFailed("batch_too_large", f"批量筛查每批最多{MAX_API_BATCH}行")
+    if any(not (code or name) for code, name in rows):
+        raise ValidationFailed("empty_row", "每一行必须提供 code 或 name")
+    with unit_of_work() as session:
+        return screen_batch(session, actor, rows, on=on or clock.today(), matter=matter, region=region,
+                            purpose=purpose)
+
+
 # --- single screening by code ------------------------------------------------------------------
 
 
 def screen_code(session: Session, actor: Actor, raw_code: str, *, on: dt.date, matter: str | None,
-                region: str | None, purpose: Purpose) -> dict[str, Any]:
+                region: str | None, purpose: str | Purpose | None) -> dict[str, Any]:
+    """Exact screening inside ``session`` (:func:`screen_by_code` opens it)."""
     matter = check_matter(matter)
     identity = identify(raw_code)  # a malformed code is refused with the failed check
     subject, own = service.subject_with_index(session, subject_key(identity.code))
-    entry = guard(session, actor, ACTION, purpose=purpose,
-                  subject_key=subject.subject_key if subject else None,
-                  detail={"by": "code", "matter": matter, "on": on.isoformat()})
+    entry = screening_access(session, actor, by="code", purpose=purpose, matter=matter, on=on,
+                             subject_key=subject.subject_key if subject else None)
     if subject is None:
         entry.result_count = 0
         return {"query": {"code": normalise_code(raw_code)}, "matched": False, "hits": []}
@@ -221,10 +280,12 @@ def search_names(session: Session, name: str, limit: int = 10, cutoff: float = 0
 
 
 def screen_name(session: Session, actor: Actor, name: str, *, on: dt.date, matter: str | None,
-                region: str | None, purpose: Purpose, limit: int = 10, cutoff: float = 0.6) -> dict[str, Any]:
+                region: str | None, purpose: str | Purpose | None, limit: int = 10,
+                cutoff: float = 0.6) -> dict[str, Any]:
+    """Fuzzy screening by name inside ``session`` (:func:`screen_by_name` opens it)."""
     matter = check_matter(matter)
-    entry = guard(session, actor, ACTION, purpose=purpose,
-                  detail={"by": "name", "name": name, "matter": matter, "on": on.isoformat()})
+    entry = screening_access(session, actor, by="name", purpose=purpose, matter=matter, on=on,
+                             detail={"name": name})
     found = search_names(session, name, limit, cutoff)
     hits = [_hit(session, s, score, on, matter, region or actor.region_code) for s, score in found]
     entry.result_count = len(hits)
@@ -444,11 +505,12 @@ def screen_rows(session: Session, rows: Sequence[tuple[str, str]], *, on: dt.dat
 
 
 def screen_batch(session: Session, actor: Actor, rows: Sequence[tuple[str, str]], *, on: dt.date,
-                 matter: str | None, region: str | None, purpose: Purpose,
+                 matter: str | None, region: str | None, purpose: str | Purpose | None,
                  keys: Sequence[str | None] | None = None) -> list[BatchResult]:
+    """One batch chunk inside ``session`` (:func:`screen_list` and :func:`screen_csv` open it)."""
     matter = check_matter(matter)
-    entry = guard(session, actor, ACTION, purpose=purpose,
-                  detail={"by": "batch", "rows": len(rows), "matter": matter, "on": on.isoformat()})
+    entry = screening_access(session, actor, by="batch", purpose=purpose, matter=matter, on=on,
+                             detail={"rows": len(rows)})
     results = screen_rows(session, rows, on=on, matter=matter, region=region or actor.region_code, keys=keys)
     hits = sorted({r.subject_key for r in results if r.subject_key and (r.measures or r.lists)})
     entry.result_count = len(hits)
@@ -463,7 +525,7 @@ OUT_COLUMNS = ("matched_code", "match_score", "lists", "measures")
 
 
 def screen_csv(src: Path, dst: Path, actor: Actor, *, matter: str | None, on: dt.date | None = None,
-               region: str | None = None, purpose: Purpose | None = None, chunk: int = 125_000,
+               region: str | None = None, purpose: str | Purpose | None = None, chunk: int = 125_000,
                progress: Callable[[int], None] | None = None) -> dict[str, int]:
     """Screen every row of ``src`` and write ``dst``: every input row and column in order, plus
     matched_code, match_score, lists and measures (codes joined by ';'). One transaction and one
@@ -491,11 +553,11 @@ def _cyclic_gc_paused() -> Iterator[None]:
 
 
 def _screen_csv(src: Path, dst: Path, actor: Actor, *, matter: str | None, on: dt.date | None,
-                region: str | None, purpose: Purpose | None, chunk: int,
+                region: str | None, purpose: str | Purpose | None, chunk: int,
                 progress: Callable[[int], None] | None) -> dict[str, int]:
     matter = check_matter(matter)
     day = on or clock.today()
-    why = purpose or default_purpose(matter)
+    why = screening_purpose(purpose, matter)  # an invalid purpose is refused before the file is read
     stats = {"rows": 0, "matched": 0, "with_measures": 0}
 
     def work(pairs: list[tuple[str, str]], keys: list[str | None]) -> list[BatchResult]:

@@ -16,6 +16,11 @@ from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 
 from xinyong.core import clock
+from xinyong.core.access import Actor, Purpose, parse_purpose
+from xinyong.core.errors import NotFound
+from xinyong.core.outbox import deliveries_of
+from xinyong.core.policy import Role
+from xinyong.core.usecase import use_case
 from xinyong.measures.catalog import measure_set
 from xinyong.measures.models import ScreeningDirty, ScreeningFact
 from xinyong.measures.rules import (
@@ -27,11 +32,14 @@ from xinyong.measures.rules import (
     ListingFact,
     RecordFact,
     SubjectFacts,
+    check_matter,
+    check_proposal,
     decide,
     derive,
     via_links,
 )
 from xinyong.subjects.models import Subject, SubjectLink
+from xinyong.subjects.service import require as require_subject
 
 # NOTE: subjects offers no bulk lookup; screening reads the subjects and subject_links tables
 # (read-only) through their models to look up many keys at once.
@@ -273,3 +281,75 @@ def live_decision(session: Session, subject: Subject, on: dt.date, matter: str |
                 by_org[link.organisation_key] = derive(subject_facts(session, org, on), ms.all())
         derivations += via_links(subject.subject_key, links, by_org)
     return decide(derivations, on, matter, ms, region)
+
+
+# ============================================================================ use cases
+# Each opens the door (xinyong.core.usecase): role, purpose, subject, access-log entry; API routes,
+# console pages and CLI commands only translate around them. Screening, the hot path, has its own
+# single access decision in xinyong.measures.screening (screening_access).
+
+
+def measure_list(actor: Actor, *, on: dt.date | None = None, region: str | None = None,
+                 matter: str | None = None) -> dict[str, Any]:
+    """The measure list in force on ``on`` (default today) for ``region`` and, if given, one matter
+    (失信惩戒措施清单, 国办发〔2020〕49号 §（七）: 清单之外不得实施). The public reads it as a public
+    inquiry (社会公众查询), everyone else for administration."""
+    day = on or clock.today()
+    matter = check_matter(matter)
+    purpose = Purpose.public_inquiry if actor.role is Role.public else Purpose.administration
+    with use_case(actor, "measures.read", purpose=purpose) as door:
+        door.admit(detail={"matter": matter, "region": region, "on": day.isoformat()})
+        items = [m.as_dict() for m in measure_set().in_force(day, region) if matter is None or matter in m.matters]
+        door.count(len(items))
+    return {"on": day.isoformat(), "region": region, "matter": matter, "measures": items}
+
+
+def read_measure(actor: Actor, code: str) -> dict[str, Any]:
+    """One measure of the list; an unknown code is registered (result 0) and then answered 404."""
+    m = measure_set().get(code)
+    with use_case(actor, "measures.read", purpose=Purpose.administration) as door:
+        door.admit(detail={"measure": code}, result_count=int(m is not None))
+    if m is None:
+        raise NotFound("measure_not_found", f"失信惩戒措施清单中没有措施“{code}”")
+    return m.as_dict()
+
+
+def check_measure(actor: Actor, *, code: str, measure: str, matter: str, until: dt.date | None = None,
+                  on: dt.date | None = None, purpose: str | None = None) -> dict[str, Any]:
+    """Check a measure a unit proposes against a subject: in the list, triggered, not aggravated
+    (国办发〔2020〕49号 §（七）/§（八）: 依法依规、过惩相当). The purpose defaults by matter."""
+    from xinyong.measures.screening import default_purpose  # screening builds on this module
+
+    day = on or clock.today()
+    matter_ = check_matter(matter)
+    why = parse_purpose(purpose, default_purpose(matter_))
+    with use_case(actor, "measures.check", purpose=why, detail={"measure": measure, "matter": matter_}) as door:
+        subject = require_subject(door.session, code)
+        door.admit(subject_key=subject.subject_key)
+        decision = live_decision(door.session, subject, day, matter_, actor.region_code)
+    found = check_proposal(decision, measure_set(), measure, until=until, region=actor.region_code)
+    return {"allowed": True, **found.as_dict()}
+
+
+def add_receiver(actor: Actor, *, name: str, unit: str, url: str, measures: list[str], regions: list[str],
+                 topics: list[str]) -> dict[str, Any]:
+    """Register a receiver of targeted push (定向推送) and its subscription; the signing secret is
+    returned once."""
+    from xinyong.measures.push import describe_subscription, register_receiver
+
+    with use_case(actor, "push.manage", purpose=Purpose.administration, detail={"channel": name}) as door:
+        door.admit()
+        channel, secret, sub = register_receiver(door.session, name=name, unit=unit, url=url, measures=measures,
+                                                 regions=regions, topics=topics)
+        door.count(1)
+        return {"channel": channel.name, "unit": channel.unit, "url": channel.url, "secret": secret,
+                "subscription": describe_subscription(sub)}
+
+
+def message_deliveries(actor: Actor, message_id: int) -> list[dict[str, Any]]:
+    """The delivery state of one pushed message at each receiver."""
+    with use_case(actor, "push.read", purpose=Purpose.administration, detail={"message_id": message_id}) as door:
+        door.admit()
+        rows = deliveries_of(door.session, message_id)
+        door.count(len(rows))
+        return rows
