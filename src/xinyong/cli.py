@@ -125,19 +125,14 @@ def subject_check(code: str) -> None:
 
 @subject_app.command("file")
 def subject_file(code: str, purpose: str = typer.Option("administration", "--purpose")) -> None:
-    """打印信用档案（JSON）。以平台管理员身份查询并登记。"""
-    from xinyong.core.access import SYSTEM, Purpose, guard, parse_purpose
-    from xinyong.core.db import unit_of_work
+    """打印信用档案（JSON）。以平台（系统）身份查询，按查询目的登记查询使用日志。"""
+    from xinyong.core.access import SYSTEM, Purpose, parse_purpose
     from xinyong.core.errors import DomainError
     from xinyong.subjects import service
 
     try:
-        why = parse_purpose(purpose, Purpose.administration)
-        with unit_of_work() as s:
-            subject = service.require(s, code)
-            entry = guard(s, SYSTEM, "credit_file.read", purpose=why, subject_key=subject.subject_key)
-            file = service.credit_file(s, subject)
-            entry.result_count = sum(len(v) for v in file["sections"].values())
+        file = service.read_credit_file(SYSTEM, code, parse_purpose(purpose, Purpose.administration),
+                                        detail={"channel": "cli"})
     except DomainError as exc:
         _fail(exc.message, 1)
         return
