@@ -1,10 +1,11 @@
 """The one home of rule-file mechanics: where rule data lives, how a file is read, the one error type.
 
-Rule data (catalog, list types, measures, repair rules, disclosure periods, holidays, legal bases,
+Rule data (catalog, list types, measures, repair rules, the period regime, holidays, legal bases,
 competent fields) is YAML under ``src/xinyong/rules/`` — ``national/<kind>/`` and
 ``local/<region code>/<kind>/`` — plus any extra folder named by ``XINYONG_RULES_DIR``, layered over
 the shipped one. Each capability parses its own kind; a file that must not load raises
-:class:`RuleError`, and ``xinyong init`` and start-up validate every kind (DESIGN.md principle 1).
+:class:`RuleError`, and ``xinyong init`` and start-up validate every kind through
+``xinyong.rules_check.validate_all`` (DESIGN.md principle 1).
 """
 
 from __future__ import annotations
