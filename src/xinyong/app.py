@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -11,6 +12,8 @@ from fastapi.staticfiles import StaticFiles
 
 from xinyong import __version__, composition
 from xinyong.core.errors import DomainError
+from xinyong.core.rulefiles import rule_roots
+from xinyong.rules_check import RuleSummary, validate_all
 from xinyong.web.templating import error_page
 
 STATIC = Path(__file__).resolve().parent / "web" / "static"
@@ -20,7 +23,15 @@ def _wants_html(request: Request) -> bool:
     return not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", "")
 
 
+@lru_cache(maxsize=8)
+def _validated(roots: tuple[Path, ...]) -> RuleSummary:
+    """Every kind of rule data, checked once per process and rules folder (DESIGN.md principle 1)."""
+    return validate_all(list(roots))
+
+
 def create_app() -> FastAPI:
+    """The platform's web application; it refuses to start on rule data that must not load."""
+    _validated(tuple(rule_roots()))
     app = FastAPI(
         title="Xinyong 信用 — 公共信用信息平台",
         version=__version__,
