@@ -71,6 +71,7 @@ ALLOWED: dict[str, frozenset[Role]] = {
     "listing.rectify": frozenset({DD}),
     "listing.interview": frozenset({DD}),
     "listing.review": frozenset({DD}),
+    "listing.expire": frozenset({A}),  # the platform's daily batch (xinyong listing expire)
     # disclosure, sharing, subjects' own access, objections, consent (xinyong.disclosure)
     "disclosure.public_read": frozenset({A, CO, DD, IU, SU, PU}),
     "disclosure.share": frozenset({A, CO, DD, IU}),

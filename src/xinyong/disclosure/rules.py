@@ -673,7 +673,7 @@ class ObjectionStatus(StrEnum):
     answered = "answered"  # 已答复
 
 
-OBJECTION_STATUS_NAMES = {ObjectionStatus.open: "处理中", ObjectionStatus.answered: "已答复"}
+OBJECTION_STATUS_NAMES: dict[str, str] = {ObjectionStatus.open: "处理中", ObjectionStatus.answered: "已答复"}
 
 
 def check_objection(

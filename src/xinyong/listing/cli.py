@@ -1,6 +1,7 @@
 """CLI for listing: `xinyong workdays add DATE N`, `xinyong deadlines`, `xinyong listing ...`.
 
-Only translates: the decisions are in xinyong.core.workdays and xinyong.listing.service.
+Only translates: the decisions are in xinyong.core.workdays and the use cases of xinyong.listing.service,
+called as the platform (SYSTEM) — the operator's batch jobs and look-ups, each logged by its use case.
 """
 
 from __future__ import annotations
@@ -95,15 +96,17 @@ def deadlines(
     """列出认定程序中已逾期和即将到期的事项（异议期限、异议答复、整改期限、列入期满）。"""
     import json
 
-    from xinyong.core.access import SYSTEM, Purpose, guard
-    from xinyong.core.db import unit_of_work
+    from xinyong.core.access import SYSTEM
     from xinyong.listing import service
 
     day = _on(on)
-    with unit_of_work() as s:
-        entry = guard(s, SYSTEM, "listing.deadlines", purpose=Purpose.supervision)
-        rows = service.deadlines(s, day, department=department, within_days=within)
-        entry.result_count = len(rows)
+    try:
+        rows = service.deadlines_for(SYSTEM, day, within_days=within)
+    except DomainError as exc:
+        _fail(exc.message, 1)
+        return
+    if department:
+        rows = [r for r in rows if r["department"] == department]
     if as_json:
         typer.echo(json.dumps({"on": day.isoformat(), "deadlines": rows}, ensure_ascii=False, indent=2))
         return
@@ -147,19 +150,14 @@ def types_cmd(as_json: bool = typer.Option(False, "--json")) -> None:
 
 @listing_app.command("show")
 def show_cmd(case_id: int) -> None:
-    """打印一个认定案件（JSON，含历史记录）。"""
+    """打印一个认定案件（JSON，含历史记录、文书、整改和约谈）。"""
     import json
 
-    from xinyong.core.access import SYSTEM, Purpose, guard
-    from xinyong.core.db import unit_of_work
+    from xinyong.core.access import SYSTEM
     from xinyong.listing import service
 
     try:
-        with unit_of_work() as s:
-            case = service.get_case(s, case_id)
-            guard(s, SYSTEM, "listing.read", purpose=Purpose.administration, subject_key=case.subject_key)
-            out = {**service.describe_case(s, case), "history": service.history(s, case_id),
-                   "history_intact": service.verify_history(s, case_id)}
+        out = service.read_case(SYSTEM, case_id)
     except DomainError as exc:
         _fail(exc.message, 1)
         return
@@ -170,10 +168,11 @@ def show_cmd(case_id: int) -> None:
 def expire_cmd(on: str | None = typer.Option(None, "--on", help="基准日期，默认今天")) -> None:
     """将列入期限已届满的名单移出（每日运行）；打印移出的案件编号。"""
     from xinyong.core.access import SYSTEM
-    from xinyong.core.db import unit_of_work
     from xinyong.listing import service
 
-    day = _on(on)
-    with unit_of_work() as s:
-        done = service.expire_due(s, SYSTEM, day)
+    try:
+        done = service.expire_listings(SYSTEM, _on(on))
+    except DomainError as exc:
+        _fail(exc.message, 1)
+        return
     typer.echo(f"已移出 {len(done)} 个期满案件" + (f"：{', '.join(str(i) for i in done)}" if done else ""))

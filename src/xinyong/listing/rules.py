@@ -873,8 +873,8 @@ class InterviewOutcome(StrEnum):
     not_cooperating = "not_cooperating"
 
 
-INTERVIEW_OUTCOMES = {InterviewOutcome.held: "已约谈", InterviewOutcome.refused: "拒绝约谈",
-                      InterviewOutcome.not_cooperating: "不配合约谈"}
+INTERVIEW_OUTCOMES: dict[str, str] = {InterviewOutcome.held: "已约谈", InterviewOutcome.refused: "拒绝约谈",
+                                      InterviewOutcome.not_cooperating: "不配合约谈"}
 
 
 def deadline_status(due: dt.date, on: dt.date) -> str:

@@ -1288,3 +1288,14 @@ def subject_listings(actor: Actor, subject_code: str, on: dt.date) -> list[dict[
         rows = active_listings(door.session, subject.subject_key, on)
         door.count(len(rows))
         return [jsonable(r) for r in rows]
+
+
+def expire_listings(actor: Actor, on: dt.date) -> list[int]:
+    """列入期限届满自动移出 — the platform's daily batch (``xinyong listing expire``): see :func:`expire_due`.
+    Only the platform runs it (the removal is a consequence of the period the decision fixed, not a new
+    decision of a department); the run and the number of cases it removed are logged."""
+    with use_case(actor, "listing.expire", purpose=Purpose.maintenance, detail={"on": on.isoformat()}) as door:
+        door.admit()
+        done = expire_due(door.session, actor, on)
+        door.count(len(done))
+        return done
