@@ -32,7 +32,7 @@ test: $(STAMP)
 
 ## make test-fast: everything but the suites marked slow (browser, crash harness, API fuzzing, large data)
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -q -x -m "not slow"
+	$(BIN)/python -m pytest -q -x -n 2 --dist loadfile -m "not slow"
 
 ## make lint: ruff, mypy and the import contracts between capabilities (docs/architecture.md)
 lint: $(STAMP)
