@@ -139,7 +139,9 @@ ROLE_PURPOSES: dict[Role, frozenset[str]] = {
 ROLE_SHARE_SCOPE: dict[Role, frozenset[str]] = {
     Role.credit_office: frozenset({"government", "national_platform"}),
     Role.determining_department: frozenset({"government"}),
-    Role.implementing_unit: frozenset({"implementing_units", "government"}),
+    # the catalog tells government bodies and implementing units apart (ShareScope): an implementing unit
+    # receives what is shared with implementing units, whatever else it is (records.service.share_denial)
+    Role.implementing_unit: frozenset({"implementing_units"}),
 }
 
 #: roles bound to their own region for reads of subjects' data (when the caller passes the region)

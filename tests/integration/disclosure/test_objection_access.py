@@ -140,7 +140,7 @@ def test_annulled_record_ends_publication_and_sharing(client: Any, api_key: Any)
     before = client.get(f"/api/v1/share/subjects/{org.code}", params={"purpose": "procurement"}, headers=unit)
     assert before.status_code == 200, before.text
     # without a registered scope, an implementing unit receives its role's scope and no more
-    assert before.json()["share_scopes"] == ["government", "implementing_units"]
+    assert before.json()["share_scopes"] == ["implementing_units"]
     assert any(r["document_number"] == number for r in before.json()["records"])
     with unit_of_work() as s:
         records.withdraw_in(s, rid, kind="annulled", reason="行政复议决定撤销该行政处罚决定", by="测试")
