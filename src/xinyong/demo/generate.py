@@ -13,8 +13,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, insert, select
-
 from xinyong.catalog.loader import catalogs
 from xinyong.core import clock
 from xinyong.core.codes import USCC_ALPHABET, resident_id_check_char, uscc_check_char
@@ -23,7 +21,8 @@ from xinyong.core.regions import division_info, division_name
 from xinyong.demo import names as N
 from xinyong.records.importer import _Validator, write_batch
 from xinyong.records.rules import RecordInput
-from xinyong.subjects.models import Subject, SubjectLink
+from xinyong.subjects.public import add_links
+from xinyong.subjects.service import count_subjects
 
 #: weighted region pool: mostly 淮安市 (so its local catalog is exercised), then a national spread
 HUAIAN = ["320803", "320804", "320812", "320813", "320826", "320830", "320831"]
@@ -135,7 +134,7 @@ def generate_into_database(
 ) -> dict[str, Any]:
     if if_empty:
         with unit_of_work() as s:
-            existing = s.scalar(select(func.count()).select_from(Subject)) or 0
+            existing = count_subjects(s)
         if existing:
             return {"skipped": True, "existing_subjects": existing}
     rng = random.Random(seed)
@@ -164,7 +163,7 @@ def generate_into_database(
         if links:
             now = clock.now()
             with unit_of_work() as s:
-                s.execute(insert(SubjectLink), [
+                add_links(s, [
                     {"organisation_key": org_key, "person_key": rep_key, "role": "legal_representative",
                      "start_date": today - dt.timedelta(days=rng.randrange(200, 3000)), "end_date": None,
                      "created_at": now}

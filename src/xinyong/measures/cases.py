@@ -44,7 +44,7 @@ from xinyong.measures import service
 from xinyong.measures.catalog import measure_set
 from xinyong.measures.models import CaseEvent, PunishmentCase
 from xinyong.measures.rules import MATTERS, check_matter, check_proposal
-from xinyong.subjects.service import require
+from xinyong.subjects.public import SubjectView, require_subject, require_subject_key
 
 STATUS_NAMES = {"initiated": "已发起，待响应", "responded": "已响应，待反馈", "feedback": "已反馈",
                 "closed": "已终止（作为依据的名单或记录已失效）"}
@@ -182,13 +182,13 @@ def open_case(actor: Actor, *, code: str, measure: str, matter: str, unit_id: in
     """发起: push a measure the engine finds for the subject to a registered implementing unit."""
     with use_case(actor, "measures.case_open", purpose=Purpose.joint_punishment,
                   detail={"measure": measure, "matter": matter}) as door:
-        subject = require(door.session, code)
+        subject = require_subject(door.session, code)
         door.admit(subject_key=subject.subject_key)
         return describe(_open(door, subject, measure=measure, matter=matter, unit_id=unit_id, unit=unit,
                               respond_within_workdays=respond_within_workdays, on=on))
 
 
-def _open(door: Door, subject: Any, *, measure: str, matter: str, unit_id: int | None, unit: str | None,
+def _open(door: Door, subject: SubjectView, *, measure: str, matter: str, unit_id: int | None, unit: str | None,
           respond_within_workdays: int, on: dt.date | None) -> PunishmentCase:
     session, actor = door.session, door.actor
     on = on or clock.today()
@@ -266,13 +266,8 @@ def respond(actor: Actor, case_id: int, *, applied: bool, reason: str | None = N
         return describe(case)
 
 
-def require_key(session: Session, key: str) -> Any:
-    from xinyong.subjects.models import Subject
-
-    subject = session.scalar(select(Subject).where(Subject.subject_key == key))
-    if subject is None:
-        raise NotFound("subject_not_found", "未找到该信用主体")
-    return subject
+def require_key(session: Session, key: str) -> SubjectView:
+    return require_subject_key(session, key)
 
 
 def feedback(actor: Actor, case_id: int, *, result: str) -> dict[str, Any]:

@@ -143,12 +143,11 @@ def measures_reindex(
     names: bool = typer.Option(True, "--names/--no-names", help="同时同步名称索引"),
 ) -> None:
     """重建筛查索引（措施清单数据变更后运行）。"""
-    from sqlalchemy import select
 
     from xinyong.core.db import unit_of_work
     from xinyong.measures import service
     from xinyong.measures.screening import sync_names
-    from xinyong.subjects.models import Subject
+    from xinyong.subjects.public import all_subject_keys
 
     rows = 0
     if dirty_only:
@@ -156,7 +155,7 @@ def measures_reindex(
             rows = service.refresh_dirty(s)
     else:
         with unit_of_work() as s:
-            keys = list(s.scalars(select(Subject.subject_key).order_by(Subject.id)))
+            keys = all_subject_keys(s)
         for i in range(0, len(keys), 5000):  # one transaction per 5,000 subjects
             with unit_of_work() as s:
                 rows += service.refresh_all(s, keys[i:i + 5000])

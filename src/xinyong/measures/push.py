@@ -30,7 +30,7 @@ from xinyong.measures.catalog import measure_set
 from xinyong.measures.models import PushSubscription
 from xinyong.measures.service import mark_dirty, refresh_index
 from xinyong.records.events import RecordWithdrawn
-from xinyong.subjects.models import Subject
+from xinyong.subjects.public import subject_view
 
 PUSH_TOPICS: dict[str, str] = {
     "listing.started": "列入严重失信主体名单",
@@ -91,7 +91,7 @@ def push_change(session: Session, topic: str, payload: dict[str, Any]) -> int:
     affected = _affected_measures(topic, payload)
     if topic == "record.status_changed" and not affected:
         return 0  # a record no measure rests on concerns no implementing unit
-    subject = session.scalar(select(Subject).where(Subject.subject_key == payload["subject_key"]))
+    subject = subject_view(session, str(payload["subject_key"]))
     region = subject.region_code if subject else str(payload.get("region_code") or "")
     chain = set(ancestors(region)) if region else set()
     ms = measure_set()

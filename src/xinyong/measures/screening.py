@@ -55,9 +55,9 @@ from xinyong.measures.rules import (
     check_matter,
     via_links,
 )
-from xinyong.subjects.models import Subject
+from xinyong.subjects.public import SubjectView, link_columns, sql_of, subject_columns, subject_views
+from xinyong.subjects.public import describe as describe_subject
 from xinyong.subjects.rules import identify
-from xinyong.subjects.service import describe as describe_subject
 
 ACTION = "measures.screen"
 MAX_API_BATCH = 10_000
@@ -151,7 +151,7 @@ def screen_code(session: Session, actor: Actor, raw_code: str, *, on: dt.date, m
     return {"query": {"code": normalise_code(raw_code)}, "matched": True, "hits": [hit]}
 
 
-def _hit(session: Session, subject: Subject, score: float, on: dt.date, matter: str | None,
+def _hit(session: Session, subject: SubjectView, score: float, on: dt.date, matter: str | None,
          region: str | None, own: list[ScreeningFact] | None = None) -> dict[str, Any]:
     decision, lists = service.explain_subject(session, subject, on, matter, region, own)
     return {
@@ -236,11 +236,12 @@ def sync_names(session: Session, batch: int = 20_000) -> int:
     """Add organisations registered since the last sync to ``measure_names`` (idempotent)."""
     last = session.scalar(select(func.max(NameIndexEntry.subject_id))) or 0
     added = 0
+    sv = subject_columns()
     while True:
         rows = session.execute(
-            select(Subject.id, Subject.subject_key, Subject.name)
-            .where(Subject.id > last, Subject.kind != SubjectKind.individual.value)
-            .order_by(Subject.id).limit(batch)
+            select(sv.c.id, sv.c.subject_key, sv.c.name)
+            .where(sv.c.id > last, sv.c.kind != SubjectKind.individual.value)
+            .order_by(sv.c.id).limit(batch)
         ).all()
         if not rows:
             return added
@@ -258,15 +259,15 @@ def name_index(session: Session) -> NameIndex:
     return index
 
 
-def search_names(session: Session, name: str, limit: int = 10, cutoff: float = 0.6) -> list[tuple[Subject, float]]:
+def search_names(session: Session, name: str, limit: int = 10, cutoff: float = 0.6,
+                 ) -> list[tuple[SubjectView, float]]:
     if not normalise_name(name):
         raise ValidationFailed("empty_name", "请输入要筛查的名称")
     index = name_index(session)
     found = index.search(core_name(name), limit, cutoff)
     if not found:
         return []
-    subjects = {s.subject_key: s for s in session.scalars(
-        select(Subject).where(Subject.subject_key.in_([k for k, _ in found])))}
+    subjects = subject_views(session, (k for k, _ in found))
     wanted = normalise_name(name)
     out = []
     for key, score in found:
@@ -361,8 +362,13 @@ def _light(row: Any) -> Derivation:
     )
 
 
+#: the subjects capability's public columns (xinyong.subjects.public.subject_columns), a subquery both
+#: databases flatten into these statements: the plan is the plain join's
+_SUBJECTS = sql_of(subject_columns())
+_LINKS = sql_of(link_columns())
+
 _JOINED = ("SELECT s.subject_key, s.display_code, s.kind, s.name, f.kind, f.code, f.reach, f.treatment, "
-           "f.start_date, f.end_date FROM subjects s LEFT JOIN screening_facts f ON f.subject_key = s.subject_key "
+           f"f.start_date, f.end_date FROM {_SUBJECTS} s LEFT JOIN screening_facts f ON f.subject_key = s.subject_key "
            "WHERE s.subject_key ")
 
 #: PostgreSQL does the filtering of :func:`screen_keys` itself and returns one row per subject, in
@@ -377,9 +383,11 @@ _AGGREGATED_PG = (
     "FILTER (WHERE f.kind = 'measure' AND f.reach = 'subject' AND f.treatment <> 'withheld' "
     "AND f.code = ANY(%(allowed)s::text[])), ''), "
     "s.subject_key, s.name, s.kind "
-    "FROM subjects s LEFT JOIN screening_facts f ON f.subject_key = s.subject_key "
+    f"FROM {_SUBJECTS} s LEFT JOIN screening_facts f ON f.subject_key = s.subject_key "
     "AND f.start_date <= %(on)s AND (f.end_date IS NULL OR f.end_date > %(on)s) "
-    "WHERE s.subject_key = ANY(:keys) GROUP BY s.id"
+    # grouped by every output column: the key of a subquery does not make its other columns
+    # functionally dependent in PostgreSQL's eyes (subject_key is unique: one group per subject)
+    "WHERE s.subject_key = ANY(:keys) GROUP BY s.subject_key, s.display_code, s.name, s.kind"
 )
 
 
@@ -431,9 +439,9 @@ def screen_keys(session: Session, keys: Sequence[str], *, on: dt.date, matter: s
     if persons:
         link_rows = _fetch(
             session,
-            "SELECT person_key, organisation_key, role, start_date, end_date FROM subject_links "
+            f"SELECT person_key, organisation_key, role, start_date, end_date FROM {_LINKS} l "
             "WHERE person_key = ANY(:keys)",
-            "SELECT person_key, organisation_key, role, start_date, end_date FROM subject_links "
+            f"SELECT person_key, organisation_key, role, start_date, end_date FROM {_LINKS} l "
             "WHERE person_key IN ({keys})",
             persons,
         )

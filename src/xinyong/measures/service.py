@@ -38,12 +38,15 @@ from xinyong.measures.rules import (
     derive,
     via_links,
 )
-from xinyong.subjects.models import Subject, SubjectLink
-from xinyong.subjects.service import require as require_subject
-
-# NOTE: subjects offers no bulk lookup; screening reads the subjects and subject_links tables
-# (read-only) through their models to look up many keys at once.
-
+from xinyong.subjects.public import (
+    SubjectView,
+    all_subject_keys,
+    links_of_persons,
+    require_subject,
+    subject_columns,
+    subject_view,
+    subject_views,
+)
 
 # --- facts from other capabilities --------------------------------------------------------------
 
@@ -98,7 +101,7 @@ def records_of(session: Session, subject_key: str) -> list[RecordFact]:
     return [record_fact(r) for r in records_for_subject(session, subject_key, only_active=True)]
 
 
-def subject_facts(session: Session, subject: Subject, on: dt.date | None = None) -> SubjectFacts:
+def subject_facts(session: Session, subject: SubjectView, on: dt.date | None = None) -> SubjectFacts:
     on = on or clock.today()
     return SubjectFacts(
         subject_key=subject.subject_key, kind=subject.kind,
@@ -131,7 +134,7 @@ def _rows_for(facts: SubjectFacts, derivations: Iterable[Derivation]) -> list[di
 
 def refresh_index(session: Session, subject_key: str) -> int:
     """Recompute one subject's index rows from its facts (in the caller's transaction)."""
-    subject = session.scalar(select(Subject).where(Subject.subject_key == subject_key))
+    subject = subject_view(session, subject_key)
     session.execute(delete(ScreeningFact).where(ScreeningFact.subject_key == subject_key))
     session.execute(delete(ScreeningDirty).where(ScreeningDirty.subject_key == subject_key))
     if subject is None:
@@ -146,7 +149,7 @@ def refresh_index(session: Session, subject_key: str) -> int:
 def refresh_all(session: Session, keys: Sequence[str] | None = None) -> int:
     """Rebuild the index (after a measure list data change): every subject with records or listings."""
     if keys is None:
-        keys = list(session.scalars(select(Subject.subject_key).order_by(Subject.id)))
+        keys = all_subject_keys(session)
     return sum(refresh_index(session, k) for k in keys)
 
 
@@ -188,12 +191,9 @@ def _derivation(row: ScreeningFact) -> Derivation:
 
 
 def links_of_person(session: Session, person_key: str) -> list[LinkFact]:
-    rows = session.execute(
-        select(SubjectLink, Subject.name).join(Subject, Subject.subject_key == SubjectLink.organisation_key)
-        .where(SubjectLink.person_key == person_key)
-    ).all()
-    return [LinkFact(link.organisation_key, name, link.role, link.start_date, link.end_date)
-            for link, name in rows]
+    """The organisations the person represents or represented (xinyong.subjects.public)."""
+    return [LinkFact(lk.organisation_key, lk.organisation_name, lk.role, lk.start, lk.end)
+            for lk in links_of_persons(session, [person_key]).get(person_key, [])]
 
 
 def indexed_derivations(session: Session, subject_key: str, kind: str | None = None,
@@ -204,7 +204,8 @@ def indexed_derivations(session: Session, subject_key: str, kind: str | None = N
     knows it is not marked dirty (:func:`subject_with_index`) — saves two round trips.
     """
     if kind is None:
-        kind = session.scalar(select(Subject.kind).where(Subject.subject_key == subject_key))
+        found = subject_view(session, subject_key)
+        kind = found.kind if found is not None else None
     person = kind == "individual"
     links = links_of_person(session, subject_key) if person else []
     dirty_keys = [*([subject_key] if own is None else []), *(link.organisation_key for link in links)]
@@ -229,29 +230,34 @@ def indexed_derivations(session: Session, subject_key: str, kind: str | None = N
     return derivations, [r for r in own if r.kind == "list"]
 
 
-def subject_with_index(session: Session, key: str) -> tuple[Subject | None, list[ScreeningFact] | None]:
-    """The subject with ``key`` and its index rows in one round trip (subjects ⟕ screening_facts, with
-    the dirty mark). The rows are ``None`` when the subject is marked dirty: they are recomputed by
-    :func:`indexed_derivations`."""
+def subject_with_index(session: Session, key: str) -> tuple[SubjectView | None, list[ScreeningFact] | None]:
+    """The subject with ``key`` and its index rows in one round trip (the subjects capability's public
+    columns ⟕ screening_facts, with the dirty mark). The rows are ``None`` when the subject is marked
+    dirty: they are recomputed by :func:`indexed_derivations`."""
     rows = session.execute(_SUBJECT_WITH_INDEX, {"key": key}).all()
     if not rows:
         return None, None
-    if rows[0].dirty:
-        return rows[0].Subject, None
-    return rows[0].Subject, [r.ScreeningFact for r in rows if r.ScreeningFact is not None]
+    first = rows[0]
+    subject = SubjectView(first.subject_key, first.kind, first.name, first.display_code, first.region_code)
+    if first.dirty:
+        return subject, None
+    return subject, [r.ScreeningFact for r in rows if r.ScreeningFact is not None]
 
 
-# built once: the single screening runs it for every request
+# built once: the single screening runs it for every request (xinyong.subjects.public.subject_columns
+# is a subquery both databases flatten: the plan is the plain join's)
+_SV = subject_columns()
 _SUBJECT_WITH_INDEX = (
-    select(Subject, ScreeningFact,
+    select(_SV.c.subject_key, _SV.c.kind, _SV.c.name, _SV.c.display_code, _SV.c.region_code, ScreeningFact,
            select(ScreeningDirty.subject_key).where(ScreeningDirty.subject_key == bindparam("key"))
            .exists().label("dirty"))
-    .outerjoin(ScreeningFact, ScreeningFact.subject_key == Subject.subject_key)
-    .where(Subject.subject_key == bindparam("key"))
+    .select_from(_SV)
+    .outerjoin(ScreeningFact, ScreeningFact.subject_key == _SV.c.subject_key)
+    .where(_SV.c.subject_key == bindparam("key"))
 )
 
 
-def explain_subject(session: Session, subject: Subject, on: dt.date, matter: str | None,
+def explain_subject(session: Session, subject: SubjectView, on: dt.date, matter: str | None,
                     region: str | None, own: list[ScreeningFact] | None = None,
                     ) -> tuple[Decision, list[dict[str, Any]]]:
     """Applicable measures from the index, with the live listings behind them."""
@@ -265,7 +271,7 @@ def explain_subject(session: Session, subject: Subject, on: dt.date, matter: str
     return decision, live
 
 
-def live_decision(session: Session, subject: Subject, on: dt.date, matter: str | None,
+def live_decision(session: Session, subject: SubjectView, on: dt.date, matter: str | None,
                   region: str | None) -> Decision:
     """The engine run directly on the subject's facts (no index) — used to check proposals and to
     verify the index."""
@@ -275,10 +281,8 @@ def live_decision(session: Session, subject: Subject, on: dt.date, matter: str |
     links = links_of_person(session, subject.subject_key)
     if links:
         by_org: dict[str, list[Derivation]] = {}
-        for link in links:
-            org = session.scalar(select(Subject).where(Subject.subject_key == link.organisation_key))
-            if org is not None and link.organisation_key not in by_org:
-                by_org[link.organisation_key] = derive(subject_facts(session, org, on), ms.all())
+        for key, org in subject_views(session, (link.organisation_key for link in links)).items():
+            by_org[key] = derive(subject_facts(session, org, on), ms.all())
         derivations += via_links(subject.subject_key, links, by_org)
     return decide(derivations, on, matter, ms, region)
 

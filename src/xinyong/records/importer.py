@@ -55,7 +55,7 @@ from xinyong.core.usecase import use_case
 from xinyong.records.models import Record
 from xinyong.records.rules import Accepted, RecordInput, competence_requirements
 from xinyong.records.service import accepted_values, authority_denial, record_values
-from xinyong.subjects.models import Subject
+from xinyong.subjects.public import SUBJECT_ROW_COLUMNS, upsert_subjects
 from xinyong.subjects.rules import identify
 from xinyong.subjects.service import clean_name, subject_row
 
@@ -69,8 +69,8 @@ BOOL_FIELDS = ("is_minor", "force_majeure", "non_intentional", "minor_violation"
 TRUE = {"1", "true", "yes", "y", "是", "t"}
 FALSE = {"", "0", "false", "no", "n", "否", "f"}
 
-SUBJECT_COLUMNS = ["subject_key", "kind", "name", "uscc", "resident_id_enc", "display_code",
-                   "region_code", "created_at"]
+#: the subjects capability's row columns (xinyong.subjects.public), kept under this name for bench/
+SUBJECT_COLUMNS = list(SUBJECT_ROW_COLUMNS)
 RECORD_COLUMNS = [
     "subject_key", "catalog_item", "catalog_id", "catalog_edition", "region_code", "document_type",
     "document_number", "issuing_authority", "department", "determined_by", "decision_date",
@@ -311,8 +311,7 @@ def _dedupe_subjects(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def _write_batch_generic(session: Session, subjects: list[dict[str, Any]], records: list[dict[str, Any]]) -> list[int]:
     dialect = session.get_bind().dialect.name
     ins = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    if subjects:
-        session.execute(ins(Subject).on_conflict_do_nothing(index_elements=["subject_key"]), subjects)
+    upsert_subjects(session, subjects)
     if not records:
         return []
     stmt = ins(Record).on_conflict_do_nothing(
@@ -323,24 +322,17 @@ def _write_batch_generic(session: Session, subjects: list[dict[str, Any]], recor
 
 
 def _write_batch_pg_copy(session: Session, subjects: list[dict[str, Any]], records: list[dict[str, Any]]) -> list[int]:
-    """COPY into temporary tables, then one INSERT … SELECT … ON CONFLICT DO NOTHING per table."""
+    """COPY into temporary tables, then one INSERT … SELECT … ON CONFLICT DO NOTHING per table (the
+    subjects through the subjects capability, :func:`xinyong.subjects.public.upsert_subjects`)."""
+    upsert_subjects(session, subjects)
     conn = session.connection().connection.driver_connection
     assert conn is not None
     with conn.cursor() as cur:
-        cur.execute("CREATE TEMP TABLE IF NOT EXISTS imp_subjects (LIKE subjects INCLUDING DEFAULTS) ON COMMIT DELETE ROWS")
         cur.execute("CREATE TEMP TABLE IF NOT EXISTS imp_records (LIKE records INCLUDING DEFAULTS) ON COMMIT DELETE ROWS")
-        cur.execute("TRUNCATE imp_subjects, imp_records")
-        with cur.copy(f"COPY imp_subjects ({', '.join(SUBJECT_COLUMNS)}) FROM STDIN") as copy:
-            for s in subjects:
-                copy.write_row([s[c] for c in SUBJECT_COLUMNS])
+        cur.execute("TRUNCATE imp_records")
         with cur.copy(f"COPY imp_records ({', '.join(RECORD_COLUMNS)}) FROM STDIN") as copy:
             for r in records:
                 copy.write_row([r[c] for c in RECORD_COLUMNS])
-        cols = ", ".join(SUBJECT_COLUMNS)
-        cur.execute(
-            f"INSERT INTO subjects ({cols}) SELECT DISTINCT ON (subject_key) {cols} FROM imp_subjects "
-            "ON CONFLICT DO NOTHING"
-        )
         rcols = ", ".join(RECORD_COLUMNS)
         cur.execute(
             f"INSERT INTO records ({rcols}) SELECT {rcols} FROM imp_records "
@@ -353,12 +345,7 @@ def _write_batch_sqlite(session: Session, subjects: list[dict[str, Any]], record
     """executemany on the session's own connection (same transaction); new ids are those above the
     previous maximum, since SQLite serialises writers and this transaction holds the write lock."""
     conn = session.connection()
-    if subjects:
-        conn.exec_driver_sql(
-            f"INSERT INTO subjects ({', '.join(SUBJECT_COLUMNS)}) VALUES ({', '.join('?' * len(SUBJECT_COLUMNS))}) "
-            "ON CONFLICT DO NOTHING",
-            [tuple(s[c] for c in SUBJECT_COLUMNS) for s in subjects],
-        )
+    upsert_subjects(session, subjects)
     if not records:
         return []
     before = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM records").scalar_one()

@@ -87,26 +87,25 @@ def territory_prefix(actor: Actor) -> str | None:
 def territory_clause(actor: Actor, subject_key_column: Any) -> ColumnElement[bool] | None:
     """The condition limiting applications or parts to the subjects of a credit office's territory
     (None: no limit)."""
-    from xinyong.subjects.models import Subject
+    from xinyong.subjects.public import keys_in_region
 
     prefix = territory_prefix(actor)
     if prefix is None:
         return None
-    return subject_key_column.in_(
-        select(Subject.subject_key).where(Subject.region_code.like(prefix + "%")))
+    return subject_key_column.in_(keys_in_region(prefix))
 
 
 def subject_region(session: Session, subject_key: str) -> str | None:
-    from xinyong.subjects.models import Subject
+    from xinyong.subjects import public
 
-    return session.scalar(select(Subject.region_code).where(Subject.subject_key == subject_key))
+    return public.subject_region(session, subject_key)
 
 
 def subject_card(session: Session, subject_key: str) -> dict[str, Any] | None:
     """What a repair message says of its subject (code as displayed, name, kind, region)."""
-    from xinyong.subjects.models import Subject
+    from xinyong.subjects.public import subject_view
 
-    who = session.scalar(select(Subject).where(Subject.subject_key == subject_key))
+    who = subject_view(session, subject_key)
     if who is None:
         return None
     return {"code": who.display_code, "name": who.name, "kind": who.kind, "region_code": who.region_code}
@@ -115,17 +114,16 @@ def subject_card(session: Session, subject_key: str) -> dict[str, Any] | None:
 def subject_by_ref(session: Session, ref: str) -> tuple[str, dict[str, Any]]:
     """A subject by code or by subject key (individuals' codes are never shown in clear): its key and its
     public description."""
-    from xinyong.subjects import service as subjects
-    from xinyong.subjects.models import Subject
+    from xinyong.subjects import public
 
-    by_key = session.scalar(select(Subject).where(Subject.subject_key == ref)) if len(ref) == 40 else None
-    subject = by_key or subjects.require(session, ref)
-    return subject.subject_key, subjects.describe(subject)
+    by_key = public.subject_view(session, ref) if len(ref) == 40 else None
+    subject = by_key or public.require_subject(session, ref)
+    return subject.subject_key, public.describe(subject)
 
 
 def subject_key_of(session: Session, actor: Actor, subject_code: str | None) -> str:
     """A subject acts for itself; the credit office or an administrator names the subject (window)."""
-    from xinyong.subjects import service as subjects
+    from xinyong.subjects.public import require_subject
 
     if actor.role is Role.subject:
         if not actor.subject_key:
@@ -133,7 +131,7 @@ def subject_key_of(session: Session, actor: Actor, subject_code: str | None) -> 
         return actor.subject_key
     if not subject_code:
         raise ValidationFailed("missing_subject_code", "代为办理须写明信用主体的统一社会信用代码或身份号码")
-    return subjects.require(session, subject_code).subject_key
+    return require_subject(session, subject_code).subject_key
 
 
 # --- targets: records and listings -------------------------------------------------------------------

@@ -15,11 +15,11 @@ from xinyong.core.codes import SubjectKind
 from xinyong.core.crypto import encrypt, subject_key
 from xinyong.core.errors import Conflict, NotFound, ValidationFailed
 from xinyong.core.policy import Role
-from xinyong.core.regions import division_name
 from xinyong.core.text import to_halfwidth
 from xinyong.core.usecase import use_case
 from xinyong.subjects.credit_file import sections
 from xinyong.subjects.models import Subject, SubjectLink
+from xinyong.subjects.public import describe
 from xinyong.subjects.rules import LINK_ROLES, Identity, identify
 
 
@@ -115,16 +115,6 @@ def link_person(
     session.add(link)
     session.flush()
     return link
-
-
-def describe(subject: Subject) -> dict[str, Any]:
-    return {
-        "code": subject.display_code,
-        "kind": subject.kind,
-        "name": subject.name,
-        "region_code": subject.region_code,
-        "region_name": division_name(subject.region_code),
-    }
 
 
 def links_of(session: Session, subject: Subject) -> list[dict[str, Any]]:

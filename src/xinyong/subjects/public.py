@@ -1,0 +1,247 @@
+"""What other capabilities may read and write of credit subjects (no access decision here: the
+caller's use case has made it). Plain frozen views and bulk lookups, so no other capability imports
+:class:`Subject` or :class:`SubjectLink` or names their tables.
+
+Two pieces serve the hot paths without an extra round trip:
+
+- :func:`subject_columns` and :func:`link_columns` are Core selectables (named subqueries over the
+  public columns only — never ``uscc`` or ``resident_id_enc``) that screening joins in its own
+  statement; both databases flatten such a subquery into the outer query, so the plan is the plain
+  join's. :func:`sql_of` renders them for the statements screening sends through the driver.
+- :func:`upsert_subjects` writes a batch of new subjects for the bulk importer and the demo data in one
+  statement per batch (``COPY`` + one ``INSERT … SELECT`` on PostgreSQL, one ``executemany`` on SQLite),
+  ``ON CONFLICT DO NOTHING`` on the keyed hash, inside the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, Subquery, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, aliased
+
+from xinyong.core.codes import SubjectKind
+from xinyong.core.crypto import subject_key
+from xinyong.core.errors import NotFound
+from xinyong.core.regions import division_name
+from xinyong.subjects.models import Subject, SubjectLink
+from xinyong.subjects.rules import LINK_ROLES, identify
+
+#: columns of a new subject row (:func:`xinyong.subjects.service.subject_row`), in the order the bulk
+#: writers send them
+SUBJECT_ROW_COLUMNS = ("subject_key", "kind", "name", "uscc", "resident_id_enc", "display_code",
+                       "region_code", "created_at")
+#: columns of a new link row (:func:`add_links`)
+LINK_ROW_COLUMNS = ("organisation_key", "person_key", "role", "start_date", "end_date", "created_at")
+_CHUNK = 500
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectView:
+    """A subject as other capabilities see it: its keyed hash, kind, name, the code as displayed (an
+    individual's resident ID masked) and the registration region."""
+
+    subject_key: str
+    kind: str
+    name: str
+    display_code: str
+    region_code: str
+
+    @property
+    def is_individual(self) -> bool:
+        return self.kind == SubjectKind.individual.value
+
+
+@dataclass(frozen=True, slots=True)
+class LinkView:
+    """法定代表人、主要负责人 of an organisation, with role and period (NDRC 2018-893 §八 责任追溯)."""
+
+    organisation_key: str
+    organisation_name: str
+    person_key: str
+    person_name: str
+    role: str
+    start: dt.date
+    end: dt.date | None
+
+    @property
+    def role_name(self) -> str:
+        return LINK_ROLES.get(self.role, self.role)
+
+
+def view_of(s: Subject) -> SubjectView:
+    return SubjectView(subject_key=s.subject_key, kind=s.kind, name=s.name, display_code=s.display_code,
+                       region_code=s.region_code)
+
+
+def describe(view: SubjectView | Subject) -> dict[str, Any]:
+    """The public description of a subject (code as displayed, kind, name, region and its name)."""
+    return {
+        "code": view.display_code,
+        "kind": view.kind,
+        "name": view.name,
+        "region_code": view.region_code,
+        "region_name": division_name(view.region_code),
+    }
+
+
+# --- reads --------------------------------------------------------------------------------------
+
+
+def subject_view(session: Session, key: str) -> SubjectView | None:
+    """The subject with keyed hash ``key``, or None."""
+    s = session.scalar(select(Subject).where(Subject.subject_key == key))
+    return view_of(s) if s is not None else None
+
+
+def subject_views(session: Session, keys: Iterable[str]) -> dict[str, SubjectView]:
+    """The subjects among ``keys`` (absent keys are left out), one statement per 500 keys."""
+    wanted = sorted(set(keys))
+    out: dict[str, SubjectView] = {}
+    for start in range(0, len(wanted), _CHUNK):
+        for s in session.scalars(select(Subject).where(Subject.subject_key.in_(wanted[start:start + _CHUNK]))):
+            out[s.subject_key] = view_of(s)
+    return out
+
+
+def subject_by_code(session: Session, raw_code: str) -> SubjectView | None:
+    """The subject registered under a code (USCC or resident ID; a malformed code is refused with the
+    failed check)."""
+    return subject_view(session, subject_key(identify(raw_code).code))
+
+
+def require_subject(session: Session, raw_code: str) -> SubjectView:
+    found = subject_by_code(session, raw_code)
+    if found is None:
+        raise NotFound("subject_not_found", "未找到该信用主体")
+    return found
+
+
+def require_subject_key(session: Session, key: str) -> SubjectView:
+    found = subject_view(session, key)
+    if found is None:
+        raise NotFound("subject_not_found", "未找到该信用主体")
+    return found
+
+
+def subject_region(session: Session, key: str) -> str | None:
+    """The registration region of the subject with keyed hash ``key`` (None: no such subject)."""
+    return session.scalar(select(Subject.region_code).where(Subject.subject_key == key))
+
+
+def all_subject_keys(session: Session) -> list[str]:
+    """Every subject's keyed hash, in registration order (index rebuilds)."""
+    return list(session.scalars(select(Subject.subject_key).order_by(Subject.id)))
+
+
+def keys_in_region(prefix: str) -> Select[Any]:
+    """A Core ``SELECT subject_key`` of the subjects registered in the regions starting with ``prefix``,
+    for the caller's ``IN (…)`` condition (one statement with the caller's query)."""
+    return select(Subject.subject_key).where(Subject.region_code.like(prefix + "%"))
+
+
+def _links(session: Session, where: ColumnElement[bool]) -> list[LinkView]:
+    org, person = aliased(Subject), aliased(Subject)
+    rows = session.execute(
+        select(SubjectLink.organisation_key, org.name, SubjectLink.person_key, person.name, SubjectLink.role,
+               SubjectLink.start_date, SubjectLink.end_date)
+        .join(org, org.subject_key == SubjectLink.organisation_key)
+        .join(person, person.subject_key == SubjectLink.person_key)
+        .where(where)
+        .order_by(SubjectLink.start_date, SubjectLink.id)
+    ).all()
+    return [LinkView(*row) for row in rows]
+
+
+def links_of_subjects(session: Session, keys: Iterable[str]) -> dict[str, list[LinkView]]:
+    """The legal representatives and responsible persons of the organisations among ``keys``
+    (organisation key → its links, oldest first)."""
+    wanted = sorted(set(keys))
+    out: dict[str, list[LinkView]] = {}
+    for start in range(0, len(wanted), _CHUNK):
+        for link in _links(session, SubjectLink.organisation_key.in_(wanted[start:start + _CHUNK])):
+            out.setdefault(link.organisation_key, []).append(link)
+    return out
+
+
+def links_of_persons(session: Session, keys: Iterable[str]) -> dict[str, list[LinkView]]:
+    """The organisations the persons among ``keys`` represent or represented (person key → links)."""
+    wanted = sorted(set(keys))
+    out: dict[str, list[LinkView]] = {}
+    for start in range(0, len(wanted), _CHUNK):
+        for link in _links(session, SubjectLink.person_key.in_(wanted[start:start + _CHUNK])):
+            out.setdefault(link.person_key, []).append(link)
+    return out
+
+
+# --- selectables for statements of other capabilities (screening) --------------------------------
+
+_SUBJECT_COLUMNS = select(Subject.id, Subject.subject_key, Subject.kind, Subject.name, Subject.display_code,
+                          Subject.region_code).subquery("subject_v")
+_LINK_COLUMNS = select(SubjectLink.organisation_key, SubjectLink.person_key, SubjectLink.role,
+                       SubjectLink.start_date, SubjectLink.end_date).subquery("subject_link_v")
+
+
+def subject_columns() -> Subquery:
+    """The public columns of every subject as a named subquery — ``id`` (registration order: an
+    increasing sequence, for incremental syncs), ``subject_key``, ``kind``, ``name``, ``display_code``,
+    ``region_code`` — for a caller to join in its own statement. Built once."""
+    return _SUBJECT_COLUMNS
+
+
+def link_columns() -> Subquery:
+    """Every link as a named subquery: ``organisation_key``, ``person_key``, ``role``, ``start_date``,
+    ``end_date``. Built once."""
+    return _LINK_COLUMNS
+
+
+def sql_of(selectable: Subquery) -> str:
+    """The SQL of one of the selectables above, parenthesised, for a statement sent through the driver
+    (``FROM {sql_of(subject_columns())} s``); it has no parameters and is the same on both databases."""
+    return f"({selectable.element.compile(dialect=postgresql.dialect())})"
+
+
+# --- writes -------------------------------------------------------------------------------------
+
+
+def upsert_subjects(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    """Register the subjects of ``rows`` (:func:`xinyong.subjects.service.subject_row` values, one per
+    subject key) that are not registered yet, in the caller's transaction: one statement per batch
+    (PostgreSQL: ``COPY`` into a temporary table and one ``INSERT … SELECT``; SQLite: one
+    ``executemany``), ``ON CONFLICT DO NOTHING``. An existing subject is left as it is."""
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    cols = ", ".join(SUBJECT_ROW_COLUMNS)
+    if dialect == "postgresql":
+        conn = session.connection().connection.driver_connection
+        assert conn is not None
+        with conn.cursor() as cur:
+            cur.execute("CREATE TEMP TABLE IF NOT EXISTS imp_subjects (LIKE subjects INCLUDING DEFAULTS) "
+                        "ON COMMIT DELETE ROWS")
+            cur.execute("TRUNCATE imp_subjects")
+            with cur.copy(f"COPY imp_subjects ({cols}) FROM STDIN") as copy:
+                for s in rows:
+                    copy.write_row([s[c] for c in SUBJECT_ROW_COLUMNS])
+            cur.execute(f"INSERT INTO subjects ({cols}) SELECT DISTINCT ON (subject_key) {cols} FROM imp_subjects "
+                        "ON CONFLICT DO NOTHING")
+    elif dialect == "sqlite":
+        session.connection().exec_driver_sql(
+            f"INSERT INTO subjects ({cols}) VALUES ({', '.join('?' * len(SUBJECT_ROW_COLUMNS))}) "
+            "ON CONFLICT DO NOTHING",
+            [tuple(s[c] for c in SUBJECT_ROW_COLUMNS) for s in rows],
+        )
+    else:
+        ins = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        session.execute(ins(Subject).on_conflict_do_nothing(index_elements=["subject_key"]), list(rows))
+
+
+def add_links(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    """Write already-checked link rows (``LINK_ROW_COLUMNS``) in one statement — demo data only; a
+    use case links a person with :func:`xinyong.subjects.service.link_person_as`."""
+    if rows:
+        session.execute(insert(SubjectLink), [{c: r.get(c) for c in LINK_ROW_COLUMNS} for r in rows])
