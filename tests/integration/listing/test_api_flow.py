@@ -170,7 +170,7 @@ def test_authority_below_allowed_level_is_refused(client, api_key, monkeypatch) 
 
     real = loader.list_types()
     stricter = tuple(dataclasses.replace(t, min_authority_level=AuthorityLevel.prefecture) for t in real.types)
-    monkeypatch.setattr("xinyong.listing.service.list_types", lambda: ListTypeSet(stricter, real.incomplete))
+    monkeypatch.setattr("xinyong.listing.loader.list_types", lambda: ListTypeSet(stricter, real.incomplete))
     setup = make_subject(14)
     county = api_key("determining_department", department="淮安市清江浦区人力资源和社会保障局", region="320812")
     r = client.post("/api/v1/listing/cases", headers=county, json={

@@ -63,7 +63,7 @@ def samr_list(monkeypatch: pytest.MonkeyPatch) -> str:
     real = loader.list_types()
     stand_in = dataclasses.replace(real.get(MT), id="samr-test", name="测试市场监管名单",
                                    competent_fields=("market_regulation",))
-    monkeypatch.setattr("xinyong.listing.service.list_types",
+    monkeypatch.setattr("xinyong.listing.loader.list_types",
                         lambda: ListTypeSet((*real.types, stand_in), real.incomplete))
     return stand_in.id
 
@@ -94,7 +94,7 @@ def test_county_below_a_prefecture_minimum_is_refused_and_logged(client, monkeyp
 
     real = loader.list_types()
     stricter = tuple(dataclasses.replace(t, min_authority_level=AuthorityLevel.prefecture) for t in real.types)
-    monkeypatch.setattr("xinyong.listing.service.list_types", lambda: ListTypeSet(stricter, real.incomplete))
+    monkeypatch.setattr("xinyong.listing.loader.list_types", lambda: ListTypeSet(stricter, real.incomplete))
     county = "淮安市清江浦区人力资源和社会保障局"
     setup = make_subject(206, issuing_authority=county)
     r = _propose(client, department_headers(county, region="320812"), setup.code, MT, [setup.record_id])
