@@ -15,10 +15,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from xinyong.core import clock
-from xinyong.core.access import Actor, Purpose, guard, parse_purpose
-from xinyong.core.db import unit_of_work
-from xinyong.core.errors import Forbidden
+from xinyong.core.access import Actor, Purpose, parse_purpose
 from xinyong.disclosure import rules, service
 from xinyong.web.deps import current_actor, requires
 from xinyong.web.downloads import attachment_response
@@ -27,12 +24,6 @@ router = APIRouter(tags=["disclosure 公开与共享"])
 
 MAX_ID = 2_147_483_647
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
-
-
-def _own_key(actor: Actor) -> str:
-    if not actor.subject_key:
-        raise Forbidden("not_a_subject", "该账户未绑定信用主体，不能查询本人信息")
-    return actor.subject_key
 
 
 # --- public ------------------------------------------------------------------------------------
@@ -70,19 +61,13 @@ def share_subject(
 @router.put("/api/v1/disclosure/share-scopes/{principal_id}",
             dependencies=[Depends(requires("disclosure.share_scope.manage"))], summary="登记部门或平台的共享范围")
 def put_scopes(principal_id: Id, body: ScopesIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
-    with unit_of_work() as s:
-        entry = guard(s, actor, "disclosure.share_scope.manage", purpose=Purpose.maintenance)
-        scopes = service.grant_scopes(s, principal_id, body.scopes, actor.name)
-        entry.detail = {"principal_id": principal_id, "scopes": scopes}
-        return {"principal_id": principal_id, "scopes": scopes}
+    return {"principal_id": principal_id, "scopes": service.set_share_scopes(actor, principal_id, body.scopes)}
 
 
 @router.get("/api/v1/disclosure/share-scopes/{principal_id}",
             dependencies=[Depends(requires("disclosure.share_scope.manage"))], summary="查看共享范围")
 def get_scopes(principal_id: Id, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
-    with unit_of_work() as s:
-        guard(s, actor, "disclosure.share_scope.manage", purpose=Purpose.audit)
-        return {"principal_id": principal_id, "scopes": sorted(service.share_scopes_of(s, principal_id))}
+    return {"principal_id": principal_id, "scopes": service.read_share_scopes(actor, principal_id)}
 
 
 # --- the subject's own access ------------------------------------------------------------------
@@ -125,39 +110,26 @@ class ConsentIn(BaseModel):
     ends_on: dt.date | None = Field(default=None, description="截止日期（必填，禁止终身授权）")
     recipient: str | None = Field(default=None, max_length=200)
 
+    def given(self) -> service.ConsentInput:
+        return service.ConsentInput(purpose=self.purpose, method=self.method, scope=self.scope,
+                                    starts_on=self.starts_on, ends_on=self.ends_on, recipient=self.recipient)
+
 
 @router.get("/api/v1/self/consents", dependencies=[Depends(requires("disclosure.consent.read"))], summary="本人的授权记录")
 def self_consents(actor: Actor = Depends(current_actor)) -> dict[str, Any]:
-    key = _own_key(actor)
-    with unit_of_work() as s:
-        guard(s, actor, "disclosure.consent.read", purpose=Purpose.self_access, subject_key=key)
-        return {"consents": service.consents_view(s, key, clock.today())}
+    return {"consents": service.own_consents(actor)}
 
 
 @router.post("/api/v1/self/consents", status_code=201, dependencies=[Depends(requires("disclosure.consent.write"))],
              summary="登记本人授权（目的、方式、范围、截止日期）")
 def self_consent(body: ConsentIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
-    key = _own_key(actor)
-    with unit_of_work() as s:
-        subject = service.find_subject(s, key)
-        entry = guard(s, actor, "disclosure.consent.write", purpose=Purpose.self_access, subject_key=key)
-        row = service.record_consent(
-            s, subject, purpose=body.purpose, method=body.method, scope=body.scope, starts_on=body.starts_on,
-            ends_on=body.ends_on, recipient=body.recipient, by=actor.name,
-        )
-        entry.detail = {"consent_id": row.id, "scope": row.scope, "purpose": row.purpose}
-        return service.consent_row(row, clock.today())
+    return service.give_own_consent(actor, body.given())
 
 
 @router.post("/api/v1/self/consents/{consent_id}/revoke", dependencies=[Depends(requires("disclosure.consent.write"))],
              summary="撤回授权（立即停止使用）")
 def self_revoke(consent_id: Id, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
-    key = _own_key(actor)
-    with unit_of_work() as s:
-        entry = guard(s, actor, "disclosure.consent.write", purpose=Purpose.self_access, subject_key=key)
-        row = service.revoke_consent(s, consent_id, key)
-        entry.detail = {"consent_id": row.id, "revoked": True}
-        return service.consent_row(row, clock.today())
+    return service.revoke_own_consent(actor, consent_id)
 
 
 class OfficeConsentIn(ConsentIn):
@@ -167,17 +139,7 @@ class OfficeConsentIn(ConsentIn):
 @router.post("/api/v1/disclosure/consents", status_code=201, dependencies=[Depends(requires("disclosure.consent.write"))],
              summary="登记书面授权（信用办代为登记）")
 def office_consent(body: OfficeConsentIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
-    if actor.role.value == "subject":
-        raise Forbidden("use_self_consent", "信用主体请通过本人授权接口登记")
-    with unit_of_work() as s:
-        subject = service.find_subject(s, body.code)
-        entry = guard(s, actor, "disclosure.consent.write", purpose=Purpose.maintenance, subject_key=subject.subject_key)
-        row = service.record_consent(
-            s, subject, purpose=body.purpose, method=body.method, scope=body.scope, starts_on=body.starts_on,
-            ends_on=body.ends_on, recipient=body.recipient, by=actor.name,
-        )
-        entry.detail = {"consent_id": row.id, "scope": row.scope, "purpose": row.purpose}
-        return service.consent_row(row, clock.today())
+    return service.give_consent_on_behalf(actor, body.code, body.given())
 
 
 # --- objections for the determining department -------------------------------------------------
@@ -226,23 +188,10 @@ def late(
     on: dt.date | None = Query(default=None, description="统计日期，默认今天"),
     actor: Actor = Depends(current_actor),
 ) -> dict[str, Any]:
-    day = on or clock.today()
-    with unit_of_work() as s:
-        entry = guard(s, actor, "disclosure.deadline.read", purpose=Purpose.supervision)
-        if actor.role.value == "determining_department":
-            department = actor.department
-        rows = service.deadline_rows(s, day, department=department)
-        entry.result_count = len(rows)
-        return {"as_of": day.isoformat(), "workdays": rules.PENALTY_DISCLOSURE_WORKDAYS,
-                "basis": "发改办财金〔2018〕893号 §四", "departments": service.late_by_department(rows)}
+    return service.late_publications(actor, on=on, department=department).as_dict()
 
 
 @router.post("/api/v1/disclosure/end-expired", dependencies=[Depends(requires("disclosure.expire"))],
              summary="最长公示期届满的信息停止公示")
 def end_expired(actor: Actor = Depends(current_actor)) -> dict[str, Any]:
-    with unit_of_work() as s:
-        entry = guard(s, actor, "disclosure.expire", purpose=Purpose.maintenance)
-        ended = service.end_expired(s, clock.today())
-        entry.result_count = len(ended)
-        return {"ended": ended}
-
+    return {"ended": service.expire_publications(actor)}

@@ -31,16 +31,15 @@ def late(
     as_json: bool = typer.Option(False, "--json", help="输出JSON"),
 ) -> None:
     """列出未在7个工作日内公开的行政处罚信息（发改办财金〔2018〕893号 §四），按部门分组。"""
-    from xinyong.core.access import SYSTEM, Purpose, guard
-    from xinyong.core.db import unit_of_work
+    from xinyong.core.access import SYSTEM
     from xinyong.disclosure import service
 
     day = _day(on)
-    with unit_of_work() as s:
-        entry = guard(s, SYSTEM, "disclosure.deadline.read", purpose=Purpose.supervision)
-        rows = service.deadline_rows(s, day, department=department)
-        entry.result_count = len(rows)
-    groups = service.late_by_department(rows)
+    try:
+        groups = service.late_publications(SYSTEM, on=day, department=department).departments
+    except DomainError as exc:
+        typer.echo(exc.message, err=True)
+        raise typer.Exit(2) from None
     if as_json:
         typer.echo(json.dumps({"as_of": day.isoformat(), "departments": groups}, ensure_ascii=False))
         return
@@ -60,15 +59,14 @@ def late(
 @app.command("end-expired")
 def end_expired(on: str | None = typer.Option(None, "--on", help="日期（默认今天）")) -> None:
     """最长公示期届满的信息停止公示（记录状态改为“已终止公示”）。"""
-    from xinyong.core.access import SYSTEM, Purpose, guard
-    from xinyong.core.db import unit_of_work
+    from xinyong.core.access import SYSTEM
     from xinyong.disclosure import service
 
-    day = _day(on)
-    with unit_of_work() as s:
-        entry = guard(s, SYSTEM, "disclosure.expire", purpose=Purpose.maintenance)
-        ended = service.end_expired(s, day)
-        entry.result_count = len(ended)
+    try:
+        ended = service.expire_publications(SYSTEM, on=_day(on))
+    except DomainError as exc:
+        typer.echo(exc.message, err=True)
+        raise typer.Exit(2) from None
     typer.echo(f"停止公示{len(ended)}条记录" + (f"：{', '.join(map(str, ended))}" if ended else ""))
 
 
@@ -78,15 +76,11 @@ def grant_scope(
     scopes: list[str] = typer.Argument(..., help="共享范围，如 government national_platform"),
 ) -> None:
     """登记部门或平台的共享范围（替换原有登记）。"""
-    from xinyong.core.access import SYSTEM, Purpose, guard
-    from xinyong.core.db import unit_of_work
+    from xinyong.core.access import SYSTEM
     from xinyong.disclosure import service
 
     try:
-        with unit_of_work() as s:
-            entry = guard(s, SYSTEM, "disclosure.share_scope.manage", purpose=Purpose.maintenance)
-            done = service.grant_scopes(s, principal_id, scopes, "命令行")
-            entry.detail = {"principal_id": principal_id, "scopes": done}
+        done = service.set_share_scopes(SYSTEM, principal_id, scopes, by="命令行")
     except DomainError as exc:
         typer.echo(exc.message, err=True)
         raise typer.Exit(2) from None

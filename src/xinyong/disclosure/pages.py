@@ -6,6 +6,7 @@ Server-rendered in Simplified Chinese; every page is a thin adapter over a use c
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
@@ -14,8 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from xinyong.catalog.loader import catalogs
 from xinyong.core import clock
-from xinyong.core.access import PUBLIC, Actor, Purpose, guard
-from xinyong.core.db import unit_of_work
+from xinyong.core.access import PUBLIC, Actor
 from xinyong.core.errors import DomainError, Forbidden
 from xinyong.disclosure import rules, service
 from xinyong.web.downloads import attachment_response
@@ -43,18 +43,8 @@ def portal_home(request: Request) -> HTMLResponse:
 
 @router.get("/public/search", response_class=HTMLResponse)
 def portal_search(request: Request, q: str = Query(default="", max_length=100)) -> HTMLResponse:
-    actor = _portal_actor(request)
-    error = None
-    results: list[dict[str, Any]] = []
-    with unit_of_work() as s:
-        entry = guard(s, actor, "disclosure.public_read", purpose=Purpose.public_inquiry)
-        try:
-            results = service.search(s, q)
-        except DomainError as exc:
-            error = exc.message
-        entry.result_count = len(results)
-        entry.detail = {"search": True}
-    return _page(request, "portal_home.html", {"q": q, "results": results, "error": error})
+    page = service.portal_search(_portal_actor(request), q)
+    return _page(request, "portal_home.html", {"q": q, "results": page.results, "error": page.error})
 
 
 @router.get("/public/subjects/{ref}", response_class=HTMLResponse)
@@ -122,12 +112,7 @@ async def objection_submit(
 
 @router.post("/my/consents/{consent_id}/revoke", dependencies=[Depends(verify_csrf)])
 def consent_revoke(consent_id: int = Path(ge=1, le=2_147_483_647), actor: Actor = Depends(console_actor)) -> Response:
-    if not actor.subject_key:
-        raise Forbidden("not_a_subject", "该账户未绑定信用主体")
-    with unit_of_work() as s:
-        entry = guard(s, actor, "disclosure.consent.write", purpose=Purpose.self_access, subject_key=actor.subject_key)
-        service.revoke_consent(s, consent_id, actor.subject_key)
-        entry.detail = {"consent_id": consent_id, "revoked": True}
+    service.revoke_own_consent(actor, consent_id)
     return RedirectResponse("/my#consents", status_code=303)
 
 
@@ -141,24 +126,14 @@ def consent_give(
     actor: Actor = Depends(console_actor),
 ) -> Response:
     """本人在线授权 (49号 §（十四）): purpose, scope item by item and an end date are required."""
-    import datetime as dt
-
-    if not actor.subject_key:
-        raise Forbidden("not_a_subject", "该账户未绑定信用主体")
     try:
         end = dt.date.fromisoformat(ends_on) if ends_on else None
     except ValueError:
         end = None
+    given = service.ConsentInput(purpose=purpose, method="online_confirmation", scope=scope, ends_on=end,
+                                 recipient=recipient)
     try:
-        with unit_of_work() as s:
-            subject = service.find_subject(s, actor.subject_key)
-            entry = guard(s, actor, "disclosure.consent.write", purpose=Purpose.self_access,
-                          subject_key=actor.subject_key)
-            row = service.record_consent(
-                s, subject, purpose=purpose, method="online_confirmation", scope=scope, starts_on=None,
-                ends_on=end, recipient=recipient, by=actor.name,
-            )
-            entry.detail = {"consent_id": row.id, "scope": row.scope, "purpose": row.purpose}
+        service.give_own_consent(actor, given)
     except DomainError as exc:
         if exc.status != 422:
             raise
@@ -198,12 +173,6 @@ def console_answer(
 @router.get("/console/disclosure/late", response_class=HTMLResponse)
 def console_late(request: Request, department: str | None = Query(default=None, max_length=200),
                  actor: Actor = Depends(console_actor)) -> HTMLResponse:
-    today = clock.today()
-    with unit_of_work() as s:
-        entry = guard(s, actor, "disclosure.deadline.read", purpose=Purpose.supervision)
-        if actor.role.value == "determining_department":
-            department = actor.department
-        rows = service.deadline_rows(s, today, department=department or None)
-        entry.result_count = len(rows)
-    return _page(request, "late.html", {"groups": service.late_by_department(rows), "actor": actor,
-                                        "today": today.isoformat(), "department": department or ""})
+    late = service.late_publications(actor, department=department or None)
+    return _page(request, "late.html", {"groups": late.departments, "actor": actor,
+                                        "today": late.as_of.isoformat(), "department": late.department or ""})

@@ -46,7 +46,7 @@ def test_late_penalties_listed_per_department(client, api_key) -> None:
     bad = CliRunner().invoke(cli, ["disclosure", "late", "--on", "2026-13-01"])
     assert bad.exit_code == 2 and "日期格式错误" in bad.output
     # console page
-    console_login(client, "credit_office")
+    console_login(client, "credit_office", region="320800")
     page = client.get("/console/disclosure/late", headers=HTML)
     assert page.status_code == 200 and "淮市监罚〔2026〕4101号" in page.text and "逾期公开" in page.text
 

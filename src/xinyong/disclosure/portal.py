@@ -1,0 +1,128 @@
+"""The portal view (信用公示): the public search and page of a subject, and the subject's own record
+(本人查询). What is shown is decided record by record in :mod:`.rules`."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from xinyong.core import clock
+from xinyong.core.access import Actor, Purpose
+from xinyong.core.codes import check_code
+from xinyong.core.crypto import subject_key as key_of_code
+from xinyong.core.errors import ValidationFailed
+from xinyong.core.regions import division_name
+from xinyong.core.usecase import use_case
+from xinyong.disclosure import rules
+from xinyong.disclosure.common import KIND_NAMES, check_text, find_subject, note, subject_facts
+from xinyong.disclosure.consent import consents_view
+from xinyong.disclosure.objections import objections_of_subject
+from xinyong.disclosure.rules import (
+    ViewerKind,
+)
+from xinyong.disclosure.views import subject_view
+from xinyong.subjects.models import Subject
+
+
+def search(session: Session, query: str, limit: int = 20) -> list[dict[str, Any]]:
+    """Search by name (organisations and individual businesses) or by exact code (any subject).
+
+    Individuals are found only by their exact resident ID number, never by name: a public name search
+    of natural persons would expose who has a record (49号 §（四）, 个人信息保护法 §25).
+    """
+    q = " ".join(query.split())
+    if not q:
+        return []
+    check_text(q, "检索词")
+    if len(q) > 100:
+        raise ValidationFailed("query_too_long", "检索词过长（最多100字）")
+    found: list[Subject] = []
+    check = check_code(q)
+    if check.valid:
+        hit = session.scalar(select(Subject).where(Subject.subject_key == key_of_code(check.code)))
+        if hit is not None:
+            found.append(hit)
+    else:
+        if len(q) < 2:
+            raise ValidationFailed("query_too_short", "请至少输入两个字的名称，或完整的统一社会信用代码")
+        pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        found = list(session.scalars(
+            select(Subject)
+            .where(Subject.kind != "individual", Subject.name.like(pattern, escape="\\"))
+            .order_by(func.length(Subject.name), Subject.name)
+            .limit(limit)
+        ))
+        if len(q) == 18:
+            found.extend(session.scalars(select(Subject).where(Subject.uscc == q.upper())).all())
+    out = []
+    for s in found[:limit]:
+        facts = subject_facts(s)
+        out.append({
+            **rules.public_subject(facts), "kind_name": KIND_NAMES.get(s.kind, s.kind),
+            "ref": s.subject_key, "region_name": division_name(s.region_code),
+        })
+    return out
+
+
+def public_search(actor: Actor, query: str) -> list[dict[str, Any]]:
+    """公开检索 (organisations by name, any subject by its exact code)."""
+    with use_case(actor, "disclosure.public_read", purpose=Purpose.public_inquiry) as door:
+        door.admit(detail={"search": True, "masking": "姓名、身份号码按统一脱敏规则"})
+        results = search(door.session, query)
+        door.count(len(results))
+        return results
+
+
+def public_subject(actor: Actor, ref: str) -> dict[str, Any]:
+    """A subject as the public sees it today (49号 §（四）/§（五）): only what :func:`rules.decide_record`
+    discloses — never a withdrawn, shielded or expired record."""
+    with use_case(actor, "disclosure.public_read", purpose=Purpose.public_inquiry) as door:
+        subject = find_subject(door.session, ref)
+        door.admit(subject_key=subject.subject_key)
+        view = subject_view(door.session, subject, rules.PUBLIC_VIEWER, clock.today())
+        note(door, view.log_detail())
+        door.count(view.count)
+        return view.data
+
+
+def self_record(actor: Actor) -> dict[str, Any]:
+    """本人查询: the subject's complete record, withdrawn ones marked 已撤销, with its objections and
+    consents."""
+    with use_case(actor, "disclosure.self_read", purpose=Purpose.self_access) as door:
+        if not actor.subject_key:
+            door.refuse("该账户未绑定信用主体，不能查询本人信息", code="not_a_subject")
+        subject = find_subject(door.session, actor.subject_key)
+        door.admit(subject_key=subject.subject_key, detail={"self_access": True})
+        today = clock.today()
+        view = subject_view(door.session, subject, rules.Viewer(ViewerKind.subject, subject_key=subject.subject_key),
+                            today)
+        note(door, {"catalog_items": sorted(set(view.items))})
+        door.count(view.count)
+        return {**view.data, "objections": objections_of_subject(door.session, subject.subject_key, today),
+                "consents": consents_view(door.session, subject.subject_key, today)}
+
+
+
+@dataclasses.dataclass(frozen=True)
+class SearchPage:
+    """What the portal's search page shows: the results, or why the query was not run."""
+
+    results: list[dict[str, Any]]
+    error: str | None = None
+
+
+def portal_search(actor: Actor, query: str) -> SearchPage:
+    """The portal's search page (公开检索): like :func:`public_search`, but an unusable query is shown on
+    the page instead of refused; the search is registered either way."""
+    with use_case(actor, "disclosure.public_read", purpose=Purpose.public_inquiry) as door:
+        door.admit(detail={"search": True})
+        try:
+            results = search(door.session, query)
+        except ValidationFailed as exc:
+            door.count(0)
+            return SearchPage([], exc.message)
+        door.count(len(results))
+        return SearchPage(results)
