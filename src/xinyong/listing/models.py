@@ -1,8 +1,10 @@
 """Tables of the listing capability.
 
 - ``listing_cases``: one determination procedure per row, with an optimistic-locking ``version``.
-- ``listing_case_events``: the history, append-only (database triggers refuse UPDATE/DELETE) and
-  hash-chained per case (each row's ``hash`` covers the previous one).
+- ``listing_case_events``: the case history as it was kept before ``listing_0004`` (a private hash
+  chain per case). Not written any more — a case's steps are entries of the core audit chain
+  (``decision_history``, :mod:`xinyong.listing.history`); the old rows stay, append-only (database
+  triggers refuse UPDATE/DELETE), and are checked against the hashes their mirrors sealed there.
 - ``listing_documents``: notices, decisions, answers, interview records; immutable, SHA-256 hashed.
 - ``listings``: who is on which list, from when to when (the subject, and linked persons only
   when the standard lists them); ``listing_accountability``: persons the decision is linked to
@@ -88,7 +90,9 @@ class ListingCase(Base):
 
 
 class ListingCaseEvent(Base):
-    """One transition. Never updated or deleted (triggers), chained by hash."""
+    """One step of a case before ``listing_0004`` (read only since then). Never updated or deleted
+    (triggers); ``hash`` covers ``prev_hash`` and the row, and is sealed in the core chain by the row's
+    mirror in ``decision_history`` (``detail.event_hash``)."""
 
     __tablename__ = "listing_case_events"
     __table_args__ = (UniqueConstraint("case_id", "seq", name="uq_listing_case_events_case_seq"),)
