@@ -165,23 +165,20 @@ def access_log_list(
     limit: int = typer.Option(100, "--limit", min=1, max=100_000),
 ) -> None:
     """按条件列出登记记录（JSON Lines，最新在前）。本次查阅以“审查”目的登记。"""
-    from xinyong.core.access import SYSTEM, Purpose, guard
-    from xinyong.core.audit.review import Filters, list_entries
-    from xinyong.core.db import unit_of_work
+    from xinyong.console.review import list_log
+    from xinyong.core.access import SYSTEM
+    from xinyong.core.audit.review import Filters
 
     f = Filters(principal=principal, action=action, purpose=purpose, since=_day(since, "起始日期"),  # type: ignore[arg-type]
                 until=_day(until, "截止日期"), allowed=False if denied else None)  # type: ignore[arg-type]
-    with unit_of_work() as s:
-        entry = guard(s, SYSTEM, "access_log.read", purpose=Purpose.audit, detail={"filters": f.as_dict(), "via": "cli"})
-        rows, total = list_entries(s, f, limit=limit)
-        entry.result_count = len(rows)
-        for e in rows:
-            typer.echo(json.dumps({
-                "seq": e.seq, "at": e.at.isoformat(), "principal_id": e.principal_id,
-                "principal_name": e.principal_name, "role": e.role, "department": e.department,
-                "action": e.action, "purpose": e.purpose, "subject_key": e.subject_key, "allowed": e.allowed,
-                "result_count": e.result_count, "reason": e.reason, "detail": e.detail,
-            }, ensure_ascii=False, default=str))
+    rows, total = list_log(SYSTEM, f, limit=limit, via="cli")
+    for e in rows:
+        typer.echo(json.dumps({
+            "seq": e["seq"], "at": e["at"].isoformat(), "principal_id": e["principal_id"],
+            "principal_name": e["principal_name"], "role": e["role"], "department": e["department"],
+            "action": e["action"], "purpose": e["purpose"], "subject_key": e["subject_key"],
+            "allowed": e["allowed"], "result_count": e["result_count"], "reason": e["reason"], "detail": e["detail"],
+        }, ensure_ascii=False, default=str))
     typer.echo(f"共 {total} 条，显示 {len(rows)} 条", err=True)
 
 
@@ -193,15 +190,11 @@ def access_log_anomalies(
     window: int = typer.Option(10, "--window-minutes", min=1, help="时间窗口（分钟）"),
 ) -> None:
     """异常访问提示：短时间内查询大量主体、非工作时间查询、无案由查询（JSON Lines）。"""
-    from xinyong.core.access import SYSTEM, Purpose, guard
-    from xinyong.core.audit.review import anomalies
-    from xinyong.core.db import unit_of_work
+    from xinyong.console.review import list_anomalies
+    from xinyong.core.access import SYSTEM
 
-    with unit_of_work() as s:
-        entry = guard(s, SYSTEM, "access_log.read", purpose=Purpose.audit, detail={"anomalies": True, "via": "cli"})
-        flags = anomalies(s, since=_day(since, "起始日期"), until=_day(until, "截止日期"),  # type: ignore[arg-type]
-                          threshold=threshold, window_minutes=window)
-        entry.result_count = len(flags)
+    flags = list_anomalies(SYSTEM, since=_day(since, "起始日期"), until=_day(until, "截止日期"),  # type: ignore[arg-type]
+                           threshold=threshold, window_minutes=window, via="cli")
     for flag in flags:
         typer.echo(json.dumps(flag.as_dict(), ensure_ascii=False))
     typer.echo(f"异常提示 {len(flags)} 条", err=True)

@@ -10,16 +10,10 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
+from xinyong.console.review import dashboard_flags, review_page
 from xinyong.core import accounts, clock
-from xinyong.core.access import PURPOSE_NAMES_ZH, Actor, Purpose, guard
-from xinyong.core.audit.review import (
-    CASE_KEYS,
-    Filters,
-    anomalies,
-    distinct_values,
-    flagged_ids,
-    list_entries,
-)
+from xinyong.core.access import PURPOSE_NAMES_ZH, Actor, Purpose
+from xinyong.core.audit.review import CASE_KEYS, Filters
 from xinyong.core.db import unit_of_work
 from xinyong.core.models import AccessLogEntry
 from xinyong.core.policy import ROLE_NAMES_ZH, Role
@@ -119,13 +113,8 @@ def dashboard(request: Request, actor: Actor = Depends(console_actor)) -> Respon
 
 
 def _flags_for(actor: Actor) -> list[Any] | None:
-    """Anomaly flags for reviewers (None for roles that do not review the access log)."""
-    from xinyong.core.policy import is_allowed
-
-    if not is_allowed(actor.role, "access_log.read"):
-        return None
-    with unit_of_work() as s:
-        return list(anomalies(s, since=None))
+    """Anomaly flags for reviewers, within their territory (None for roles that do not review)."""
+    return dashboard_flags(actor)
 
 
 # --- 查询使用登记审查 (国办发〔2020〕49号 §（十三）) ----------------------------------------------
@@ -143,15 +132,17 @@ def _parse_day(value: str, label: str, problems: list[str]) -> dt.date | None:
         return None
 
 
-def describe_entry(e: AccessLogEntry, flags: list[str]) -> dict[str, Any]:
-    detail = dict(e.detail or {})
+def describe_entry(e: dict[str, Any], flags: list[str]) -> dict[str, Any]:
+    """An entry (:func:`xinyong.console.review.entry_data`) as the review page shows it."""
+    detail = dict(e["detail"] or {})
     returned = detail.get("fields") or detail.get("catalog_items") or detail.get("sections")
+    role = e["role"]
     return {
-        "id": e.id, "seq": e.seq, "at_local": local_time(e.at), "principal_id": e.principal_id,
-        "principal_name": e.principal_name, "department": e.department or "",
-        "role_zh": ROLE_NAMES_ZH.get(Role(e.role), e.role) if e.role in Role.__members__ else e.role,
-        "action": e.action, "purpose_zh": purpose_zh(e.purpose), "subject": (e.subject_key or "")[:12],
-        "allowed": e.allowed, "reason": e.reason or "", "result_count": e.result_count,
+        "id": e["id"], "seq": e["seq"], "at_local": local_time(e["at"]), "principal_id": e["principal_id"],
+        "principal_name": e["principal_name"], "department": e["department"] or "",
+        "role_zh": ROLE_NAMES_ZH.get(Role(role), role) if role in Role.__members__ else role,
+        "action": e["action"], "purpose_zh": purpose_zh(e["purpose"]), "subject": (e["subject_key"] or "")[:12],
+        "allowed": e["allowed"], "reason": e["reason"] or "", "result_count": e["result_count"],
         "returned": "、".join(str(x) for x in returned) if isinstance(returned, list) else (returned or ""),
         "masking": detail.get("masking") or "",
         "case": next((f"{k}={detail[k]}" for k in CASE_KEYS if detail.get(k)), ""),
@@ -178,21 +169,9 @@ def access_log_page(
         since=_parse_day(since, "起始日期", problems), until=_parse_day(until, "截止日期", problems),
         allowed={"allowed": True, "denied": False}.get(result),
     )
-    with unit_of_work() as s:
-        entry = guard(s, actor, "access_log.read", purpose=Purpose.audit, detail={"filters": f.as_dict()})
-        flags = anomalies(s, since=f.since, until=f.until, principal=f.principal)
-        marks = flagged_ids(flags)
-        if flagged:
-            ids = sorted(marks, reverse=True)
-            total = len(ids)
-            chosen = ids[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
-            rows = list(s.scalars(select(AccessLogEntry).where(AccessLogEntry.id.in_(chosen))
-                                  .order_by(AccessLogEntry.seq.desc()))) if chosen else []
-        else:
-            rows, total = list_entries(s, f, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
-        entry.result_count = len(rows)
-        entries = [describe_entry(e, marks.get(e.id, [])) for e in rows]
-        actions = distinct_values(s, "action")
+    review = review_page(actor, f, flagged_only=bool(flagged), page=page, page_size=PAGE_SIZE)
+    entries = [describe_entry(e, marks) for e, marks in review.entries]
+    total, flags, actions = review.total, review.flags, review.actions
     query = {k: v for k, v in {"principal": principal, "action": action, "purpose": purpose, "since": since,
                                "until": until, "result": result, "flagged": flagged}.items() if v}
     return templates.TemplateResponse(request, "console/access_log.html", {

@@ -27,7 +27,7 @@ def test_officer_read_shows_up_on_the_review_page(client, api_key) -> None:
     assert page.status_code == 200, page.text
     client.cookies.clear()
 
-    console_login(client, "credit_office", name="淮安市信用办审查员")
+    console_login(client, "credit_office", name="淮安市信用办审查员", region="320800")
     review = client.get("/console/access-log", params={"action": "credit_file.read"}, headers=HTML)
     assert review.status_code == 200, review.text
     assert "淮安市公共资源交易监督管理办公室" in review.text
@@ -48,7 +48,7 @@ def test_review_page_is_for_reviewers_only(client) -> None:
 
 
 def test_bad_date_filter_is_explained(client) -> None:
-    console_login(client, "credit_office")
+    console_login(client, "credit_office", region="320800")
     r = client.get("/console/access-log", params={"since": "2026-13-45"}, headers=HTML)
     assert r.status_code == 200
     assert "不是有效日期" in r.text
