@@ -385,9 +385,11 @@ _AGGREGATED_PG = (
     "s.subject_key, s.name, s.kind "
     f"FROM {_SUBJECTS} s LEFT JOIN screening_facts f ON f.subject_key = s.subject_key "
     "AND f.start_date <= %(on)s AND (f.end_date IS NULL OR f.end_date > %(on)s) "
-    # grouped by every output column: the key of a subquery does not make its other columns
-    # functionally dependent in PostgreSQL's eyes (subject_key is unique: one group per subject)
-    "WHERE s.subject_key = ANY(:keys) GROUP BY s.subject_key, s.display_code, s.name, s.kind"
+    # grouped by every output column, id first: the key of a subquery does not make its other columns
+    # functionally dependent at parse time, but once the subquery is flattened the planner reduces the
+    # group key to the primary key again (the plan is the one GROUP BY subjects.id had: one group per
+    # subject, sorted by id)
+    "WHERE s.subject_key = ANY(:keys) GROUP BY s.id, s.subject_key, s.display_code, s.name, s.kind"
 )
 
 
