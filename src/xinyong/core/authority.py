@@ -78,6 +78,17 @@ def level_denial(actor_region: str | None, minimum: AuthorityLevel, what: str) -
     return None
 
 
+def identity_denial(department: str | None, region_code: str | None, what: str) -> str | None:
+    """A department acts in its own name — records, withdraws, answers for or repairs what it determined
+    (谁认定、谁负责) — only when it is identifiable as that organ: a department name and a GB/T 2260
+    region. An account without either holds none of these powers."""
+    if not department:
+        return f"本账户未登记所属部门，不能{what}"
+    if authority_level(region_code) is None:
+        return f"本部门未登记行政区划代码，无法确认其为作出文书的机关，不能{what}"
+    return None
+
+
 def territory_denial(actor_region: str | None, region: str | None, what: str) -> str | None:
     """A power tied to a territory (a credit office's oversight, a local rule) reaches only the actor's
     region and those below it; without a region the actor administers none."""

@@ -27,7 +27,7 @@ from enum import StrEnum
 from typing import Any
 
 from xinyong.catalog.rules import BasisLevel, CatalogItem, RuleError, ShareScope
-from xinyong.core.authority import authority_level, territory_denial
+from xinyong.core.authority import authority_level, identity_denial, territory_denial
 from xinyong.core.dates import add_months
 from xinyong.core.errors import ValidationFailed
 from xinyong.core.masking import mask_name, scrub_identifiers, scrub_name
@@ -749,9 +749,9 @@ def answer_denial(actor: ObjectionActor, objection: ObjectionFacts) -> str | Non
     if actor.role != "determining_department":
         return (f"只有作出该记录的认定部门（{objection.department}）可以答复此异议"
                 "（谁认定、谁答复，淮政办发〔2021〕13号 §四(一)）")
-    if authority_level(actor.region_code) is None:
-        return ("本部门未登记行政区划代码，无法确认其为作出该记录的认定部门，不能答复此异议"
-                "（谁认定、谁答复，淮政办发〔2021〕13号 §四(一)）")
+    unidentified = identity_denial(actor.department, actor.region_code, "答复此异议（谁认定、谁答复，淮政办发〔2021〕13号 §四(一)）")
+    if unidentified is not None:
+        return unidentified
     if actor.department != objection.department:
         return (f"该异议针对{objection.department}认定的记录，本部门（{actor.department or '未设定'}）"
                 "不能答复（谁认定、谁答复，淮政办发〔2021〕13号 §四(一)）")

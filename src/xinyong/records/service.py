@@ -23,7 +23,7 @@ from xinyong.catalog.loader import catalogs
 from xinyong.catalog.rules import CatalogItem, ShareScope
 from xinyong.core import clock
 from xinyong.core.access import Actor, Purpose
-from xinyong.core.authority import authority_level, competence_denial
+from xinyong.core.authority import competence_denial, identity_denial
 from xinyong.core.crypto import subject_key as keyed
 from xinyong.core.errors import Conflict, NotFound, ValidationFailed
 from xinyong.core.events import emit, publish
@@ -205,13 +205,9 @@ def get(session: Session, record_id: int) -> Record | None:
 
 # ============================================================================ use cases
 def authority_denial(actor: Actor, what: str) -> str | None:
-    """A principal without a registered administrative division cannot be identified as the organ that
-    issued a document, so it neither records nor withdraws in its name."""
-    if not actor.department:
-        return f"本账户未登记所属部门，不能{what}"
-    if authority_level(actor.region_code) is None:
-        return f"本部门未登记行政区划代码，无法确认其为作出文书的机关，不能{what}"
-    return None
+    """A principal without a department or a registered administrative division cannot be identified as
+    the organ that issued a document, so it neither records nor withdraws in its name."""
+    return identity_denial(actor.department, actor.region_code, what)
 
 
 def _competence(actor: Actor, accepted: Accepted) -> str | None:

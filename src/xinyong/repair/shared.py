@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from xinyong.core import clock
 from xinyong.core.access import Actor
-from xinyong.core.authority import NATIONAL_REGION, territory_denial
+from xinyong.core.authority import NATIONAL_REGION, identity_denial, territory_denial
 from xinyong.core.errors import NotFound, ValidationFailed
 from xinyong.core.policy import Role
 from xinyong.repair import rules as R
@@ -56,7 +56,7 @@ def owner_denial(actor: Actor, department: str) -> str | None:
     Principle as reported for 国家发展改革委令第36号（信用修复管理办法）; the article text is not in
     ../shared/reference (basis_verified: false)."""
     if actor.role is Role.determining_department and actor.department == department:
-        return None
+        return identity_denial(actor.department, actor.region_code, "作出修复决定")
     who = actor.department or actor.name
     return f"该修复事项由认定部门{department}决定（谁认定、谁修复），{who}无权作出修复决定"
 

@@ -45,7 +45,7 @@ def test_apply_in_browser_and_follow_to_completion(world: World) -> None:
     mine = company.get(url, headers=HTML)
     assert "办理中" in mine.text and "缴款凭证.pdf" in mine.text and "作出决定" not in mine.text
 
-    officer = _browser(world, "determining_department", department=SAMR)
+    officer = _browser(world, "determining_department", department=SAMR, region="320800")
     queue = officer.get("/console/repair", headers=HTML)
     assert f"/console/repair/applications/{app_id}" in queue.text
     detail = officer.get(url, headers=HTML)
@@ -69,7 +69,7 @@ def test_refusal_in_console_needs_reason_and_shows_remedy(world: World) -> None:
     world.commit()
     app = world.apply([{"kind": "record", "id": rec,
                         "declared": ["act_corrected", "effects_removed", "obligations_performed"]}]).json()
-    officer = _browser(world, "determining_department", department=SAMR)
+    officer = _browser(world, "determining_department", department=SAMR, region="320800")
     url = f"/console/repair/applications/{app['id']}"
     detail = officer.get(url, headers=HTML)
     part_id = app["parts"][0]["id"]
@@ -89,7 +89,7 @@ def test_other_department_sees_no_decision_form_and_cannot_post(world: World) ->
     world.commit()
     app = world.apply([{"kind": "record", "id": rec,
                         "declared": ["act_corrected", "effects_removed", "obligations_performed"]}]).json()
-    other = _browser(world, "determining_department", department="淮安市生态环境局")
+    other = _browser(world, "determining_department", department="淮安市生态环境局", region="320800")
     assert other.get(f"/console/repair/applications/{app['id']}", headers=HTML).status_code == 404
     token = csrf_from(other.get("/console/repair", headers=HTML).text)
     r = other.post(f"/console/repair/parts/{app['parts'][0]['id']}/decision", headers=HTML,

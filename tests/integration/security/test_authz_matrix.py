@@ -63,6 +63,9 @@ EXPECTED: dict[str, dict[str, str]] = {
     # a subject reaches only its own record
     "self.record": dict(admin=N, office=N, office_nj=N, dept_a=N, dept_b=N, dept_no_region=N, unit=N,
                         unit_bj=N, subject_a=Y, subject_b=Y, public=N),
+    # deciding a repair of department A's record: department A only (谁认定、谁修复)
+    "repair.decide": dict(admin=N, office=N, office_nj=N, dept_a=Y, dept_b=N, dept_no_region=N, unit=N,
+                          unit_bj=N, subject_a=N, subject_b=N, public=N),
     # withdrawing department A's record: department A only (run last: it changes the record)
     "record.withdraw": dict(admin=N, office=N, office_nj=N, dept_a=Y, dept_b=N, dept_no_region=N, unit=N,
                             unit_bj=N, subject_a=N, subject_b=N, public=N),
@@ -82,6 +85,7 @@ class World:
     case_id: int
     objection_id: int
     person_seq: int = 0
+    repair_part: int | None = None
 
 
 def _pid(headers: dict[str, str]) -> int | None:
@@ -173,6 +177,20 @@ def _call(w: World, use_case: str, actor: str) -> Any:
         return c.get(f"/api/v1/screen/code/{w.code}", headers=h, params={"matter": "procurement_bidding"})
     if use_case == "self.record":
         return c.get("/api/v1/self/record", headers=h)
+    if use_case == "repair.decide":
+        if w.repair_part is None:  # subject B applies to repair department A's record about it
+            me = w.headers["subject_b"]
+            _ok(c.post("/api/v1/repair/commitments", headers=me, json={
+                "text": "本企业承诺所提交材料真实有效，依法诚信经营，自愿接受社会监督，违背承诺自愿接受联合惩戒。",
+                "signer": "李四"}), 201)
+            app = _ok(c.post("/api/v1/repair/applications", headers=me, json={
+                "applicant_name": "李四", "statement": "已缴清罚款并整改完毕", "parts": [{
+                    "kind": "record", "id": w.other_record_id,
+                    "declared": ["act_corrected", "effects_removed", "obligations_performed"]}]}), 201)
+            part = app["parts"][0]
+            assert part["status"] == "pending", part
+            w.repair_part = int(part["id"])
+        return c.post(f"/api/v1/repair/parts/{w.repair_part}/decision", headers=h, json={"grant": True})
     if use_case == "record.withdraw":
         return c.post(f"/api/v1/records/{w.record_id}/withdrawal", headers=h,
                       json={"kind": "revoked", "reason": "经复核，该记录所载事实有误"})
