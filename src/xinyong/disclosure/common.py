@@ -7,7 +7,6 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinyong.catalog.loader import catalogs
@@ -25,7 +24,7 @@ from xinyong.disclosure.rules import (
     SubjectFacts,
 )
 from xinyong.records import service as records
-from xinyong.subjects.models import Subject
+from xinyong.subjects.public import SubjectView, subject_view
 
 KIND_NAMES = {"organisation": "法人和非法人组织", "individual_business": "个体工商户", "individual": "自然人"}
 
@@ -51,7 +50,7 @@ def current_item(code: str, on: dt.date, region: str | None) -> CatalogItem | No
     return found[1] if found else catalogs().latest_item(code)
 
 
-def subject_facts(subject: Subject) -> SubjectFacts:
+def subject_facts(subject: SubjectView) -> SubjectFacts:
     return SubjectFacts(subject.subject_key, subject.kind, subject.name, subject.display_code)
 
 
@@ -74,13 +73,13 @@ def check_text(value: str | None, what: str) -> None:
         raise ValidationFailed("invalid_characters", f"{what}含有不可见的控制字符，请删除后重试")
 
 
-def find_subject(session: Session, ref: str) -> Subject:
+def find_subject(session: Session, ref: str) -> SubjectView:
     """A subject by its keyed hash (portal URLs never carry a resident ID) or by its code."""
     ref = ref.strip()
     check_text(ref, "主体标识")
-    subject = session.scalar(select(Subject).where(Subject.subject_key == ref)) if ref else None
+    subject = subject_view(session, ref) if ref else None
     if subject is None and ref and check_code(ref).valid:
-        subject = session.scalar(select(Subject).where(Subject.subject_key == key_of_code(check_code(ref).code)))
+        subject = subject_view(session, key_of_code(check_code(ref).code))
     if subject is None:
         raise NotFound("subject_not_found", "未找到该信用主体")
     return subject

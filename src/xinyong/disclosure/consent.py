@@ -29,7 +29,7 @@ from xinyong.disclosure.rules import (
     ConsentMethod,
     ConsentPurpose,
 )
-from xinyong.subjects.models import Subject
+from xinyong.subjects.public import SubjectView
 
 
 def consent_facts(row: ConsentRecord) -> Consent:
@@ -56,7 +56,7 @@ def consent_row(row: ConsentRecord, on: dt.date) -> dict[str, Any]:
 
 
 def record_consent(
-    session: Session, subject: Subject, *, purpose: str, method: str, scope: Sequence[str],
+    session: Session, subject: SubjectView, *, purpose: str, method: str, scope: Sequence[str],
     starts_on: dt.date | None, ends_on: dt.date | None, recipient: str | None, by: str,
 ) -> ConsentRecord:
     if subject.kind != "individual":
@@ -115,7 +115,7 @@ class ConsentInput:
     recipient: str | None = None
 
 
-def _record(door: Door, subject: Subject, given: ConsentInput) -> dict[str, Any]:
+def _record(door: Door, subject: SubjectView, given: ConsentInput) -> dict[str, Any]:
     row = record_consent(
         door.session, subject, purpose=given.purpose, method=given.method, scope=given.scope,
         starts_on=given.starts_on, ends_on=given.ends_on, recipient=given.recipient, by=door.actor.name,

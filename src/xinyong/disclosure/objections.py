@@ -21,7 +21,7 @@ from xinyong.disclosure import rules
 from xinyong.disclosure.common import check_text, note, owner_department, region_clause
 from xinyong.disclosure.models import Objection, ObjectionAttachment
 from xinyong.records import service as records
-from xinyong.subjects.models import Subject
+from xinyong.subjects.public import subject_columns, subject_region
 
 
 def open_objections(session: Session, record_ids: Sequence[int]) -> set[int]:
@@ -143,8 +143,9 @@ def objections_for(session: Session, department: str | None, on: dt.date, *, sta
     if department is not None:
         q = q.where(Objection.department == department)
     if region is not None:
-        q = q.join(Subject, Subject.subject_key == Objection.subject_key).where(
-            region_clause(Subject.region_code, region))
+        subjects = subject_columns()
+        q = q.join(subjects, subjects.c.subject_key == Objection.subject_key).where(
+            region_clause(subjects.c.region_code, region))
     if status:
         q = q.where(Objection.status == status)
     out = []
@@ -168,8 +169,8 @@ def get_objection(session: Session, objection_id: int, *, for_update: bool = Fal
 
 
 def objection_facts(session: Session, o: Objection) -> rules.ObjectionFacts:
-    region = session.scalar(select(Subject.region_code).where(Subject.subject_key == o.subject_key))
-    return rules.ObjectionFacts(subject_key=o.subject_key, department=o.department, subject_region=region)
+    return rules.ObjectionFacts(subject_key=o.subject_key, department=o.department,
+                                subject_region=subject_region(session, o.subject_key))
 
 
 def _objection_actor(actor: Actor) -> rules.ObjectionActor:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from xinyong.core import clock
@@ -24,7 +23,8 @@ from xinyong.disclosure.rules import (
     ViewerKind,
 )
 from xinyong.disclosure.views import subject_view
-from xinyong.subjects.models import Subject
+from xinyong.subjects.public import SubjectView, search_by_name, subjects_by_uscc
+from xinyong.subjects.public import subject_view as find_by_key
 
 
 def search(session: Session, query: str, limit: int = 20) -> list[dict[str, Any]]:
@@ -39,24 +39,19 @@ def search(session: Session, query: str, limit: int = 20) -> list[dict[str, Any]
     check_text(q, "检索词")
     if len(q) > 100:
         raise ValidationFailed("query_too_long", "检索词过长（最多100字）")
-    found: list[Subject] = []
+    found: list[SubjectView] = []
     check = check_code(q)
     if check.valid:
-        hit = session.scalar(select(Subject).where(Subject.subject_key == key_of_code(check.code)))
+        hit = find_by_key(session, key_of_code(check.code))
         if hit is not None:
             found.append(hit)
     else:
         if len(q) < 2:
             raise ValidationFailed("query_too_short", "请至少输入两个字的名称，或完整的统一社会信用代码")
-        pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        found = list(session.scalars(
-            select(Subject)
-            .where(Subject.kind != "individual", Subject.name.like(pattern, escape="\\"))
-            .order_by(func.length(Subject.name), Subject.name)
-            .limit(limit)
-        ))
+        # organisations and individual businesses only: natural persons are never searched by name
+        found = search_by_name(session, q, limit=limit, include_individuals=False)
         if len(q) == 18:
-            found.extend(session.scalars(select(Subject).where(Subject.uscc == q.upper())).all())
+            found.extend(subjects_by_uscc(session, q))
     out = []
     for s in found[:limit]:
         facts = subject_facts(s)

@@ -34,7 +34,8 @@ from xinyong.disclosure.rules import (
     SubjectFacts,
 )
 from xinyong.records import service as records
-from xinyong.subjects.models import Subject
+from xinyong.records.public import RecordView, record_view, records_in_statuses, records_of_item
+from xinyong.subjects.public import subject_columns, subject_view, subject_views
 
 
 def sync_publications(session: Session, on: dt.date) -> int:
@@ -44,27 +45,24 @@ def sync_publications(session: Session, on: dt.date) -> int:
     are shown as soon as they are stored, so a record public on ingest was first public at its
     ``created_at``. Returns the number of rows created.
     """
-    from xinyong.records.models import Record
-
-    known = select(Publication.record_id)
-    new = session.scalars(
-        select(Record).where(Record.catalog_item == rules.PENALTY_ITEM, Record.id.not_in(known))
-    ).all()
-    subjects_cache: dict[str, SubjectFacts] = {}
+    new = records_of_item(session, rules.PENALTY_ITEM, not_in=select(Publication.record_id))
+    subjects_cache = {key: subject_facts(view) for key, view in
+                      subject_views(session, {r.subject_key for r in new}).items()}
     for record in new:
         _track(session, record, subjects_cache)
     session.flush()
     return len(new)
 
 
-def _track(session: Session, record: Any, subjects_cache: dict[str, SubjectFacts] | None = None) -> Publication:
+def _track(session: Session, record: RecordView,
+           subjects_cache: dict[str, SubjectFacts] | None = None) -> Publication:
     """The Publication row of one administrative-penalty record (created on first sight)."""
     from xinyong.core.workdays import add_workdays
 
     cache = subjects_cache if subjects_cache is not None else {}
     facts = cache.get(record.subject_key)
     if facts is None:
-        subj = session.scalar(select(Subject).where(Subject.subject_key == record.subject_key))
+        subj = subject_view(session, record.subject_key)
         assert subj is not None
         facts = cache[record.subject_key] = subject_facts(subj)
     item = item_for(record)
@@ -100,7 +98,7 @@ def end_publication(session: Session, record_id: int, *, kind: str, reason: str)
     page and the share API stop showing it through :mod:`.rules` (statuses ``revoked``/``annulled``)."""
     pub = session.get(Publication, record_id)
     if pub is None:
-        record = records.get(session, record_id)
+        record = record_view(session, record_id)
         if record is None or record.catalog_item != rules.PENALTY_ITEM:
             return None
         pub = _track(session, record)
@@ -160,12 +158,9 @@ def end_expired(session: Session, on: dt.date, reason: str = "最长公示期届
     The rules already hide such records from the public on any later day; this makes the end explicit
     (history, ``record.status_changed`` for the other channels) — 令第36号: 最长公示期届满后，相关信息自动停止公示.
     """
-    from xinyong.records.models import Record
-
     ended: list[int] = []
     regs = regimes()
-    rows = session.scalars(select(Record).where(Record.status.in_(("active", "repaired_marked")))).all()
-    for record in rows:
+    for record in records_in_statuses(session, ("active", "repaired_marked")):
         item = item_for(record)
         if item is None:
             continue
@@ -206,9 +201,10 @@ def _subject_regions(session: Session, record_ids: Sequence[int]) -> dict[int, s
     """The region of each tracked record's subject (the territory a credit office oversees)."""
     if not record_ids:
         return {}
+    subjects = subject_columns()
     rows = session.execute(
-        select(Publication.record_id, Subject.region_code)
-        .join(Subject, Subject.subject_key == Publication.subject_key)
+        select(Publication.record_id, subjects.c.region_code)
+        .join(subjects, subjects.c.subject_key == Publication.subject_key)
         .where(Publication.record_id.in_(record_ids))
     )
     return {rid: region for rid, region in rows}

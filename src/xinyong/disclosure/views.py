@@ -22,7 +22,8 @@ from xinyong.disclosure.rules import (
     ViewerKind,
 )
 from xinyong.records import service as records
-from xinyong.subjects.models import Subject
+from xinyong.records.public import records_of_subject
+from xinyong.subjects.public import SubjectView, links_of_subjects
 
 
 @dataclasses.dataclass
@@ -87,11 +88,11 @@ def listings_of(session: Session, key: str, on: dt.date) -> list[dict[str, Any]]
     return [_jsonable(r) for r in rows]
 
 
-def subject_view(session: Session, subject: Subject, viewer: Viewer, on: dt.date) -> View:
+def subject_view(session: Session, subject: SubjectView, viewer: Viewer, on: dt.date) -> View:
     """Everything ``viewer`` may see of ``subject`` on ``on`` — decided record by record in the rules."""
     facts = subject_facts(subject)
     consents = consents_of(session, subject.subject_key)
-    rows = records.records_for_subject(session, subject.subject_key)
+    rows = records_of_subject(session, subject.subject_key)
     disputed = open_objections(session, [r.id for r in rows])
     out_records: list[dict[str, Any]] = []
     items: list[str] = []
@@ -159,21 +160,16 @@ def subject_view(session: Session, subject: Subject, viewer: Viewer, on: dt.date
     return View(data, items, masked, withheld, hidden)
 
 
-def _persons(session: Session, subject: Subject, viewer: Viewer) -> list[dict[str, Any]]:
+def _persons(session: Session, subject: SubjectView, viewer: Viewer) -> list[dict[str, Any]]:
     """Legal representatives and responsible persons of an organisation (names masked but for the subject)."""
-    if subject.kind == "individual":
+    if subject.is_individual:
         return []
-    from xinyong.subjects import service as subjects
-
     out = []
-    for link in subjects.links_of(session, subject):
-        if link["direction"] != "person":
+    for link in links_of_subjects(session, [subject.subject_key]).get(subject.subject_key, []):
+        if link.end is not None and viewer.kind is not ViewerKind.subject:
             continue
-        other = link["other"]
-        if link["end_date"] is not None and viewer.kind is not ViewerKind.subject:
-            continue
-        name = other["name"] if viewer.kind is ViewerKind.subject else mask_name(other["name"])
-        out.append({"role_name": link["role_name"], "name": name, "start_date": link["start_date"],
-                    "end_date": link["end_date"]})
+        name = link.person_name if viewer.kind is ViewerKind.subject else mask_name(link.person_name)
+        out.append({"role_name": link.role_name, "name": name, "start_date": link.start.isoformat(),
+                    "end_date": link.end.isoformat() if link.end else None})
     return out
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from xinyong.records.models import Record
@@ -33,6 +34,11 @@ class RecordView:
     force_majeure: bool
     non_intentional: bool
     minor_violation: bool
+    #: the catalog version the record was accepted under
+    catalog_id: str
+    catalog_edition: str
+    summary: str
+    created_at: dt.datetime
 
     @property
     def active(self) -> bool:
@@ -46,7 +52,8 @@ def view_of(r: Record) -> RecordView:
         department=r.department or r.issuing_authority, determined_by=r.determined_by,
         decision_date=r.decision_date, effective_date=r.effective_date, status=r.status, severity=r.severity,
         is_minor=r.is_minor, force_majeure=r.force_majeure, non_intentional=r.non_intentional,
-        minor_violation=r.minor_violation,
+        minor_violation=r.minor_violation, catalog_id=r.catalog_id, catalog_edition=r.catalog_edition,
+        summary=r.summary, created_at=r.created_at,
     )
 
 
@@ -69,6 +76,21 @@ def records_of_subject(session: Session, subject_key: str, only_active: bool = F
     if only_active:
         q = q.where(Record.status == "active")
     return [view_of(r) for r in session.scalars(q.order_by(Record.decision_date, Record.id))]
+
+
+def records_of_item(session: Session, catalog_item: str, *, not_in: Select[Any] | None = None) -> list[RecordView]:
+    """The records of one catalog item, in id order; ``not_in``: a Core ``SELECT`` of record ids to leave
+    out (the caller's own tracking table), sent in the same statement."""
+    q = select(Record).where(Record.catalog_item == catalog_item)
+    if not_in is not None:
+        q = q.where(Record.id.not_in(not_in))
+    return [view_of(r) for r in session.scalars(q.order_by(Record.id))]
+
+
+def records_in_statuses(session: Session, statuses: Iterable[str]) -> list[RecordView]:
+    """The records whose status is one of ``statuses``, in id order."""
+    return [view_of(r) for r in session.scalars(
+        select(Record).where(Record.status.in_(sorted(set(statuses)))).order_by(Record.id))]
 
 
 def owner_department(view: RecordView) -> str:

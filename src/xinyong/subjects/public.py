@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Subquery, insert, select
+from sqlalchemy import ColumnElement, Select, Subquery, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
@@ -142,6 +142,24 @@ def keys_in_region(prefix: str) -> Select[Any]:
     """A Core ``SELECT subject_key`` of the subjects registered in the regions starting with ``prefix``,
     for the caller's ``IN (…)`` condition (one statement with the caller's query)."""
     return select(Subject.subject_key).where(Subject.region_code.like(prefix + "%"))
+
+
+def search_by_name(session: Session, text: str, *, limit: int, include_individuals: bool = False) -> list[SubjectView]:
+    """The subjects whose name contains ``text`` (matched literally: ``%``, ``_`` and ``\\`` are escaped),
+    shortest name first, then by name, at most ``limit``. Individuals are left out unless
+    ``include_individuals`` (the public portal never searches natural persons by name)."""
+    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    q = select(Subject).where(Subject.name.like(pattern, escape="\\"))
+    if not include_individuals:
+        q = q.where(Subject.kind != SubjectKind.individual.value)
+    return [view_of(s) for s in session.scalars(q.order_by(func.length(Subject.name), Subject.name).limit(limit))]
+
+
+def subjects_by_uscc(session: Session, uscc: str) -> list[SubjectView]:
+    """The subjects registered under the unified social credit code ``uscc`` exactly as stored (upper
+    case), in registration order — also a code whose check digit fails :func:`identify`."""
+    return [view_of(s) for s in session.scalars(
+        select(Subject).where(Subject.uscc == uscc.upper()).order_by(Subject.id))]
 
 
 def _links(session: Session, where: ColumnElement[bool]) -> list[LinkView]:
