@@ -103,7 +103,15 @@ def list_type_of(case: ListingCase) -> ListType:
 
 
 def ready_case(session: Session, actor: Actor, case_id: int, version: int | None) -> ListingCase:
-    case = get_case(session, case_id)
+    """The case a step acts on, locked first: a step takes the case row before anything else it writes
+    (documents, history, the audit chain heads), so two officers racing on one case queue on the case
+    and the later one finds the version moved (409) instead of deadlocking on the chain heads."""
+    try:
+        case = session.get(ListingCase, case_id, with_for_update=True, populate_existing=True)
+    except StaleDataError:  # this session had read the case before another officer's step committed
+        raise Conflict("listing.version_conflict", "案件已被他人同时更新，本次操作未生效，请刷新后重试") from None
+    if case is None:
+        case = get_case(session, case_id)  # raises the Chinese NotFound
     require_owner(actor, case)
     check_version(case, version)
     return case
