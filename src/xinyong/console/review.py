@@ -13,14 +13,13 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from xinyong.core.access import Actor, Purpose
 from xinyong.core.audit import review
 from xinyong.core.audit.review import Filters, Flag, anomalies, distinct_values, flagged_ids
-from xinyong.core.authority import NATIONAL_REGION
-from xinyong.core.db import unit_of_work
+from xinyong.core.db import unit_of_work, within_region
 from xinyong.core.models import AccessLogEntry, Principal
 from xinyong.core.policy import Role, is_allowed
 from xinyong.core.usecase import Door, use_case
@@ -38,16 +37,6 @@ def entry_data(e: AccessLogEntry) -> dict[str, Any]:
     }
 
 
-def _within(column: Any, region: str) -> ColumnElement[bool]:
-    """``column`` lies within ``region`` (:func:`xinyong.core.authority.region_within`, as SQL)."""
-    if region == NATIONAL_REGION:
-        return column.is_not(None)
-    prefix = region.rstrip("0")
-    if len(prefix) % 2:
-        prefix += "0"
-    return column.like(prefix + "%")
-
-
 def _territory(door: Door) -> str | None:
     """The region a reviewer's view is limited to (None: all). A credit office without a region reviews
     nothing and is refused."""
@@ -62,12 +51,12 @@ def _territory(door: Door) -> str | None:
 def _in_territory(query: Select[Any], region: str | None) -> Select[Any]:
     if region is None:
         return query
-    inside = select(Principal.id).where(_within(Principal.region_code, region))
+    inside = select(Principal.id).where(within_region(Principal.region_code, region))
     return query.where(AccessLogEntry.principal_id.in_(inside))
 
 
 def _principals_in(session: Session, region: str) -> set[int]:
-    return set(session.scalars(select(Principal.id).where(_within(Principal.region_code, region))))
+    return set(session.scalars(select(Principal.id).where(within_region(Principal.region_code, region))))
 
 
 def _flags(session: Session, region: str | None, **kwargs: Any) -> list[Flag]:

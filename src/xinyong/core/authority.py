@@ -57,14 +57,21 @@ def authority_level(region_code: str | None) -> AuthorityLevel | None:
     return AuthorityLevel.county
 
 
-def region_within(outer: str, region: str) -> bool:
-    """``320800`` (淮安市) covers ``320812`` (清江浦区); ``320000`` the province; ``100000`` everything."""
+def region_prefix(outer: str) -> str | None:
+    """The code prefix every region within ``outer`` starts with (``320800`` → ``3208``); None for the
+    national ``100000``, which covers every region."""
     if outer == NATIONAL_REGION:
-        return True
+        return None
     prefix = outer.rstrip("0")
     if len(prefix) % 2:
         prefix += "0"
-    return region.startswith(prefix)
+    return prefix
+
+
+def region_within(outer: str, region: str) -> bool:
+    """``320800`` (淮安市) covers ``320812`` (清江浦区); ``320000`` the province; ``100000`` everything."""
+    prefix = region_prefix(outer)
+    return prefix is None or region.startswith(prefix)
 
 
 def level_denial(actor_region: str | None, minimum: AuthorityLevel, what: str) -> str | None:

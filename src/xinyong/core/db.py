@@ -14,10 +14,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import MetaData, create_engine, event
+from sqlalchemy import ColumnElement, MetaData, create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
+from xinyong.core.authority import region_prefix
 from xinyong.core.config import get_settings
 
 NAMING_CONVENTION = {
@@ -117,3 +118,10 @@ def single_read(url: str | None = None) -> Iterator[Session]:
 
 def is_postgres(url: str | None = None) -> bool:
     return make_url(url or database_url()).get_backend_name() == "postgresql"
+
+
+def within_region(column: Any, region: str) -> ColumnElement[bool]:
+    """SQL for ``column`` (a GB/T 2260 code) lying within ``region`` — the query form of
+    :func:`xinyong.core.authority.region_within`, for filtering lists by a territory."""
+    prefix = region_prefix(region)
+    return column.is_not(None) if prefix is None else column.like(prefix + "%")

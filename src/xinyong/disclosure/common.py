@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 from xinyong.catalog.loader import catalogs
 from xinyong.catalog.rules import CatalogItem
 from xinyong.core import clock
-from xinyong.core.authority import NATIONAL_REGION
 from xinyong.core.codes import check_code
 from xinyong.core.crypto import subject_key as key_of_code
+from xinyong.core.db import within_region
 from xinyong.core.errors import NotFound, ValidationFailed
 from xinyong.core.usecase import Door
 from xinyong.disclosure.loader import period_regimes
@@ -24,6 +24,7 @@ from xinyong.disclosure.rules import (
     SubjectFacts,
 )
 from xinyong.records import service as records
+from xinyong.records.public import catalog_item_of
 from xinyong.subjects.public import SubjectView, subject_view
 
 KIND_NAMES = {"organisation": "法人和非法人组织", "individual_business": "个体工商户", "individual": "自然人"}
@@ -36,13 +37,7 @@ def regimes() -> tuple[PeriodRegime, ...]:
 
 def item_for(record: Any) -> CatalogItem | None:
     """The catalog item a record was accepted under (its catalog version), else the newest definition."""
-    cat = catalogs()
-    for version in cat.versions:
-        if version.catalog_id == record.catalog_id and version.edition == record.catalog_edition:
-            found = version.item(record.catalog_item)
-            if found is not None:
-                return found
-    return cat.latest_item(record.catalog_item)
+    return catalog_item_of(record)
 
 
 def current_item(code: str, on: dt.date, region: str | None) -> CatalogItem | None:
@@ -99,13 +94,8 @@ def note(door: Door, detail: dict[str, Any]) -> None:
 
 
 def region_clause(column: Any, region: str) -> Any:
-    """``column`` lies within ``region`` (xinyong.core.authority.region_within, as SQL)."""
-    if region == NATIONAL_REGION:
-        return column.is_not(None)
-    prefix = region.rstrip("0")
-    if len(prefix) % 2:
-        prefix += "0"
-    return column.like(prefix + "%")
+    """``column`` lies within ``region`` (as SQL)."""
+    return within_region(column, region)
 
 
 def china_date(at: dt.datetime) -> dt.date:

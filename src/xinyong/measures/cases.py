@@ -33,7 +33,8 @@ from sqlalchemy.orm import Session
 
 from xinyong.core import clock
 from xinyong.core.access import SYSTEM, Actor, Purpose
-from xinyong.core.authority import NATIONAL_REGION, territory_denial
+from xinyong.core.authority import territory_denial
+from xinyong.core.db import within_region
 from xinyong.core.errors import Conflict, NotFound, ValidationFailed
 from xinyong.core.models import Principal
 from xinyong.core.outbox import OutboxChannel, enqueue
@@ -150,14 +151,7 @@ def _unit_denial(actor: Actor, case: PunishmentCase) -> str | None:
 
 
 def _region_clause(column: Any, region: str | None) -> ColumnElement[bool]:
-    if region is None:
-        return false()
-    if region == NATIONAL_REGION:
-        return column.is_not(None)
-    prefix = region.rstrip("0")
-    if len(prefix) % 2:
-        prefix += "0"
-    return column.like(prefix + "%")
+    return false() if region is None else within_region(column, region)
 
 
 def _scope(actor: Actor) -> ColumnElement[bool] | None:

@@ -11,6 +11,8 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from xinyong.catalog.loader import catalogs
+from xinyong.catalog.rules import CatalogItem
 from xinyong.records.models import Record
 
 
@@ -101,3 +103,14 @@ def owner_department(view: RecordView) -> str:
 def count_records(session: Session) -> int:
     """How many records the platform holds (the home page's figure)."""
     return int(session.scalar(select(func.count()).select_from(Record)) or 0)
+
+
+def catalog_item_of(record: RecordView | Record) -> CatalogItem | None:
+    """The catalog item a record was accepted under (its catalog version), else the newest definition."""
+    cat = catalogs()
+    for version in cat.versions:
+        if version.catalog_id == record.catalog_id and version.edition == record.catalog_edition:
+            found = version.item(record.catalog_item)
+            if found is not None:
+                return found
+    return cat.latest_item(record.catalog_item)

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinyong.catalog.loader import catalogs
-from xinyong.catalog.rules import CatalogItem, ShareScope
+from xinyong.catalog.rules import ShareScope
 from xinyong.core import clock
 from xinyong.core.access import Actor, Purpose
 from xinyong.core.authority import competence_denial, identity_denial
@@ -31,6 +31,7 @@ from xinyong.core.policy import Role
 from xinyong.core.usecase import use_case
 from xinyong.records.events import RecordWithdrawn
 from xinyong.records.models import Record
+from xinyong.records.public import catalog_item_of
 from xinyong.records.rules import (
     DOCUMENT_TYPE_NAMES,
     SEVERITY_NAMES,
@@ -250,24 +251,13 @@ def record_dishonesty(actor: Actor, rec: RecordInput) -> dict[str, Any]:
         return {**describe(result.record), "created": result.created}
 
 
-def _item_of(record: Record) -> CatalogItem | None:
-    """The catalog item a record was accepted under (its catalog version), else the newest definition."""
-    cat = catalogs()
-    for version in cat.versions:
-        if version.catalog_id == record.catalog_id and version.edition == record.catalog_edition:
-            found = version.item(record.catalog_item)
-            if found is not None:
-                return found
-    return cat.latest_item(record.catalog_item)
-
-
 def share_denial(actor: Actor, record: Record) -> str | None:
     """An implementing unit receives a record only when its catalog item is shared with implementing
     units (共享范围 fixed per catalog item, 国办发〔2020〕49号 §（三）; the same rule disclosure's share
     interface applies to each item)."""
     if actor.role is not Role.implementing_unit:
         return None
-    item = _item_of(record)
+    item = catalog_item_of(record)
     if item is not None and ShareScope.implementing_units in item.share_scope:
         return None
     name = item.name if item is not None else record.catalog_item
