@@ -10,7 +10,7 @@ Revises: listing_0002
 """
 from collections.abc import Sequence
 
-from alembic import op
+from xinyong.migrations.checks import Check, add_checks, drop_checks
 
 revision: str = "listing_0003"
 down_revision: str | Sequence[str] | None = "listing_0002"
@@ -18,7 +18,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 #: (table, constraint name, column, allowed values)
-CHECKS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
+CHECKS: tuple[Check, ...] = (
     ("listing_cases", "ck_listing_cases_state", "state", (
         "proposed", "notice_served", "objection_received", "objection_answered", "decided", "listed",
         "removed", "withdrawn",
@@ -32,21 +32,9 @@ CHECKS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
 )
 
 
-def _condition(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
-
-
 def upgrade() -> None:
-    for table in dict.fromkeys(t for t, *_ in CHECKS):
-        with op.batch_alter_table(table, recreate="auto") as batch_op:
-            for t, name, column, values in CHECKS:
-                if t == table:
-                    batch_op.create_check_constraint(op.f(name), _condition(column, values))
+    add_checks(CHECKS)
 
 
 def downgrade() -> None:
-    for table in dict.fromkeys(t for t, *_ in CHECKS):
-        with op.batch_alter_table(table, recreate="auto") as batch_op:
-            for t, name, _column, _values in CHECKS:
-                if t == table:
-                    batch_op.drop_constraint(op.f(name), type_="check")
+    drop_checks(CHECKS)
