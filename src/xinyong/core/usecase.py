@@ -76,6 +76,12 @@ class Door:
         if denial is not None:
             self.refuse(denial, code=code)
 
+    def own_subject(self, what: str) -> str:
+        """The subject a subject's own account is bound to; refused when the account is bound to none."""
+        if not self.actor.subject_key:
+            self.refuse(f"该账户未绑定信用主体，不能{what}", code="not_a_subject")
+        return self.actor.subject_key
+
     def refuse(self, reason: str, *, code: str = "out_of_scope") -> NoReturn:
         raise Forbidden(code, reason)
 

@@ -128,10 +128,9 @@ def _record(door: Door, subject: SubjectView, given: ConsentInput) -> dict[str, 
 def own_consents(actor: Actor) -> list[dict[str, Any]]:
     """本人的授权记录: a subject reads its own consents only."""
     with use_case(actor, "disclosure.consent.read", purpose=Purpose.self_access) as door:
-        if not actor.subject_key:
-            door.refuse("该账户未绑定信用主体，不能查询本人信息", code="not_a_subject")
-        door.admit(subject_key=actor.subject_key)
-        rows = consents_view(door.session, actor.subject_key, clock.today())
+        key = door.own_subject("查询本人信息")
+        door.admit(subject_key=key)
+        rows = consents_view(door.session, key, clock.today())
         door.count(len(rows))
         return rows
 
@@ -139,9 +138,8 @@ def own_consents(actor: Actor) -> list[dict[str, Any]]:
 def give_own_consent(actor: Actor, given: ConsentInput) -> dict[str, Any]:
     """本人授权 (49号 §（十四）): the subject itself authorises, item by item and until a date."""
     with use_case(actor, "disclosure.consent.write", purpose=Purpose.self_access) as door:
-        if not actor.subject_key:
-            door.refuse("该账户未绑定信用主体，不能登记本人授权", code="not_a_subject")
-        subject = find_subject(door.session, actor.subject_key)
+        key = door.own_subject("登记本人授权")
+        subject = find_subject(door.session, key)
         door.admit(subject_key=subject.subject_key)
         return _record(door, subject, given)
 
@@ -164,13 +162,12 @@ def revoke_own_consent(actor: Actor, consent_id: int) -> dict[str, Any]:
     and the refusal registered (国办发〔2020〕49号 §（十三））."""
     with use_case(actor, "disclosure.consent.write", purpose=Purpose.self_access,
                   detail={"consent_id": consent_id}) as door:
-        if not actor.subject_key:
-            door.refuse("该账户未绑定信用主体，不能撤回授权", code="not_a_subject")
+        key = door.own_subject("撤回授权")
         row = door.session.get(ConsentRecord, consent_id)
         if row is None:
             raise NotFound("consent_not_found", "未找到该授权记录")
         door.admit(subject_key=row.subject_key)
-        revoke_consent(door.session, consent_id, actor.subject_key)
+        revoke_consent(door.session, consent_id, key)
         note(door, {"consent_id": row.id, "revoked": True})
         door.count(1)
         return consent_row(row, clock.today())

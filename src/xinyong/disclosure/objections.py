@@ -87,10 +87,9 @@ def file_objection(actor: Actor, record_id: int, reason: str, files: Sequence[Up
     """A subject contests one of its own records (淮政办发〔2021〕13号 §四(一)); the objection goes to the
     department that determined the record, which answers within 10 working days."""
     with use_case(actor, "disclosure.objection.file", purpose=Purpose.self_access) as door:
-        if not actor.subject_key:
-            door.refuse("该账户未绑定信用主体，不能提出异议", code="not_a_subject")
-        door.admit(subject_key=actor.subject_key, detail={"record_id": record_id, "attachments": len(files)})
-        objection = _file_objection(door.session, actor.subject_key, record_id, reason, files,
+        key = door.own_subject("提出异议")
+        door.admit(subject_key=key, detail={"record_id": record_id, "attachments": len(files)})
+        objection = _file_objection(door.session, key, record_id, reason, files,
                                     by=actor.name, principal_id=actor.id)
         note(door, {"objection_id": objection.id})
         door.count(1)
@@ -272,10 +271,9 @@ def list_objections(actor: Actor, *, status: str | None = None, department: str 
 def self_objections(actor: Actor) -> list[dict[str, Any]]:
     """本人的异议及答复."""
     with use_case(actor, "disclosure.objection.read", purpose=Purpose.self_access) as door:
-        if not actor.subject_key:
-            door.refuse("该账户未绑定信用主体，不能查询本人信息", code="not_a_subject")
-        door.admit(subject_key=actor.subject_key)
-        rows = objections_of_subject(door.session, actor.subject_key, clock.today())
+        key = door.own_subject("查询本人信息")
+        door.admit(subject_key=key)
+        rows = objections_of_subject(door.session, key, clock.today())
         door.count(len(rows))
         return rows
 

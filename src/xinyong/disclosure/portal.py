@@ -87,9 +87,8 @@ def self_record(actor: Actor) -> dict[str, Any]:
     """本人查询: the subject's complete record, withdrawn ones marked 已撤销, with its objections and
     consents."""
     with use_case(actor, "disclosure.self_read", purpose=Purpose.self_access) as door:
-        if not actor.subject_key:
-            door.refuse("该账户未绑定信用主体，不能查询本人信息", code="not_a_subject")
-        subject = find_subject(door.session, actor.subject_key)
+        key = door.own_subject("查询本人信息")
+        subject = find_subject(door.session, key)
         door.admit(subject_key=subject.subject_key, detail={"self_access": True})
         today = clock.today()
         view = subject_view(door.session, subject, rules.Viewer(ViewerKind.subject, subject_key=subject.subject_key),
