@@ -117,6 +117,25 @@ class Basis:
         return out
 
 
+@dataclass(frozen=True, slots=True)
+class PersonMeasure:
+    """A measure of the measure list that restricts travel, consumption or exit, with the list types
+    that lawfully carry it (``rules/national/measures/*.yaml``: ``matters``, ``reaches``, ``triggers``).
+
+    ``list_keys`` are the list names without their trailing 名单/名录 (“失信被执行人”), as local documents
+    name the subjects on them."""
+
+    code: str
+    name: str
+    list_names: tuple[str, ...]
+    list_keys: tuple[str, ...]
+    reaches_persons: bool  # legal representatives / responsible persons are within its reach
+    basis: str
+    basis_title: str = ""
+    basis_level: str = ""
+    basis_verified: bool = False
+
+
 @dataclass(frozen=True)
 class Registry:
     """Everything the clause analysis knows about legal bases, as plain data."""
@@ -125,6 +144,8 @@ class Registry:
     serious_fields: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     minor_matters: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
+    #: travel, consumption and exit restrictions of the measure list and the lists that carry them
+    person_measures: tuple[PersonMeasure, ...] = ()
 
     def covering(self, question: Question) -> Iterable[Basis]:
         return (b for b in self.bases if question in b.covers)
@@ -346,9 +367,62 @@ def capability_bases(root: Path = RULES_ROOT) -> list[Basis]:
     return out
 
 
+#: matters of the measure list that restrict a person's movement or consumption (出行、乘坐飞机/高铁、高消费、出境)
+PERSON_MATTERS = frozenset({"high_consumption", "transport", "exit"})
+PERSON_REACHES = frozenset({"legal_representative", "responsible_person"})
+
+
+def _list_key(name: str) -> str:
+    return re.sub(r"(名单|名录|数据库)$", "", _main_name(name))
+
+
+def person_measures(root: Path = RULES_ROOT) -> list[PersonMeasure]:
+    """The measures of the measure list on travel, consumption or exit, with the list types that trigger them.
+
+    国办发〔2020〕49号 §（九）（十）: such a measure is lawful only where a law, a regulation or a central
+    policy document provides it — in the measure list, only for subjects on the list types named here.
+    """
+    lists: dict[str, str] = {}
+    for _, entry in _yaml_entries(root / "national" / "list_types"):
+        name = entry.get("name")
+        if isinstance(name, str) and entry.get("id"):
+            lists[str(entry["id"])] = name
+    out: list[PersonMeasure] = []
+    for _, entry in _yaml_entries(root / "national" / "measures"):
+        matters = entry.get("matters")
+        name = entry.get("name")
+        triggers = entry.get("triggers")
+        if not isinstance(name, str) or not isinstance(matters, list) or not PERSON_MATTERS & set(map(str, matters)):
+            continue
+        ids = triggers.get("list_types") if isinstance(triggers, Mapping) else None
+        names = tuple(lists[i] for i in ids if i in lists) if isinstance(ids, list) else ()
+        if not names:
+            continue
+        best = _best_basis(entry)
+        basis = basis_title = basis_level = ""
+        basis_verified = False
+        if best is not None:
+            basis_title, basis_level, _, basis_verified = best
+            title, _, article, verified = best
+            basis = f"《{title}》{article or ''}" + ("" if verified else "（依据待核实）")
+        reaches = entry.get("reaches")
+        out.append(PersonMeasure(
+            code=str(entry.get("code") or name), name=name, list_names=names,
+            list_keys=tuple(_list_key(n) for n in names),
+            reaches_persons=isinstance(reaches, list) and bool(PERSON_REACHES & set(map(str, reaches))),
+            basis=basis, basis_title=basis_title, basis_level=basis_level, basis_verified=basis_verified,
+        ))
+    return out
+
+
 @lru_cache(maxsize=1)
 def _shipped_capability_bases() -> tuple[Basis, ...]:
     return tuple(capability_bases())
+
+
+@lru_cache(maxsize=1)
+def _shipped_person_measures() -> tuple[PersonMeasure, ...]:
+    return tuple(person_measures())
 
 
 def registry(on: dt.date) -> Registry:
@@ -356,7 +430,7 @@ def registry(on: dt.date) -> Registry:
     bases, terms, serious, minor = _legal_bases()
     all_bases = [*bases, *catalog_bases(on, terms), *_shipped_capability_bases()]
     sources = tuple(sorted({b.origin for b in all_bases}))
-    return Registry(tuple(all_bases), serious, minor, sources)
+    return Registry(tuple(all_bases), serious, minor, sources, _shipped_person_measures())
 
 
 # --- matching a clause against the registry -----------------------------------------------------

@@ -108,7 +108,23 @@ _SCORE_STRONG = re.compile(
 _SCORE_WEAK = re.compile(r"(积分|星级|评分|分值|等级)")
 _INDIVIDUAL = re.compile(
     r"(个人|市民|居民|村民|自然人|公民|群众|职工|学生|家庭|驾驶人|驾驶员|行人|志愿者|从业人员|执业人员|劳动者|求职者|"
-    r"乘客|游客|患者|本人|缴存人|借款人|租户|承租人)"
+    r"乘客|游客|患者|本人|缴存人|借款人|租户|承租人|家长|父母|子女|考生|应聘|申请人|业主|养犬人|人员)"
+)
+# Score-based punishment of persons in every form (大高信办字〔2021〕1号 一（三）: 不得以低信用分为由，对个人实施
+# 惩戒): a low score, a bad grade or a points threshold that restricts, withdraws or worsens what a person
+# gets (入学、就业、租房、出行、就医、公共服务 …), or treatment graded by the score.
+_LOW_SCORE = re.compile(
+    r"(低于|不足|不满|未达到|未达|以下|较差|差的|不合格|末位|靠后|扣至|扣完|扣除|扣减|清零|[CDcd][级类]|失信等级|\d+分)"
+)
+_ADVERSE = re.compile(
+    r"(不得|不予|不能|不允许|禁止|限制|取消|暂停|停止|中止|不再|降低|下调|从严|严格审查|须额外|需额外|加收|延后|"
+    r"劣后|排除|不享受|不列入|不安排|不录用|不聘用|不批准|不办理|重点监管|列为重点)"
+)
+_GRADED = re.compile(
+    r"(差别化|分级|分档|区别对待|挂钩)[^。；]{0,20}(入学|就学|升学|招生|录取|就业|招聘|录用|租房|租赁|承租|出行|乘车|"
+    r"就医|诊疗|公共服务|社会保障|救助|福利|补贴|收费|服务|待遇)|"
+    r"(入学|就学|升学|招生|录取|就业|招聘|录用|租房|租赁|承租|出行|乘车|就医|公共服务|社会保障|救助|福利|补贴)"
+    r"[^。；]{0,20}(挂钩|差别化|分级|分档)"
 )
 _NON_INDIVIDUAL_BEFORE = re.compile(r"(企业|单位|法人|市场主体|纳税人|供应商|经营者|公司|机构|组织|项目)[^，。；]{0,4}$")
 _SCORE_USE = re.compile(
@@ -244,6 +260,20 @@ def _scores_individuals(t: str, title: str, ctx: str) -> list[str]:
     return hits
 
 
+def _score_punishment(t: str, scores: list[str]) -> list[str]:
+    """A personal score, points or grade used to restrict, withdraw or grade what a person gets."""
+    if not scores:
+        return []
+    found: list[str] = []
+    low, adverse = _LOW_SCORE.search(t), _ADVERSE.search(t)
+    if low and adverse:
+        found.append(f"{low.group(0)}…{adverse.group(0)}")
+    graded = _GRADED.search(t)
+    if graded:
+        found.append(graded.group(0))
+    return found
+
+
 def _is_label(clause: str) -> bool:
     """Headings (“四、依法依规实施失信惩戒”) and table header rows are not clauses."""
     s = clause.strip(_WS)
@@ -265,6 +295,7 @@ def classify(clause: str, *, title: str = "", context: str = "") -> Flags:
     b = _blacklist(t)
     d = _scores_individuals(t, ttl, ctx)
     c = _punishment(t, ttl, bool(a or b or d))
+    c = c + [e for e in _score_punishment(t, d) if e not in c]
     return Flags(bool(a), bool(b), bool(c), bool(d), {
         "credit_information": a, "blacklist": b, "punishment": c, "scores_individuals": d,
     })

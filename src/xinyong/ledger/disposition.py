@@ -16,7 +16,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from xinyong.ledger.bases import QUESTION_NAMES, BasisMatch, Question, Registry, cited_titles, find_bases
+from xinyong.ledger.bases import (
+    QUESTION_NAMES,
+    BasisMatch,
+    PersonMeasure,
+    Question,
+    Registry,
+    cited_titles,
+    counts_as_national,
+    find_bases,
+)
 from xinyong.ledger.classification import Flags
 from xinyong.ledger.clauses import compact
 
@@ -79,6 +88,49 @@ def _minor_hits(text: str, registry: Registry) -> list[str]:
     return [k for k in registry.minor_matters if k in text]
 
 
+#: restrictions of movement and consumption (出行、乘坐飞机/高铁、高消费、出境) on a subject or the persons behind it
+_TRAVEL_OR_CONSUMPTION = re.compile(
+    r"(乘坐|搭乘|购买)[^，。；]{0,10}(飞机|民航|航班|高铁|动车|列车|轮船|软卧|头等舱|商务座|机票|车票)|"
+    r"(飞机|民航|高铁|动车|列车软卧|轮船二等以上)|高消费|非生活和工作必需的?消费|星级(以上)?(宾馆|酒店)|高尔夫|"
+    r"旅游度假|出境|交通出行|(子女)[^，。；]{0,8}(高收费|私立)"
+)
+_PERSONS_BEHIND = re.compile(
+    r"(法定代表人|主要负责人|实际控制人|负责人|董事|监事|高级管理人员|直接负责的主管人员|直接责任人员|家庭成员|配偶|子女|亲属)"
+)
+
+
+def _carrying_measures(text: str, registry: Registry) -> list[PersonMeasure]:
+    persons = bool(_PERSONS_BEHIND.search(text))
+    return [pm for pm in registry.person_measures if (pm.reaches_persons or not persons)
+            and any(key in text for key in pm.list_keys)]
+
+
+def travel_measure_carriers(text: str, registry: Registry) -> tuple[str | None, list[str]]:
+    """(the travel/consumption restriction the clause imposes or None, the lists that lawfully carry it).
+
+    The measure list (``rules/national/measures``) carries such restrictions only for subjects on certain
+    list types (失信被执行人 …) and, where it says so, their legal representatives and responsible persons;
+    国办发〔2020〕49号 §（九）（十）: no measure outside the law, regulations and central policy documents.
+    Returns the lists named in ``text`` that carry one of those measures (empty: none does).
+    """
+    m = _TRAVEL_OR_CONSUMPTION.search(text)
+    if m is None:
+        return None, []
+    carriers = [name for pm in _carrying_measures(text, registry)
+                for key, name in zip(pm.list_keys, pm.list_names, strict=True) if key in text]
+    return m.group(0), list(dict.fromkeys(carriers))
+
+
+def _title_key(title: str) -> str:
+    """A law's title without 中华人民共和国, its edition year and 《》, for comparing citations."""
+    return re.sub(r"[（(]\d{4}[）)]$", "", compact(title).strip("《》").removeprefix("中华人民共和国"))
+
+
+def _carrier_names(registry: Registry) -> str:
+    names = dict.fromkeys(n for pm in registry.person_measures for n in pm.list_names)
+    return "、".join(names) or "（措施清单未载明）"
+
+
 def _join(labels: Iterable[str]) -> str | None:
     seen = list(dict.fromkeys(labels))
     return "；".join(seen) if seen else None
@@ -96,6 +148,28 @@ def decide(clause: str, flags: Flags, *, title: str, context: str, document_cita
                       registry=registry, info_scope=t[:info_end])
         for q in flags.questions()
     }
+    scope = t + compact(context) + compact(title)
+    travel, carriers = travel_measure_carriers(scope, registry) if flags.punishment else (None, [])
+    if travel is not None and carriers:
+        # the measure list names the provision that carries the restriction; it is the basis to cite
+        carrying = [pm for pm in _carrying_measures(scope, registry) if pm.basis]
+        if carrying:
+            matches[Question.punishment] = [
+                BasisMatch(Question.punishment, None, counts_as_national(pm.basis_level, Question.punishment),
+                           pm.basis_level == "local_regulation", pm.basis_verified,
+                           f"{pm.basis}（失信惩戒措施清单：{pm.name}）")
+                for pm in carrying
+            ]
+    if travel is not None and not carriers:
+        # the clause restates the very provision that carries the measure (税收征收管理法 第四十四条 …)
+        provided = {_title_key(pm.basis_title) for pm in registry.person_measures if pm.basis_title}
+        carriers = [m.label for m in matches.get(Question.punishment, [])
+                    if m.basis is not None and _title_key(m.basis.title) in provided]
+    unlawful_travel = travel is not None and not carriers
+    if unlawful_travel:
+        # a basis found for “a punishment” is not one for this restriction: the measure list carries it
+        # only for the lists it names (国办发〔2020〕49号 §（十）)
+        matches[Question.punishment] = []
     national = [m for ms in matches.values() for m in ms if m.national]
     local = [m for ms in matches.values() for m in ms if m.local]
     covered = {q.value: bool(ms) for q, ms in matches.items()}
@@ -144,6 +218,15 @@ def decide(clause: str, flags: Flags, *, title: str, context: str, document_cita
     elif not missing:
         disposition = Disposition.revise
         parts.append("所列依据尚待核实；核实条款确有规定后可保留，否则按规定修订（依据的具体内容应填写某条某款及其表述）。")
+    elif Question.punishment in missing and unlawful_travel:
+        disposition = Disposition.delete
+        persons = _PERSONS_BEHIND.search(t)
+        who = f"对{persons.group(0)}等人员" if persons else ""
+        parts.append(
+            f"{who}限制“{travel}”等出行、消费的措施，失信惩戒措施清单只对{_carrier_names(registry)}上的主体"
+            "（及清单载明的法定代表人、主要负责人）实施；本条款不以上述名单为前提，属在法律、法规和党中央、国务院"
+            "政策文件规定外增设惩戒措施（国办发〔2020〕49号 §（九）、§（十）），应删除相关内容，不应通过地方立法扩展。"
+        )
     elif Question.punishment in missing:
         if fields and not minor:
             disposition = Disposition.legislate
