@@ -32,6 +32,8 @@ class RuleSummary:
     holiday_years: int
     legal_bases: int
     fields: int
+    #: regions with a clean-up milestone plan (rules/local/<region>/ledger/milestones.yaml)
+    ledger_milestone_plans: int = 0
 
 
 def _checked(kind: str, load: Callable[[], T]) -> T:
@@ -76,6 +78,7 @@ def validate_all(roots: list[Path] | None = None) -> RuleSummary:
     from xinyong.catalog.loader import load_catalogs
     from xinyong.core.workdays import load_calendar
     from xinyong.disclosure.loader import load_period_regimes
+    from xinyong.ledger.milestones import load_plans
     from xinyong.listing.loader import load_list_types
     from xinyong.measures.catalog import load_measures
     from xinyong.repair.loader import load_rules
@@ -91,6 +94,7 @@ def validate_all(roots: list[Path] | None = None) -> RuleSummary:
     repair = _checked("repair", lambda: load_rules(where, codes, type_ids, regimes))
     calendar = _checked("holidays", lambda: load_calendar(where))
     bases = _checked("legal_bases", lambda: _legal_bases(where))
+    milestone_plans = _checked("ledger", lambda: len(load_plans(where)))
     return RuleSummary(
         catalog_versions=len(catalogs.versions),
         catalog_items=sum(len(v.items) for v in catalogs.versions),
@@ -101,4 +105,5 @@ def validate_all(roots: list[Path] | None = None) -> RuleSummary:
         holiday_years=len(calendar.known_years()),
         legal_bases=bases,
         fields=fields,
+        ledger_milestone_plans=milestone_plans,
     )

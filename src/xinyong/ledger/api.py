@@ -143,14 +143,17 @@ def submit(code: str, body: SubmissionIn, actor: Actor = Depends(current_actor))
     return service.submit_milestone(actor, code, body.unit_name, body.note)
 
 
-@router.get("/milestones", dependencies=[Depends(requires("ledger.read"))], summary="工作节点及时间")
-def milestones(actor: Actor = Depends(current_actor)) -> list[dict[str, Any]]:
-    return service.list_milestones(actor)
+@router.get("/milestones", dependencies=[Depends(requires("ledger.read"))], summary="本地区的工作节点及时间")
+def milestones(region: str | None = Query(default=None, max_length=6, description="行政区划代码（默认本地区）"),
+               actor: Actor = Depends(current_actor)) -> list[dict[str, Any]]:
+    return service.list_milestones(actor, region)
 
 
-@router.put("/milestones/{code}", dependencies=[Depends(requires("ledger.manage"))], summary="调整工作节点时间")
-def set_milestone(code: str, body: MilestoneIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
-    return service.set_milestone(actor, code, body.due_date)
+@router.put("/milestones/{code}", dependencies=[Depends(requires("ledger.manage"))], summary="调整本地区工作节点时间")
+def set_milestone(code: str, body: MilestoneIn,
+                  region: str | None = Query(default=None, max_length=6, description="行政区划代码（默认本地区）"),
+                  actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+    return service.set_milestone(actor, code, body.due_date, region)
 
 
 @router.get("/rollup", dependencies=[Depends(requires("ledger.rollup"))], summary="信用办汇总：各单位台账与进度")

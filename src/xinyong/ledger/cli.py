@@ -22,15 +22,17 @@ def _fail(message: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
-def analysis_payload(path: Path, title: str | None, on: dt.date) -> tuple[dict[str, Any], Any]:
+def analysis_payload(path: Path, title: str | None, on: dt.date,
+                     doc_number: str | None = None) -> tuple[dict[str, Any], list[list[str]]]:
     from xinyong.ledger import rules
     from xinyong.ledger.bases import registry
     from xinyong.ledger.extract import extract_path
 
     extracted = extract_path(path)
     analysis = rules.analyze(extracted.text, registry(on), title=title)
+    number = (doc_number or "").strip() or rules.find_doc_number(extracted.text)
     view = rules.DocumentView(
-        title=analysis.title, doc_number=None,
+        title=analysis.title, doc_number=number,
         clauses=tuple(rules.ClauseView(
             text=c.text, credit_information=c.flags.credit_information, blacklist=c.flags.blacklist,
             punishment=c.flags.punishment, scores_individuals=c.flags.scores_individuals,
@@ -40,10 +42,11 @@ def analysis_payload(path: Path, title: str | None, on: dt.date) -> tuple[dict[s
         ) for c in analysis.clauses),
         proposed_disposition=analysis.disposition.value,
     )
-    row = rules.ledger_row(1, view)
+    rows = rules.ledger_rows(1, view)
     document = {
         "file": path.name,
         "title": analysis.title,
+        "doc_number": number,
         "format": extracted.format,
         "content_hash": extracted.content_hash,
         "characters": len(extracted.text),
@@ -54,9 +57,9 @@ def analysis_payload(path: Path, title: str | None, on: dt.date) -> tuple[dict[s
         "scores_individuals": analysis.scores_individuals,
         "disposition": analysis.disposition.value,
         "reason": analysis.reason,
-        "ledger_row": dict(zip(rules.LEDGER_COLUMNS, row, strict=True)),
+        "ledger_rows": [dict(zip(rules.LEDGER_COLUMNS, row, strict=True)) for row in rows],
     }
-    return {"document": document, "clauses": [c.as_contract() for c in analysis.clauses]}, row
+    return {"document": document, "clauses": [c.as_contract() for c in analysis.clauses]}, rows
 
 
 @app.command("analyze")
@@ -66,6 +69,7 @@ def analyze(
     xlsx: Path | None = typer.Option(None, "--xlsx", help="把该文件的台账行写入 .xlsx"),
     title: str | None = typer.Option(None, "--title", help="文件名称（默认从正文首行识别）"),
     unit: str = typer.Option("本单位", "--unit", help="台账标题中的单位名称（--xlsx）"),
+    doc_number: str | None = typer.Option(None, "--doc-number", help="文号（默认从正文首部识别，如 淮交发〔2020〕8号）"),
 ) -> None:
     """逐条分析政策文件：是否涉及信用信息纳入共享公开、“黑名单”、惩戒措施、以信用分对待个人，依据与处置建议。"""
     from xinyong.core import clock
@@ -73,13 +77,15 @@ def analyze(
     from xinyong.ledger.xlsx import build_workbook
 
     try:
-        payload, row = analysis_payload(file, title, clock.today())
+        if doc_number is not None and len(doc_number.strip()) > 120:
+            _fail("文号过长（不超过120字）")
+        payload, rows = analysis_payload(file, title, clock.today(), doc_number)
     except DomainError as exc:
         _fail(exc.message)
         return
     if xlsx is not None:
         try:
-            xlsx.write_bytes(build_workbook(unit, [row]))
+            xlsx.write_bytes(build_workbook(unit, [rows]))
         except OSError as exc:
             _fail(f"无法写入 {xlsx}：{exc.strerror}")
     if as_json:
@@ -87,6 +93,7 @@ def analyze(
         return
     doc = payload["document"]
     typer.echo(f"文件：{doc['title']}（{doc['file']}，{doc['characters']}字）")
+    typer.echo(f"文号：{doc['doc_number'] or '未识别（可用 --doc-number 填写）'}")
     typer.echo(f"处置建议：{doc['disposition']}　{doc['reason']}")
     if not payload["clauses"]:
         typer.echo("未发现涉及失信约束措施的条款。")
@@ -100,7 +107,7 @@ def analyze(
         typer.echo(f"    地方性法规依据：{c['local_basis'] or '无'}")
         typer.echo(f"    处置：{c['disposition']}　{c['reason']}")
     if xlsx is not None:
-        typer.echo(f"\n台账已写入：{xlsx}")
+        typer.echo(f"\n台账已写入：{xlsx}（{len(rows)}行，每项措施一行）")
 
 
 @app.command("register")

@@ -2,8 +2,8 @@
 
 A unit registers its policy documents; the analysis proposes, clause by clause, the four answers,
 the bases and a disposition; an officer confirms or overrides each proposal. Proposal and decision
-are both kept. The milestones of the clean-up (梳理自查, 整改方案, 全面完成) and each unit's
-submissions give its progress.
+are both kept. The milestones of the clean-up (each region's plan: 梳理自查, 整改方案, 全面完成 or
+a part of them) and each unit's submissions give its progress.
 """
 
 from __future__ import annotations
@@ -29,10 +29,19 @@ from xinyong.core.db import Base
 
 
 class LedgerMilestone(Base):
+    """A credit office's date for a step of its region's plan, replacing the plan's own date.
+
+    The plans and their dates are rule data (``rules/local/<region>/ledger/milestones.yaml``); a row here is
+    an adjustment for a later round. ``region_code`` None: an adjustment made before plans were per region,
+    applied to the step of that code in whichever plan a unit follows.
+    """
+
     __tablename__ = "ledger_milestones"
+    __table_args__ = (UniqueConstraint("region_code", "code", name="uq_ledger_milestones_region_code"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    code: Mapped[str] = mapped_column(String(40), unique=True)
+    region_code: Mapped[str | None] = mapped_column(String(6))
+    code: Mapped[str] = mapped_column(String(40))
     name: Mapped[str] = mapped_column(String(40))
     due_date: Mapped[date] = mapped_column(Date)
     description: Mapped[str] = mapped_column(Text)

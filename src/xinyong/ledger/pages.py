@@ -53,8 +53,8 @@ async def upload(
     file: UploadFile | None = File(default=None),
     text: str = Form(default="", max_length=2_000_000),
     unit: str = Form(default="", max_length=200),
-    title: str = Form(default="", max_length=300),
-    doc_number: str = Form(default="", max_length=120),
+    title: str | None = Form(default=None, max_length=300),
+    doc_number: str | None = Form(default=None, max_length=120),
     issuing_unit: str = Form(default="", max_length=200),
     issued_on: str = Form(default="", max_length=20),
     actor: Actor = Depends(console_actor),
@@ -89,6 +89,8 @@ def document(request: Request, document_id: int, actor: Actor = Depends(console_
 @router.post(f"{BASE}/documents/{{document_id}}", dependencies=[Depends(verify_csrf)])
 def update(
     document_id: int,
+    title: str | None = Form(default=None, max_length=300),
+    doc_number: str | None = Form(default=None, max_length=120),
     completion_due: str = Form(default="", max_length=20),
     completed_on: str = Form(default="", max_length=20),
     responsible_unit: str = Form(default="", max_length=200),
@@ -100,7 +102,8 @@ def update(
 ) -> Response:
     path = f"{BASE}/documents/{document_id}"
     try:
-        service.update_document(actor, document_id, {
+        named = {k: v for k, v in {"title": title, "doc_number": doc_number}.items() if v is not None}
+        service.update_document(actor, document_id, named | {
             "completion_due": optional_date(completion_due, "完成时间"),
             "completed_on": optional_date(completed_on, "整改完成日期"),
             "responsible_unit": responsible_unit, "responsible_person": responsible_person, "phone": phone,
@@ -148,7 +151,7 @@ def submit(code: str, unit: str = Form(default="", max_length=200), note: str = 
         service.submit_milestone(actor, code, unit or None, note or None)
     except DomainError as exc:
         return _back(BASE, error=exc.message, **params)
-    return _back(BASE, notice="已报送区信用办", **params)
+    return _back(BASE, notice="已报送信用办", **params)
 
 
 @router.get(f"{BASE}/export.xlsx")

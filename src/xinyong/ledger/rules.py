@@ -48,7 +48,7 @@ from xinyong.ledger.bases import (  # noqa: F401  (re-exported: the public names
 )
 from xinyong.ledger.classification import Flags, classify  # noqa: F401
 from xinyong.ledger.clauses import MAX_CLAUSE, Segment, _lines, compact, split_clauses  # noqa: F401
-from xinyong.ledger.disposition import (  # noqa: F401
+from xinyong.ledger.disposition import (
     LOW_SCORE_RULE,
     LOW_SCORE_SOURCE,
     SEVERITY,
@@ -190,23 +190,33 @@ class ClauseView:
     def disposition(self) -> str:
         return self.decided_disposition or self.proposed_disposition
 
+    # The columns agree (大高信办字〔2021〕1号 附件 注1–2): 是否有国家层面依据 is 是 exactly when 依据的具体内容
+    # lists a national basis, and 是否有地方性法规依据 exactly when it lists a local regulation. An officer's
+    # decision replaces the proposal's answer; a “否” drops the proposal's bases of that kind from the text.
+
     @property
     def has_national_basis(self) -> bool:
         if self.decided_national_basis is not None:
             return self.decided_national_basis
-        return bool(self.national_basis) and self.fully_covered and not self.conflicts
+        return bool(self.national_basis)
 
     @property
     def has_local_basis(self) -> bool:
         if self.decided_local_basis is not None:
             return self.decided_local_basis
-        return bool(self.local_basis) and self.fully_covered and not self.conflicts
+        return bool(self.local_basis)
 
     @property
     def basis_text(self) -> str | None:
         if self.decided_basis_text:
             return self.decided_basis_text
-        return _join(p for p in (self.national_basis, self.local_basis) if p)
+        parts = [self.national_basis if self.decided_national_basis is not False else None,
+                 self.local_basis if self.decided_local_basis is not False else None]
+        return _join(p for p in parts if p)
+
+    @property
+    def has_basis(self) -> bool:
+        return self.has_national_basis or self.has_local_basis
 
 
 @dataclass(frozen=True)
@@ -240,6 +250,25 @@ class DocumentView:
         return f"{name}({self.doc_number})" if self.doc_number else name
 
 
+def decision_denial(view: ClauseView) -> str | None:
+    """Why the effective answers of a clause may not stand together (Chinese), or None.
+
+    - a measure with neither a national nor a local-regulation basis is never 保留 (附件 注3: 保留 only
+      when it fully complies; 国办发〔2020〕49号 §（九）);
+    - a score-based punishment of a person is never 保留 (大高信办字〔2021〕1号 一（三）);
+    - 是 for a basis needs the provision in 依据的具体内容 (附件 注2: 填写相关依据的某条某款及其具体表述).
+    """
+    if view.dismissed:
+        return None
+    if view.disposition == Disposition.keep.value and view.conflicts:
+        return f"该条款以个人信用分实施惩戒，与“{LOW_SCORE_RULE}”相抵触（{LOW_SCORE_SOURCE}），不能保留"
+    if view.disposition == Disposition.keep.value and not view.has_basis:
+        return "没有国家层面依据或地方性法规依据的措施不能保留：请选择修订、立法、废止或相关内容删除"
+    if (view.has_national_basis or view.has_local_basis) and not view.basis_text:
+        return "认定有依据时，请填写依据的具体内容（某条某款及其具体表述）"
+    return None
+
+
 def yes_no(value: bool) -> str:
     return "是" if value else "否"
 
@@ -249,35 +278,94 @@ def chinese_date(day: dt.date | None) -> str:
 
 
 SUMMARY_LIMIT = 600
+NO_MEASURE_SUMMARY = "未发现涉及失信约束措施的内容"
+NO_MEASURE_BASIS = "不涉及失信约束措施，无需依据"
+#: the columns that belong to the document, merged over its measure rows in the workbook
+#: (序号, 文件名称(含文号), 完成时间, 责任单位, 责任人姓名及职务, 电话)
+DOCUMENT_COLUMNS: tuple[int, ...] = (0, 1, 10, 11, 12, 13)
 
 
-def ledger_row(seq: int, doc: DocumentView) -> list[str]:
-    """One row of the ledger in the column order of :data:`LEDGER_COLUMNS`."""
-    live = doc.live_clauses
-    summary = "；".join(c.text.strip().rstrip("。；;") for c in live)
-    if len(summary) > SUMMARY_LIMIT:
-        summary = summary[: SUMMARY_LIMIT - 1] + "…"
-    national = bool(live) and all(c.has_national_basis for c in live)
-    local = bool(live) and all(c.has_local_basis or c.has_national_basis for c in live) and any(
-        c.has_local_basis for c in live
-    )
-    basis = _join(t for c in live for t in [c.basis_text] if t) or "无"
+def _summary(text: str) -> str:
+    s = text.strip().rstrip("。；;")
+    return s if len(s) <= SUMMARY_LIMIT else s[: SUMMARY_LIMIT - 1] + "…"
+
+
+def measure_row(seq: int, doc: DocumentView, clause: ClauseView) -> list[str]:
+    """The ledger row of one measure (a clause to be judged), in the column order of :data:`LEDGER_COLUMNS`.
+
+    大高信办字〔2021〕1号 附件: each measure is judged and disposed of; the document's own cells (序号, 名称,
+    完成时间, 责任单位, 责任人, 电话) repeat on every row of the document (merged in the workbook). A document
+    disposition set by the officer (废止 the whole document …) applies to every measure of it.
+    """
     return [
         str(seq),
         doc.name_with_number(),
-        yes_no(any(c.credit_information for c in live)),
-        yes_no(any(c.blacklist for c in live)),
-        yes_no(any(c.punishment for c in live)),
-        summary or "未发现相关内容",
-        yes_no(national),
-        yes_no(local),
-        basis,
-        doc.disposition,
+        yes_no(clause.credit_information),
+        yes_no(clause.blacklist),
+        yes_no(clause.punishment or bool(clause.conflicts)),
+        _summary(clause.text),
+        yes_no(clause.has_national_basis),
+        yes_no(clause.has_local_basis),
+        clause.basis_text or "无",
+        doc.decided_disposition or clause.disposition,
         chinese_date(doc.completion_due),
         doc.responsible_unit or "",
         doc.responsible_person or "",
         doc.phone or "",
     ]
+
+
+def ledger_rows(seq: int, doc: DocumentView) -> list[list[str]]:
+    """The document's rows: one per measure not dismissed; one row saying so when it has none."""
+    live = doc.live_clauses
+    if live:
+        return [measure_row(seq, doc, c) for c in live]
+    return [[
+        str(seq), doc.name_with_number(), "否", "否", "否", NO_MEASURE_SUMMARY, "否", "否", NO_MEASURE_BASIS,
+        doc.decided_disposition or Disposition.keep.value, chinese_date(doc.completion_due),
+        doc.responsible_unit or "", doc.responsible_person or "", doc.phone or "",
+    ]]
+
+
+# --- the document number (文号) -----------------------------------------------------------------
+
+_BRACKETS = str.maketrans({"[": "〔", "［": "〔", "【": "〔", "（": "〔", "(": "〔", "{": "〔",
+                           "]": "〕", "］": "〕", "】": "〕", "）": "〕", ")": "〕", "}": "〕"})
+#: 机关代字〔年份〕序号 (GB/T 9704-2012 7.2.4 发文字号 form, as local documents print it: 淮交发〔2020〕8号)
+_DOC_NUMBER = re.compile(
+    r"(?P<agency>[\u4e00-\u9fa5A-Za-z]{1,16}?)\s*[〔\[［【（({]\s*(?P<year>(19|20)\d{2})\s*[〕\]］】）)}]\s*"
+    r"第?\s*(?P<no>\d{1,5})\s*号"
+)
+_CITING = re.compile(r"(根据|依据|按照|落实|贯彻|以下简称|要求)")
+DOC_NUMBER_LINES = 10
+
+
+def find_doc_number(text: str) -> str | None:
+    """The document's own 文号 from its first lines, normalised to 〔年〕号; None when there is none.
+
+    The 文号 stands on a line of its own under the issuing organ (大高信办字〔2021〕1号, 淮交发〔2020〕8号),
+    possibly after “文号：”, or closes the title line in brackets. A number cited in running text
+    (“根据……（大信办字〔2021〕1号）要求”) is someone else's document and is not taken.
+    """
+    lines = [compact(text[a:b]) for a, b in _lines(text)]
+    lines = [ln for ln in lines if ln][:DOC_NUMBER_LINES]
+    for ln in lines:
+        body = re.sub(r"^(文号|发文字号|发文号)[:：]", "", ln)
+        m = _DOC_NUMBER.search(body)
+        if m is None:
+            continue
+        own_line = m.start() == 0 and len(body) - m.end() <= 2
+        closes_title = (len(body) <= 90 and body[m.end():].strip("）)〕]】") == ""
+                        and not _CITING.search(body[: m.start()]))
+        if not (own_line or closes_title):
+            continue
+        agency = m.group("agency")
+        if not own_line:
+            agency = re.split(r"[《》“”，。、：（(]", agency)[-1]
+            if not agency:
+                continue
+        return f"{agency}〔{m.group('year')}〕{int(m.group('no'))}号"
+    return None
 
 
 # --- milestones and progress -------------------------------------------------------------------
@@ -291,26 +379,10 @@ class MilestoneSpec:
     source: str
 
 
-#: 大高信办字〔2021〕1号 二（一）—（三）: the clean-up's three steps and their report dates.
-DEFAULT_MILESTONES: tuple[MilestoneSpec, ...] = (
-    MilestoneSpec(
-        "self_review", "梳理自查", dt.date(2021, 1, 29),
-        "全面开展梳理和自查自纠工作，建立本单位失信约束措施台账，于2021年1月29日中午前报送至区信用办",
-        "大高信办字〔2021〕1号 二（一）",
-    ),
-    MilestoneSpec(
-        "rectification_plan", "整改方案", dt.date(2021, 3, 18),
-        "对台账中不符合《指导意见》要求，但仍需要保留的措施，研究制定整改方案，明确整改工作进度、完成时限，"
-        "于2021年3月18日前报送至区信用办",
-        "大高信办字〔2021〕1号 二（二）",
-    ),
-    MilestoneSpec(
-        "completion", "全面完成", dt.date(2021, 10, 18),
-        "按照整改工作进度，全面完成相关措施的清理规范工作，于2021年10月18日前将清理规范工作总结报送至区信用办",
-        "大高信办字〔2021〕1号 二（三）",
-    ),
-)
-MILESTONE_CODES = tuple(m.code for m in DEFAULT_MILESTONES)
+#: the steps a region's clean-up plan may set, in their order (大高信办字〔2021〕1号 二（一）—（三）: 梳理自查,
+#: 整改方案, 全面完成; 淮政办发〔2021〕13号 一（二）1 sets only the last). Each region's dates are data:
+#: ``rules/local/<region>/ledger/milestones.yaml`` (:mod:`xinyong.ledger.milestones`).
+MILESTONE_ORDER: tuple[str, ...] = ("self_review", "rectification_plan", "completion")
 
 
 class ProgressStatus(StrEnum):
@@ -326,17 +398,17 @@ def milestone_status(due: dt.date, submitted_on: dt.date | None, on: dt.date) ->
     return ProgressStatus.overdue if on > due else ProgressStatus.pending
 
 
-def submission_problems(code: str, docs: list[DocumentView], submitted: set[str]) -> list[str]:
-    """Why a unit may not yet report milestone ``code`` (empty: it may). Chinese, for the user."""
+def submission_problems(code: str, docs: list[DocumentView], submitted: set[str],
+                        plan: tuple[MilestoneSpec, ...]) -> list[str]:
+    """Why a unit may not yet report milestone ``code`` of its region's ``plan`` (empty: it may). Chinese."""
     problems: list[str] = []
-    order = list(MILESTONE_CODES)
+    order = [m.code for m in plan]
     if code not in order:
         return [f"未知的工作节点“{code}”"]
-    for earlier in order[: order.index(code)]:
-        if earlier not in submitted:
-            name = next(m.name for m in DEFAULT_MILESTONES if m.code == earlier)
-            problems.append(f"请先报送“{name}”")
-    if code == "self_review" and not docs:
+    for earlier in plan[: order.index(code)]:
+        if earlier.code not in submitted:
+            problems.append(f"请先报送“{earlier.name}”")
+    if not docs:
         problems.append("台账中还没有登记任何文件")
     if code in ("rectification_plan", "completion"):
         undecided = sum(1 for d in docs for c in d.clauses if not c.dismissed and c.decided_disposition is None)

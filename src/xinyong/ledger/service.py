@@ -17,6 +17,7 @@ refusal is logged in its own transaction by the door; the purpose of every acces
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -33,6 +34,7 @@ from xinyong.core.errors import Conflict, NotFound, ValidationFailed
 from xinyong.core.models import Principal
 from xinyong.core.policy import Role
 from xinyong.core.usecase import Door, use_case
+from xinyong.ledger import milestones as plans_
 from xinyong.ledger import rules
 from xinyong.ledger.bases import registry
 from xinyong.ledger.extract import Extracted
@@ -209,6 +211,14 @@ def describe_clause(c: LedgerClause) -> dict[str, Any]:
     }
 
 
+def _rows(seq: int, view: rules.DocumentView, clauses: list[LedgerClause]) -> list[dict[str, Any]]:
+    """The document's ledger rows (one per measure), each with the clause it comes from."""
+    live = [c.id for c in clauses if not c.dismissed]
+    return [{"clause_id": live[i] if i < len(live) else None,
+             "values": dict(zip(rules.LEDGER_COLUMNS, row, strict=True))}
+            for i, row in enumerate(rules.ledger_rows(seq, view))]
+
+
 def describe_document(doc: PolicyDocument, clauses: list[LedgerClause], *, with_text: bool = False,
                       seq: int = 1) -> dict[str, Any]:
     view = document_view(doc, clauses)
@@ -235,7 +245,8 @@ def describe_document(doc: PolicyDocument, clauses: list[LedgerClause], *, with_
         "phone": doc.phone,
         "clause_count": len(clauses),
         "undecided_count": sum(1 for c in clauses if c.decided_at is None),
-        "row": dict(zip(rules.LEDGER_COLUMNS, rules.ledger_row(seq, view), strict=True)),
+        "name_with_number": view.name_with_number(),
+        "rows": _rows(seq, view, clauses),
         "clauses": [describe_clause(c) for c in clauses],
     }
     if with_text:
@@ -269,7 +280,8 @@ def register_document(actor: Actor, meta: DocumentInput, extracted: Extracted,
     title = _clean(meta.title, 300, "文件名称") or rules.guess_title(extracted.text)
     if not title:
         raise ValidationFailed("missing_title", "请填写文件名称")
-    doc_number = _clean(meta.doc_number, 120, "文号")
+    # the 文号 given, else the one printed in the document's first lines (淮交发〔2020〕8号); editable later
+    doc_number = _clean(meta.doc_number, 120, "文号") or rules.find_doc_number(extracted.text)
     if meta.issued_on is not None and meta.issued_on > today:
         raise ValidationFailed("issued_in_future", "印发日期不能晚于今天")
     analysis = rules.analyze(extracted.text, registry(today), title=title)
@@ -372,11 +384,6 @@ def decide_clause(actor: Actor, clause_id: int, decision: ClauseDecision) -> dic
             disposition = _disposition(decision.disposition)
             if disposition is None:
                 raise ValidationFailed("missing_disposition", "请选择处置方式，或确认建议")
-            if clause.conflicts and disposition == Disposition.keep.value:
-                raise ValidationFailed(
-                    "conflicting_keep",
-                    f"该条款以个人信用分实施惩戒，与“{rules.LOW_SCORE_RULE}”相抵触（{rules.LOW_SCORE_SOURCE}），不能保留",
-                )
             overrides = (disposition != clause.proposed_disposition or decision.national_basis is not None
                          or decision.local_basis is not None or bool(decision.basis_text))
             if overrides and not note:
@@ -386,6 +393,9 @@ def decide_clause(actor: Actor, clause_id: int, decision: ClauseDecision) -> dic
             clause.decided_national_basis = decision.national_basis
             clause.decided_local_basis = decision.local_basis
             clause.decided_basis_text = _clean(decision.basis_text, 4000, "依据的具体内容")
+        problem = rules.decision_denial(clause_view(clause))
+        if problem is not None:
+            raise ValidationFailed("conflicting_keep" if clause.conflicts else "inconsistent_decision", problem)
         clause.decision_note = note
         clause.decided_by = actor.name
         clause.decided_at = clock.now()
@@ -419,12 +429,14 @@ def update_document(actor: Actor, document_id: int, changes: dict[str, Any]) -> 
                     raise ValidationFailed("missing_field", f"{name}不能为空")
             elif key == "decided_disposition":
                 value = _disposition(value)
-                clauses = _clauses(s, doc.id)
-                if value == Disposition.keep.value and any(c.conflicts and not c.dismissed for c in clauses):
-                    raise ValidationFailed(
-                        "conflicting_keep",
-                        f"该文件以个人信用分实施惩戒，与“{rules.LOW_SCORE_RULE}”相抵触（{rules.LOW_SCORE_SOURCE}），不能保留",
-                    )
+                if value == Disposition.keep.value:
+                    for c in _clauses(s, doc.id):
+                        kept = dataclasses.replace(clause_view(c), decided_disposition=value)
+                        problem = rules.decision_denial(kept)
+                        if problem is not None:
+                            raise ValidationFailed(
+                                "conflicting_keep" if c.conflicts else "inconsistent_decision",
+                                f"第{c.seq}处条款：{problem}")
             elif key == "completed_on" and value is not None and value > clock.today():
                 raise ValidationFailed("completed_in_future", "整改完成日期不能晚于今天")
             setattr(doc, key, value)
@@ -446,8 +458,22 @@ def _unit_views(session: Session, unit: str) -> tuple[list[PolicyDocument], list
     return docs, [document_view(d, _clauses(session, d.id)) for d in docs]
 
 
-def _milestones(session: Session) -> list[LedgerMilestone]:
-    return list(session.scalars(select(LedgerMilestone).order_by(LedgerMilestone.position)))
+def _plan(region_code: str | None) -> plans_.MilestonePlan | None:
+    return plans_.plan_for(plans_.plans(), region_code)
+
+
+def _milestones(session: Session, region_code: str | None) -> list[rules.MilestoneSpec]:
+    """The steps of the plan of ``region_code``'s region, with the dates its credit office has moved."""
+    plan = _plan(region_code)
+    if plan is None:
+        return []
+    rows = session.scalars(select(LedgerMilestone).where(
+        LedgerMilestone.code.in_([m.code for m in plan.milestones]),
+        (LedgerMilestone.region_code == plan.region) | LedgerMilestone.region_code.is_(None)))
+    moved: dict[str, dt.date] = {}
+    for row in sorted(rows, key=lambda r: r.region_code is not None):  # the region's own adjustment wins
+        moved[row.code] = row.due_date
+    return [dataclasses.replace(m, due_date=moved.get(m.code, m.due_date)) for m in plan.milestones]
 
 
 def _submissions(session: Session, unit: str) -> dict[str, LedgerSubmission]:
@@ -455,7 +481,7 @@ def _submissions(session: Session, unit: str) -> dict[str, LedgerSubmission]:
     return {r.milestone_code: r for r in rows}
 
 
-def _progress(milestones: list[LedgerMilestone], subs: dict[str, LedgerSubmission],
+def _progress(milestones: list[rules.MilestoneSpec], subs: dict[str, LedgerSubmission],
               on: dt.date) -> list[dict[str, Any]]:
     out = []
     for m in milestones:
@@ -469,23 +495,36 @@ def _progress(milestones: list[LedgerMilestone], subs: dict[str, LedgerSubmissio
     return out
 
 
+def _table(docs: list[PolicyDocument], views: list[rules.DocumentView]) -> list[dict[str, Any]]:
+    """The ledger's rows: one per measure, grouped under its document (its seq and id on every row)."""
+    out: list[dict[str, Any]] = []
+    for i, (d, v) in enumerate(zip(docs, views, strict=True), start=1):
+        measures = bool(v.live_clauses)
+        out.extend({"document_id": d.id, "document_seq": i, "values": row, "measure": measures}
+                   for row in rules.ledger_rows(i, v))
+    return out
+
+
 def unit_ledger(actor: Actor, unit_name: str | None = None) -> dict[str, Any]:
-    """The unit's ledger: the form's rows, its milestones and progress."""
+    """The unit's ledger: the form's rows (one per measure), its region's milestones and progress."""
     today = clock.today()
     with use_case(actor, "ledger.read", purpose=Purpose.audit) as door:
         s = door.session
-        unit = _target(door, unit_name).name
+        target = _target(door, unit_name)
         entry = door.admit()
-        docs, views = _unit_views(s, unit)
-        rows = [rules.ledger_row(i, v) for i, v in enumerate(views, start=1)]
+        docs, views = _unit_views(s, target.name)
+        rows = _table(docs, views)
         entry.result_count = len(rows)
+        plan = _plan(target.region_code)
         return {
-            "unit_name": unit,
-            "title": f"{unit}失信约束措施台账",
+            "unit_name": target.name,
+            "title": f"{target.name}失信约束措施台账",
             "columns": list(rules.LEDGER_COLUMNS),
-            "rows": [{"document_id": d.id, "values": r} for d, r in zip(docs, rows, strict=True)],
+            "rows": rows,
             "notes": list(rules.LEDGER_NOTES),
-            "milestones": _progress(_milestones(s), _submissions(s, unit), today),
+            "plan": None if plan is None else {"region_code": plan.region, "title": plan.title,
+                                               "source": plan.source},
+            "milestones": _progress(_milestones(s, target.region_code), _submissions(s, target.name), today),
         }
 
 
@@ -495,64 +534,96 @@ def export_xlsx(actor: Actor, unit_name: str | None = None) -> tuple[str, bytes]
         unit = _target(door, unit_name).name
         entry = door.admit()
         _, views = _unit_views(s, unit)
-        rows = [rules.ledger_row(i, v) for i, v in enumerate(views, start=1)]
-        entry.result_count = len(rows)
-    return f"{unit}失信约束措施台账.xlsx", build_workbook(unit, rows)
+        groups = [rules.ledger_rows(i, v) for i, v in enumerate(views, start=1)]
+        entry.result_count = sum(len(g) for g in groups)
+    return f"{unit}失信约束措施台账.xlsx", build_workbook(unit, groups)
 
 
 def submit_milestone(actor: Actor, code: str, unit_name: str | None = None,
                      note: str | None = None) -> dict[str, Any]:
-    """Report a milestone to the credit office once the ledger is ready for it."""
+    """Report a milestone of the unit's regional plan to the credit office once the ledger is ready for it."""
     today = clock.today()
     with use_case(actor, "ledger.submit", purpose=Purpose.audit, detail={"milestone": code}) as door:
         s = door.session
         target = _target(door, unit_name, change=True)
         unit = target.name
         door.admit()
-        milestones = {m.code: m for m in _milestones(s)}
+        plan = _milestones(s, target.region_code)
+        if not plan:
+            raise ValidationFailed("no_milestones", "本单位所在地区未设定失信约束措施清理规范工作节点")
+        milestones = {m.code: m for m in plan}
         if code not in milestones:
-            raise ValidationFailed("unknown_milestone", f"未知的工作节点“{code}”，可选：{'、'.join(milestones)}")
+            names = "、".join(f"{m.code}（{m.name}）" for m in plan)
+            raise ValidationFailed("unknown_milestone", f"未知的工作节点“{code}”，可选：{names}")
         subs = _submissions(s, unit)
         if code in subs:
             raise Conflict("already_submitted", f"“{milestones[code].name}”已于{subs[code].submitted_on}报送")
         _, views = _unit_views(s, unit)
-        problems = rules.submission_problems(code, views, set(subs))
+        problems = rules.submission_problems(code, views, set(subs), tuple(plan))
         if problems:
             raise ValidationFailed("not_ready", f"暂不能报送“{milestones[code].name}”：" + "；".join(problems),
                                    details={"problems": problems})
-        s.add(LedgerSubmission(unit_name=unit, region_code=target.region_code, milestone_code=code, submitted_at=clock.now(),
-                               submitted_on=today, submitted_by=actor.name,
+        s.add(LedgerSubmission(unit_name=unit, region_code=target.region_code, milestone_code=code,
+                               submitted_at=clock.now(), submitted_on=today, submitted_by=actor.name,
                                note=_clean(note, 2000, "说明")))
         s.flush()
-        return {"unit_name": unit, "milestones": _progress(list(milestones.values()), _submissions(s, unit),
-                                                          today)}
+        return {"unit_name": unit, "milestones": _progress(plan, _submissions(s, unit), today)}
 
 
-def list_milestones(actor: Actor) -> list[dict[str, Any]]:
+def _region_of(actor: Actor, region: str | None) -> str | None:
+    value = (region or "").strip() or actor.region_code
+    if value is not None and not (len(value) == 6 and value.isdigit()):
+        raise ValidationFailed("invalid_region", f"行政区划代码“{value}”无效，应为6位数字")
+    return value
+
+
+def list_milestones(actor: Actor, region: str | None = None) -> list[dict[str, Any]]:
+    """The steps of a region's plan (default: the actor's region; without one, every region's)."""
     with use_case(actor, "ledger.read", purpose=Purpose.audit, detail={"milestones": True}) as door:
         door.admit()
-        return [{"code": m.code, "name": m.name, "due_date": m.due_date.isoformat(),
-                 "description": m.description, "source": m.source} for m in _milestones(door.session)]
+        where = _region_of(actor, region)
+        chosen = [p for p in [_plan(where)] if p is not None] if where else list(plans_.plans().values())
+        return [{"region_code": p.region, "plan": p.title, "code": m.code, "name": m.name,
+                 "due_date": m.due_date.isoformat(), "description": m.description, "source": m.source}
+                for p in chosen for m in _milestones(door.session, p.region)]
 
 
-def set_milestone(actor: Actor, code: str, due_date: dt.date) -> dict[str, Any]:
+def set_milestone(actor: Actor, code: str, due_date: dt.date, region: str | None = None) -> dict[str, Any]:
+    """Move a step of a region's plan (the credit office of that region or above, or an administrator)."""
     with use_case(actor, "ledger.manage", purpose=Purpose.audit,
                   detail={"milestone": code, "due_date": due_date.isoformat()}) as door:
+        where = _region_of(actor, region)
+        plan = _plan(where)
+        if plan is None:
+            raise NotFound("milestone_plan_not_found", "该地区未设定失信约束措施清理规范工作节点")
+        door.detail["region"] = plan.region
+        if actor.role != Role.admin:
+            door.require(territory_denial(actor.region_code, plan.region, "调整该地区的工作节点"),
+                         code="ledger_other_region")
         door.admit()
-        ms = _milestones(door.session)
-        target = next((m for m in ms if m.code == code), None)
+        s = door.session
+        current = _milestones(s, plan.region)
+        target = next((m for m in current if m.code == code), None)
         if target is None:
-            raise NotFound("milestone_not_found", f"未知的工作节点“{code}”")
-        target.due_date = due_date
-        ordered = [due_date if m.code == code else m.due_date for m in ms]
+            names = "、".join(f"{m.code}（{m.name}）" for m in current)
+            raise NotFound("milestone_not_found", f"未知的工作节点“{code}”，可选：{names}")
+        ordered = [due_date if m.code == code else m.due_date for m in current]
         if ordered != sorted(ordered):
-            raise ValidationFailed("milestone_order", "工作节点的日期须依次为梳理自查、整改方案、全面完成")
-        door.session.flush()
-        return {"code": target.code, "name": target.name, "due_date": target.due_date.isoformat()}
+            raise ValidationFailed("milestone_order", "工作节点的日期须依次为" + "、".join(m.name for m in current))
+        row = s.scalar(select(LedgerMilestone).where(LedgerMilestone.region_code == plan.region,
+                                                     LedgerMilestone.code == code).with_for_update())
+        if row is None:
+            row = LedgerMilestone(region_code=plan.region, code=code, name=target.name, due_date=due_date,
+                                  description=target.description, source=target.source,
+                                  position=rules.MILESTONE_ORDER.index(code) + 1)
+            s.add(row)
+        row.due_date = due_date
+        s.flush()
+        return {"region_code": plan.region, "code": code, "name": target.name, "due_date": due_date.isoformat()}
 
 
 def rollup(actor: Actor) -> dict[str, Any]:
-    """The credit office's view: every unit's documents, dispositions and progress."""
+    """The credit office's view: every unit's measures, dispositions, conflicts and progress."""
     today = clock.today()
     with use_case(actor, "ledger.rollup", purpose=Purpose.audit, detail={"rollup": True}) as door:
         s = door.session
@@ -563,34 +634,44 @@ def rollup(actor: Actor) -> dict[str, Any]:
                 regions[name] = regions.get(name) or region
         units = sorted(u for u, region in regions.items()
                        if _oversight_denial(actor, Unit(u, region), change=False) is None)
-        milestones = _milestones(s)
         out = []
         totals: dict[str, int] = {d: 0 for d in DISPOSITIONS}
+        measure_totals: dict[str, int] = {d: 0 for d in DISPOSITIONS}
         for unit in units:
             _, views = _unit_views(s, unit)
             counts = {d: 0 for d in DISPOSITIONS}
+            measures = {d: 0 for d in DISPOSITIONS}
             for v in views:
                 counts[v.disposition] = counts.get(v.disposition, 0) + 1
                 totals[v.disposition] = totals.get(v.disposition, 0) + 1
+                for row in rules.ledger_rows(1, v) if v.live_clauses else []:
+                    measures[row[9]] = measures.get(row[9], 0) + 1
+                    measure_totals[row[9]] = measure_totals.get(row[9], 0) + 1
             clauses = [c for v in views for c in v.clauses]
             out.append({
                 "unit_name": unit,
                 "documents": len(views),
                 "documents_with_measures": sum(1 for v in views if v.live_clauses),
                 "clauses": len(clauses),
+                "measures": sum(measures.values()),
                 "undecided_clauses": sum(1 for c in clauses if not c.dismissed and c.decided_disposition is None),
+                # 大高信办字〔2021〕1号 一（三）: 不得以低信用分为由，对个人实施惩戒
                 "conflicts": sum(1 for c in clauses if c.conflicts and not c.dismissed),
                 "dispositions": counts,
+                "measure_dispositions": measures,
                 "rectified": sum(1 for v in views if v.disposition != Disposition.keep.value and v.completed_on),
                 "to_rectify": sum(1 for v in views if v.disposition != Disposition.keep.value),
-                "milestones": _progress(milestones, _submissions(s, unit), today),
+                "milestones": _progress(_milestones(s, regions[unit]), _submissions(s, unit), today),
             })
         entry.result_count = len(out)
+        own = _milestones(s, actor.region_code)
         return {
             "on": today.isoformat(),
-            "milestones": [{"code": m.code, "name": m.name, "due_date": m.due_date.isoformat()}
-                           for m in milestones],
+            "milestones": [{"code": m.code, "name": m.name, "due_date": m.due_date.isoformat()} for m in own],
             "units": out,
             "totals": {"units": len(out), "documents": sum(u["documents"] for u in out),
-                       "dispositions": totals},
+                       "measures": sum(u["measures"] for u in out),
+                       "conflicts": sum(u["conflicts"] for u in out),
+                       "low_score_rule": f"{rules.LOW_SCORE_RULE}（{rules.LOW_SCORE_SOURCE}）",
+                       "dispositions": totals, "measure_dispositions": measure_totals},
         }

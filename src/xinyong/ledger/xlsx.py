@@ -1,7 +1,9 @@
 """The ledger as an .xlsx workbook in the layout of 大高信办字〔2021〕1号 附件《XXX单位失信约束措施台账》.
 
 Title row (merged over the 14 columns), the header row with the attachment's exact column names,
-one row per document, then the attachment's notes 注1–3. Columns are sized and wrapped for printing
+one row per measure, grouped under its document — the document's cells (序号, 文件名称(含文号), 完成时间,
+责任单位, 责任人姓名及职务, 电话) merged over its rows — then the attachment's notes 注1–3. A cell whose text
+begins with = + - @ is written as text, never as a formula. Columns are sized and wrapped for printing
 on landscape A4.
 """
 
@@ -11,10 +13,11 @@ import io
 from collections.abc import Sequence
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from xinyong.ledger.rules import LEDGER_COLUMNS, LEDGER_NOTES
+from xinyong.ledger.rules import DOCUMENT_COLUMNS, LEDGER_COLUMNS, LEDGER_NOTES
 
 #: character widths of the 14 columns (序号 … 电话)
 COLUMN_WIDTHS: tuple[int, ...] = (6, 30, 12, 12, 12, 48, 12, 12, 40, 12, 14, 18, 20, 16)
@@ -27,7 +30,20 @@ def ledger_title(unit_name: str) -> str:
     return f"{unit_name}失信约束措施台账"
 
 
-def build_workbook(unit_name: str, rows: Sequence[Sequence[str]]) -> bytes:
+_FORMULA_LEAD = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _write_text(cell: Cell, value: str) -> None:
+    """Write ``value`` as a text cell: a leading = + - @ must never start a formula (stored as a string
+    and marked with the quote prefix, so that editing the cell in a spreadsheet keeps it text)."""
+    cell.value = value
+    cell.data_type = "s"
+    if value.startswith(_FORMULA_LEAD):
+        cell.quotePrefix = True
+
+
+def build_workbook(unit_name: str, documents: Sequence[Sequence[Sequence[str]]]) -> bytes:
+    """``documents``: for each document, its measure rows (see :func:`xinyong.ledger.rules.ledger_rows`)."""
     assert len(COLUMN_WIDTHS) == len(LEDGER_COLUMNS)
     wb = Workbook()
     ws = wb.active
@@ -38,7 +54,7 @@ def build_workbook(unit_name: str, rows: Sequence[Sequence[str]]) -> bytes:
 
     ws.merge_cells(f"A1:{last}1")
     title = ws["A1"]
-    title.value = ledger_title(unit_name)
+    _write_text(title, ledger_title(unit_name))
     title.font = Font(name="宋体", size=16, bold=True)
     title.alignment = Alignment(horizontal="center", vertical="center")
     ws.row_dimensions[1].height = 32
@@ -52,17 +68,26 @@ def build_workbook(unit_name: str, rows: Sequence[Sequence[str]]) -> bytes:
         cell.fill = header_fill
     ws.row_dimensions[2].height = 48
 
-    for r, values in enumerate(rows, start=3):
-        for col, value in enumerate(values, start=1):
-            cell = ws.cell(row=r, column=col, value=value)
-            cell.font = Font(name="宋体", size=10)
-            centred = col in (1, 3, 4, 5, 7, 8, 10, 11)
-            cell.alignment = Alignment(
-                horizontal="center" if centred else "left", vertical="top", wrap_text=True
-            )
-            cell.border = _BORDER
+    r = 3
+    for rows in documents:
+        first = r
+        for values in rows:
+            for col, value in enumerate(values, start=1):
+                cell = ws.cell(row=r, column=col)
+                _write_text(cell, value)
+                cell.font = Font(name="宋体", size=10)
+                centred = col in (1, 3, 4, 5, 7, 8, 10, 11)
+                cell.alignment = Alignment(
+                    horizontal="center" if centred else "left",
+                    vertical="center" if col - 1 in DOCUMENT_COLUMNS else "top", wrap_text=True,
+                )
+                cell.border = _BORDER
+            r += 1
+        if r - first > 1:
+            for index in DOCUMENT_COLUMNS:
+                ws.merge_cells(start_row=first, start_column=index + 1, end_row=r - 1, end_column=index + 1)
 
-    note_row = len(rows) + 4
+    note_row = r + 1
     for i, note in enumerate(LEDGER_NOTES):
         ws.merge_cells(start_row=note_row + i, start_column=1, end_row=note_row + i, end_column=ncols)
         cell = ws.cell(row=note_row + i, column=1, value=note)

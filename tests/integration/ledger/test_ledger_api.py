@@ -10,6 +10,8 @@ from openpyxl import load_workbook
 from xinyong.ledger.rules import LEDGER_COLUMNS
 
 UNIT = "XX区交通运输局"
+DALIAN_UNIT_REGION = "210211"  # a unit in 大连市 follows 大高信办字〔2021〕1号's three steps
+DALIAN = "210200"
 TRAFFIC = (
     "XX区交通运输局关于加强交通信用管理的通知\n\n"
     "各有关单位：\n"
@@ -31,7 +33,7 @@ def upload(client: Any, headers: dict[str, str], text: str, name: str = "notice.
 
 
 def test_upload_review_decide_export_and_progress(client: Any, api_key: Any) -> None:
-    officer = api_key("implementing_unit", department=UNIT)
+    officer = api_key("implementing_unit", department=UNIT, region=DALIAN_UNIT_REGION)
     r = upload(client, officer, TRAFFIC, doc_number="X交运〔2021〕3号", issued_on="2021-01-05")
     assert r.status_code == 201, r.text
     doc = r.json()
@@ -78,10 +80,17 @@ def test_upload_review_decide_export_and_progress(client: Any, api_key: Any) -> 
         "completion_due": "2021-03-31", "responsible_person": "张三，区交通运输局科长", "phone": "0411-84799216",
     }, headers=officer)
     assert r.status_code == 200, r.text
-    row = r.json()["row"]
+    rows = [x["values"] for x in r.json()["rows"]]
+    assert [x["clause_id"] for x in r.json()["rows"]] == [jay["id"], wage["id"]]  # one row per measure
+    row, wage_row = rows
     assert row["处置方式"] == "废止" and row["完成时间"] == "2021年3月31日"
-    assert row["是否涉及信用信息纳入共享公开"] == "是" and row["是否有国家层面依据"] == "否"
-    assert row["规章、规范性文件或其他文件名称(含文号)"] == "《XX区交通运输局关于加强交通信用管理的通知》(X交运〔2021〕3号)"
+    assert row["是否涉及信用信息纳入共享公开"] == "是"
+    assert row["是否有国家层面依据"] == ("是" if "国办发" in row["依据的具体内容"] else "否")
+    assert wage_row["处置方式"] == "保留" and wage_row["是否有国家层面依据"] == "是"
+    assert "保障农民工工资支付条例" in wage_row["依据的具体内容"]
+    for x in rows:
+        assert x["规章、规范性文件或其他文件名称(含文号)"] == "《XX区交通运输局关于加强交通信用管理的通知》(X交运〔2021〕3号)"
+        assert x["完成时间"] == "2021年3月31日"
 
     assert client.post("/api/v1/ledger/milestones/rectification_plan/submissions", json={},
                        headers=officer).status_code == 201
@@ -100,15 +109,18 @@ def test_upload_review_decide_export_and_progress(client: Any, api_key: Any) -> 
     ws = load_workbook(io.BytesIO(x.content)).active
     assert ws["A1"].value == f"{UNIT}失信约束措施台账"
     assert [ws.cell(row=2, column=c).value for c in range(1, 15)] == list(LEDGER_COLUMNS)
-    assert ws.cell(row=3, column=10).value == "废止"
+    assert ws.cell(row=3, column=10).value == "废止" and ws.cell(row=4, column=10).value == "保留"
     assert ws.cell(row=3, column=6).alignment.wrap_text
+    assert "B3:B4" in {str(m) for m in ws.merged_cells.ranges}  # the document's cells span its measures
 
     # the credit office's roll-up; a unit may not read it
     assert client.get("/api/v1/ledger/rollup", headers=officer).status_code == 403
-    office = api_key("credit_office", department="区信用办")
+    office = api_key("credit_office", department="区信用办", region=DALIAN)
     roll = client.get("/api/v1/ledger/rollup", headers=office).json()
     unit = next(u for u in roll["units"] if u["unit_name"] == UNIT)
     assert unit["documents"] == 1 and unit["dispositions"]["废止"] == 1
+    assert unit["measures"] == 2 and unit["measure_dispositions"]["废止"] == 1
+    assert unit["measure_dispositions"]["保留"] == 1
     assert [m["status"] for m in unit["milestones"]][:2] == ["逾期完成", "逾期完成"]
 
 
@@ -150,7 +162,7 @@ def test_bad_input_is_refused_in_chinese(client: Any, api_key: Any) -> None:
 
 
 def test_credit_office_moves_milestones(client: Any, api_key: Any) -> None:
-    office = api_key("credit_office", department="区信用办")
+    office = api_key("credit_office", department="区信用办", region=DALIAN)
     r = client.put("/api/v1/ledger/milestones/completion", json={"due_date": "2021-11-30"}, headers=office)
     assert r.status_code == 200 and r.json()["due_date"] == "2021-11-30"
     r = client.put("/api/v1/ledger/milestones/self_review", json={"due_date": "2022-01-01"}, headers=office)
@@ -160,3 +172,28 @@ def test_credit_office_moves_milestones(client: Any, api_key: Any) -> None:
     officer = api_key("implementing_unit", department=UNIT)
     assert client.put("/api/v1/ledger/milestones/completion", json={"due_date": "2021-12-01"},
                       headers=officer).status_code == 403
+    # another region's office cannot move 大连's dates; its own plan is untouched by the move above
+    huaian = api_key("credit_office", department="淮安市信用办", region="320800")
+    r = client.put("/api/v1/ledger/milestones/completion", params={"region": DALIAN},
+                   json={"due_date": "2021-12-02"}, headers=huaian)
+    assert r.status_code == 403
+    assert [m["due_date"] for m in client.get("/api/v1/ledger/milestones", headers=huaian).json()] == ["2021-12-31"]
+
+
+def test_milestones_follow_the_units_region(client: Any, api_key: Any) -> None:
+    """淮政办发〔2021〕13号 一（二）1 sets one date (2021年底前) for 淮安; 大连's dates never show there."""
+    huaian_unit = api_key("implementing_unit", department="淮安市清江浦区交通运输局", region="320812")
+    ledger = client.get("/api/v1/ledger/ledger", headers=huaian_unit).json()
+    assert [(m["code"], m["name"], m["due_date"]) for m in ledger["milestones"]] == [
+        ("completion", "全面完成清理规范", "2021-12-31")]
+    assert ledger["plan"]["source"] == "淮政办发〔2021〕13号"
+    listed = client.get("/api/v1/ledger/milestones", headers=huaian_unit).json()
+    assert {m["due_date"] for m in listed} == {"2021-12-31"}
+    assert not {"2021-01-29", "2021-03-18", "2021-10-18"} & {m["due_date"] for m in listed}
+    r = client.post("/api/v1/ledger/milestones/self_review/submissions", json={}, headers=huaian_unit)
+    assert r.status_code == 422 and "completion（全面完成清理规范）" in r.json()["error"]["message"]
+    # a unit in a region without a plan has no milestones (not another region's)
+    elsewhere = api_key("implementing_unit", department="南京市某局", region="320102")
+    assert client.get("/api/v1/ledger/ledger", headers=elsewhere).json()["milestones"] == []
+    r = client.post("/api/v1/ledger/milestones/completion/submissions", json={}, headers=elsewhere)
+    assert r.status_code == 422 and "未设定" in r.json()["error"]["message"]

@@ -10,10 +10,11 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from xinyong.core.rulefiles import RULES_ROOT
 from xinyong.ledger import bases
 from xinyong.ledger.bases import BasisError, Question, capability_bases, parse_legal_bases, registry
+from xinyong.ledger.milestones import load_plans, plan_for
 from xinyong.ledger.rules import (
-    DEFAULT_MILESTONES,
     LEDGER_COLUMNS,
     LOW_SCORE_RULE,
     ClauseView,
@@ -23,7 +24,7 @@ from xinyong.ledger.rules import (
     analyze,
     classify,
     guess_title,
-    ledger_row,
+    ledger_rows,
     milestone_status,
     split_clauses,
     submission_problems,
@@ -54,24 +55,27 @@ def test_sample_rows_of_the_notice(title: str, summary: str, info: bool, blackli
     assert result.includes_credit_information is info
     assert result.creates_blacklist is blacklist
     assert result.imposes_punishment is punishment
-    row = ledger_row(1, DocumentView(
+    row = ledger_rows(1, DocumentView(
         title=title, doc_number=None,
         clauses=tuple(ClauseView(
             text=c.text, credit_information=c.flags.credit_information, blacklist=c.flags.blacklist,
             punishment=c.flags.punishment, scores_individuals=c.flags.scores_individuals,
             national_basis=c.national_basis, local_basis=c.local_basis, fully_covered=all(c.covered.values()),
             proposed_disposition=c.disposition.value, conflicts=c.conflicts) for c in result.clauses),
-        proposed_disposition=result.disposition.value))
+        proposed_disposition=result.disposition.value))[0]
     assert row[2:5] == ["是" if info else "否", "是" if blacklist else "否", "是" if punishment else "否"]
     if printed == "保留":
         # the sample marks a personal credit-score scheme used to punish as 保留; the notice itself forbids it
         assert result.disposition is not Disposition.keep
         assert all(LOW_SCORE_RULE in c.conflicts for c in result.clauses)
         assert LOW_SCORE_RULE in result.reason
-        assert row[6] == "否"
+        assert row[6] == ("是" if row[8] != "无" else "否")
     else:
-        # the other two rows: no national or local basis for the list / the measure
-        assert row[6:8] == ["否", "否"]
+        # the other two rows: the list / the measure has no basis, so neither is kept; the information part
+        # (行政处罚信息) is in the national catalog, and a row that lists that basis says 是 (the columns agree)
+        assert row[7] == "否"
+        assert row[6] == ("是" if "国办发〔2020〕49号" in row[8] else "否")
+        assert "“黑名单”认定" not in row[8] and "失信惩戒措施：" not in row[8]
         assert result.disposition.value == printed
 
 
@@ -159,25 +163,27 @@ def test_ledger_row_has_the_fourteen_columns_and_decisions_win() -> None:
     doc = DocumentView(title="《XX通知》", doc_number="X〔2021〕1号", clauses=(clause,),
                        proposed_disposition="相关内容删除", completion_due=dt.date(2021, 1, 31),
                        responsible_unit="XX区交通运输局", responsible_person="张三，科长", phone="84799216")
-    row = ledger_row(3, doc)
+    row, = ledger_rows(3, doc)
     assert len(row) == 14
     assert row[:2] == ["3", "《XX通知》(X〔2021〕1号)"]
     assert row[9:] == ["废止", "2021年1月31日", "XX区交通运输局", "张三，科长", "84799216"]
     dismissed = DocumentView(title="X", doc_number=None, clauses=(ClauseView(**{**clause.__dict__, "dismissed": True}),),
                              proposed_disposition="相关内容删除")
-    assert ledger_row(1, dismissed)[2] == "否" and dismissed.disposition == "保留"
+    assert ledger_rows(1, dismissed)[0][2] == "否" and dismissed.disposition == "保留"
 
 
 def test_milestones_follow_the_notice() -> None:
-    assert [(m.name, m.due_date) for m in DEFAULT_MILESTONES] == [
+    dalian = plan_for(load_plans([RULES_ROOT]), "210211")
+    assert dalian is not None and dalian.source == "大高信办字〔2021〕1号"
+    assert [(m.name, m.due_date) for m in dalian.milestones] == [
         ("梳理自查", dt.date(2021, 1, 29)), ("整改方案", dt.date(2021, 3, 18)), ("全面完成", dt.date(2021, 10, 18))]
     due = dt.date(2021, 1, 29)
     assert milestone_status(due, dt.date(2021, 1, 29), dt.date(2021, 5, 1)) is ProgressStatus.done
     assert milestone_status(due, dt.date(2021, 2, 1), dt.date(2021, 5, 1)) is ProgressStatus.done_late
     assert milestone_status(due, None, dt.date(2021, 1, 20)) is ProgressStatus.pending
     assert milestone_status(due, None, dt.date(2021, 1, 30)) is ProgressStatus.overdue
-    assert submission_problems("self_review", [], set()) == ["台账中还没有登记任何文件"]
-    assert "请先报送“梳理自查”" in submission_problems("rectification_plan", [], set())
+    assert submission_problems("self_review", [], set(), dalian.milestones) == ["台账中还没有登记任何文件"]
+    assert "请先报送“梳理自查”" in submission_problems("rectification_plan", [], set(), dalian.milestones)
 
 
 def test_legal_bases_file_is_sourced_and_unverified_entries_are_flagged() -> None:
