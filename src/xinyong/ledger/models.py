@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     Date,
     DateTime,
     ForeignKey,
@@ -26,6 +27,12 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from xinyong.core.db import Base
+from xinyong.ledger.disposition import Disposition
+
+
+def _disposition_check(column: str) -> CheckConstraint:
+    """ck_<table>_<column>: exactly the Disposition values (ledger_0004); NULL stays allowed."""
+    return CheckConstraint(f"{column} IN ({', '.join(repr(d.value) for d in Disposition)})", name=column)
 
 
 class LedgerMilestone(Base):
@@ -71,6 +78,8 @@ class PolicyDocument(Base):
     __table_args__ = (
         UniqueConstraint("unit_name", "content_hash", name="uq_ledger_documents_unit_hash"),
         Index("ix_ledger_documents_unit", "unit_name"),
+        _disposition_check("proposed_disposition"),
+        _disposition_check("decided_disposition"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -103,7 +112,11 @@ class PolicyDocument(Base):
 
 class LedgerClause(Base):
     __tablename__ = "ledger_clauses"
-    __table_args__ = (UniqueConstraint("document_id", "seq", name="uq_ledger_clauses_document_seq"),)
+    __table_args__ = (
+        UniqueConstraint("document_id", "seq", name="uq_ledger_clauses_document_seq"),
+        _disposition_check("proposed_disposition"),
+        _disposition_check("decided_disposition"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("ledger_documents.id", ondelete="CASCADE"), index=True)

@@ -280,3 +280,29 @@ def test_validate_all_checks_the_plans(tmp_path: Path) -> None:
     (folder / "milestones.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     with pytest.raises(RuleError, match="210200"):
         validate_all([RULES_ROOT, tmp_path])
+
+
+# --- the disposition vocabulary in the database --------------------------------------------------------
+
+def test_disposition_enum_models_and_migration_agree() -> None:
+    import importlib.util
+    import re
+
+    from sqlalchemy import CheckConstraint
+
+    import xinyong.migrations
+    from xinyong.ledger.models import LedgerClause, PolicyDocument
+
+    path = Path(xinyong.migrations.__file__).parent / "versions" / "ledger_0004_disposition_checks.py"
+    spec = importlib.util.spec_from_file_location("_ledger_0004", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    frozen = {name: tuple(values) for _t, name, _c, values in module.CHECKS}
+    values = tuple(d.value for d in Disposition)
+    for model in (PolicyDocument, LedgerClause):
+        checks = {str(c.name): tuple(re.findall(r"'([^']*)'", str(c.sqltext)))
+                  for c in model.__table__.constraints if isinstance(c, CheckConstraint)}
+        for column in ("proposed_disposition", "decided_disposition"):
+            name = f"ck_{model.__tablename__}_{column}"
+            assert checks[name] == values and frozen[name] == values
