@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Any
 
 from sqlalchemy import select
@@ -62,8 +63,8 @@ def test_repair_grant_and_refusal_of_one_part_never_both_win(world: World) -> No
     winners = {"granted": 0, "refused": 0}
     for n, (pid, rec) in enumerate(ids):
         url = f"/api/v1/repair/parts/{pid}/decision"
-        grant = lambda: world.client.post(url, headers=world.samr, json={"grant": True})  # noqa: E731
-        refuse = lambda: world.client.post(url, headers=world.samr, json={  # noqa: E731
+        grant = partial(world.client.post, url, headers=world.samr, json={"grant": True})
+        refuse = partial(world.client.post, url, headers=world.samr, json={
             "grant": False, "reason": "材料不全", "remedy": "补齐缴款凭证后可再次申请"})
         pair = (grant, refuse) if n % 2 == 0 else (refuse, grant)
         a, b = _race(*pair)
@@ -93,9 +94,9 @@ def test_objection_upheld_and_rejected_never_both_win(client: Any) -> None:
         objections.append((r.json()["id"], rid))
     for n, (oid, rid) in enumerate(objections):
         url = f"/api/v1/disclosure/objections/{oid}/answer"
-        upheld = lambda: client.post(url, headers=owner, json={  # noqa: E731
+        upheld = partial(client.post, url, headers=owner, json={
             "outcome": "upheld", "answer": "经核实主体认定错误，撤销该记录"})
-        rejected = lambda: client.post(url, headers=owner, json={  # noqa: E731
+        rejected = partial(client.post, url, headers=owner, json={
             "outcome": "rejected", "answer": "经核实认定无误，维持该记录"})
         pair = (upheld, rejected) if n % 2 == 0 else (rejected, upheld)
         a, b = _race(*pair)
@@ -115,8 +116,8 @@ def test_two_withdrawals_of_one_record_never_both_apply(client: Any) -> None:
     ids = [add_record(org.code, org.name, "admin-penalty", f"淮市监罚〔2026〕84{i:02d}号") for i in range(PAIRS)]
     for n, rid in enumerate(ids):
         url = f"/api/v1/records/{rid}/withdrawal"
-        revoke = lambda: client.post(url, headers=owner, json={"kind": "revoked", "reason": "自行更正"})  # noqa: E731
-        annul = lambda: client.post(url, headers=owner, json={  # noqa: E731
+        revoke = partial(client.post, url, headers=owner, json={"kind": "revoked", "reason": "自行更正"})
+        annul = partial(client.post, url, headers=owner, json={
             "kind": "annulled", "reason": "处罚决定已被复议机关撤销"})
         pair = (revoke, annul) if n % 2 == 0 else (annul, revoke)
         a, b = _race(*pair)
@@ -141,10 +142,10 @@ def test_an_upheld_objection_and_a_repair_grant_of_one_record_never_both_apply(w
         assert o.status_code == 201, o.text
         cases.append((filed.json()["parts"][0]["id"], o.json()["id"], rec))
     for pid, oid, rec in cases:
-        grant = lambda: world.client.post(f"/api/v1/repair/parts/{pid}/decision", headers=owner,  # noqa: E731
-                                          json={"grant": True})
-        uphold = lambda: world.client.post(f"/api/v1/disclosure/objections/{oid}/answer",  # noqa: E731
-                                           headers=owner, json={"outcome": "upheld", "answer": "经核实主体认定错误，撤销该记录"})
+        grant = partial(world.client.post, f"/api/v1/repair/parts/{pid}/decision", headers=owner,
+                        json={"grant": True})
+        uphold = partial(world.client.post, f"/api/v1/disclosure/objections/{oid}/answer",
+                         headers=owner, json={"outcome": "upheld", "answer": "经核实主体认定错误，撤销该记录"})
         g, u = _race(grant, uphold)
         assert u.status_code == 200, u.text  # an upheld objection always applies
         with unit_of_work() as s:
