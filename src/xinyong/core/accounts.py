@@ -219,9 +219,13 @@ def sign_in(session: Session, username: str, password: str) -> SignIn:
     if not account.active or not principal.active:
         _dummy_check(password)
         return refuse("账户已停用")
+    if account.locked_until is not None and _aware(account.locked_until) > now:
+        _dummy_check(password)  # before any write: no lock is held while hashing
+        return refuse("账户已锁定")
     attempt = _reserve_attempt(session, account, now)
     if attempt is None:
-        _dummy_check(password)
+        # locked while this attempt waited for the one that locked it: refused without hashing, so the
+        # write lock is not held for a check nobody needs
         return refuse("账户已锁定")
     try:
         _hasher.verify(account.password_hash, password)

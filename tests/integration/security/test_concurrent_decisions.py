@@ -159,3 +159,26 @@ def test_an_upheld_objection_and_a_repair_grant_of_one_record_never_both_apply(w
             else:
                 assert g.status_code in (409, 422), g.text
                 assert stored.status != "granted"
+
+
+def test_two_revocations_of_one_consent_leave_one(client: Any) -> None:
+    import datetime as dt
+
+    from tests.integration.disclosure.seed import person
+    from xinyong.core import clock
+    from xinyong.disclosure.models import ConsentRecord
+
+    p = person(seed=85, name="欧阳并发")
+    me = {"X-API-Key": make_api_key("subject", subject_key=p.key)}
+    ends = (clock.today() + dt.timedelta(days=180)).isoformat()
+    for _ in range(PAIRS):
+        given = client.post("/api/v1/self/consents", headers=me, json={
+            "purpose": "public_disclosure", "method": "online_confirmation", "scope": ["admin-penalty"],
+            "ends_on": ends})
+        assert given.status_code == 201, given.text
+        url = f"/api/v1/self/consents/{given.json()['id']}/revoke"
+        a, b = _race(partial(client.post, url, headers=me), partial(client.post, url, headers=me))
+        assert sorted([a.status_code, b.status_code]) == [200, 409], (a.text, b.text)
+        with unit_of_work() as s:
+            row = s.get(ConsentRecord, given.json()["id"])
+            assert row is not None and row.revoked_on == clock.today()
