@@ -14,6 +14,7 @@ from xinyong import __version__, composition
 from xinyong.core.errors import DomainError
 from xinyong.core.rulefiles import rule_roots
 from xinyong.rules_check import RuleSummary, validate_all
+from xinyong.web.security_headers import SecurityHeaders
 from xinyong.web.templating import error_page
 
 STATIC = Path(__file__).resolve().parent / "web" / "static"
@@ -57,6 +58,7 @@ def create_app() -> FastAPI:
             status_code=422,
         )
 
+    app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for router in composition.routers():
         app.include_router(router)

@@ -69,7 +69,8 @@ def serve(
 
     from xinyong.app import create_app
 
-    uvicorn.run(create_app(), host=host, port=port, log_level="info")
+    # forwarded headers are believed only when configured (XINYONG_TRUST_PROXY), by the app itself
+    uvicorn.run(create_app(), host=host, port=port, log_level="info", proxy_headers=False)
 
 
 @app.command()

@@ -74,7 +74,7 @@ def password(
     username: str = typer.Argument(..., help="登录用户名"),
     new_password: str = typer.Option(..., "--password", help="新密码"),
 ) -> None:
-    """重设控制台账户密码并解除锁定。"""
+    """重设控制台账户密码并解除锁定；该账户已登录的会话全部失效。"""
     from xinyong.core.accounts import set_password
     from xinyong.core.db import unit_of_work
     from xinyong.core.errors import DomainError
@@ -86,6 +86,36 @@ def password(
         _fail(exc.message)
         return
     typer.echo(json.dumps({"username": username, "password_reset": True}, ensure_ascii=False))
+
+
+@principal_extra.command("role")
+def role(
+    username: str = typer.Argument(..., help="登录用户名"),
+    new_role: str = typer.Option(..., "--role", help="admin/credit_office/determining_department/implementing_unit/subject"),
+    department: str | None = typer.Option(None, "--department", help="新的所属部门（不给时不变）"),
+    region: str | None = typer.Option(None, "--region", help="新的行政区划代码（不给时不变）"),
+) -> None:
+    """变更控制台账户的角色（及部门、区划）；该账户已登录的会话全部失效，须重新登录。"""
+    from xinyong.core.accounts import change_role
+    from xinyong.core.db import unit_of_work
+    from xinyong.core.errors import DomainError
+    from xinyong.core.policy import Role
+    from xinyong.core.regions import is_division
+
+    try:
+        r = Role(new_role)
+    except ValueError:
+        _fail(f"角色无效：{new_role}")
+        return
+    if region is not None and not is_division(region):
+        _fail(f"行政区划代码无效：{region}")
+    try:
+        with unit_of_work() as s:
+            change_role(s, username, r, department=department, region_code=region)
+    except DomainError as exc:
+        _fail(exc.message)
+        return
+    typer.echo(json.dumps({"username": username, "role": r.value, "sessions_ended": True}, ensure_ascii=False))
 
 
 @principal_extra.command("list")

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from xinyong.core import clock
@@ -105,6 +105,8 @@ def create_account(
 
 
 def set_password(session: Session, username: str, password: str) -> None:
+    """Set a new password, lift the lock and end every session of the account (a stolen session does
+    not outlive the password it was opened with)."""
     check_password(password)
     account = session.scalar(select(ConsoleAccount).where(ConsoleAccount.username == username))
     if account is None:
@@ -112,6 +114,46 @@ def set_password(session: Session, username: str, password: str) -> None:
     account.password_hash = hash_password(password)
     account.failed_attempts = 0
     account.locked_until = None
+    end_sessions(session, account)
+
+
+def end_sessions(session: Session, account: ConsoleAccount) -> int:
+    """Raise the account's session epoch and end its open sessions; returns how many were open."""
+    session.execute(update(ConsoleAccount).where(ConsoleAccount.id == account.id)
+                    .values(session_epoch=ConsoleAccount.session_epoch + 1)
+                    .execution_options(synchronize_session=False))
+    ended = session.execute(update(ConsoleSession).where(
+        ConsoleSession.account_id == account.id, ConsoleSession.ended_at.is_(None)).values(ended_at=clock.now())
+        .execution_options(synchronize_session=False))
+    session.refresh(account)
+    return int(ended.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def change_role(session: Session, username: str, role: Role, *, department: str | None = None,
+                region_code: str | None = None) -> Principal:
+    """Give an account's principal another role (and department/region); its sessions end at once."""
+    if role is Role.public:
+        raise ValidationFailed("invalid_role", "社会公众无需控制台账户")
+    account = session.scalar(select(ConsoleAccount).where(ConsoleAccount.username == username))
+    if account is None:
+        raise ValidationFailed("account_not_found", "账户不存在")
+    principal = session.get(Principal, account.principal_id)
+    assert principal is not None
+    principal.role = role.value
+    if department is not None:
+        principal.department = department
+    if region_code is not None:
+        principal.region_code = region_code
+    session.flush()
+    end_sessions(session, account)
+    return principal
+
+
+def grants_of(principal: Principal) -> str:
+    """A digest of what the principal may do; a session opened under other powers is not honoured."""
+    powers = "|".join([principal.role, principal.department or "", principal.region_code or "",
+                       ",".join(sorted(principal.fields or ())), principal.subject_key or ""])
+    return hashlib.sha256(powers.encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -128,45 +170,72 @@ def _login_actor(account: ConsoleAccount | None, principal: Principal | None, us
     return Actor(id=None, name="未知账户", role=Role.public, attrs={"username": username[:80]})
 
 
+#: one answer for an unknown user, a wrong password, a locked or a disabled account: the sign-in page
+#: tells an attacker nothing about which usernames exist or which accounts are locked
+REFUSED = "用户名或密码错误，或账户已被暂时锁定，请核对后再试"
+
+
+def _reserve_attempt(session: Session, account: ConsoleAccount, now: datetime) -> int | None:
+    """Count this attempt before the password is checked, in one conditional UPDATE: the database (row
+    lock on PostgreSQL, write lock on SQLite) lets at most :data:`MAX_FAILURES` attempts through until a
+    sign-in succeeds or the lock ends, however many arrive at once. None when the account is locked."""
+    open_ = or_(ConsoleAccount.locked_until.is_(None), ConsoleAccount.locked_until <= now)
+    stmt = (update(ConsoleAccount)
+            .where(ConsoleAccount.id == account.id, ConsoleAccount.failed_attempts < MAX_FAILURES, open_)
+            .values(failed_attempts=ConsoleAccount.failed_attempts + 1)
+            .execution_options(synchronize_session=False))
+    if session.execute(stmt).rowcount != 1:  # type: ignore[attr-defined]
+        return None
+    session.refresh(account)
+    return int(account.failed_attempts)
+
+
+def _dummy_check(password: str) -> None:
+    """The same work as a real check, so timing does not tell which refusal it was."""
+    with contextlib.suppress(VerificationError):
+        _hasher.verify(_DUMMY_HASH, password)
+
+
 def sign_in(session: Session, username: str, password: str) -> SignIn:
     """Check a password; on success open a session and return its token (shown once, in the cookie).
 
-    Failures are counted; the :data:`MAX_FAILURES`-th consecutive failure locks the account for
-    :data:`LOCK_MINUTES` minutes, during which even the right password is refused.
+    Every attempt is counted before the password is checked (:func:`_reserve_attempt`); the
+    :data:`MAX_FAILURES`-th consecutive failure locks the account for :data:`LOCK_MINUTES` minutes,
+    during which even the right password is refused without being checked. Unknown users, wrong
+    passwords, locked and disabled accounts all get :data:`REFUSED`; the access log keeps the real reason.
     """
     now = clock.now()
     account = session.scalar(select(ConsoleAccount).where(ConsoleAccount.username == username.strip()))
     principal = session.get(Principal, account.principal_id) if account is not None else None
     actor = _login_actor(account, principal, username)
-    refused = "用户名或密码错误"
+
+    def refuse(reason: str) -> SignIn:
+        note(session, actor, "console.login", purpose=Purpose.administration, allowed=False, reason=reason)
+        return SignIn(False, REFUSED)
+
     if account is None or principal is None:
-        with contextlib.suppress(VerificationError):
-            _hasher.verify(_DUMMY_HASH, password)
-        note(session, actor, "console.login", purpose=Purpose.administration, allowed=False,
-             reason="用户名不存在")
-        return SignIn(False, refused)
+        _dummy_check(password)
+        return refuse("用户名不存在")
     if not account.active or not principal.active:
-        note(session, actor, "console.login", purpose=Purpose.administration, allowed=False,
-             reason="账户已停用")
-        return SignIn(False, "该账户已停用")
+        _dummy_check(password)
+        return refuse("账户已停用")
     if account.locked_until is not None and _aware(account.locked_until) > now:
-        until = _aware(account.locked_until).astimezone(clock.CHINA_TZ).strftime("%H:%M")
-        note(session, actor, "console.login", purpose=Purpose.administration, allowed=False,
-             reason="账户已锁定")
-        return SignIn(False, f"连续登录失败次数过多，账户已锁定，请于{until}后再试")
+        _dummy_check(password)  # before any write: no lock is held while hashing
+        return refuse("账户已锁定")
+    attempt = _reserve_attempt(session, account, now)
+    if attempt is None:
+        # locked while this attempt waited for the one that locked it: refused without hashing, so the
+        # write lock is not held for a check nobody needs
+        return refuse("账户已锁定")
     try:
         _hasher.verify(account.password_hash, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
-        account.failed_attempts = (account.failed_attempts or 0) + 1
-        reason = f"密码错误（连续第{account.failed_attempts}次）"
-        message = refused
-        if account.failed_attempts >= MAX_FAILURES:
+        reason = f"密码错误（连续第{attempt}次）"
+        if attempt >= MAX_FAILURES:
             account.locked_until = now + timedelta(minutes=LOCK_MINUTES)
             account.failed_attempts = 0
             reason += f"，账户锁定{LOCK_MINUTES}分钟"
-            message = f"连续{MAX_FAILURES}次登录失败，账户已锁定{LOCK_MINUTES}分钟"
-        note(session, actor, "console.login", purpose=Purpose.administration, allowed=False, reason=reason)
-        return SignIn(False, message)
+        return refuse(reason)
     if _hasher.check_needs_rehash(account.password_hash):
         account.password_hash = hash_password(password)
     account.failed_attempts = 0
@@ -176,7 +245,8 @@ def sign_in(session: Session, username: str, password: str) -> SignIn:
     minutes = get_settings().session_minutes
     session.add(ConsoleSession(
         token_hash=token_hash(token), account_id=account.id, created_at=now, last_seen_at=now,
-        expires_at=now + timedelta(minutes=minutes), ended_at=None,
+        expires_at=now + timedelta(minutes=minutes), ended_at=None, epoch=account.session_epoch,
+        grants=grants_of(principal),
     ))
     note(session, actor, "console.login", purpose=Purpose.administration, allowed=True,
          detail={"username": account.username})
@@ -199,6 +269,8 @@ def resolve(session: Session, token: str) -> Actor | None:
     principal = session.get(Principal, account.principal_id)
     if principal is None or not principal.active:
         return None
+    if row.epoch != account.session_epoch or row.grants != grants_of(principal):
+        return None  # opened before a password change or under other powers
     if (now - _aware(row.last_seen_at)).total_seconds() >= TOUCH_SECONDS:
         row.last_seen_at = now
         row.expires_at = now + timedelta(minutes=get_settings().session_minutes)

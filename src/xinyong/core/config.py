@@ -32,6 +32,10 @@ class Settings(BaseSettings):
     #: seconds a resolved API key is reused without a database lookup (0: look up every request);
     #: a revocation made in the serving process applies at once, one made elsewhere within this time
     auth_cache_seconds: float = 2.0
+    #: behind a reverse proxy that terminates TLS: believe its X-Forwarded-Proto (Secure cookies, HSTS)
+    trust_proxy: bool = False
+    #: the proxy addresses whose forwarded headers are believed (comma-separated addresses or networks)
+    forwarded_allow_ips: str = "127.0.0.1"
     #: echo SQL (debugging)
     sql_echo: bool = False
 

@@ -9,12 +9,12 @@ failed request leaves nothing half-written (DESIGN.md principle 4).
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, MetaData, create_engine, event
+from sqlalchemy import ColumnElement, MetaData, create_engine, event, update
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
@@ -97,14 +97,38 @@ def dispose_engines() -> None:
 
 
 @contextmanager
-def unit_of_work(url: str | None = None) -> Iterator[Session]:
-    """One transaction: commit on success, roll back on any exception."""
+def unit_of_work(url: str | None = None, *, serialise: bool = False) -> Iterator[Session]:
+    """One transaction: commit on success, roll back on any exception.
+
+    ``serialise=True`` is for a read-check-write that must not interleave with another writer (a
+    decision two officers may take at once): on SQLite the transaction starts with ``BEGIN IMMEDIATE``,
+    so it holds the database's write lock before its first read and a concurrent writer waits for it
+    (``busy_timeout``) and then reads the committed result. PostgreSQL needs nothing here: such use
+    cases lock their row (``FOR UPDATE``) or write with a conditional update (:func:`claim`).
+    Never open a serialised unit of work inside another open one in the same thread (it would wait
+    for itself)."""
     session = session_factory(url)()
     try:
         with session.begin():
+            if serialise and session.get_bind().dialect.name == "sqlite":
+                # pysqlite (legacy transaction control) issues no BEGIN of its own once one is open
+                session.connection().exec_driver_sql("BEGIN IMMEDIATE")
             yield session
     finally:
         session.close()
+
+
+def claim(session: Session, row: Any, column: str, expected: Iterable[str], values: dict[str, Any]) -> bool:
+    """Compare-and-set on one row: ``UPDATE <table> SET <values> WHERE id = :id AND <column> IN
+    (:expected)``; True when this transaction changed the row, False when another had already moved it
+    on. The decision is the database's (a row lock on PostgreSQL, the write lock on SQLite), so two
+    conflicting decisions can never both succeed. ``row`` is refreshed from the database either way."""
+    model = type(row)
+    table = model.__table__
+    stmt = (update(table).where(table.c.id == row.id, table.c[column].in_(list(expected))).values(**values))
+    changed = session.execute(stmt).rowcount == 1  # type: ignore[attr-defined]
+    session.refresh(row)
+    return changed
 
 
 @contextmanager

@@ -97,6 +97,8 @@ class ConsoleAccount(Base):
     #: contact phone, AES-GCM encrypted (xinyong.core.crypto.seal_phone), and its keyed hash
     phone_enc: Mapped[str | None] = mapped_column(Text)
     phone_key: Mapped[str | None] = mapped_column(String(40), index=True)
+    #: raised by every password change: a session opened under an older epoch is no longer valid
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class ConsoleSession(Base):
@@ -111,6 +113,11 @@ class ConsoleSession(Base):
     last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: the account's session epoch when it was opened (a password change ends it)
+    epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: a digest of the principal's powers when it was opened (role, department, region, fields, subject):
+    #: any change of them ends the session, whichever way it was made
+    grants: Mapped[str | None] = mapped_column(String(64))
 
 
 class ChainHead(Base):

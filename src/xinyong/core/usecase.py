@@ -93,14 +93,15 @@ class Door:
 @contextmanager
 def use_case(
     actor: Actor, action: str, *, purpose: Purpose, subject_key: str | None = None,
-    detail: dict[str, Any] | None = None,
+    detail: dict[str, Any] | None = None, serialise: bool = False,
 ) -> Iterator[Door]:
-    """Open the door of one use case (see the module's docstring)."""
+    """Open the door of one use case (see the module's docstring). ``serialise=True`` for a decision
+    that must not interleave with a concurrent one (:func:`xinyong.core.db.unit_of_work`)."""
     if not is_allowed(actor.role, action):
         refuse(actor, action, purpose, subject_key=subject_key, detail=detail)
     door: Door | None = None
     try:
-        with unit_of_work() as session:
+        with unit_of_work(serialise=serialise) as session:
             door = Door(session, actor, action, purpose, subject_key, detail=dict(detail or {}))
             yield door
     except Forbidden as exc:

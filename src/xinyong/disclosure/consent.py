@@ -11,14 +11,14 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from xinyong.catalog.loader import catalogs
 from xinyong.core import clock
 from xinyong.core.access import Actor, Purpose
 from xinyong.core.authority import territory_denial
-from xinyong.core.errors import NotFound, ValidationFailed
+from xinyong.core.errors import Conflict, NotFound, ValidationFailed
 from xinyong.core.policy import Role
 from xinyong.core.usecase import Door, use_case
 from xinyong.disclosure import rules
@@ -86,9 +86,14 @@ def revoke_consent(session: Session, consent_id: int, subject_key: str | None) -
     if row is None or (subject_key is not None and row.subject_key != subject_key):
         raise NotFound("consent_not_found", "未找到该授权记录")
     if row.revoked_on is not None:
-        raise ValidationFailed("consent_already_revoked", "该授权已撤回")
-    row.revoked_on = clock.today()
-    session.flush()
+        raise Conflict("consent_already_revoked", f"该授权已于{row.revoked_on}撤回")
+    # conditional: two revocations at once leave one revocation date, the other is told it is revoked
+    stmt = (update(ConsentRecord).where(ConsentRecord.id == row.id, ConsentRecord.revoked_on.is_(None))
+            .values(revoked_on=clock.today()).execution_options(synchronize_session=False))
+    changed = session.execute(stmt).rowcount == 1  # type: ignore[attr-defined]
+    session.refresh(row)
+    if not changed:
+        raise Conflict("consent_already_revoked", f"该授权已于{row.revoked_on}撤回")
     return row
 
 

@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 
 from xinyong.core import clock
 from xinyong.core.access import Actor, Purpose
-from xinyong.core.errors import NotFound
+from xinyong.core.db import claim
+from xinyong.core.errors import Conflict, NotFound
 from xinyong.core.usecase import use_case
 from xinyong.disclosure import rules
 from xinyong.disclosure.common import check_text, note, owner_department, region_clause
@@ -201,23 +202,38 @@ def _withdraw_record(session: Session, objection: Objection) -> None:
     records.withdraw_in(session, objection.record_id, kind="revoked", reason=reason, by=by)
 
 
+def _answered(o: Objection) -> Conflict:
+    """What the loser of two answers to one objection is told (409 with the current state)."""
+    outcome = rules.OUTCOME_NAMES[rules.ObjectionOutcome(o.outcome)] if o.outcome else None
+    said = f"，答复结果：{outcome}" if outcome else ""
+    return Conflict(
+        "objection_already_answered",
+        f"该异议已于{o.answered_on}由{o.answered_by or o.department}答复{said}，不能再次答复",
+        details={"status": o.status, "status_name": rules.OBJECTION_STATUS_NAMES.get(o.status, o.status),
+                 "outcome": o.outcome, "outcome_name": outcome,
+                 "answered_on": o.answered_on.isoformat() if o.answered_on else None},
+    )
+
+
 def answer_objection(actor: Actor, objection_id: int, outcome: str, answer: str) -> dict[str, Any]:
     """谁认定、谁答复 (淮政办发〔2021〕13号 §四(一)): the record's determining department answers; an upheld
     objection revokes the record in the same transaction. Any other actor is refused and the refusal
     registered (国办发〔2020〕49号 §（十三）)."""
-    with use_case(actor, "disclosure.objection.answer", purpose=Purpose.determination) as door:
+    with use_case(actor, "disclosure.objection.answer", purpose=Purpose.determination, serialise=True) as door:
         objection = get_objection(door.session, objection_id, for_update=True)
         door.admit(subject_key=objection.subject_key, detail={"objection_id": objection.id})
         door.require(rules.answer_denial(_objection_actor(actor), objection_facts(door.session, objection)),
                      code="objection_other_department")
         check_text(answer, "答复内容")
+        if objection.status != "open":
+            raise _answered(objection)
         result = rules.check_answer(objection.status, outcome, answer)
-        objection.status = "answered"
-        objection.outcome = result.value
-        objection.answer = " ".join(answer.split())
-        objection.answered_by = actor.name
-        objection.answered_at = clock.now()
-        objection.answered_on = clock.today()
+        # compare-and-set: of two answers given at once exactly one finds the objection open (409 for the
+        # other, with the answer already given), so an objection is never rejected while its record is revoked
+        if not claim(door.session, objection, "status", ["open"], {
+                "status": "answered", "outcome": result.value, "answer": " ".join(answer.split()),
+                "answered_by": actor.name, "answered_at": clock.now(), "answered_on": clock.today()}):
+            raise _answered(objection)
         door.session.flush()
         if result is rules.ObjectionOutcome.upheld:
             _withdraw_record(door.session, objection)

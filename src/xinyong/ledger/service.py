@@ -543,7 +543,8 @@ def submit_milestone(actor: Actor, code: str, unit_name: str | None = None,
                      note: str | None = None) -> dict[str, Any]:
     """Report a milestone of the unit's regional plan to the credit office once the ledger is ready for it."""
     today = clock.today()
-    with use_case(actor, "ledger.submit", purpose=Purpose.audit, detail={"milestone": code}) as door:
+    with use_case(actor, "ledger.submit", purpose=Purpose.audit, detail={"milestone": code},
+                  serialise=True) as door:
         s = door.session
         target = _target(door, unit_name, change=True)
         unit = target.name
@@ -566,7 +567,10 @@ def submit_milestone(actor: Actor, code: str, unit_name: str | None = None,
         s.add(LedgerSubmission(unit_name=unit, region_code=target.region_code, milestone_code=code,
                                submitted_at=clock.now(), submitted_on=today, submitted_by=actor.name,
                                note=_clean(note, 2000, "说明")))
-        s.flush()
+        try:
+            s.flush()
+        except IntegrityError:  # the same milestone reported at the same moment by another officer
+            raise Conflict("already_submitted", f"“{milestones[code].name}”已由他人同时报送，请刷新后查看") from None
         return {"unit_name": unit, "milestones": _progress(plan, _submissions(s, unit), today)}
 
 

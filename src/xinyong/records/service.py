@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -25,6 +26,7 @@ from xinyong.core import clock
 from xinyong.core.access import Actor, Purpose
 from xinyong.core.authority import competence_denial, identity_denial
 from xinyong.core.crypto import subject_key as keyed
+from xinyong.core.db import claim
 from xinyong.core.errors import Conflict, NotFound, ValidationFailed
 from xinyong.core.events import emit, publish
 from xinyong.core.policy import Role
@@ -175,16 +177,26 @@ WITHDRAWAL_KINDS: dict[str, str] = {
 WITHDRAWN_STATUSES = frozenset(WITHDRAWAL_KINDS)
 
 
-def set_status(session: Session, record_id: int, status: str, reason: str, *, by: str | None = None) -> Record:
-    """Change a record's status (repair outcomes, revocation); emits ``record.status_changed``."""
+def set_status(session: Session, record_id: int, status: str, reason: str, *, by: str | None = None,
+               expect: Iterable[str] | None = None) -> Record:
+    """Change a record's status (repair outcomes, revocation); emits ``record.status_changed``.
+
+    ``expect``: the statuses the caller decided on; the change is then a conditional update and a
+    record another transaction has meanwhile moved elsewhere (a revocation racing a repair) is refused
+    with a 409 naming its current status instead of being overwritten."""
     if status not in RECORD_STATUSES:
         raise ValidationFailed("invalid_record_status", f"记录状态“{status}”无效")
     record = session.get(Record, record_id, with_for_update=True)
     if record is None:
         raise NotFound("record_not_found", "未找到该记录")
     previous = record.status
-    record.status = status
-    session.flush()
+    if expect is None:
+        record.status = status
+        session.flush()
+    elif not claim(session, record, "status", expect, {"status": status}):
+        raise Conflict("record_status_changed",
+                       f"该记录的状态已变为“{RECORD_STATUSES.get(record.status, record.status)}”，请刷新后重试",
+                       details={"status": record.status, "status_name": RECORD_STATUSES.get(record.status)})
     emit(session, "record.status_changed", {
         "subject_key": record.subject_key, "record_id": record.id, "catalog_item": record.catalog_item,
         "previous": previous, "status": status, "reason": reason, **({"by": by} if by else {}),
@@ -291,6 +303,12 @@ def records_for_proposal(actor: Actor, raw_code: str) -> dict[str, Any]:
         return {"subject": subjects.describe(subject), "records": rows}
 
 
+def _already_withdrawn(record: Record) -> Conflict:
+    return Conflict("record_already_withdrawn",
+                    f"该记录已撤回（{RECORD_STATUSES[record.status]}），不能重复撤回",
+                    details={"status": record.status, "status_name": RECORD_STATUSES[record.status]})
+
+
 def withdraw_in(session: Session, record_id: int, *, kind: str, reason: str, by: str) -> Record:
     """Withdraw a record without an access decision — for a use case that has decided access itself
     (disclosure's upheld objection). Sets the status, emits ``record.status_changed`` and publishes
@@ -306,9 +324,12 @@ def withdraw_in(session: Session, record_id: int, *, kind: str, reason: str, by:
     if record is None:
         raise NotFound("record_not_found", "未找到该记录")
     if record.status in WITHDRAWN_STATUSES:
-        raise Conflict("record_already_withdrawn",
-                       f"该记录已撤回（{RECORD_STATUSES[record.status]}），不能重复撤回")
-    set_status(session, record_id, kind, reason, by=by)
+        raise _already_withdrawn(record)
+    try:
+        # conditional: of two withdrawals (or a withdrawal and a repair) at once, exactly one applies
+        set_status(session, record_id, kind, reason, by=by, expect=set(RECORD_STATUSES) - WITHDRAWN_STATUSES)
+    except Conflict:
+        raise _already_withdrawn(record) from None
     publish(session, RecordWithdrawn(
         subject_key=record.subject_key, record_id=record.id, catalog_item=record.catalog_item, kind=kind,
         reason=reason, department=record.department or record.issuing_authority,
@@ -320,7 +341,7 @@ def withdraw_record(actor: Actor, record_id: int, *, kind: str, reason: str) -> 
     """The record's own department withdraws it (谁认定、谁负责; 淮政办发〔2021〕13号 §四(一)): ``revoked``
     when it upholds an objection or corrects its own record, ``annulled`` when the document was revoked,
     confirmed unlawful or void. Any other department is refused and the refusal logged."""
-    with use_case(actor, "record.withdraw", purpose=Purpose.determination) as door:
+    with use_case(actor, "record.withdraw", purpose=Purpose.determination, serialise=True) as door:
         record = door.session.get(Record, record_id)
         if record is None:
             raise NotFound("record_not_found", "未找到该记录")

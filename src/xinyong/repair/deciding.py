@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from xinyong.core import clock
 from xinyong.core.access import Actor, Purpose
-from xinyong.core.db import unit_of_work
+from xinyong.core.db import claim, unit_of_work
 from xinyong.core.errors import Conflict, NotFound, ValidationFailed
 from xinyong.core.events import publish
 from xinyong.core.policy import Role
@@ -48,7 +48,7 @@ def decide_part(actor: Actor, part_id: int, *, grant: bool, reason: str | None =
     Another department, the credit office and the administrator are refused (403, logged): none of them
     determined the record or listing (谁认定、谁修复)."""
     with use_case(actor, "repair.decide", purpose=Purpose.repair,
-                  detail={"part": part_id, "grant": grant}) as door:
+                  detail={"part": part_id, "grant": grant}, serialise=True) as door:
         part, app = load_part(door.session, part_id)
         door.admit(subject_key=app.subject_key, detail={"application": app.number,
                                                         "department": part.department})
@@ -100,6 +100,18 @@ def application_of_part(part_id: int) -> int | None:
 
 
 # --- the decision --------------------------------------------------------------------------------------
+
+
+def _decided(part: RepairPart) -> Conflict:
+    """The loser of two decisions on one part learns what was decided (409)."""
+    return Conflict(
+        "repair_part_decided",
+        f"该事项已于{part.decided_on}由{part.decided_by or '认定部门'}作出决定（{PART_STATUS_NAMES[part.status]}），"
+        "不能再次决定",
+        details={"status": part.status, "status_name": PART_STATUS_NAMES[part.status],
+                 "decided_on": part.decided_on.isoformat() if part.decided_on else None,
+                 "decided_by": part.decided_by},
+    )
 
 
 def load_part(session: Session, part_id: int) -> tuple[RepairPart, RepairApplication]:
@@ -163,19 +175,16 @@ def decide(
     in this transaction."""
     on = today or clock.today()
     if part.status != "pending":
-        raise Conflict("repair_part_decided", f"该事项已于{part.decided_on}作出决定（{PART_STATUS_NAMES[part.status]}）")
-    part.decided_on = on
-    part.decided_at = clock.now()
+        raise _decided(part)
     by = actor.department or actor.name
-    part.decided_by = by
-    part.decision_number = (decision_number or "").strip() or None
+    number = (decision_number or "").strip() or None
+    decided = {"decided_on": on, "decided_at": clock.now(), "decided_by": by, "decision_number": number}
     if not grant:
         if not (reason or "").strip() or not (remedy or "").strip():
             raise ValidationFailed("refusal_needs_reason", "不予修复须写明理由和救济途径（整改后可再次申请的条件）")
-        part.status = "refused"
-        part.reason = (reason or "").strip()
-        part.remedy = (remedy or "").strip()
-        session.flush()
+        if not claim(session, part, "status", ["pending"], {
+                **decided, "status": "refused", "reason": (reason or "").strip(), "remedy": (remedy or "").strip()}):
+            raise _decided(part)
         return part
 
     region = subject_region(session, app.subject_key)
@@ -189,20 +198,24 @@ def decide(
             details=[p.as_dict() for p in assessment.problems],
         )
     outcome = rule.outcome
+    # the part is claimed before anything else changes: a concurrent refusal or grant of the same part
+    # finds it decided and gets the 409, never a record repaired under a refused part
+    if not claim(session, part, "status", ["pending"], {
+            **decided, "status": "granted", "outcome": outcome.value, "reason": None, "remedy": None}):
+        raise _decided(part)
     note = f"信用修复（申请号{app.number}，{by}准予）"
     before = _last_message_id(session)
     if part.target_kind == "record":
         from xinyong.records import service as records
 
-        records.set_status(session, part.target_id, R.RECORD_STATUS_OF[outcome], note)
+        # only a record still in force is repaired (the assessment required it): one revoked meanwhile by an
+        # upheld objection is not overwritten
+        records.set_status(session, part.target_id, R.RECORD_STATUS_OF[outcome], note,
+                           expect=("active",))
     else:
         from xinyong.listing import service as listing
 
         listing.end_listing(session, part.target_id, "repaired", actor, on, document=part.decision_number)
-    part.status = "granted"
-    part.outcome = outcome.value
-    part.reason = None
-    part.remedy = None
     event = RepairGranted(
         subject_key=app.subject_key, subject=subject_card(session, app.subject_key),
         application=app.number, part_id=part.id, target_kind=part.target_kind, target_id=part.target_id,

@@ -8,8 +8,9 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
-from xinyong.core.access import PURPOSE_NAMES_ZH, Actor, Purpose, parse_purpose
+from xinyong.core.access import PURPOSE_NAMES_ZH, Actor, Purpose, parse_purpose, refuse
 from xinyong.core.errors import DomainError
+from xinyong.core.policy import is_allowed
 from xinyong.subjects import service
 from xinyong.web.session import console_actor
 from xinyong.web.templating import templates
@@ -32,6 +33,9 @@ def lookup(
     actor: Actor = Depends(console_actor),
 ) -> HTMLResponse:
     ctx = _context(actor, code=code, purpose=purpose, case=case, file=None, error=None)
+    if not is_allowed(actor.role, "credit_file.read"):
+        # the blank form too: a role that may not read credit files is refused (403) and the refusal logged
+        refuse(actor, "credit_file.read", Purpose.administration)
     if code.strip():
         try:
             why = parse_purpose(purpose, Purpose.administration)

@@ -132,8 +132,9 @@ def test_subject_sees_its_complete_record_and_files_an_objection(client, api_key
     done = client.post(f"/api/v1/disclosure/objections/{objection['id']}/answer", json=answer, headers=owner)
     assert done.status_code == 200, done.text
     assert done.json()["status"] == "answered" and done.json()["answered_late"] is False
-    assert client.post(f"/api/v1/disclosure/objections/{objection['id']}/answer", json=answer,
-                       headers=owner).status_code == 422
+    again = client.post(f"/api/v1/disclosure/objections/{objection['id']}/answer", json=answer, headers=owner)
+    # answered already: a conflict naming the answer given (409), never a second answer
+    assert again.status_code == 409 and again.json()["error"]["details"]["status"] == "answered"
     assert client.get(f"/api/v1/public/subjects/{org.key}").json()["records"][0]["marks"] == []
     mine = client.get("/api/v1/self/objections", headers=me).json()["objections"]
     assert mine[0]["outcome"] == "rejected" and mine[0]["answer"].startswith("经核实")
