@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     auth_cache_seconds: float = 2.0
     #: echo SQL (debugging)
     sql_echo: bool = False
+    #: the largest request body accepted (bytes); a larger one is refused with 413 before it is read
+    max_body_bytes: int = 30 * 1024 * 1024
 
 
 @lru_cache(maxsize=1)
