@@ -16,8 +16,8 @@ or from ``run_in_threadpool``), never the event loop.
 from __future__ import annotations
 
 import multiprocessing
-import zipfile
 import signal
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO, Any, TypeVar
@@ -69,7 +69,7 @@ def _child(conn: Any, fn: Callable[..., Any], args: tuple[Any, ...], limits: Lim
         conn.send(("limit", "memory"))
     except RecursionError:
         conn.send(("limit", "depth"))
-    except BaseException as exc:  # anything else the parser raises on a hostile file  # noqa: BLE001
+    except BaseException as exc:  # anything else the parser raises on a hostile file
         conn.send(("crash", type(exc).__name__))
     else:
         try:
@@ -118,7 +118,7 @@ def run_limited(fn: Callable[..., T], *args: Any, limits: Limits = DEFAULT_LIMIT
             message = ("crash", f"exit {code}")
     kind = message[0]
     if kind == "ok":
-        return message[1]  # type: ignore[no-any-return]
+        return message[1]
     if kind == "domain":
         _, cls_name, code, text, status, details = message
         cls = _ERRORS.get(cls_name, DomainError)

@@ -219,7 +219,7 @@ def _open_xlsx(path: Path) -> Any:
         return load_workbook(path, read_only=True, data_only=True)
     except MemoryError:
         raise
-    except Exception:  # openpyxl raises many kinds on a damaged workbook  # noqa: BLE001
+    except Exception:  # openpyxl raises many kinds on a damaged workbook
         raise MalformedFile(f"{path.name}：无法读取该 Excel（.xlsx）文件，文件可能已损坏或不是 .xlsx 格式") from None
 
 

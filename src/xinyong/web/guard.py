@@ -100,7 +100,7 @@ class _Multipart:
         self._field = bytearray()
         self._is_file = False
         self.refusal: Refusal | None = None
-        self.parser = MultipartParser(boundary, {
+        self.parser: Any = MultipartParser(boundary, {
             "on_part_begin": self._begin, "on_part_data": self._data, "on_part_end": self._end,
             "on_header_field": self._hfield, "on_header_value": self._hvalue, "on_header_end": self._hend,
             "on_headers_finished": self._headers_done,
@@ -147,7 +147,7 @@ class _Multipart:
             self.parser.write(chunk)
         except Refusal:
             raise
-        except Exception:  # a malformed body: the form parser answers it  # noqa: BLE001
+        except Exception:  # a malformed body: the form parser answers it
             self.parser = _Ignore()
 
 
