@@ -51,6 +51,10 @@ class LimitExceeded(DomainError):
     status = 413
 
 
+_ERRORS: dict[str, type[DomainError]] = {
+    c.__name__: c for c in (errors.ValidationFailed, errors.NotFound, errors.Conflict, errors.Forbidden, LimitExceeded)}
+
+
 def _limit_message(what: str) -> str:
     return f"文件过于复杂，解析时{what}超过平台允许的上限，已拒绝处理；请简化文件（如拆分、另存为文本）后重新上传"
 
@@ -80,8 +84,6 @@ def _child(conn: Any, fn: Callable[..., Any], args: tuple[Any, ...], limits: Lim
         conn.close()
 
 
-_ERRORS: dict[str, type[DomainError]] = {
-    c.__name__: c for c in (errors.ValidationFailed, errors.NotFound, errors.Conflict, errors.Forbidden)}
 
 _LIMIT_WORDS = {"memory": "占用内存", "cpu": "耗用计算时间", "wall": "耗时", "depth": "嵌套层数"}
 

@@ -1,0 +1,67 @@
+"""The limited worker: a parse that uses too much memory or CPU is ended and refused (413); a domain
+refusal inside the worker reaches the caller unchanged; the worker's peak memory stays under its limit."""
+
+from __future__ import annotations
+
+import resource
+
+import pytest
+
+from xinyong.core.errors import ValidationFailed
+from xinyong.core.untrusted import MB, LimitExceeded, Limits, run_limited
+
+
+def hog_memory(megabytes: int) -> int:
+    blocks = [bytearray(MB) for _ in range(megabytes)]
+    return len(blocks)
+
+
+def spin() -> None:
+    while True:
+        pass
+
+
+def refuse() -> None:
+    raise ValidationFailed("bad_thing", "不行")
+
+
+def crash() -> None:
+    raise RuntimeError("parser bug")
+
+
+def add(a: int, b: int) -> int:
+    return a + b
+
+
+LIMITS = Limits(cpu_seconds=2, memory_bytes=256 * MB, wall_seconds=20)
+
+
+def test_result_comes_back() -> None:
+    assert run_limited(add, 2, 3, limits=LIMITS) == 5
+
+
+def test_memory_limit_refuses_and_bounds_peak() -> None:
+    with pytest.raises(LimitExceeded) as refused:
+        run_limited(hog_memory, 1024, limits=LIMITS)
+    assert refused.value.status == 413 and "内存" in refused.value.message
+    # the peak resident size of any worker this process started (kilobytes on Linux) stays under the limit
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+    assert peak < LIMITS.memory_bytes + 64 * MB
+
+
+def test_cpu_limit_refuses() -> None:
+    with pytest.raises(LimitExceeded, match="计算时间|耗时"):
+        run_limited(spin, limits=LIMITS)
+
+
+def test_wall_limit_refuses() -> None:
+    with pytest.raises(LimitExceeded, match="耗时"):
+        run_limited(spin, limits=Limits(cpu_seconds=30, memory_bytes=256 * MB, wall_seconds=1))
+
+
+def test_domain_error_is_raised_again_and_a_crash_is_a_422() -> None:
+    with pytest.raises(ValidationFailed, match="不行"):
+        run_limited(refuse, limits=LIMITS)
+    with pytest.raises(Exception, match="无法读取") as crashed:
+        run_limited(crash, limits=LIMITS)
+    assert getattr(crashed.value, "status", None) == 422
