@@ -222,6 +222,8 @@ class InputGuard:
                 parsed = json.loads(body) if body.strip() else None
             except RecursionError:
                 raise Refusal(422, "json_too_deep", f"请求内容嵌套超过{MAX_JSON_DEPTH}层，已拒绝") from None
+            except UnicodeDecodeError:
+                raise Refusal(422, "bad_encoding", "请求内容不是有效的 UTF-8 编码，请以 UTF-8 提交") from None
             except ValueError:
                 parsed = None  # not JSON: the route's own parser answers it
             _walk_json(parsed, "", 0)

@@ -50,7 +50,7 @@ def test_memory_limit_refuses_and_bounds_peak() -> None:
 
 
 def test_cpu_limit_refuses() -> None:
-    with pytest.raises(LimitExceeded, match="计算时间|耗时"):
+    with pytest.raises(LimitExceeded, match=r"计算时间|耗时"):
         run_limited(spin, limits=LIMITS)
 
 
