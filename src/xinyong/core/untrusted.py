@@ -9,14 +9,17 @@ parser runs, and waits at most a wall-clock timeout. A worker that hits a limit 
 gets :class:`LimitExceeded` (HTTP 413) with a Chinese reason; a :class:`DomainError` raised inside the
 worker is raised again, unchanged, in the caller.
 
-The call blocks the calling thread (run it from a sync route, which FastAPI runs in its thread pool,
+At most max(2, CPU count) workers run at once per process; further calls wait their turn. The call
+blocks the calling thread (run it from a sync route, which FastAPI runs in its thread pool,
 or from ``run_in_threadpool``), never the event loop.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
+import threading
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -93,6 +96,19 @@ def run_limited(fn: Callable[..., T], *args: Any, limits: Limits = DEFAULT_LIMIT
     """``fn(*args)`` in a fresh worker process under ``limits``; ``fn`` must be a module-level function
     and its arguments and result picklable. ``failure`` is raised when the worker fails in any other
     way (the parser crashed on the file); by default a generic 422 "cannot read this file"."""
+    if not _SLOTS.acquire(timeout=limits.wall_seconds):
+        raise DomainError("parser_busy", "服务器正在处理其他文件，请稍后重试", status=503)
+    try:
+        return _run(fn, args, limits, failure)
+    finally:
+        _SLOTS.release()
+
+
+#: workers running at once in this process (each may use up to its memory limit); others wait their turn
+_SLOTS = threading.BoundedSemaphore(max(2, os.cpu_count() or 1))
+
+
+def _run(fn: Callable[..., T], args: tuple[Any, ...], limits: Limits, failure: DomainError | None) -> T:
     ctx = multiprocessing.get_context("spawn")
     parent, child = ctx.Pipe(duplex=False)
     process = ctx.Process(target=_child, args=(child, fn, args, limits), daemon=True)
