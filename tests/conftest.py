@@ -25,6 +25,8 @@ os.environ.setdefault("XINYONG_SECRET_KEY", base64.b64encode(b"x" * 32).decode()
 # the instant every test starts at (a Wednesday, 10:00 Beijing time): no test depends on the day it
 # runs. Subprocesses (CLI, servers) inherit it through XINYONG_CLOCK_AT.
 os.environ["XINYONG_CLOCK_AT"] = "2026-11-25T10:00:00+08:00"
+# the tests' webhook receivers listen on this machine: allowed explicitly, as an administrator would
+os.environ.setdefault("XINYONG_PUSH_ALLOWED_HOSTS", "127.0.0.1,placeholder")
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url

@@ -13,7 +13,9 @@ from fastapi.staticfiles import StaticFiles
 from xinyong import __version__, composition
 from xinyong.core.errors import DomainError
 from xinyong.core.rulefiles import rule_roots
+from xinyong.disclosure.rules import OBJECTION_MAX_BYTES
 from xinyong.rules_check import RuleSummary, validate_all
+from xinyong.web.guard import InputGuard
 from xinyong.web.security_headers import SecurityHeaders
 from xinyong.web.templating import error_page
 
@@ -58,6 +60,10 @@ def create_app() -> FastAPI:
             status_code=422,
         )
 
+    # bounded bodies, no control characters; an objection's attachment (at most 5 MB each) is measured
+    # while it streams, so an oversized one is refused before it is spooled
+    app.add_middleware(InputGuard, file_limits={
+        "/api/v1/self/objections": OBJECTION_MAX_BYTES, "/my/objections": OBJECTION_MAX_BYTES})
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for router in composition.routers():

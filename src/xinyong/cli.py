@@ -101,13 +101,16 @@ def import_records(
     operator: str | None = typer.Option(None, "--operator", help="操作员姓名，默认为操作系统用户"),
 ) -> None:
     """批量导入某一认定部门本部门作出的文书所认定的失信行为记录：每批一个事务，按自然键幂等，登记查询使用日志，最后打印 JSON 汇总。"""
-    from xinyong.records.importer import ImportError_, import_records
+    from xinyong.records.importer import ImportError_, MalformedFile, import_records
 
-    if not file.exists():
+    if not file.is_file():
         _fail(f"文件不存在：{file}")
     try:
         summary = import_records(file, source=source, operator=operator, rejects_path=rejects,
                                  batch_size=batch_size, progress=progress)
+    except MalformedFile as exc:  # the file itself: refused before anything was written
+        _fail(str(exc), 2)
+        return
     except ImportError_ as exc:
         _fail(str(exc), 1)
         return

@@ -38,6 +38,13 @@ class Settings(BaseSettings):
     forwarded_allow_ips: str = "127.0.0.1"
     #: echo SQL (debugging)
     sql_echo: bool = False
+    #: the largest request body accepted (bytes); a larger one is refused with 413 before it is read
+    max_body_bytes: int = 30 * 1024 * 1024
+    #: the longest consent period registered, in years (no legal maximum is known: basis_verified false)
+    consent_max_years: int = 5
+    #: push receivers an administrator allows beyond public https addresses: host names, addresses or CIDR
+    #: ranges, comma-separated (they may be internal and use http)
+    push_allowed_hosts: str = ""
 
 
 @lru_cache(maxsize=1)

@@ -23,9 +23,11 @@ from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, Stri
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from xinyong.core import clock
+from xinyong.core.config import get_settings
 from xinyong.core.crypto import encrypt
 from xinyong.core.db import Base
 from xinyong.core.errors import Conflict, NotFound, ValidationFailed
+from xinyong.core.webhook_urls import webhook_url_denial
 
 TRANSPORTS = ("webhook",)
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{1,63}$")
@@ -87,8 +89,10 @@ def create_channel(
         raise ValidationFailed("invalid_channel_name", "通道名称只能包含字母、数字、点、下划线和连字符（2–64位）")
     if transport not in TRANSPORTS:
         raise ValidationFailed("invalid_transport", f"传输方式“{transport}”不受支持，可选：{'、'.join(TRANSPORTS)}")
-    if transport == "webhook" and not re.match(r"^https?://", url):
-        raise ValidationFailed("invalid_url", "Webhook 地址必须以 http:// 或 https:// 开头")
+    if transport == "webhook":
+        denial = webhook_url_denial(url, get_settings().push_allowed_hosts.split(","))
+        if denial is not None:
+            raise ValidationFailed("invalid_url", denial)
     if session.get(OutboxChannel, name) is not None:
         raise Conflict("channel_exists", f"推送通道“{name}”已存在")
     secret = secrets.token_urlsafe(32)

@@ -18,6 +18,7 @@ from xinyong.catalog.loader import catalogs
 from xinyong.core import clock
 from xinyong.core.access import Actor, Purpose
 from xinyong.core.authority import territory_denial
+from xinyong.core.config import get_settings
 from xinyong.core.errors import Conflict, NotFound, ValidationFailed
 from xinyong.core.policy import Role
 from xinyong.core.usecase import Door, use_case
@@ -68,7 +69,7 @@ def record_consent(
     known = {i.code for _, i in catalogs().all_items()}
     why, how, items = rules.check_consent(
         purpose=purpose, method=method, scope=scope, starts_on=start, ends_on=ends_on,
-        known_items=known, today=today,
+        known_items=known, today=today, max_years=get_settings().consent_max_years,
     )
     assert ends_on is not None  # checked above
     row = ConsentRecord(

@@ -113,6 +113,12 @@ class Consent:
         return self.purpose is purpose and item_code in self.scope and self.starts_on <= on <= self.ends_on
 
 
+#: the longest consent period the platform registers. 国办发〔2020〕49号 §（十四） forbids a lifetime consent
+#: (一次授权终身收集使用) but names no maximum; this is a configured value (XINYONG_CONSENT_MAX_YEARS),
+#: basis_verified: false.
+CONSENT_MAX_YEARS = 5
+
+
 def check_consent(
     *,
     purpose: str,
@@ -122,8 +128,10 @@ def check_consent(
     ends_on: dt.date | None,
     known_items: Iterable[str],
     today: dt.date,
+    max_years: int = CONSENT_MAX_YEARS,
 ) -> tuple[ConsentPurpose, ConsentMethod, frozenset[str]]:
-    """Accept a consent request or refuse it with the reason (49号 §（十四）)."""
+    """Accept a consent request or refuse it with the reason (49号 §（十四）); the end date lies at most
+    ``max_years`` after today (see :data:`CONSENT_MAX_YEARS`)."""
     try:
         why = ConsentPurpose(purpose)
     except ValueError:
@@ -158,6 +166,13 @@ def check_consent(
         raise ValidationFailed("consent_bad_period", "授权截止日期不能早于开始日期")
     if ends_on < today:
         raise ValidationFailed("consent_already_expired", "授权截止日期已过，无需登记")
+    latest = add_months(today, 12 * max_years)
+    if ends_on > latest:
+        raise ValidationFailed(
+            "consent_too_long",
+            f"授权截止日期不得晚于{latest.isoformat()}（平台允许的最长授权期限为{max_years}年；"
+            "禁止一次授权终身收集使用个人信用信息，国办发〔2020〕49号 §（十四））",
+        )
     return why, how, frozenset(items)
 
 

@@ -72,7 +72,7 @@ def register_pasted(body: PastedDocument, actor: Actor = Depends(current_actor))
 
 @router.post("/documents/upload", status_code=201, dependencies=[Depends(requires("ledger.write"))],
              summary="上传政策文件（.txt、.docx、.pdf）并分析")
-async def register_upload(
+def register_upload(
     file: UploadFile = File(..., description=".txt、.docx 或 .pdf"),
     unit_name: str | None = Form(default=None, max_length=200),
     title: str | None = Form(default=None, max_length=300),
@@ -81,8 +81,7 @@ async def register_upload(
     issued_on: str | None = Form(default=None),
     actor: Actor = Depends(current_actor),
 ) -> dict[str, Any]:
-    data = await file.read(MAX_BYTES + 1)
-    extracted = extract_bytes(data, file.filename or "")
+    extracted = extract_bytes(file.file.read(MAX_BYTES + 1), file.filename or "")  # a worker parses it
     return service.register_document(
         actor, service.DocumentInput(unit_name, title, doc_number, issuing_unit, parse_date(issued_on, "印发日期")),
         extracted, filename=file.filename,

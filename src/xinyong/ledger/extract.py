@@ -2,18 +2,37 @@
 
 Clause offsets are offsets into the text returned here, so the text is the one stored and analysed;
 it is never re-normalised afterwards.
+
+An uploaded file is untrusted: .docx and .pdf are parsed in a limited worker process
+(:mod:`xinyong.core.untrusted`: CPU time, memory, wall time), after checks that refuse a file before it is
+expanded — a .docx whose zip members are too large in total or compressed too well (a decompression
+bomb), a PDF with too many pages or a stream that expands beyond :data:`MAX_STREAM_BYTES` — and the
+extracted text is capped at :data:`MAX_TEXT_CHARS`. Control characters other than tab and line breaks
+are removed from the text (they have no meaning in a document and would break exports).
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from xinyong.core.errors import ValidationFailed
+from xinyong.core.errors import DomainError, ValidationFailed
+from xinyong.core.untrusted import LimitExceeded, check_zip, run_limited
 
-MAX_BYTES = 20 * 1024 * 1024
+MB = 1024 * 1024
+MAX_BYTES = 20 * MB
+#: the whole document's text; the pasted-text form accepts the same
+MAX_TEXT_CHARS = 2_000_000
+#: a .docx: all zip members together, once expanded
+MAX_UNZIPPED_BYTES = 60 * MB
+#: a PDF: pages read, and the size any one stream may expand to
+MAX_PDF_PAGES = 300
+MAX_STREAM_BYTES = 30 * MB
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 FORMATS = {".txt": "txt", ".text": "txt", ".docx": "docx", ".pdf": "pdf"}
 
 
@@ -38,6 +57,7 @@ def _txt(data: bytes) -> str:
 
 
 def _docx(data: bytes) -> str:
+    check_zip(io.BytesIO(data), "Word（.docx）", max_total=MAX_UNZIPPED_BYTES)
     import docx
     from docx.document import Document as DocxDocument
     from docx.table import Table
@@ -45,6 +65,8 @@ def _docx(data: bytes) -> str:
 
     try:
         document: DocxDocument = docx.Document(io.BytesIO(data))
+    except MemoryError:
+        raise
     except Exception:
         raise ValidationFailed("unreadable_docx", "无法读取该 Word 文件（.docx），文件可能已损坏或不是 .docx 格式") from None
     lines: list[str] = []
@@ -63,17 +85,39 @@ def _docx(data: bytes) -> str:
 
 
 def _pdf(data: bytes) -> str:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf import PdfReader, overwrite_configuration
+    from pypdf.errors import LimitReachedError, PyPdfError
 
+    # no stream may expand beyond MAX_STREAM_BYTES (pypdf refuses with LimitReachedError)
+    overwrite_configuration(
+        maximum_declared_stream_length=MAX_STREAM_BYTES, array_based_stream_maximum_output_length=MAX_STREAM_BYTES,
+        lzw_maximum_output_length=MAX_STREAM_BYTES, run_length_maximum_output_length=MAX_STREAM_BYTES,
+        zlib_maximum_output_length=MAX_STREAM_BYTES, brotli_maximum_output_length=MAX_STREAM_BYTES,
+        jbig2_maximum_output_length=MAX_STREAM_BYTES, image_maximum_buffer_size=MAX_STREAM_BYTES,
+        stream_decoding_work_maximum_length=4 * MAX_STREAM_BYTES,
+    )
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             raise ValidationFailed("encrypted_pdf", "PDF 文件已加密，请提供未加密的文件")
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except ValidationFailed:
+        count = len(reader.pages)
+        if count > MAX_PDF_PAGES:
+            raise LimitExceeded("pdf_too_many_pages", f"PDF 文件共{count}页，超过{MAX_PDF_PAGES}页的上限，请拆分后上传")
+        pages: list[str] = []
+        size = 0
+        for page in reader.pages:
+            pages.append(page.extract_text() or "")
+            size += len(pages[-1])
+            if size > MAX_TEXT_CHARS:
+                raise _too_much_text()
+    except DomainError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError):
+    except LimitReachedError:
+        raise LimitExceeded(
+            "pdf_stream_too_large", f"PDF 文件中的内容解压后超过{MAX_STREAM_BYTES // MB}MB，疑似压缩炸弹，已拒绝处理"
+        ) from None
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError, AssertionError,
+            ZeroDivisionError, UnicodeError):
         raise ValidationFailed("unreadable_pdf", "无法读取该 PDF 文件，文件可能已损坏") from None
     text = "\n".join(pages)
     if not text.strip():
@@ -83,8 +127,26 @@ def _pdf(data: bytes) -> str:
     return text
 
 
+def _too_much_text() -> LimitExceeded:
+    return LimitExceeded("text_too_long", f"文件文字超过{MAX_TEXT_CHARS // 10000}万字的上限，请拆分后上传")
+
+
+def clean(text: str) -> str:
+    """Line breaks as \\n; control characters (other than tab and line breaks) removed."""
+    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _parse(data: bytes, fmt: str) -> str:
+    """Runs in the limited worker for .docx and .pdf."""
+    text = _docx(data) if fmt == "docx" else _pdf(data)
+    if len(text) > MAX_TEXT_CHARS:
+        raise _too_much_text()
+    return text
+
+
 def extract_bytes(data: bytes, filename: str) -> Extracted:
-    """Extract text from an uploaded file; the format is chosen by its extension."""
+    """Extract text from an uploaded file; the format is chosen by its extension. Blocks the calling
+    thread while a worker parses the file: call it from a sync route, never on the event loop."""
     suffix = Path(filename).suffix.lower()
     fmt = FORMATS.get(suffix)
     if fmt is None:
@@ -94,14 +156,16 @@ def extract_bytes(data: bytes, filename: str) -> Extracted:
     if not data:
         raise ValidationFailed("empty_file", "文件为空")
     if len(data) > MAX_BYTES:
-        raise ValidationFailed("file_too_large", "文件超过20MB，请拆分后上传")
+        raise LimitExceeded("file_too_large", "文件超过20MB，请拆分后上传")
     if fmt == "txt":
         text = _txt(data)
-    elif fmt == "docx":
-        text = _docx(data)
+        if len(text) > MAX_TEXT_CHARS:
+            raise _too_much_text()
     else:
-        text = _pdf(data)
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+        text = run_limited(_parse, data, fmt, failure=ValidationFailed(
+            f"unreadable_{fmt}", "无法读取该 Word 文件（.docx），文件可能已损坏或不是 .docx 格式" if fmt == "docx"
+            else "无法读取该 PDF 文件，文件可能已损坏"))
+    text = clean(text)
     if not text.strip():
         raise ValidationFailed("empty_document", "文件中没有文字内容")
     return Extracted(text, fmt, content_hash(text))
@@ -109,7 +173,9 @@ def extract_bytes(data: bytes, filename: str) -> Extracted:
 
 def extract_text(text: str) -> Extracted:
     """Pasted text."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    if len(text) > MAX_TEXT_CHARS:
+        raise _too_much_text()
+    text = clean(text)
     if not text.strip():
         raise ValidationFailed("empty_document", "文件正文不能为空")
     return Extracted(text, "pasted", content_hash(text))

@@ -48,7 +48,7 @@ def home(request: Request, unit: str | None = Query(default=None, max_length=200
 
 
 @router.post(f"{BASE}/documents", dependencies=[Depends(verify_csrf)])
-async def upload(
+def upload(
     request: Request,
     file: UploadFile | None = File(default=None),
     text: str = Form(default="", max_length=2_000_000),
@@ -62,7 +62,7 @@ async def upload(
     home_params = {"unit": unit} if unit else {}
     try:
         if file is not None and file.filename:
-            extracted = extract_bytes(await file.read(MAX_BYTES + 1), file.filename)
+            extracted = extract_bytes(file.file.read(MAX_BYTES + 1), file.filename)  # a worker parses it
             filename: str | None = file.filename
         elif text.strip():
             extracted, filename = extract_text(text), None

@@ -8,8 +8,9 @@ earlier day on which the step happened (never a future one).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
+from annotated_types import Ge, Le
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
@@ -253,7 +254,8 @@ def read_document_pdf(document_id: int, actor: Actor = Depends(current_actor)) -
 
 
 @router.get("/deadlines", dependencies=[Depends(requires("listing.deadlines"))], summary="到期与逾期事项")
-def get_deadlines(on: dt.date | None = None, within_days: int = Query(30, ge=0, le=3650),
+def get_deadlines(on: Annotated[dt.date, Ge(dt.date(2000, 1, 1)), Le(dt.date(2099, 12, 31))] | None = None,
+                  within_days: int = Query(30, ge=0, le=1096),
                   actor: Actor = Depends(current_actor)) -> dict[str, Any]:
     day = on or clock.today()
     rows = service.deadlines_for(actor, day, within_days=within_days)

@@ -10,6 +10,13 @@
 
 - Reads CSV (UTF-8, with or without BOM), JSON Lines or XLSX; columns are the fields of
   :class:`~xinyong.records.rules.RecordInput` (subject_code, subject_name, catalog_item, …).
+- A file is inspected whole before anything is written (:func:`inspect_file`): a file that is binary,
+  not UTF-8 (a GBK CSV), has a line longer than :data:`MAX_LINE_BYTES`, a field longer than
+  :data:`MAX_FIELD_CHARS`, JSON nested deeper than :data:`MAX_JSON_DEPTH`, or is an .xlsx that is not a
+  zip or would expand beyond :data:`MAX_XLSX_UNZIPPED` (a decompression bomb) is refused as a whole with a
+  Chinese reason (:class:`MalformedFile`; the command exits with code 2).
+- The reject file writes every cell as text (:mod:`xinyong.core.spreadsheet`): a value beginning with
+  ``=``, ``+``, ``-`` or ``@`` cannot become a formula when an officer opens it.
 - Every row is validated by the same rules as the API (codes, catalog item in force, legally
   effective document); rejected rows go to a reject file with their reason.
 - Each batch is ONE transaction: subjects and records are inserted with ON CONFLICT DO NOTHING on
@@ -21,6 +28,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import ctypes
 import datetime as dt
@@ -31,6 +39,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import zipfile
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -51,6 +60,8 @@ from xinyong.core.errors import DomainError
 from xinyong.core.events import emit
 from xinyong.core.models import Principal
 from xinyong.core.policy import Role
+from xinyong.core.spreadsheet import safe_row
+from xinyong.core.untrusted import check_zip
 from xinyong.core.usecase import use_case
 from xinyong.records.models import Record
 from xinyong.records.rules import Accepted, RecordInput, competence_requirements
@@ -81,6 +92,22 @@ RECORD_COLUMNS = [
 
 class ImportError_(Exception):
     """The file as a whole cannot be imported (unknown format, missing columns, no valid source)."""
+
+
+class MalformedFile(ImportError_):
+    """The file is not a well-formed file of its kind (encoding, binary content, size limits, structure)."""
+
+
+MB = 1024 * 1024
+#: the longest line of a CSV or JSON Lines file (a record is a few hundred bytes)
+MAX_LINE_BYTES = 1 * MB
+#: the longest field of a row, in characters
+MAX_FIELD_CHARS = 32 * 1024
+#: JSON Lines: how deeply a row may nest (a row is one flat object)
+MAX_JSON_DEPTH = 8
+#: .xlsx: all zip members together, once expanded (about two million rows of the import's columns)
+MAX_XLSX_UNZIPPED = 1024 * MB
+_TEXT_SUFFIXES = (".csv", ".jsonl", ".ndjson", ".json")
 
 
 @dataclass(frozen=True)
@@ -148,6 +175,7 @@ def _check_header(header: list[str], path: Path) -> None:
 def read_rows(path: Path) -> Iterator[dict[str, Any]]:
     suffix = path.suffix.lower()
     if suffix == ".csv":
+        csv.field_size_limit(MAX_FIELD_CHARS)
         with path.open(encoding="utf-8-sig", newline="") as fh:
             reader = csv.DictReader(fh)
             _check_header(list(reader.fieldnames or []), path)
@@ -159,6 +187,8 @@ def read_rows(path: Path) -> Iterator[dict[str, Any]]:
                     continue
                 try:
                     row = json.loads(line)
+                except RecursionError:
+                    raise MalformedFile(f"{path.name} 第{n}行：JSON 嵌套层数过多，已拒绝整个文件") from None
                 except json.JSONDecodeError as exc:
                     yield {"__error__": f"第{n}行不是有效的JSON：{exc.msg}", "__raw__": line.strip()}
                     continue
@@ -167,9 +197,7 @@ def read_rows(path: Path) -> Iterator[dict[str, Any]]:
                     continue
                 yield row
     elif suffix == ".xlsx":
-        from openpyxl import load_workbook
-
-        wb = load_workbook(path, read_only=True, data_only=True)
+        wb = _open_xlsx(path)
         ws = wb.worksheets[0]
         rows = ws.iter_rows(values_only=True)
         header = [str(c).strip() if c is not None else "" for c in next(rows, ())]
@@ -181,6 +209,127 @@ def read_rows(path: Path) -> Iterator[dict[str, Any]]:
         wb.close()
     else:
         raise ImportError_(f"不支持的文件格式“{path.suffix}”，请使用 .csv、.jsonl 或 .xlsx")
+
+
+def _open_xlsx(path: Path) -> Any:
+    from openpyxl import load_workbook
+
+    check_zip(str(path), "Excel（.xlsx）", max_total=MAX_XLSX_UNZIPPED)
+    try:
+        return load_workbook(path, read_only=True, data_only=True)
+    except MemoryError:
+        raise
+    except Exception:  # openpyxl raises many kinds on a damaged workbook
+        raise MalformedFile(f"{path.name}：无法读取该 Excel（.xlsx）文件，文件可能已损坏或不是 .xlsx 格式") from None
+
+
+def _depth(value: Any) -> int:
+    if isinstance(value, dict):
+        return 1 + max((_depth(v) for v in value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max((_depth(v) for v in value), default=0)
+    return 0
+
+
+def inspect_file(path: Path) -> None:
+    """Refuse a malformed file as a whole, before anything is imported (see the module docstring)."""
+    try:
+        _inspect(path)
+    except MalformedFile:
+        raise
+    except DomainError as exc:  # the zip check of an .xlsx
+        raise MalformedFile(f"{path.name}：{exc.message}") from None
+    except OSError as exc:
+        raise MalformedFile(f"{path.name}：无法读取文件（{exc.strerror or '读取失败'}）") from None
+
+
+def _inspect(path: Path) -> None:
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        wb = _open_xlsx(path)
+        try:
+            if not wb.worksheets:
+                raise MalformedFile(f"{path.name}：工作簿中没有工作表")
+            first = next(wb.worksheets[0].iter_rows(max_row=1, values_only=True), ())
+            _check_header([str(c).strip() if c is not None else "" for c in first], path)
+        except (ValueError, KeyError, TypeError, SyntaxError, zipfile.BadZipFile, EOFError):
+            raise MalformedFile(f"{path.name}：无法读取该 Excel（.xlsx）文件，文件可能已损坏") from None
+        finally:
+            wb.close()
+        return
+    if suffix not in _TEXT_SUFFIXES:
+        raise MalformedFile(f"不支持的文件格式“{path.suffix}”，请使用 .csv、.jsonl 或 .xlsx")
+    decoder = codecs.getincrementaldecoder("utf-8")("strict")
+    line_no, line_len = 1, 0
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 * MB):
+            if b"\x00" in chunk:
+                raise MalformedFile(f"{path.name}：文件含有二进制内容，不是文本文件；请导出为 UTF-8 编码的 CSV 或 JSON Lines")
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError:
+                raise MalformedFile(
+                    f"{path.name} 第{line_no}行附近：文件不是 UTF-8 编码（可能是 GBK/GB18030）；请另存为 UTF-8 编码后重新导入"
+                ) from None
+            pieces = chunk.split(b"\n")
+            if len(pieces) > 1:
+                if line_len + len(pieces[0]) > MAX_LINE_BYTES:
+                    raise _long_line(path, line_no)
+                for i, piece in enumerate(pieces[1:-1], start=1):
+                    if len(piece) > MAX_LINE_BYTES:
+                        raise _long_line(path, line_no + i)
+                line_no, line_len = line_no + len(pieces) - 1, 0
+            line_len += len(pieces[-1])
+            if line_len > MAX_LINE_BYTES:
+                raise _long_line(path, line_no)
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            raise MalformedFile(f"{path.name}：文件末尾不是完整的 UTF-8 字符；请另存为 UTF-8 编码后重新导入") from None
+    if suffix == ".csv":
+        csv.field_size_limit(MAX_FIELD_CHARS)
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            reader = csv.reader(fh)
+            try:
+                header = next(reader, None)
+                if header is None:
+                    raise MalformedFile(f"{path.name}：文件为空")
+                _check_header(header, path)
+                for _ in reader:
+                    pass
+            except csv.Error as exc:
+                raise MalformedFile(f"{path.name} 第{reader.line_num}行：{_csv_problem(exc)}，已拒绝整个文件") from None
+    else:
+        with path.open(encoding="utf-8") as fh:
+            for n, line in enumerate(fh, start=1):
+                try:
+                    value = json.loads(line) if line.strip() else None
+                except RecursionError:
+                    raise MalformedFile(f"{path.name} 第{n}行：JSON 嵌套层数过多，已拒绝整个文件") from None
+                except json.JSONDecodeError:
+                    continue  # an unreadable row is rejected on its own, with its reason
+                if _depth(value) > MAX_JSON_DEPTH:
+                    raise MalformedFile(f"{path.name} 第{n}行：JSON 嵌套超过{MAX_JSON_DEPTH}层，已拒绝整个文件")
+                if isinstance(value, dict) and any(isinstance(v, str) and len(v) > MAX_FIELD_CHARS
+                                                   for v in value.values()):
+                    raise _long_field(path, n)
+
+
+def _csv_problem(exc: csv.Error) -> str:
+    text = str(exc)
+    if "field larger than field limit" in text:
+        return f"某个字段超过{MAX_FIELD_CHARS // 1024}KB的上限"
+    if "NUL" in text or "null" in text.lower():
+        return "含有二进制内容"
+    return "不是格式正确的 CSV（引号或分隔符不匹配）"
+
+
+def _long_line(path: Path, line: int) -> MalformedFile:
+    return MalformedFile(f"{path.name} 第{line}行：该行超过{MAX_LINE_BYTES // MB}MB的上限，已拒绝整个文件")
+
+
+def _long_field(path: Path, line: int) -> MalformedFile:
+    return MalformedFile(f"{path.name} 第{line}行：某个字段超过{MAX_FIELD_CHARS // 1024}KB的上限，已拒绝整个文件")
 
 
 def _date(value: Any, name: str) -> dt.date:
@@ -390,8 +539,8 @@ class _Rejects:
             self._fh = self.path.open("w", encoding="utf-8-sig", newline="")
             self._writer = csv.writer(self._fh)
             self._writer.writerow(["line", "reason", *FIELDS])
-        self._writer.writerow([line, reason, *[row.get(f, "") for f in FIELDS]] if "__raw__" not in row
-                              else [line, reason, row["__raw__"]])
+        self._writer.writerow(safe_row([line, reason, *[row.get(f, "") for f in FIELDS]] if "__raw__" not in row
+                                       else [line, reason, row["__raw__"]]))
 
     def flush(self) -> None:
         if self._fh is not None:
@@ -453,11 +602,18 @@ _worker_validator: _Validator | None = None
 
 def _chunks(path: Path, size: int) -> Iterator[list[tuple[int, dict[str, Any]]]]:
     chunk: list[tuple[int, dict[str, Any]]] = []
-    for line, row in enumerate(read_rows(path), start=2):  # line 1 is the header (CSV/XLSX)
-        chunk.append((line, row))
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
+    line = 1
+    try:
+        for line, row in enumerate(read_rows(path), start=2):  # line 1 is the header (CSV/XLSX)
+            chunk.append((line, row))
+            if len(chunk) >= size:
+                yield chunk
+                chunk = []
+    except (csv.Error, UnicodeDecodeError, ValueError, KeyError, TypeError, RecursionError, EOFError, SyntaxError,
+            zipfile.BadZipFile) as exc:
+        # inspect_file refuses such files beforehand; this is the backstop for a file changed meanwhile
+        problem = _csv_problem(exc) if isinstance(exc, csv.Error) else "文件内容无法读取"
+        raise MalformedFile(f"{path.name} 第{line + 1}行附近：{problem}，导入已停止") from None
     if chunk:
         yield chunk
 
@@ -497,6 +653,7 @@ def import_file(
     """Import a file of ``source``'s documents; validation runs in worker processes while the previous
     batch is written. Batches are written strictly in file order, each in its own transaction.
     No access decision: :func:`import_records` is the use case."""
+    inspect_file(path)
     rejects = _Rejects(rejects_path or path.with_name(path.name + ".rejects.csv"))
     summary = Summary(rejects_path=str(rejects.path))
     today = clock.today()

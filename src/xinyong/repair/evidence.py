@@ -121,10 +121,22 @@ def commitments_of(actor: Actor, ref: str, *, masked: bool | None = None) -> dic
     """A subject's public credit commitments (893 §九: 向社会公开), by code or subject key. Personal
     names are masked for the public (``masked=None``) or whenever ``masked`` is set (public pages)."""
     with use_case(actor, "repair.commitment.public_read", purpose=Purpose.public_inquiry) as door:
-        key, who = subject_by_ref(door.session, ref)
-        door.admit(subject_key=key)
         hide = actor.role is Role.public if masked is None else masked
+        none = NotFound("no_commitments", "未找到该主体公开的信用承诺")
+        try:
+            key, who = subject_by_ref(door.session, ref)
+        except NotFound:
+            if hide:  # the same answer whether or not the subject exists
+                raise none from None
+            raise
+        door.admit(subject_key=key)
         rows = public_commitments(door.session, key, masked=hide)
+        if hide and not rows:  # the public learns nothing of a person without a commitment
+            raise none
+        if hide and who.get("kind") == "individual":
+            from xinyong.core.masking import mask_name
+
+            who = {**who, "name": mask_name(str(who.get("name") or ""))}
         door.count(len(rows))
         return {"subject": who, "rows": rows}
 

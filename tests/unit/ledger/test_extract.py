@@ -98,3 +98,20 @@ def test_pdf_without_text_is_refused(tmp_path: Path) -> None:
     pdf.rect(10, 10, 50, 50)
     with pytest.raises(ValidationFailed, match="扫描件"):
         extract_bytes(bytes(pdf.output()), "scan.pdf")
+
+
+def test_decompression_bombs_and_oversized_documents_are_refused_with_413() -> None:
+    from tests.integration.hardening.bombs import docx_bomb, pdf_flate_bomb, pdf_many_pages
+    from xinyong.core.untrusted import LimitExceeded
+
+    for data, name, message in [(docx_bomb(), "bomb.docx", "压缩炸弹"), (pdf_flate_bomb(), "bomb.pdf", "压缩炸弹"),
+                                (pdf_many_pages(), "pages.pdf", "页的上限")]:
+        with pytest.raises(LimitExceeded, match=message) as refused:
+            extract_bytes(data, name)
+        assert refused.value.status == 413
+
+
+def test_control_characters_never_reach_the_text() -> None:
+    got = extract_bytes("标题\x00一\x1b二\x7f\r\n第一条\t内容".encode(), "a.txt")
+    assert got.text == "标题一二\n第一条\t内容"
+    assert extract_text("a\x00b\x0cc").text == "abc"
