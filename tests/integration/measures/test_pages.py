@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests.integration.measures.units import register
 from tests.integration.security.helpers import form_token, make_account, sign_in
 
 HTML = {"accept": "text/html"}
@@ -12,6 +13,7 @@ HTML = {"accept": "text/html"}
 def test_console_screen_and_case_walk(client: Any, penalised: Any) -> None:
     assert client.get("/console/screen", headers=HTML, follow_redirects=False).status_code == 303
     unit_user, unit_id = make_account("implementing_unit", department="淮安市财政局")
+    register(unit_id, region="320800")
     office_user, _ = make_account("credit_office", department="淮安市信用办")
     assert sign_in(client, office_user).status_code == 303
     page = client.get("/console/screen", params={"code": penalised["code"], "matter": "procurement_bidding"},
