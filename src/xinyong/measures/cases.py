@@ -5,8 +5,10 @@ case rests on ends (国办发〔2020〕49号 §（二）: 惩戒须以具有法�
 Every entry point (API, console, CLI) calls one use case here: the actor comes in, :func:`use_case`
 opens the unit of work and logs the access, and every refusal is logged in its own transaction.
 
-- A case is pushed to a *registered* implementing unit (893 §六 定向推送): the recipient is named by the
-  principal id of an active implementing-unit principal (``unit_id``), or by its exact registered name.
+- A case is pushed to a unit of the registry of implementing units (:mod:`xinyong.measures.units`, 893 §六
+  定向推送): the initiator picks it by its principal id (``unit_id``) or its exact registered name; free
+  text such as “某某单位” is refused with the reason. The push carries what the unit is entitled to
+  (:mod:`xinyong.measures.envelope`).
 - Only that unit responds and reports feedback. The recipient reads its cases; the initiator its own;
   a credit office those of subjects or units in its territory; the administrator all.
 - A case opens only for a measure the engine finds for the subject and matter (the guardrails of
@@ -14,9 +16,13 @@ opens the unit of work and logs the access, and every refusal is logged in its o
   leniency, never a third-category measure — no unit may be forced to punish, 49号 §（九））.
   It records the listing or record it rests on (``basis_kind`` / ``basis_id``).
 - The unit responds whether it applied the measure (a reason is required when it did not; an applied
-  period may not run beyond the listed end, 49号 §（十）) and then reports the result. The response
-  deadline is counted in working days (:mod:`xinyong.core.workdays`); it is set by the initiating
-  unit — no statute fixes it. 典型案例 can be flagged for reporting (893 §二十).
+  period may not run beyond the listed end, 49号 §（十）) and then reports the result. Both deadlines are
+  counted in working days (:mod:`xinyong.core.workdays`) from ``rules/national/joint_punishment/
+  deadlines.yaml``: no statute fixes them, so the data carries ``basis_verified: false``; the initiator
+  may choose another response period within its bounds. Overdue cases are listed for the credit office
+  (:func:`overdue_cases`) and the figures roll up by region (:func:`regional_figures`). Two responses
+  racing on one case: the case row is taken first and the change is a conditional update, so exactly
+  one wins and the other gets 409. 典型案例 can be flagged for reporting (893 §二十).
 - When the listing ends or the record is withdrawn or repaired, :func:`close_resting_on` closes the
   case, appends the event and tells the unit (``push.case.closed``), except a measure whose rule says
   it survives repair (``survives_repair``), which stays with its basis shown.
@@ -263,7 +269,7 @@ def _open(door: Door, subject: SubjectView, *, measure: str, matter: str, unit_i
     door.detail.update({"case_id": case.id, "unit_id": target.id})
     _event(session, case, "initiated", actor, unit=case.unit, unit_id=target.id,
            due_date=due.date.isoformat(), workdays=workdays, period_basis=period.cite())
-    _push(session, case, "case.initiated")
+    _push(session, case, "push.case.initiated")
     return case
 
 

@@ -7,7 +7,7 @@ cases and the outbox messages commit or roll back with the listing or record cha
 
 - ``ListingEnded`` (every end of a listing, ``basis_withdrawn`` included) and ``RecordWithdrawn`` close
   the cases resting on them (国办发〔2020〕49号 §（二）: 惩戒须以具有法律效力的文书为依据).
-- ``repair.granted`` closes the cases resting on the repaired record or listing (令第36号 第三条: 同步
+- ``RepairGranted`` closes the cases resting on the repaired record or listing (令第36号 第三条: 同步
   依法依规解除失信惩戒措施), except a measure whose rule says it survives repair.
 """
 
