@@ -47,13 +47,12 @@ from xinyong.core.errors import Conflict, NotFound, ValidationFailed
 from xinyong.core.models import Principal
 from xinyong.core.policy import Role
 from xinyong.core.regions import is_division
-from xinyong.core.rulefiles import read_rule_file, rule_files, rule_roots
 from xinyong.core.usecase import Door, use_case
 from xinyong.core.workdays import add_workdays, workdays_between
 from xinyong.measures import service, units
-from xinyong.measures.catalog import measure_set
+from xinyong.measures.catalog import load_deadlines, measure_set
 from xinyong.measures.envelope import push_case
-from xinyong.measures.joint_rules import FIGURES, StagePeriod, parse_deadlines, roll_up
+from xinyong.measures.joint_rules import FIGURES, StagePeriod, roll_up
 from xinyong.measures.models import CaseEvent, PunishmentCase
 from xinyong.measures.rules import MATTERS, check_matter, check_proposal
 from xinyong.subjects.public import SubjectView, require_subject, require_subject_key
@@ -125,16 +124,8 @@ def _resolve_unit(session: Session, actor: Actor, unit_id: int | None, unit: str
 
 @lru_cache(maxsize=1)
 def deadlines() -> dict[str, StagePeriod]:
-    """The working-day periods of 响应 and 反馈 (rules/national/joint_punishment/deadlines.yaml; the last
-    file found wins, so a local folder may replace the national default)."""
-    found: dict[str, StagePeriod] | None = None
-    for root in rule_roots():
-        for path in rule_files(root, "joint_punishment"):
-            if path.name == "deadlines.yaml":
-                found = parse_deadlines(read_rule_file(path), path.name)
-    if found is None:
-        raise ValidationFailed("deadlines_missing", "缺少联合惩戒响应、反馈期限数据（joint_punishment/deadlines.yaml）")
-    return found
+    """The working-day periods of 响应 and 反馈 (:func:`xinyong.measures.catalog.load_deadlines`)."""
+    return load_deadlines()
 
 
 def _lock(session: Session, case_id: int) -> PunishmentCase:

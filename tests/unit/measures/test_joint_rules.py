@@ -126,3 +126,15 @@ def test_roll_up_sums_each_sub_region_into_its_parent_and_keeps_the_territory_to
         expected = sum(c["response_overdue"] for r, c in inside if child_region(office, r) == row["region_code"])
         assert row["response_overdue"] == expected
         assert set(FIGURES) <= set(row)
+
+
+def test_broken_deadlines_stop_the_start_up_validation(tmp_path: Path) -> None:
+    import shutil
+
+    from xinyong.rules_check import validate_all
+
+    root = tmp_path / "rules"
+    shutil.copytree(RULES_ROOT, root)
+    (root / "national" / "joint_punishment" / "deadlines.yaml").write_text("response: {}\n", encoding="utf-8")
+    with pytest.raises(RuleError, match=r"deadlines\.yaml"):
+        validate_all([root])
