@@ -63,7 +63,9 @@ def send(session: Session, channel: str, topic: str, *, subject_key: str, measur
     applicable = measures_for_subject(measures, subject.kind, role)
     scopes = units.receiver_scopes(session, unit)
     public_key = unit.public_key if unit is not None else None
-    ent = entitlement(subject.kind, scopes, len(applicable), has_key=public_key is not None)
+    # a unit "must apply" only what it is obliged to: third-category measures are information (49号 §（九））
+    must_apply = [m for m in applicable if m.is_obligation]
+    ent = entitlement(subject.kind, scopes, len(must_apply), has_key=public_key is not None)
     push_id = uuid.uuid4().hex
     body: dict[str, Any] = {
         **extra,

@@ -135,7 +135,7 @@ class Entitlement:
 
 def entitlement(subject_kind: str, scopes: Iterable[str], measure_count: int, *, has_key: bool) -> Entitlement:
     """What a receiver with ``scopes`` may see of a subject in a push carrying ``measure_count`` measures
-    that apply to it (国办发〔2020〕49号 §（三）: 共享范围; §（十三）: 防止信息泄露; PIPL §51 加密).
+    the receiver must apply to it (obligations, not third-category information) (国办发〔2020〕49号 §（三）: 共享范围; §（十三）: 防止信息泄露; PIPL §51 加密).
 
     - An organisation: its USCC and name (registration data).
     - A person, to a unit whose scope is 失信惩戒实施单位 and that must apply at least one measure to
