@@ -230,6 +230,13 @@ def receiver_deliveries(channel: str, status: str | None = None, limit: int = Qu
     return deliveries.receiver_deliveries(actor, channel, status=status, limit=limit)
 
 
+@router.get("/api/v1/push/my-deliveries", dependencies=[Depends(requires("push.own_read"))],
+            summary="本单位推送通道的送达情况（实施单位）")
+def my_deliveries(status: str | None = None, limit: int = Query(200, ge=1, le=1000),
+                  actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+    return deliveries.own_deliveries(actor, status=status, limit=limit)
+
+
 # --- the registry of implementing units --------------------------------------------------------------
 
 

@@ -8,13 +8,14 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from xinyong.core import clock
 from xinyong.core.access import Actor, Purpose
 from xinyong.core.errors import NotFound, ValidationFailed
 from xinyong.core.outbox import OutboxChannel, OutboxDelivery, OutboxMessage
 from xinyong.core.usecase import use_case
-from xinyong.measures import sealing
+from xinyong.measures import sealing, units
 
 #: the states a receiver sees: a delivery that failed is retried (status ``retrying`` in the outbox)
 STATES = {"pending": "待发送", "delivered": "已送达", "failed": "发送失败，等待重试"}
@@ -65,33 +66,56 @@ def receivers(actor: Actor) -> list[dict[str, Any]]:
 
 def receiver_deliveries(actor: Actor, channel: str, *, status: str | None = None, limit: int = 200) -> dict[str, Any]:
     """One receiver's deliveries, newest first: state, attempts, last error and next try."""
-    if status is not None and status not in STATES:
-        raise ValidationFailed("invalid_status", f"状态须为：{'、'.join(f'{k}（{v}）' for k, v in STATES.items())}")
+    _check_status(status)
     with use_case(actor, "push.read", purpose=Purpose.administration, detail={"channel": channel}) as door:
         door.admit()
-        s = door.session
-        ch = s.get(OutboxChannel, channel)
-        if ch is None:
-            raise NotFound("channel_not_found", f"推送通道“{channel}”不存在")
-        q = (select(OutboxDelivery, OutboxMessage).join(OutboxMessage, OutboxMessage.id == OutboxDelivery.message_id)
-             .where(OutboxDelivery.channel == channel).order_by(OutboxDelivery.id.desc()).limit(limit))
-        if status is not None:
-            q = q.where(OutboxDelivery.status == _OUTBOX_STATE[status])
-        now = clock.now()
-        rows = []
-        for d, m in s.execute(q).all():
-            state = _STATE_OF.get(d.status, d.status)
-            rows.append({
-                "delivery_id": d.id, "message_id": m.id, "push_id": m.idempotency_key, "topic": m.topic,
-                "topic_name": TOPIC_NAMES.get(m.topic, "推送消息"), "status": state,
-                "status_name": STATES.get(state, state), "attempts": d.attempts,
-                "created_at": _iso(m.created_at), "delivered_at": _iso(d.delivered_at),
-                "next_attempt_at": _iso(d.next_attempt_at) if d.status != "delivered" else None,
-                "due_now": d.status != "delivered" and _aware(d.next_attempt_at) <= now,
-                "last_status": d.last_status, "last_error": d.last_error,
-            })
-        door.count(len(rows))
-        return {"channel": ch.name, "unit": ch.unit, "deliveries": rows}
+        found = _deliveries(door.session, channel, status, limit)
+        door.count(len(found["deliveries"]))
+        return found
+
+
+def own_deliveries(actor: Actor, *, status: str | None = None, limit: int = 200) -> dict[str, Any]:
+    """An implementing unit's own receiver: the deliveries to the channel registered for it in the registry."""
+    _check_status(status)
+    with use_case(actor, "push.own_read", purpose=Purpose.administration) as door:
+        unit = units.registered(door.session, actor.id) if actor.id is not None else None
+        door.require(None if unit is not None else "本单位不在实施单位名录中，没有推送通道", code="not_registered_unit")
+        assert unit is not None
+        if not unit.channel:
+            raise NotFound("channel_not_registered", "本单位在实施单位名录中未登记推送通道")
+        door.admit(detail={"channel": unit.channel})
+        found = _deliveries(door.session, unit.channel, status, limit)
+        door.count(len(found["deliveries"]))
+        return found
+
+
+def _check_status(status: str | None) -> None:
+    if status is not None and status not in STATES:
+        raise ValidationFailed("invalid_status", f"状态须为：{'、'.join(f'{k}（{v}）' for k, v in STATES.items())}")
+
+
+def _deliveries(s: Session, channel: str, status: str | None, limit: int) -> dict[str, Any]:
+    ch = s.get(OutboxChannel, channel)
+    if ch is None:
+        raise NotFound("channel_not_found", f"推送通道“{channel}”不存在")
+    q = (select(OutboxDelivery, OutboxMessage).join(OutboxMessage, OutboxMessage.id == OutboxDelivery.message_id)
+         .where(OutboxDelivery.channel == channel).order_by(OutboxDelivery.id.desc()).limit(limit))
+    if status is not None:
+        q = q.where(OutboxDelivery.status == _OUTBOX_STATE[status])
+    now = clock.now()
+    rows = []
+    for d, m in s.execute(q).all():
+        state = _STATE_OF.get(d.status, d.status)
+        rows.append({
+            "delivery_id": d.id, "message_id": m.id, "push_id": m.idempotency_key, "topic": m.topic,
+            "topic_name": TOPIC_NAMES.get(m.topic, "推送消息"), "status": state,
+            "status_name": STATES.get(state, state), "attempts": d.attempts,
+            "created_at": _iso(m.created_at), "delivered_at": _iso(d.delivered_at),
+            "next_attempt_at": _iso(d.next_attempt_at) if d.status != "delivered" else None,
+            "due_now": d.status != "delivered" and _aware(d.next_attempt_at) <= now,
+            "last_status": d.last_status, "last_error": d.last_error,
+        })
+    return {"channel": ch.name, "unit": ch.unit, "deliveries": rows}
 
 
 def _aware(value: Any) -> Any:

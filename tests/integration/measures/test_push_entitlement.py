@@ -146,3 +146,39 @@ def test_deliveries_are_visible_per_receiver_with_attempts_and_next_try(client: 
     bad = client.get("/api/v1/push/receivers/down/deliveries", params={"status": "retrying"}, headers=admin)
     assert bad.status_code == 422 and "状态须为" in bad.json()["error"]["message"]
     assert client.get("/api/v1/push/receivers/none/deliveries", headers=admin).status_code == 404
+
+
+def test_a_unit_reads_the_deliveries_of_its_own_channel_only(client: Any) -> None:
+    from xinyong.core.models import AccessLogEntry
+
+    admin = {"X-API-Key": make_api_key("admin")}
+    with Receiver("") as rx, Receiver("") as rx_other:
+        _receiver(client, admin, rx, "own-unit", "淮安市人力资源和社会保障局")
+        _receiver(client, admin, rx_other, "other-unit", "淮安市其他单位")
+        unit = {"X-API-Key": make_api_key("implementing_unit", department="淮安市人力资源和社会保障局")}
+        register_last(channel="own-unit")
+        unlisted = {"X-API-Key": make_api_key("implementing_unit", department="淮安市未登记单位")}
+        unlisted_id = _latest()
+        listed_case(7603)
+        run_once(lease_seconds=5)
+    mine = client.get("/api/v1/push/my-deliveries", headers=unit)
+    assert mine.status_code == 200, mine.text
+    assert mine.json()["channel"] == "own-unit" and mine.json()["deliveries"]
+    assert all(d["status"] == "delivered" for d in mine.json()["deliveries"])
+    # another channel's state is not for a unit, and a unit outside the registry has no channel: 403, logged
+    assert client.get("/api/v1/push/receivers/other-unit/deliveries", headers=unit).status_code == 403
+    refused = client.get("/api/v1/push/my-deliveries", headers=unlisted)
+    assert refused.status_code == 403 and "不在实施单位名录中" in refused.json()["error"]["message"]
+    with unit_of_work() as s:
+        assert s.scalar(select(AccessLogEntry.id).where(AccessLogEntry.principal_id == unlisted_id,
+                                                        AccessLogEntry.action == "push.own_read",
+                                                        AccessLogEntry.allowed.is_(False))) is not None
+
+
+def _latest() -> int:
+    from xinyong.core.models import Principal
+
+    with unit_of_work() as s:
+        pid = s.scalars(select(Principal.id).order_by(Principal.id.desc())).first()
+    assert pid is not None
+    return int(pid)
