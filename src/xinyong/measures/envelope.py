@@ -16,7 +16,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from xinyong.core.access import Purpose, actor_of, note
 from xinyong.core.masking import mask_name
+from xinyong.core.models import Principal
 from xinyong.core.outbox import OutboxMessage, enqueue
 from xinyong.measures import units
 from xinyong.measures.catalog import measure_set
@@ -44,6 +46,20 @@ def _subject_block(session: Session, subject: SubjectView, ent: Entitlement, *, 
         if code:
             block["resident_id_sealed"] = seal(public_key, code, f"{push_id}:{channel}")
     return block
+
+
+def _register_provision(session: Session, unit: RegisteredUnit, subject_key: str, channel: str, push_id: str,
+                        measures: list[str]) -> None:
+    """查询使用登记 (国办发〔2020〕49号 §（十三））: a full resident ID provided to a unit is registered in the
+    access log under that unit, with the purpose (joint punishment) and the push that carried it."""
+    principal = session.get(Principal, unit.principal_id)
+    if principal is None:
+        return
+    entry = note(session, actor_of(principal), "push.provide_identity", purpose=Purpose.joint_punishment,
+                 allowed=True, detail={"channel": channel, "push_id": push_id, "fields": ["resident_id"],
+                                       "measures": measures})
+    entry.subject_key = subject_key
+    entry.result_count = 1
 
 
 def _measure_view(m: Measure) -> dict[str, Any]:
@@ -79,6 +95,8 @@ def send(session: Session, channel: str, topic: str, *, subject_key: str, measur
         "entitlement": ent.as_dict(),
         "measures": [_measure_view(m) for m in applicable],
     }
+    if "resident_id_sealed" in body["subject"] and unit is not None:
+        _register_provision(session, unit, subject_key, channel, push_id, [m.code for m in must_apply])
     body["signature"] = sign({k: v for k, v in body.items() if k != "signature"})
     return enqueue(session, f"push.{topic}" if not topic.startswith("push.") else topic, body, [channel],
                    idempotency_key=push_id)

@@ -70,7 +70,7 @@ def test_two_receivers_of_different_scope_each_get_what_their_scope_allows(clien
         _receiver(client, admin, rx_a, "hr-recruitment", "淮安市人力资源和社会保障局")
         _receiver(client, admin, rx_b, "gov-viewer", "淮安市某政务部门")
         _receiver(client, admin, rx_c, "unregistered", "未登记的接收方")
-        _unit("淮安市人力资源和社会保障局", "hr-recruitment", pub_a)  # scope of its role: 失信惩戒实施单位
+        unit_a = _unit("淮安市人力资源和社会保障局", "hr-recruitment", pub_a)  # scope of its role: 失信惩戒实施单位
         _unit("淮安市某政务部门", "gov-viewer", pub_b, scopes=["government"])  # same key set-up, narrower scope
 
         _, setup = listed_case(7601)  # the organisation and its legal representative (lists_linked_persons)
@@ -120,6 +120,19 @@ def test_two_receivers_of_different_scope_each_get_what_their_scope_allows(clien
     assert person_c["subject"]["name"] != "张三" and "resident_id_sealed" not in person_c["subject"]
     for name in ("a", "b", "c"):
         assert setup.person_code not in raw[name]
+    # providing the full ID is registered under the unit that received it (查询使用登记), and only then
+    from xinyong.core.models import AccessLogEntry
+
+    with unit_of_work() as s:
+        provided = list(s.scalars(select(AccessLogEntry).where(AccessLogEntry.action == "push.provide_identity")))
+        assert [(e.principal_id, e.purpose, e.allowed) for e in provided] == [(unit_a, "joint_punishment", True)]
+        assert provided[0].subject_key == person_a["subject_key"]
+        assert provided[0].detail["push_id"] == person_a["push_id"]
+    from xinyong.core.audit.verify import verify_all
+    from xinyong.core.db import get_engine
+
+    with get_engine().connect() as conn:  # the registration entries keep the access log's hash chain whole
+        assert verify_all(conn).ok
 
 
 def test_deliveries_are_visible_per_receiver_with_attempts_and_next_try(client: Any) -> None:
