@@ -32,7 +32,7 @@ from xinyong.core.webhook_urls import webhook_url_denial
 TRANSPORTS = ("webhook",)
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{1,63}$")
 
-STATUS_NAMES = {"pending": "待发送", "delivered": "已确认", "retrying": "重试中"}
+STATUS_NAMES = {"pending": "待发送", "delivered": "已确认", "retrying": "发送失败，等待重试"}
 
 
 class OutboxChannel(Base):
@@ -106,9 +106,12 @@ def create_channel(
 
 
 def enqueue(
-    session: Session, topic: str, payload: dict[str, Any], receivers: Sequence[str]
+    session: Session, topic: str, payload: dict[str, Any], receivers: Sequence[str], *,
+    idempotency_key: str | None = None,
 ) -> OutboxMessage:
-    """Write a message and one delivery per receiver in the caller's transaction."""
+    """Write a message and one delivery per receiver in the caller's transaction. ``idempotency_key``:
+    the id the receiver deduplicates on when the payload itself names it (a signed push carries its
+    own ``push_id``); a fresh one otherwise."""
     names = list(dict.fromkeys(receivers))
     if not names:
         raise ValidationFailed("no_receivers", "推送消息至少需要一个接收通道")
@@ -117,7 +120,8 @@ def enqueue(
     if missing:
         raise NotFound("channel_not_found", f"推送通道不存在：{'、'.join(missing)}")
     now = clock.now()
-    message = OutboxMessage(topic=topic, payload=payload, idempotency_key=uuid.uuid4().hex, created_at=now)
+    message = OutboxMessage(topic=topic, payload=payload, idempotency_key=idempotency_key or uuid.uuid4().hex,
+                            created_at=now)
     session.add(message)
     session.flush()
     session.add_all(

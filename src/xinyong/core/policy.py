@@ -111,6 +111,11 @@ ALLOWED: dict[str, frozenset[Role]] = {
     "measures.case_typical": frozenset({A, CO}),
     "push.manage": frozenset({A, CO}),
     "push.read": frozenset({A, CO}),
+    # 实施单位名录 (893 §六/§七): the platform and credit offices register units; every party to a case reads it
+    "measures.unit_manage": frozenset({A, CO}),
+    "measures.unit_read": frozenset({A, CO, DD, IU}),
+    # an implementing unit reads the delivery state of its own registered channel
+    "push.own_read": frozenset({IU}),
     # principals
     "principal.manage": frozenset({A}),
     "access_log.read": frozenset({A, CO}),

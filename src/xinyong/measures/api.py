@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
 from xinyong.core.access import Actor
-from xinyong.measures import cases, screening, service
+from xinyong.measures import cases, deliveries, screening, service, units
 from xinyong.measures.rules import CATEGORY_NAMES, MATTERS, REACHES, check_matter
 from xinyong.web.deps import current_actor, requires
 
@@ -103,7 +103,8 @@ class CaseIn(BaseModel):
     matter: str
     unit_id: int | None = Field(default=None, description="响应的实施单位（已登记实施单位的主体编号）")
     unit: str | None = Field(default=None, description="实施单位的登记名称（兼容旧接口）；实施单位自己发起时可省略")
-    respond_within_workdays: int = Field(description="响应时限（工作日），由发起单位确定")
+    respond_within_workdays: int | None = Field(
+        default=None, description="响应时限（工作日）；不写为平台默认期限（见 /api/v1/punishment-cases/deadlines）")
 
 
 class RespondIn(BaseModel):
@@ -139,6 +140,26 @@ def list_cases(status: str | None = None, unit: str | None = None, overdue: bool
             summary="联合惩戒统计（按实施单位、措施、地区）")
 def case_statistics(by: str = "unit", actor: Actor = Depends(current_actor)) -> dict[str, Any]:
     return {"by": by, "rows": cases.statistics(actor, by)}
+
+
+@router.get("/api/v1/punishment-cases/overdue", dependencies=[Depends(requires("measures.case_read"))],
+            summary="逾期未响应、未反馈的联合惩戒案例（信用办按辖区查看）")
+def overdue_cases(region: str | None = None, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+    return {"cases": cases.overdue_cases(actor, region=region)}
+
+
+@router.get("/api/v1/punishment-cases/by-region", dependencies=[Depends(requires("measures.case_read"))],
+            summary="联合惩戒统计按地区汇总（下级地区逐级汇总到本级）")
+def figures_by_region(region: str | None = None, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+    return cases.regional_figures(actor, region=region)
+
+
+@router.get("/api/v1/punishment-cases/deadlines", dependencies=[Depends(requires("measures.case_read"))],
+            summary="响应、反馈期限（工作日）及其依据")
+def case_deadlines() -> dict[str, Any]:
+    return {"stages": [{"stage": p.stage, "default_workdays": p.default_workdays, "min_workdays": p.min_workdays,
+                        "max_workdays": p.max_workdays, "basis": p.cite(), "basis_verified": p.basis_verified}
+                       for p in cases.deadlines().values()]}
 
 
 @router.get("/api/v1/punishment-cases/{case_id}", dependencies=[Depends(requires("measures.case_read"))],
@@ -188,3 +209,54 @@ def create_receiver(body: ReceiverIn, actor: Actor = Depends(current_actor)) -> 
             summary="一条推送消息各接收方的送达状态")
 def message_deliveries(message_id: int, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
     return {"message_id": message_id, "deliveries": service.message_deliveries(actor, message_id)}
+
+
+@router.get("/api/v1/push/signing-key", dependencies=[Depends(requires("measures.read"))],
+            summary="平台推送签名公钥（Ed25519），接收方据此验证推送")
+def signing_key() -> dict[str, Any]:
+    return deliveries.signing_key()
+
+
+@router.get("/api/v1/push/receivers", dependencies=[Depends(requires("push.read"))],
+            summary="各接收方的送达情况（待发送、已确认、发送失败）")
+def receivers(actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+    return {"receivers": deliveries.receivers(actor)}
+
+
+@router.get("/api/v1/push/receivers/{channel}/deliveries", dependencies=[Depends(requires("push.read"))],
+            summary="一个接收方的推送：状态、尝试次数、下次重试时间")
+def receiver_deliveries(channel: str, status: str | None = None, limit: int = Query(200, ge=1, le=1000),
+                        actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+    return deliveries.receiver_deliveries(actor, channel, status=status, limit=limit)
+
+
+@router.get("/api/v1/push/my-deliveries", dependencies=[Depends(requires("push.own_read"))],
+            summary="本单位推送通道的送达情况（实施单位）")
+def my_deliveries(status: str | None = None, limit: int = Query(200, ge=1, le=1000),
+                  actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+    return deliveries.own_deliveries(actor, status=status, limit=limit)
+
+
+# --- the registry of implementing units --------------------------------------------------------------
+
+
+class UnitIn(BaseModel):
+    authority_uscc: str = Field(min_length=1, max_length=40, description="实施单位（机关）的统一社会信用代码")
+    region_code: str | None = Field(default=None, description="实施单位所在行政区划；不写为账户的行政区划")
+    fields: list[str] | None = Field(default=None, description="职能领域；不写为账户的职能领域")
+    channel: str | None = Field(default=None, description="推送通道（接收方）名称")
+    public_key: str | None = Field(default=None, max_length=200,
+                                   description="接收完整公民身份号码所用的 X25519 公钥（Base64）")
+
+
+@router.put("/api/v1/units/{principal_id}", dependencies=[Depends(requires("measures.unit_manage"))],
+            summary="登记实施单位（实施单位名录）")
+def register_unit(principal_id: int, body: UnitIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+    return units.register_unit(actor, principal_id, authority_uscc=body.authority_uscc, region_code=body.region_code,
+                               fields=body.fields, channel=body.channel, public_key=body.public_key)
+
+
+@router.get("/api/v1/units", dependencies=[Depends(requires("measures.unit_read"))],
+            summary="实施单位名录（发起联合惩戒时从中选择）")
+def list_units(region: str | None = None, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+    return {"units": units.list_units(actor, region=region)}

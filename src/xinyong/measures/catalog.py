@@ -12,6 +12,7 @@ from pathlib import Path
 
 from xinyong.catalog.loader import catalogs, check_region_folder, read_rule_file, rule_files, rule_roots
 from xinyong.catalog.rules import CatalogSet
+from xinyong.measures.joint_rules import StagePeriod, parse_deadlines
 from xinyong.measures.rules import MeasureList, MeasureSet, RuleError, parse_measure_list
 
 
@@ -46,7 +47,21 @@ def load_measures(roots: list[Path] | None = None, cats: CatalogSet | None = Non
         lists.extend(load_measure_file(p) for p in measure_files(root))
     measures = MeasureSet(tuple(lists))
     check_record_triggers(measures, cats)
+    load_deadlines(roots)  # the periods of 发起—响应—反馈 are measures data too: checked at start with the lists
     return measures
+
+
+def load_deadlines(roots: list[Path] | None = None) -> dict[str, StagePeriod]:
+    """The working-day periods of 响应 and 反馈 (``national/joint_punishment/deadlines.yaml``; a local
+    ``local/<region>/joint_punishment/deadlines.yaml`` found later replaces it)."""
+    found: dict[str, StagePeriod] | None = None
+    for root in roots or rule_roots():
+        for path in rule_files(root, "joint_punishment"):
+            if path.name == "deadlines.yaml":
+                found = parse_deadlines(read_rule_file(path), path.name)
+    if found is None:
+        raise RuleError("缺少联合惩戒响应、反馈期限数据（joint_punishment/deadlines.yaml）")
+    return found
 
 
 @lru_cache(maxsize=1)

@@ -122,6 +122,52 @@ def push_status(message_id: int = typer.Argument(...)) -> None:
     typer.echo(json.dumps(message_deliveries(SYSTEM, message_id), ensure_ascii=False, indent=2))
 
 
+@push_app.command("receivers")
+def push_receivers(channel: str | None = typer.Argument(None, help="接收方名称；不写则列出全部接收方的汇总"),
+                   status: str | None = typer.Option(None, "--status", help="pending（待发送）、delivered（已送达）、failed（发送失败）")) -> None:
+    """各接收方的送达情况：待发送、已送达、发送失败，尝试次数与下次重试时间。"""
+    from xinyong.core.access import SYSTEM
+    from xinyong.measures import deliveries
+
+    try:
+        out = (deliveries.receivers(SYSTEM) if channel is None
+               else deliveries.receiver_deliveries(SYSTEM, channel, status=status))
+    except DomainError as exc:
+        _fail(exc.message, 1)
+        return
+    typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
+
+
+@push_app.command("signing-key")
+def push_signing_key() -> None:
+    """打印平台推送签名公钥（Ed25519），供接收方验证推送。"""
+    from xinyong.measures import deliveries
+
+    typer.echo(json.dumps(deliveries.signing_key(), ensure_ascii=False, indent=2))
+
+
+@push_app.command("register-unit")
+def push_register_unit(
+    principal_id: int = typer.Argument(..., help="实施单位账户编号"),
+    uscc: str = typer.Option(..., "--uscc", help="实施单位（机关）的统一社会信用代码"),
+    region: str | None = typer.Option(None, "--region", help="行政区划代码；不写为账户的行政区划"),
+    field: list[str] = typer.Option([], "--field", help="职能领域（可重复；不写为账户的职能领域）"),
+    channel: str | None = typer.Option(None, "--channel", help="推送通道（接收方）名称"),
+    public_key: str | None = typer.Option(None, "--public-key", help="接收完整公民身份号码所用的 X25519 公钥（Base64）"),
+) -> None:
+    """将实施单位登记进实施单位名录（联合惩戒只能推送给名录中的单位）。"""
+    from xinyong.core.access import SYSTEM
+    from xinyong.measures.units import register_unit
+
+    try:
+        out = register_unit(SYSTEM, principal_id, authority_uscc=uscc, region_code=region, fields=field or None,
+                            channel=channel, public_key=public_key)
+    except DomainError as exc:
+        _fail(exc.message, 1)
+        return
+    typer.echo(json.dumps(out, ensure_ascii=False))
+
+
 @measures_app.command("list")
 def measures_list(on: str | None = typer.Option(None, "--on"), region: str | None = typer.Option(None, "--region"),
                   matter: str | None = typer.Option(None, "--matter")) -> None:

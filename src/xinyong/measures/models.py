@@ -17,6 +17,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -120,6 +121,9 @@ class PunishmentCase(Base):
     typical_note: Mapped[str | None] = mapped_column(Text)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     closed_reason: Mapped[str | None] = mapped_column(Text)
+    #: 反馈 deadline, set when the unit responds that it applied the measure (measures_0021)
+    feedback_due: Mapped[date | None] = mapped_column(Date)
+    feedback_due_provisional: Mapped[bool | None] = mapped_column(Boolean)
 
 
 class CaseEvent(Base):
@@ -159,3 +163,29 @@ class ScreeningDirty(Base):
 
     subject_key: Mapped[str] = mapped_column(String(40), primary_key=True)
     marked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class RegisteredUnit(Base):
+    """登记的实施单位: the registry a joint-punishment case picks its recipient from (发改办财金〔2018〕893号
+    §六 定向推送 / §七 发起—响应—反馈). One entry per implementing-unit principal
+    (:class:`xinyong.core.models.Principal`, referenced by id): the authority's USCC, its region, its
+    competent fields, the push channel (endpoint) it receives on and, when it receives full resident ID
+    numbers, its X25519 public key (they are encrypted for it alone)."""
+
+    __tablename__ = "registered_units"
+    __table_args__ = (
+        UniqueConstraint("principal_id"),
+        Index("ix_registered_units_region", "region_code"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    principal_id: Mapped[int] = mapped_column(ForeignKey("principals.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    authority_uscc: Mapped[str] = mapped_column(String(18))
+    region_code: Mapped[str] = mapped_column(String(6))
+    fields: Mapped[list[str]] = mapped_column(JSON, default=list)
+    channel: Mapped[str | None] = mapped_column(ForeignKey("outbox_channels.name"))
+    public_key: Mapped[str | None] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    registered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    registered_by: Mapped[str] = mapped_column(String(200))

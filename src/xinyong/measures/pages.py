@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from xinyong.core import clock
 from xinyong.core.access import PURPOSE_NAMES_ZH, Actor
 from xinyong.core.errors import DomainError
-from xinyong.measures import cases, screening, service
+from xinyong.measures import cases, deliveries, screening, service, units
 from xinyong.measures.rules import CATEGORY_NAMES, MATTERS, REACHES
 from xinyong.web.session import console_actor, verify_csrf
 from xinyong.web.templating import templates
@@ -57,20 +57,38 @@ def screen_page(request: Request, code: str = Query(default="", max_length=40),
                                           "purpose": purpose, "result": result, "error": error})
 
 
+def _new_case(request: Request, actor: Actor, form: dict[str, Any], error: str | None, status: int = 200) -> HTMLResponse:
+    return _page(request, "new_case.html", {"actor": actor, "form": form, "error": error,
+                                            "units": units.list_units(actor),
+                                            "response": cases.deadlines()["response"]}, status=status)
+
+
+@router.get("/console/cases/new", response_class=HTMLResponse)
+def new_case(request: Request, code: str = Query(default="", max_length=40),
+             measure: str = Query(default="", max_length=64), matter: str = Query(default="", max_length=40),
+             actor: Actor = Depends(console_actor)) -> HTMLResponse:
+    """发起联合惩戒: the recipient is picked from the registry of implementing units."""
+    return _new_case(request, actor, {"code": code, "measure": measure, "matter": matter, "unit": "", "days": ""}, None)
+
+
 @router.post("/console/cases", dependencies=[Depends(verify_csrf)])
 def open_case(request: Request, code: str = Form(), measure: str = Form(), matter: str = Form(),
-              unit: str = Form(default=""), days: int = Form(default=0),
+              unit: str = Form(default=""), days: str = Form(default=""),
               actor: Actor = Depends(console_actor)) -> Response:
+    form = {"code": code, "measure": measure, "matter": matter, "unit": unit, "days": days}
     try:
+        if days.strip() and not days.strip().isdigit():
+            from xinyong.core.errors import ValidationFailed
+
+            raise ValidationFailed("invalid_deadline", "响应时限须为整数个工作日")
         unit_id = int(unit) if unit.strip().isdigit() else None
         case_id = cases.open_case(actor, code=code, measure=measure, matter=matter, unit_id=unit_id,
                                   unit=None if unit_id is not None else unit or None,
-                                  respond_within_workdays=days)["id"]
+                                  respond_within_workdays=int(days) if days.strip() and int(days) else None)["id"]
     except DomainError as exc:
         if exc.status not in (404, 409, 422):
             raise
-        return _page(request, "screen.html", {"actor": actor, "code": code, "name": "", "matter": matter,
-                                              "purpose": "", "result": None, "error": exc.message}, status=422)
+        return _new_case(request, actor, form, exc.message, status=422)
     return RedirectResponse(f"/console/cases/{case_id}", status_code=303)
 
 
@@ -90,6 +108,27 @@ def case_list(request: Request, status: str = Query(default=""), overdue: int = 
     return _page(request, "cases.html", {"actor": actor, "rows": rows, "stats": stats, "by": by,
                                          "status": status, "overdue": overdue, "error": error,
                                          "statuses": cases.STATUS_NAMES})
+
+
+@router.get("/console/cases/overdue", response_class=HTMLResponse)
+def overdue_page(request: Request, actor: Actor = Depends(console_actor)) -> HTMLResponse:
+    """逾期未响应、未反馈的案例 (the credit office's territory)."""
+    return _page(request, "overdue.html", {"actor": actor, "rows": cases.overdue_cases(actor)})
+
+
+@router.get("/console/cases/regions", response_class=HTMLResponse)
+def regions_page(request: Request, region: str = Query(default="", max_length=6),
+                 actor: Actor = Depends(console_actor)) -> HTMLResponse:
+    """联合惩戒统计按地区逐级汇总."""
+    error = None
+    figures: dict[str, Any] = {"rows": [], "region_name": ""}
+    try:
+        figures = cases.regional_figures(actor, region=region or None)
+    except DomainError as exc:
+        if exc.status not in (403, 422):
+            raise
+        error = exc.message
+    return _page(request, "regions.html", {"actor": actor, "figures": figures, "error": error})
 
 
 def _case_context(actor: Actor, case_id: int) -> dict[str, Any]:
@@ -140,3 +179,46 @@ def case_feedback(request: Request, case_id: int, result: str = Form(default="",
 def case_typical(request: Request, case_id: int, typical: str = Form(default="yes"), note: str = Form(default=""),
                  actor: Actor = Depends(console_actor)) -> Response:
     return _act(request, actor, case_id, lambda: cases.flag_typical(actor, case_id, typical=typical == "yes", note=note))
+
+
+@router.get("/console/units", response_class=HTMLResponse)
+def units_page(request: Request, actor: Actor = Depends(console_actor)) -> HTMLResponse:
+    """实施单位名录."""
+    return _page(request, "units.html", {"actor": actor, "units": units.list_units(actor), "error": None, "form": {}})
+
+
+@router.post("/console/units", dependencies=[Depends(verify_csrf)])
+def units_register(request: Request, principal_id: str = Form(default=""), authority_uscc: str = Form(default=""),
+                   region_code: str = Form(default=""), channel: str = Form(default=""),
+                   public_key: str = Form(default=""), actor: Actor = Depends(console_actor)) -> Response:
+    form = {"principal_id": principal_id, "authority_uscc": authority_uscc, "region_code": region_code,
+            "channel": channel, "public_key": public_key}
+    try:
+        if not principal_id.strip().isdigit():
+            from xinyong.core.errors import ValidationFailed
+
+            raise ValidationFailed("invalid_principal", "请填写实施单位账户的编号（数字）")
+        units.register_unit(actor, int(principal_id), authority_uscc=authority_uscc,
+                            region_code=region_code.strip() or None, channel=channel.strip() or None,
+                            public_key=public_key.strip() or None)
+    except DomainError as exc:
+        if exc.status not in (403, 404, 409, 422):
+            raise
+        return _page(request, "units.html", {"actor": actor, "units": units.list_units(actor), "error": exc.message,
+                                             "form": form}, status=exc.status)
+    return RedirectResponse("/console/units", status_code=303)
+
+
+@router.get("/console/push", response_class=HTMLResponse)
+def push_page(request: Request, actor: Actor = Depends(console_actor)) -> HTMLResponse:
+    """定向推送：各接收方的送达情况."""
+    return _page(request, "push.html", {"actor": actor, "rows": deliveries.receivers(actor),
+                                        "signing": deliveries.signing_key()})
+
+
+@router.get("/console/push/{channel}", response_class=HTMLResponse)
+def push_channel_page(request: Request, channel: str, status: str = Query(default=""),
+                      actor: Actor = Depends(console_actor)) -> HTMLResponse:
+    found = deliveries.receiver_deliveries(actor, channel, status=status or None)
+    return _page(request, "push_channel.html", {"actor": actor, "found": found, "status": status,
+                                                "states": deliveries.STATES})

@@ -7,7 +7,7 @@ cases and the outbox messages commit or roll back with the listing or record cha
 
 - ``ListingEnded`` (every end of a listing, ``basis_withdrawn`` included) and ``RecordWithdrawn`` close
   the cases resting on them (国办发〔2020〕49号 §（二）: 惩戒须以具有法律效力的文书为依据).
-- ``repair.granted`` closes the cases resting on the repaired record or listing (令第36号 第三条: 同步
+- ``RepairGranted`` closes the cases resting on the repaired record or listing (令第36号 第三条: 同步
   依法依规解除失信惩戒措施), except a measure whose rule says it survives repair.
 """
 
@@ -22,14 +22,17 @@ from sqlalchemy.orm import Session
 from xinyong.core import clock
 from xinyong.core.errors import ValidationFailed
 from xinyong.core.events import DomainEvent
-from xinyong.core.outbox import OutboxChannel, create_channel, enqueue
+from xinyong.core.outbox import OutboxChannel, create_channel
 from xinyong.core.regions import ancestors, is_division
 from xinyong.listing.events import ListingEnded
 from xinyong.measures.cases import close_resting_on
 from xinyong.measures.catalog import measure_set
+from xinyong.measures.envelope import send
+from xinyong.measures.joint_rules import measures_for_subject
 from xinyong.measures.models import PushSubscription
 from xinyong.measures.service import mark_dirty, refresh_index
 from xinyong.records.events import RecordWithdrawn
+from xinyong.repair.events import RepairGranted
 from xinyong.subjects.public import subject_view
 
 PUSH_TOPICS: dict[str, str] = {
@@ -87,14 +90,19 @@ def _affected_measures(topic: str, payload: dict[str, Any]) -> set[str]:
 
 
 def push_change(session: Session, topic: str, payload: dict[str, Any]) -> int:
-    """Write one outbox message per subscribed channel whose measures and regions match."""
-    affected = _affected_measures(topic, payload)
+    """Write one signed push per subscribed channel whose measures and regions match, carrying only the
+    measures that reach a subject of that kind and what the channel's unit is entitled to see
+    (:mod:`xinyong.measures.envelope`)."""
+    ms = measure_set()
+    subject = subject_view(session, str(payload["subject_key"]))
+    if subject is None:
+        return 0
+    role = str(payload.get("role") or "subject")
+    affected = {m.code for m in measures_for_subject(
+        (x for x in (ms.get(c) for c in _affected_measures(topic, payload)) if x is not None), subject.kind, role)}
     if topic == "record.status_changed" and not affected:
         return 0  # a record no measure rests on concerns no implementing unit
-    subject = subject_view(session, str(payload["subject_key"]))
-    region = subject.region_code if subject else str(payload.get("region_code") or "")
-    chain = set(ancestors(region)) if region else set()
-    ms = measure_set()
+    chain = set(ancestors(subject.region_code)) if subject.region_code else set()
     sent = 0
     subs = session.scalars(select(PushSubscription).where(PushSubscription.active.is_(True)))
     per_channel: dict[str, set[str]] = {}
@@ -108,19 +116,11 @@ def push_change(session: Session, topic: str, payload: dict[str, Any]) -> int:
             continue
         per_channel.setdefault(sub.channel, set()).update(wanted)
     for channel, codes in sorted(per_channel.items()):
-        measures = [ms.get(c) for c in sorted(codes)]
-        body = {
-            "event": topic,
-            "event_name": PUSH_TOPICS[topic],
-            "subject_key": payload["subject_key"],
-            "subject": {"code": subject.display_code, "name": subject.name, "kind": subject.kind,
-                        "region_code": subject.region_code} if subject else None,
-            "change": {k: v for k, v in payload.items() if k != "subject_key"},
-            "measures": [{"code": m.code, "name": m.name, "basis": m.cite(), "obligation": m.is_obligation}
-                         for m in measures if m is not None],
-        }
-        enqueue(session, f"push.{topic}", body, [channel])
-        sent += 1
+        measures = [m for m in (ms.get(c) for c in sorted(codes)) if m is not None]
+        change = {k: v for k, v in payload.items() if k != "subject_key"}
+        if send(session, channel, topic, subject_key=subject.subject_key, measures=measures, role=role,
+                extra={"event_name": PUSH_TOPICS[topic], "change": change}) is not None:
+            sent += 1
     return sent
 
 
@@ -149,23 +149,22 @@ def on_record_withdrawn(session: Session, event: RecordWithdrawn) -> None:
                             "withdrawal_reason": event.reason})
 
 
-def on_repair_granted(session: Session, _topic: str, payload: dict[str, Any]) -> None:
+def on_repair_granted(session: Session, event: RepairGranted) -> None:
     """A repair was granted on a record or a listing: the cases resting on it close, unless their
-    measure survives repair."""
-    kind = str(payload.get("target_kind") or "")
-    target = payload.get("target_id")
-    if kind not in ("record", "listing") or target is None:
+    measure survives repair (令第36号 第三条)."""
+    kind = event.target_kind
+    if kind not in ("record", "listing"):
         return
-    close_resting_on(session, kind, int(target), repair=True,
-                     cause={f"{kind}_id": int(target), "repair_outcome": payload.get("outcome"),
-                            "repair_decision": payload.get("decision_number")})
+    close_resting_on(session, kind, int(event.target_id), repair=True,
+                     cause={f"{kind}_id": int(event.target_id), "repair_outcome": event.outcome,
+                            "repair_decision": event.decision_number})
 
 
 #: what this module reacts to; the composition root (xinyong.composition) registers them
 SUBSCRIPTIONS: list[tuple[type[DomainEvent] | str, Callable[..., None]]] = [
     (ListingEnded, on_listing_ended),
     (RecordWithdrawn, on_record_withdrawn),
-    ("repair.granted", on_repair_granted),
+    (RepairGranted, on_repair_granted),
     *[(topic, on_change) for topic in INDEX_TOPICS],
     ("records.imported", on_bulk_import),
 ]

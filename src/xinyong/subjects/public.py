@@ -263,3 +263,17 @@ def add_links(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     use case links a person with :func:`xinyong.subjects.service.link_person_as`."""
     if rows:
         session.execute(insert(SubjectLink), [{c: r.get(c) for c in LINK_ROW_COLUMNS} for r in rows])
+
+
+def full_code(session: Session, key: str) -> str | None:
+    """The subject's full code — its USCC, or its resident ID decrypted — for a use case that has
+    already decided its receiver is entitled to it (a targeted push to a unit that must apply a measure
+    to that person seals it for that unit alone). None when there is no such subject."""
+    from xinyong.core.crypto import decrypt
+
+    row = session.execute(select(Subject.uscc, Subject.resident_id_enc).where(Subject.subject_key == key)).first()
+    if row is None:
+        return None
+    if row.uscc:
+        return str(row.uscc)
+    return decrypt(row.resident_id_enc) if row.resident_id_enc else None

@@ -14,24 +14,29 @@ from sqlalchemy import select
 
 from tests.factories import department_headers, make_api_key, record_json, uscc
 from tests.integration.listing.helpers import listed_case
+from tests.integration.measures.units import register as register_unit
 from xinyong.core.access import SYSTEM
 from xinyong.core.db import unit_of_work
-from xinyong.core.events import emit, publish
+from xinyong.core.events import publish
 from xinyong.core.models import AccessLogEntry, Principal
 from xinyong.core.outbox import OutboxDelivery, OutboxMessage
 from xinyong.listing.events import ListingEnded
+from xinyong.repair.events import RepairGranted
 
 UNIT = "淮安市公共资源交易中心"
 FINANCE = "淮安市财政局"
 WAGE_MEASURE = "migrant-wage-restrictions"
 
 
-def _key(role: str, **kw: Any) -> tuple[dict[str, str], int]:
-    """Headers of a new principal and its id."""
+def _key(role: str, *, channel: str | None = None, register: bool = True, **kw: Any) -> tuple[dict[str, str], int]:
+    """Headers of a new principal and its id; an implementing unit is entered in the registry (实施单位名录)
+    unless ``register`` is false."""
     token = make_api_key(role, **kw)
     with unit_of_work() as s:
         pid = s.scalars(select(Principal.id).order_by(Principal.id.desc())).first()
     assert pid is not None
+    if role == "implementing_unit" and register:
+        register_unit(int(pid), channel=channel)
     return {"X-API-Key": token}, int(pid)
 
 
@@ -86,7 +91,11 @@ def test_case_only_to_a_registered_unit_and_only_it_responds(client: Any) -> Non
     nowhere = client.post("/api/v1/punishment-cases", json={**case_body, "unit": "不存在的单位XYZ"}, headers=office)
     assert nowhere.status_code == 422, nowhere.text
     assert nowhere.json()["error"]["code"] == "unit_not_registered"
-    assert "不存在的单位XYZ" in nowhere.json()["error"]["message"] and "已登记的实施单位" in nowhere.json()["error"]["message"]
+    assert "不存在的单位XYZ" in nowhere.json()["error"]["message"] and "实施单位名录" in nowhere.json()["error"]["message"]
+    # an implementing-unit account that is not in the registry is not a recipient either
+    _, unlisted_id = _key("implementing_unit", department="淮安市未登记单位", register=False)
+    unlisted = client.post("/api/v1/punishment-cases", json={**case_body, "unit_id": unlisted_id}, headers=office)
+    assert unlisted.status_code == 422 and "名录" in unlisted.json()["error"]["message"]
     not_a_unit = client.post("/api/v1/punishment-cases", json={**case_body, "unit_id": 999_999}, headers=office)
     assert not_a_unit.status_code == 422 and "实施单位" in not_a_unit.json()["error"]["message"]
 
@@ -124,7 +133,7 @@ def test_case_only_to_a_registered_unit_and_only_it_responds(client: Any) -> Non
 def test_listing_ended_closes_the_case_tells_the_unit_and_leaves_screening(client: Any) -> None:
     _, setup = listed_case(7202)
     _receiver(client, "huaian-finance", FINANCE)
-    unit, unit_id = _key("implementing_unit", department=FINANCE)
+    unit, unit_id = _key("implementing_unit", department=FINANCE, channel="huaian-finance")
     office, _ = _key("credit_office", department="淮安市发展和改革委员会")
     assert _measures(client, setup.code, "fiscal_subsidy", unit) == [WAGE_MEASURE]
     opened = client.post("/api/v1/punishment-cases", json={
@@ -181,7 +190,7 @@ def test_record_withdrawn_closes_the_case_and_leaves_screening(client: Any) -> N
 
     subject = _penalised(client, 7304)
     _receiver(client, "huaian-trading", UNIT)
-    unit, unit_id = _key("implementing_unit", department=UNIT)
+    unit, unit_id = _key("implementing_unit", department=UNIT, channel="huaian-trading")
     opened = client.post("/api/v1/punishment-cases", json={
         "code": subject["code"], "measure": "procurement-major-violation", "matter": "procurement_bidding",
         "unit_id": unit_id, "respond_within_workdays": 5}, headers=unit)
@@ -212,8 +221,10 @@ def test_repair_granted_closes_unless_the_measure_survives_repair(client: Any, m
     body = {"code": subject["code"], "measure": "procurement-major-violation", "matter": "procurement_bidding",
             "unit_id": unit_id, "respond_within_workdays": 5}
     first = client.post("/api/v1/punishment-cases", json=body, headers=unit).json()
-    repair = {"subject_key": "k", "target_kind": "record", "target_id": subject["record_id"], "outcome": "mark",
-              "decision_number": "淮市监修〔2026〕1号"}
+    repair = RepairGranted(subject_key="k", subject=None, application="R1", part_id=1, target_kind="record",
+                           target_id=subject["record_id"], target_code="x", target_label="x", department="淮安市市场监督管理局",
+                           decision_number="淮市监修〔2026〕1号", outcome="mark", outcome_name="标注修复",
+                           decided_on="2026-11-25", decided_by="测试")
 
     # a measure whose rule says it outlives repair stays, with its basis shown
     real = measure_set()
@@ -227,7 +238,7 @@ def test_repair_granted_closes_unless_the_measure_survives_repair(client: Any, m
 
     monkeypatch.setattr(cases, "measure_set", lambda: _Set())
     with unit_of_work() as s:
-        emit(s, "repair.granted", repair)
+        publish(s, repair)
     kept = client.get(f"/api/v1/punishment-cases/{first['id']}", headers=unit).json()
     assert kept["status"] == "initiated"
     assert kept["history"][-1]["action"] == "kept_after_repair"
@@ -236,7 +247,7 @@ def test_repair_granted_closes_unless_the_measure_survives_repair(client: Any, m
 
     monkeypatch.setattr(cases, "measure_set", measure_set)
     with unit_of_work() as s:
-        emit(s, "repair.granted", repair)
+        publish(s, repair)
     closed = client.get(f"/api/v1/punishment-cases/{first['id']}", headers=unit).json()
     assert closed["status"] == "closed" and closed["closed_reason"] == "作为依据的失信行为记录已完成信用修复"
     assert closed["history"][-1]["detail"]["repair_decision"] == "淮市监修〔2026〕1号"

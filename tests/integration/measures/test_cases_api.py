@@ -7,6 +7,7 @@ import random
 from typing import Any
 
 from tests.factories import department_headers, record_json, uscc
+from tests.integration.measures.units import register_last
 
 UNIT = "淮安市公共资源交易中心"
 
@@ -25,6 +26,7 @@ def test_case_lifecycle_with_guardrails(client: Any, api_key: Any) -> None:
     code = _abnormal(client, api_key)
     office = api_key("credit_office", department="淮安市信用办")
     unit = api_key("implementing_unit", department=UNIT)
+    register_last()
     other_unit = api_key("implementing_unit", department="其他单位")
     opened = client.post("/api/v1/punishment-cases", json={
         "code": code, "measure": "enterprise-publicity-restrictions", "matter": "procurement_bidding",
@@ -74,6 +76,7 @@ def test_aggravation_refused_at_response_and_overdue_tracked(client: Any, api_ke
     body = record_json(subject_code=uscc(random.Random(909)), subject_name="重罚示例有限公司", severity="serious")
     assert client.post("/api/v1/records", json=body, headers=department_headers(body["issuing_authority"])).status_code == 201
     unit = api_key("implementing_unit", department=UNIT)
+    register_last()
     r = client.post("/api/v1/punishment-cases", json={
         "code": body["subject_code"], "measure": "procurement-major-violation", "matter": "procurement_bidding",
         "respond_within_workdays": 3}, headers=unit)  # a unit opens a case for itself

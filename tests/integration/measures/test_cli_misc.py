@@ -38,3 +38,32 @@ def test_push_receiver_cli_and_status(db_url: str) -> None:
     status = runner.invoke(app, ["push", "status", str(mid)])
     rows = json.loads(status.output)
     assert rows[0]["channel"] == "unit-x" and rows[0]["status"] == "retrying" and rows[0]["attempts"] == 1
+
+
+def test_register_unit_and_receivers_cli(db_url: str) -> None:
+    from tests.factories import make_api_key
+    from tests.integration.measures.units import authority_uscc
+
+    runner = CliRunner()
+    assert runner.invoke(app, ["push", "add-receiver", "unit-z", "--url", "http://127.0.0.1:9/z",
+                               "--unit", "淮安市某局"]).exit_code == 0
+    make_api_key("implementing_unit", department="淮安市某局")
+    from sqlalchemy import select
+
+    from xinyong.core.db import unit_of_work
+    from xinyong.core.models import Principal
+
+    with unit_of_work() as s:
+        pid = s.scalars(select(Principal.id).order_by(Principal.id.desc())).first()
+    assert pid is not None
+    bad = runner.invoke(app, ["push", "register-unit", str(pid), "--uscc", "ABC"])
+    assert bad.exit_code == 1 and "统一社会信用代码无效" in bad.output
+    ok = runner.invoke(app, ["push", "register-unit", str(pid), "--uscc", authority_uscc(pid), "--channel", "unit-z"])
+    assert ok.exit_code == 0, ok.output
+    assert json.loads(ok.output)["channel"] == "unit-z"
+    overview = runner.invoke(app, ["push", "receivers"])
+    assert overview.exit_code == 0 and json.loads(overview.output)[0]["channel"] == "unit-z"
+    missing = runner.invoke(app, ["push", "receivers", "nothing-here"])
+    assert missing.exit_code == 1 and "不存在" in missing.output
+    key = runner.invoke(app, ["push", "signing-key"])
+    assert key.exit_code == 0 and json.loads(key.output)["alg"] == "Ed25519"

@@ -80,7 +80,7 @@ def test_failed_delivery_is_retried_with_backoff(db_url: str) -> None:
         d = s.scalar(select(OutboxDelivery))
         assert d is not None and d.status == "retrying" and d.attempts == 1 and d.last_error
         assert unconfirmed(s, mid) == ["down"]
-        assert deliveries_of(s, mid)[0]["status_name"] == "重试中"
+        assert deliveries_of(s, mid)[0]["status_name"] == "发送失败，等待重试"
     assert run_once(lease_seconds=5).failed == 0  # not due again before the backoff has passed
 
 

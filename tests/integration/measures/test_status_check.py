@@ -6,6 +6,7 @@ import random
 from typing import Any
 
 from tests.factories import department_headers, record_json, uscc
+from tests.integration.measures.units import register_last
 from tests.integration.records.vocabulary import assert_vocabulary
 from xinyong.measures.models import PunishmentCase
 from xinyong.measures.rules import CaseStatus
@@ -20,6 +21,7 @@ def test_case_status_is_checked_by_the_database(client: Any, api_key: Any) -> No
     r = client.post("/api/v1/records", json=body, headers=department_headers(body["issuing_authority"]))
     assert r.status_code == 201, r.text
     api_key("implementing_unit", department=UNIT)
+    register_last()
     opened = client.post("/api/v1/punishment-cases", json={
         "code": body["subject_code"], "measure": "enterprise-publicity-restrictions", "matter": "procurement_bidding",
         "unit": UNIT, "respond_within_workdays": 5}, headers=api_key("credit_office", department="淮安市信用办"))

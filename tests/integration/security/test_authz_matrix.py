@@ -66,6 +66,16 @@ EXPECTED: dict[str, dict[str, str]] = {
     # deciding a repair of department A's record: department A only (谁认定、谁修复)
     "repair.decide": dict(admin=N, office=N, office_nj=N, dept_a=Y, dept_b=N, dept_no_region=N, unit=N,
                           unit_bj=N, subject_a=N, subject_b=N, public=N),
+    # entering 淮安市's implementing unit in the registry (实施单位名录): the platform, the credit office whose
+    # territory holds the unit
+    "unit.register": dict(admin=Y, office=Y, office_nj=N, dept_a=N, dept_b=N, dept_no_region=N, unit=N,
+                          unit_bj=N, subject_a=N, subject_b=N, public=N),
+    # the registry an initiator picks a recipient from: every party to joint punishment
+    "unit.list": dict(admin=Y, office=Y, office_nj=Y, dept_a=Y, dept_b=Y, dept_no_region=Y, unit=Y, unit_bj=Y,
+                      subject_a=N, subject_b=N, public=N),
+    # the delivery state of targeted push per receiver: the platform and credit offices
+    "push.receivers": dict(admin=Y, office=Y, office_nj=Y, dept_a=N, dept_b=N, dept_no_region=N, unit=N,
+                           unit_bj=N, subject_a=N, subject_b=N, public=N),
     # withdrawing department A's record: department A only (run last: it changes the record)
     "record.withdraw": dict(admin=N, office=N, office_nj=N, dept_a=Y, dept_b=N, dept_no_region=N, unit=N,
                             unit_bj=N, subject_a=N, subject_b=N, public=N),
@@ -191,6 +201,16 @@ def _call(w: World, use_case: str, actor: str) -> Any:
             assert part["status"] == "pending", part
             w.repair_part = int(part["id"])
         return c.post(f"/api/v1/repair/parts/{w.repair_part}/decision", headers=h, json={"grant": True})
+    if use_case == "unit.register":
+        from tests.integration.measures.units import authority_uscc
+
+        unit_id = w.principal_ids["unit"]
+        assert unit_id is not None
+        return c.put(f"/api/v1/units/{unit_id}", headers=h, json={"authority_uscc": authority_uscc(unit_id)})
+    if use_case == "unit.list":
+        return c.get("/api/v1/units", headers=h)
+    if use_case == "push.receivers":
+        return c.get("/api/v1/push/receivers", headers=h)
     if use_case == "record.withdraw":
         return c.post(f"/api/v1/records/{w.record_id}/withdrawal", headers=h,
                       json={"kind": "revoked", "reason": "经复核，该记录所载事实有误"})

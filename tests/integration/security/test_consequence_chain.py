@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from tests.factories import department_headers, make_api_key, record_json, uscc
 from tests.integration.measures.receiver import Receiver
+from tests.integration.measures.units import register, register_last
 from xinyong.core.db import unit_of_work
 from xinyong.core.delivery import run_once
 from xinyong.core.outbox import OutboxMessage
@@ -56,6 +57,7 @@ def test_upheld_objection_ends_everything_that_rested_on_the_record(client: Any,
     admin = api_key("admin")
     dd = department_headers(DEPT)
     unit = api_key("implementing_unit", department=UNIT, name=UNIT)
+    unit_id = register_last()  # the unit in the registry (实施单位名录), receiving on its channel below
     office = api_key("credit_office", department="淮安市发展和改革委员会")
     code = uscc(random.Random(4242), region="320812")
     body = record_json(subject_code=code, subject_name="淮安市连锁示例建筑劳务有限公司", issuing_authority=DEPT,
@@ -67,6 +69,7 @@ def test_upheld_objection_ends_everything_that_rested_on_the_record(client: Any,
             "name": "huaian-finance", "unit": UNIT, "url": rx.url, "measures": [MEASURE],
             "regions": ["320800"]}), 201)
         rx.secret = made["secret"]
+        register(unit_id, channel="huaian-finance")
         case = _listed(client, dd, code, record["id"])
 
         # the measure applies, and the unit applies it in a joint-punishment case
