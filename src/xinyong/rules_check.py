@@ -74,6 +74,7 @@ def _fields(roots: list[Path]) -> int:
 def validate_all(roots: list[Path] | None = None) -> RuleSummary:
     """Load and check every kind of rule data; the first problem raises :class:`RuleError` naming its file."""
     from xinyong.catalog.loader import load_catalogs
+    from xinyong.core.remedies import load_remedies
     from xinyong.core.workdays import load_calendar
     from xinyong.disclosure.loader import load_period_regimes
     from xinyong.listing.loader import load_list_types
@@ -91,6 +92,7 @@ def validate_all(roots: list[Path] | None = None) -> RuleSummary:
     repair = _checked("repair", lambda: load_rules(where, codes, type_ids, regimes))
     calendar = _checked("holidays", lambda: load_calendar(where))
     bases = _checked("legal_bases", lambda: _legal_bases(where))
+    _checked("remedies", lambda: load_remedies(where))  # the 救济途径 printed on decision documents
     return RuleSummary(
         catalog_versions=len(catalogs.versions),
         catalog_items=sum(len(v.items) for v in catalogs.versions),
