@@ -1,14 +1,17 @@
 """Text of a PDF with positions, for layout tests: each text run's page, left edge, right edge and baseline
-in PDF points. The right edge is measured with the glyph advances of the embedded font family (read with
+in PDF points, read from the content stream and the font's ToUnicode map. The right edge is measured with the glyph advances of the embedded font family (read with
 fontTools from the same font file), independent of the PDF writer's own measurement."""
 
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from pypdf import PdfReader
+from pypdf.generic import ContentStream
 
 from xinyong.core.official_document import cjk_font
 
@@ -47,24 +50,52 @@ def text_width(text: str, size: float) -> float:
     return total * size / upem
 
 
+_BFCHAR = re.compile(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>")
+
+
+def _to_unicode(font: Any) -> dict[int, str]:
+    """The font's ToUnicode map (the writer's ``bfchar`` pairs), read directly: pypdf's own decoding
+    garbles two-byte codes above 0xFF of these subset fonts."""
+    data = font["/ToUnicode"].get_object().get_data().decode("latin-1")
+    out: dict[int, str] = {}
+    for block in re.findall(r"beginbfchar(.*?)endbfchar", data, re.S):
+        for code, uni in _BFCHAR.findall(block):
+            out[int(code, 16)] = bytes.fromhex(uni).decode("utf-16-be")
+    return out
+
+
+def _raw(obj: Any) -> bytes:
+    return bytes(obj.original_bytes) if hasattr(obj, "original_bytes") else bytes(obj)
+
+
 def runs(pdf: bytes) -> list[Run]:
+    """Every text-showing operation (``Tj``/``TJ``) with its position, from the page content streams
+    (the documents set an absolute position with ``Td`` right after each ``BT``)."""
     reader = PdfReader(io.BytesIO(pdf))
     out: list[Run] = []
     for number, page in enumerate(reader.pages, start=1):
         width, height = float(page.mediabox.width), float(page.mediabox.height)
-
-        def visit(text: str, cm: list[float], tm: list[float], font: object, size: float,
-                  number: int = number, width: float = width, height: float = height) -> None:
-            text = text.replace("\x00", "")
-            if not text.strip():
-                return
-            scale = tm[0] * cm[0] if tm[0] and cm[0] else 1.0
-            x = tm[4] * cm[0] + cm[4]
-            y = tm[5] * cm[3] + cm[5]
-            real = size * scale
-            out.append(Run(number, text, x, x + text_width(text, real), y, real, width, height))
-
-        page.extract_text(visitor_text=visit)
+        fonts = {name: _to_unicode(ref.get_object()) for name, ref in page["/Resources"]["/Font"].items()}
+        content = page.get_contents()
+        if content is None:
+            continue
+        cmap: dict[int, str] = {}
+        size = 0.0
+        x = y = 0.0
+        for operands, op in ContentStream(content, reader).operations:
+            if op == b"Tf":
+                cmap, size = fonts[str(operands[0])], float(operands[1])
+            elif op == b"BT":
+                x = y = 0.0
+            elif op == b"Td":
+                x, y = x + float(operands[0]), y + float(operands[1])
+            elif op in (b"Tj", b"TJ"):
+                parts = operands[0] if op == b"TJ" else [operands[0]]
+                raw = b"".join(_raw(p) for p in parts if not isinstance(p, int | float))
+                text = "".join(cmap.get(int.from_bytes(raw[i:i + 2], "big"), "\ufffd")
+                               for i in range(0, len(raw) - 1, 2))
+                if text.strip():
+                    out.append(Run(number, text, x, x + text_width(text, size), y, size, width, height))
     return out
 
 

@@ -69,7 +69,7 @@ def _assert_inside_text_box(pdf: bytes) -> None:
     for r in found:
         assert r.inside(), f"第{r.page}页“{r.text[:12]}”超出页面：x={r.x0:.1f}–{r.x1:.1f}, y={r.y:.1f}"
         if r.size >= 11:  # the seal label (9 pt) sits inside its box, itself inside the text box
-            assert LEFT <= r.x0 and r.x1 <= RIGHT, f"“{r.text[:12]}”超出版心：{r.x0:.1f}–{r.x1:.1f}"
+            assert r.x0 >= LEFT and r.x1 <= RIGHT, f"“{r.text[:12]}”超出版心：{r.x0:.1f}–{r.x1:.1f}"
         assert BOTTOM <= r.y <= TOP, f"“{r.text[:12]}”超出版心：y={r.y:.1f}"
 
 

@@ -171,7 +171,7 @@ def test_default_conditions_are_those_of_36_ling() -> None:
     assert all(R.Condition.credit_report not in r.conditions for r in shipped)
     assert all(R.Condition.training not in r.conditions for r in shipped)
     catalog = [r for r in shipped if r.kind is R.TargetKind.catalog_item and r.target != "judicial-dishonest-debtor"]
-    assert all(R.DEFAULT_CONDITIONS <= r.conditions for r in catalog)
+    assert all(r.conditions >= R.DEFAULT_CONDITIONS for r in catalog)
 
 
 def test_a_paid_credit_report_is_never_a_condition() -> None:
