@@ -75,7 +75,8 @@ def runs(pdf: bytes) -> list[Run]:
     out: list[Run] = []
     for number, page in enumerate(reader.pages, start=1):
         width, height = float(page.mediabox.width), float(page.mediabox.height)
-        fonts = {name: _to_unicode(ref.get_object()) for name, ref in page["/Resources"]["/Font"].items()}
+        resources: Any = page["/Resources"]
+        fonts = {name: _to_unicode(ref.get_object()) for name, ref in resources["/Font"].items()}
         content = page.get_contents()
         if content is None:
             continue

@@ -208,8 +208,9 @@ def render_pdf(doc: OfficialDocument) -> bytes:
     sign_lines = [doc.authority, doc.date_text]
     pdf.set_font("cjk", size=SIZE_BODY)
     sign_width = min(width, max(pdf.get_string_width(s) for s in sign_lines) + 2)
-    sign_height = len(pdf.multi_cell(sign_width, _line_height(SIZE_BODY), doc.authority, wrapmode=WrapMode.CHAR,
-                                     dry_run=True, output="LINES")) * _line_height(SIZE_BODY)
+    lines = pdf.multi_cell(sign_width, _line_height(SIZE_BODY), doc.authority, wrapmode=WrapMode.CHAR,
+                           dry_run=True, output="LINES")
+    sign_height = (len(lines) if isinstance(lines, list) else 1) * _line_height(SIZE_BODY)
     block_height = 10 + max(SEAL_BOX_MM + 4, sign_height + _line_height(SIZE_BODY) + 4)
     if pdf.get_y() + block_height > pdf.page_break_trigger:
         pdf.add_page()

@@ -11,6 +11,8 @@ Its sections: 申请事项; 依据 (the repair rule and its conditions — 令�
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy.orm import Session
 
 from xinyong.core.errors import Conflict
@@ -53,30 +55,44 @@ def build(session: Session, part: RepairPart, app: RepairApplication) -> Officia
     if part.status == R.PartStatus.pending.value or part.decided_on is None:
         raise Conflict("repair_part_undecided", "该事项尚未作出决定，暂无信用修复决定书")
     card = subject_card(session, app.subject_key) or {}
-    code = str(card.get("code") or "")
-    addressee = f"{card.get('name') or app.applicant_name}" + (f"（{code}）" if code else "") + "："
-    rules = repair_rules()
-    rule = rules.find(TARGET_KIND[part.target_kind], part.target_code, _region(session, part, app))
-    matter = [f"你（单位）于{date_zh(app.filed_on)}提出信用修复申请（申请号{app.number}），申请修复以下"
-              f"{TARGET_NAMES.get(part.target_kind, '信息')}：{part.target_label}。"]
+    region = _region(session, part, app)
+    rule = repair_rules().find(TARGET_KIND[part.target_kind], part.target_code, region)
+    return compose(
+        department=part.department, subject_name=str(card.get("name") or app.applicant_name),
+        subject_code=str(card.get("code") or ""), number=number_of(part), filed_on=app.filed_on,
+        application=app.number, target_kind=part.target_kind, target_label=part.target_label, rule=rule,
+        granted=part.status == R.PartStatus.granted.value,
+        outcome=R.Outcome(part.outcome) if part.outcome else None, reason=part.reason, remedy=part.remedy,
+        decided_on=part.decided_on, region=region,
+    )
+
+
+def compose(*, department: str, subject_name: str, subject_code: str, number: str, filed_on: dt.date,
+            application: str, target_kind: str, target_label: str, rule: R.RepairRule | None, granted: bool,
+            outcome: R.Outcome | None, reason: str | None, remedy: str | None, decided_on: dt.date,
+            region: str | None) -> OfficialDocument:
+    """The document itself, from plain values (pure)."""
+    addressee = subject_name + (f"（{subject_code}）" if subject_code else "") + "："
+    matter = [f"你（单位）于{date_zh(filed_on)}提出信用修复申请（申请号{application}），申请修复以下"
+              f"{TARGET_NAMES.get(target_kind, '信息')}：{target_label}。"]
     basis = []
     if rule is not None:
         basis.append(f"修复规则：{rule.name}，依据{rule.cite()}。")
         basis.append("修复条件：" + "；".join(R.CONDITION_NAMES[c] for c in R.Condition if c in rule.conditions) + "。")
     basis.append("国家发展改革委令第36号第三条：信用修复后，有关方面按照规定终止公示、停止共享和使用失信信息，"
                  "同步依法依规解除失信惩戒措施。")
-    if part.status == R.PartStatus.granted.value:
-        outcome = R.OUTCOME_NAMES.get(R.Outcome(part.outcome), part.outcome or "") if part.outcome else ""
-        decision = [f"经核实，你（单位）符合信用修复条件。本机关决定准予信用修复：{outcome}，"
-                    f"自{date_zh(part.decided_on)}起生效。", FREE_AND_EVERYWHERE]
+    if granted:
+        what = R.OUTCOME_NAMES[outcome] if outcome else ""
+        decision = [f"经核实，你（单位）符合信用修复条件。本机关决定准予信用修复：{what}，"
+                    f"自{date_zh(decided_on)}起生效。", FREE_AND_EVERYWHERE]
     else:
-        decision = [f"经核实，你（单位）不符合信用修复条件，本机关决定不予信用修复。理由：{part.reason or ''}",
-                    f"整改后可再次申请：{part.remedy or ''}"]
+        decision = [f"经核实，你（单位）不符合信用修复条件，本机关决定不予信用修复。理由：{reason or ''}",
+                    f"整改后可再次申请：{remedy or ''}"]
     sections = (
         Section("一、申请事项", tuple(matter)),
         Section("二、依据", tuple(basis)),
         Section("三、决定", tuple(decision)),
-        Section("四、救济措施", tuple(remedy_paragraphs(part.department, _region(session, part, app)))),
+        Section("四、救济措施", tuple(remedy_paragraphs(department, region))),
     )
-    return OfficialDocument(authority=part.department, title=TITLE, number=number_of(part),
-                            addressee=addressee, sections=sections, issued_on=part.decided_on)
+    return OfficialDocument(authority=department, title=TITLE, number=number, addressee=addressee,
+                            sections=sections, issued_on=decided_on)

@@ -7,15 +7,14 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 
-from sqlalchemy import select
-
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from tests.integration.repair.conftest import SAMR, World, part
 from tests.integration.security.helpers import make_account, sign_in
 from tests.pdf_text import joined, runs
-from xinyong.core.db import unit_of_work
 from xinyong.app import create_app
+from xinyong.core.db import unit_of_work
 from xinyong.core.models import AccessLogEntry
 
 
