@@ -76,6 +76,7 @@ def _fields(roots: list[Path]) -> int:
 def validate_all(roots: list[Path] | None = None) -> RuleSummary:
     """Load and check every kind of rule data; the first problem raises :class:`RuleError` naming its file."""
     from xinyong.catalog.loader import load_catalogs
+    from xinyong.core.remedies import load_remedies
     from xinyong.core.workdays import load_calendar
     from xinyong.disclosure.loader import load_period_regimes
     from xinyong.ledger.milestones import load_plans
@@ -95,6 +96,7 @@ def validate_all(roots: list[Path] | None = None) -> RuleSummary:
     calendar = _checked("holidays", lambda: load_calendar(where))
     bases = _checked("legal_bases", lambda: _legal_bases(where))
     milestone_plans = _checked("ledger", lambda: len(load_plans(where)))
+    _checked("remedies", lambda: load_remedies(where))  # the 救济途径 printed on decision documents
     return RuleSummary(
         catalog_versions=len(catalogs.versions),
         catalog_items=sum(len(v.items) for v in catalogs.versions),

@@ -1,6 +1,7 @@
-"""Issued documents of a case: the elements of the prior notice (事先告知书) and of the decision
-(认定决定书) — 事由、依据、权利、失信惩戒措施提示、移出条件和程序、救济措施 (国办发〔2020〕49号 §（八））— their
-storage (immutable, SHA-256), their PDF rendition (rendered once, then kept) and reading them.
+"""Issued documents of a case: the elements of the prior notice (事先告知书), of the decision (认定决定书)
+— 事由、依据、权利、失信惩戒措施提示、移出条件和程序、救济措施 (国办发〔2020〕49号 §（八））— and of the removal
+decision (移出决定书), their storage (immutable, SHA-256), their PDF rendition (rendered once, then kept)
+and reading them. The 救济措施 name the review body and the time limits (:mod:`xinyong.core.remedies`).
 
 The rendering itself is pure and lives in :mod:`xinyong.listing.documents`.
 """
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 from xinyong.core import clock
 from xinyong.core.access import Actor, Purpose
 from xinyong.core.errors import Conflict, NotFound
+from xinyong.core.remedies import remedy_paragraphs
 from xinyong.core.usecase import use_case
 from xinyong.listing import documents
 from xinyong.listing.models import (
@@ -26,6 +28,7 @@ from xinyong.listing.models import (
 )
 from xinyong.listing.rules import (
     KIND_NAMES,
+    REMOVAL_REASONS,
     ListType,
     Step,
 )
@@ -129,9 +132,55 @@ def decision_elements(session: Session, case: ListingCase, lt: ListType, step: S
                            f"{documents.date_zh(dt.date.fromisoformat(step.facts['listing_end']))}止"
                            f"（{step.facts['listing_months']}个月）"),
         "removal": _removal_text(lt),
-        "remedies": lt.remedies,
+        "remedies": remedies(lt, case),
         "accountability": acc,
     }
+
+
+def remedies(lt: ListType, case: ListingCase) -> list[str]:
+    """The list rule's own remedy clause, then the review body and time limits the law gives."""
+    return [lt.remedies, *remedy_paragraphs(case.department, case.region_code)]
+
+
+#: the basis a removal reason adds to the list's own removal conditions
+REMOVAL_BASIS = {
+    "repaired": ["国办发〔2020〕49号§（十一）：失信主体按要求纠正失信行为、消除不良影响的，均可申请信用修复；"
+                 "……移出严重失信主体名单，终止共享公开相关失信信息。"],
+    "period_expired": ["认定决定确定的列入期限已届满。"],
+}
+
+
+def removal_elements(case: ListingCase, lt: ListType, *, reason: str, explanation: str | None, on: dt.date,
+                     number: str) -> dict[str, Any]:
+    """The elements of a 移出决定书 for a listed case removed on ``on`` for ``reason``."""
+    if case.decided_on is None or case.listing_start is None:
+        raise Conflict("listing.not_decided", "该案件尚未作出认定决定，无需制作移出决定书")
+    end = f"至{documents.date_zh(case.listing_end)}止" if case.listing_end else ""
+    why = REMOVAL_REASONS.get(reason, reason)
+    said = " ".join((explanation or "").split())
+    return {
+        "recipient": case.subject_name,
+        "recipient_code": case.subject_display_code,
+        "department": case.department,
+        "number": number,
+        "list_type": lt.name,
+        "reason": [f"移出原因：{why}。" + (f"{said}" if said and said != why else "")],
+        "original": (f"本机关于{documents.date_zh(case.decided_on)}作出认定决定（{case.decision_no or '文号未载明'}），"
+                     f"将你（单位）列入{lt.name}（{KIND_NAMES[lt.kind]}），列入期限自"
+                     f"{documents.date_zh(case.listing_start)}起{end}。"),
+        "basis": [f"认定标准：{lt.standard.citation()}", *_removal_text(lt), *REMOVAL_BASIS.get(reason, [])],
+        "effect": (f"本机关决定自{documents.date_zh(on)}起将你（单位）移出{lt.name}，停止公示相关信息，"
+                   "并依法解除相关失信惩戒措施。"),
+        "remedies": remedies(lt, case),
+    }
+
+
+def issue_removal_document(session: Session, actor: Actor, case: ListingCase, lt: ListType, *, reason: str,
+                           explanation: str | None, on: dt.date, number: str | None = None) -> ListingDocument:
+    """Render and store the 移出决定书 of a case being removed (call it in the removal's transaction)."""
+    number = (number or "").strip() or f"信用移出〔{on.year}〕{case.id:04d}号"
+    elements = removal_elements(case, lt, reason=reason, explanation=explanation, on=on, number=number)
+    return store_document(session, case, documents.render(documents.REMOVAL, elements, on), actor)
 
 
 def case_documents(session: Session, case_id: int) -> list[dict[str, Any]]:

@@ -129,6 +129,14 @@ def download(app_id: int, attachment_id: int, actor: Actor = Depends(current_act
     return attachment_response(att.data, att.content_type, att.filename)
 
 
+@router.get("/applications/{app_id}/parts/{part_id}/decision", dependencies=[Depends(requires("repair.read"))],
+            summary="信用修复决定书（format=html 或 pdf，内容相同）")
+def decision_document(app_id: int, part_id: int, format: Literal["html", "pdf"] = Query(default="pdf"),
+                      actor: Actor = Depends(current_actor)) -> Response:
+    doc = filing.read_decision_document(actor, app_id, part_id, pdf=format == "pdf")
+    return attachment_response(doc.data, doc.content_type, doc.filename)
+
+
 @router.get("/parts", dependencies=[Depends(requires("repair.decide"))],
             summary="本部门待办和已办的修复事项（含超期标记）")
 def parts(status: Literal["pending", "granted", "refused"] | None = Query(default=None),

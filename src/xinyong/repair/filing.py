@@ -184,6 +184,24 @@ def read_attachment(actor: Actor, app_id: int, attachment_id: int) -> Download:
         return Download(att.filename, att.content_type, att.data)
 
 
+def read_decision_document(actor: Actor, app_id: int, part_id: int, *, pdf: bool = False) -> Download:
+    """The 信用修复决定书 of a decided part (HTML or PDF, the same text), for those who may read the
+    application."""
+    from xinyong.core import official_document as od
+    from xinyong.repair.decision_document import build
+
+    with use_case(actor, "repair.read", purpose=Purpose.repair, detail={"decision_document": part_id}) as door:
+        app = _readable(door, get_application(door.session, app_id))
+        part = door.session.get(RepairPart, part_id)
+        if part is None or part.application_id != app.id:
+            raise NotFound("repair_part_not_found", "未找到该修复事项")
+        doc = build(door.session, part, app)
+        name = f"{doc.title}-{app.number}-{part.id}"
+        if pdf:
+            return Download(f"{name}.pdf", "application/pdf", od.render_pdf(doc))
+        return Download(f"{name}.html", "text/html; charset=utf-8", od.render_html(doc).encode("utf-8"))
+
+
 def _readable(door: Door, app: RepairApplication) -> RepairApplication:
     """Admit the reading of ``app``: a subject its own (403 otherwise, by the door); a department an
     application with a part routed to it (others do not learn it exists); a credit office its territory."""

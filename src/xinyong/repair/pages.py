@@ -100,6 +100,20 @@ def _application_page(request: Request, actor: Actor, app_id: int, *, error: str
                    error=error)
 
 
+@router.get(BASE + "/applications/{app_id}/parts/{part_id}/decision", response_class=HTMLResponse)
+def decision_document(app_id: int, part_id: int, actor: Actor = Depends(console_actor)) -> Response:
+    """The 信用修复决定书 of a decided part, as a printable page."""
+    doc = filing.read_decision_document(actor, app_id, part_id)
+    return HTMLResponse(doc.data.decode("utf-8"))
+
+
+@router.get(BASE + "/applications/{app_id}/parts/{part_id}/decision.pdf")
+def decision_document_pdf(app_id: int, part_id: int, actor: Actor = Depends(console_actor)) -> Response:
+    """The same 信用修复决定书 as a PDF."""
+    doc = filing.read_decision_document(actor, app_id, part_id, pdf=True)
+    return attachment_response(doc.data, doc.content_type, doc.filename)
+
+
 @router.get(BASE + "/applications/{app_id}/attachments/{attachment_id}")
 def attachment(app_id: int, attachment_id: int, actor: Actor = Depends(console_actor)) -> Response:
     """Download a proof attached to the application (the subject itself, its departments, the office)."""

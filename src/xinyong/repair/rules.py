@@ -8,8 +8,15 @@ Sources (../shared/reference/repair-rules.md, repair-periods.yaml; seeds 001, 00
   the reported classification 轻微/一般/严重 with minimum publicity periods 0/3/12 months counted from the
   document date; conditions: 达到最短公示期限、纠正失信行为并完全履行义务、公开作出信用承诺. Article numbers of
   the periods were NOT FOUND — carried with ``basis_verified: false``.
-- 发改办财金〔2018〕893号 §九 (credit commitment, public), §十 (repair training ≥3 class hours), §十一 (credit
-  report from a qualified credit service agency when leaving a blacklist / key-attention list).
+- The conditions of a repair are 令第36号's (as reported): 达到最短公示期限；纠正失信行为，完全履行失信行为涉及的
+  义务；公开作出信用承诺；法律、行政法规、部门规章要求的其他条件. A rule that omits ``conditions`` gets exactly
+  these (:data:`DEFAULT_CONDITIONS`). 消除不良影响 (49号 §（十一）) is asked where a list's own rule asks for it
+  (e.g. 市场监督管理总局令第44号 第十六条（二）).
+- 发改办财金〔2018〕893号 §十 (repair training ≥3 class hours) is a condition only where a rule's data asks for it,
+  and only when the data states the training is free of charge (``training_free_of_charge: true``);
+  §十一's credit report from a credit service agency is something a subject must buy, so it is never a
+  condition: a rule naming it is refused at load (49号 §（十二）: 不得以任何形式收取费用). A subject may still
+  hand in a report; it is shown to the department, never required.
 - 国办发〔2025〕22号: the deciding authority decides within 3 working days (secondary summary only, unverified).
 - The minimum periods come from the one period regime (rules/national/periods/regimes.yaml, shared with the
   disclosure rules). Its precedence (the platform's reading, unverified): from 2025-06-22 to 2026-03-31 the
@@ -85,6 +92,10 @@ CONDITION_NAMES = {
     Condition.training: "参加信用修复培训不少于3个学时",
     Condition.credit_report: "提交具有资质的信用服务机构出具的信用报告",
 }
+
+#: 令第36号 (as reported): 达到最短公示期限；纠正失信行为并完全履行相关义务；公开作出信用承诺
+DEFAULT_CONDITIONS = frozenset({Condition.min_period, Condition.act_corrected, Condition.obligations_performed,
+                                Condition.commitment})
 
 #: conditions the applicant declares (and proves with attachments); the department verifies them
 DECLARED = (Condition.act_corrected, Condition.effects_removed, Condition.obligations_performed)
@@ -237,7 +248,9 @@ def parse_rule(raw: Mapping[str, Any], where: str, region: str, origin: str) -> 
         non_repairable = parse_basis(raw["non_repairable_basis"], f"{w} non_repairable", NON_REPAIRABLE_LEVELS)
     elif raw.get("non_repairable_basis"):
         raise RuleError(f"{w}: 可修复的规则不应写 non_repairable_basis")
-    conds_raw = raw.get("conditions") or []
+    conds_raw = raw.get("conditions")
+    if conds_raw is None:
+        conds_raw = [c.value for c in DEFAULT_CONDITIONS] if raw["repairable"] else []
     if not isinstance(conds_raw, list):
         raise RuleError(f"{w}: conditions 必须是列表")
     conditions: set[Condition] = set()
@@ -247,6 +260,16 @@ def parse_rule(raw: Mapping[str, Any], where: str, region: str, origin: str) -> 
         except ValueError:
             allowed = "、".join(c.value for c in Condition)
             raise RuleError(f"{w}: 未知的修复条件“{c}”，可选：{allowed}") from None
+    if Condition.credit_report in conditions:
+        raise RuleError(
+            f"{w}: 信用报告须向信用服务机构付费取得，不得作为信用修复的条件（国办发〔2020〕49号 §（十二）不得以任何形式"
+            "收取费用）；申请人可自愿提交"
+        )
+    if Condition.training in conditions and raw.get("training_free_of_charge") is not True:
+        raise RuleError(
+            f"{w}: 信用修复培训只有在免费提供时才能作为修复条件，请写明 training_free_of_charge: true 并在依据中"
+            "注明要求培训的规定（发改办财金〔2018〕893号 §十）"
+        )
     if raw["repairable"]:
         conditions.add(Condition.min_period)  # 36号令: 达到最短公示期限 is always a condition
     min_months = raw.get("min_months")
@@ -441,17 +464,6 @@ def assess(rule: RepairRule | None, target: Target, evidence: Evidence, rules: R
             f"应不少于{_hours(MIN_TRAINING_HOURS)}学时（发改办财金〔2018〕893号 §十）",
             f"请参加信用修复专题培训，补足{_hours(MIN_TRAINING_HOURS - evidence.training_hours)}学时并登记",
         ))
-    if Condition.credit_report in rule.conditions:
-        if evidence.credit_report_agency_ok is None:
-            problems.append(Problem(
-                "missing_credit_report", "未提交信用报告（发改办财金〔2018〕893号 §十一）",
-                "请委托登记在册的信用服务机构出具信用报告并提交",
-            ))
-        elif not evidence.credit_report_agency_ok:
-            problems.append(Problem(
-                "unqualified_agency", "信用报告的出具机构不在具有资质的信用服务机构名录内或已被暂停",
-                "请委托名录内状态正常的信用服务机构重新出具信用报告",
-            ))
     return Assessment(tuple(problems), earliest=earliest, min_months=months, period_basis=source,
                       conditions=tuple(c for c in Condition if c in rule.conditions))
 

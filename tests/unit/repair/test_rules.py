@@ -163,19 +163,55 @@ def test_from_2025_06_22_the_later_issued_22_sets_the_minimum() -> None:
     assert "国办发〔2025〕22号" in later.problems[0].reason
 
 
-def test_training_and_report_conditions() -> None:
+def test_default_conditions_are_those_of_36_ling() -> None:
+    """令第36号: minimum period, corrected and obligations met, a public commitment — and nothing else."""
+    rule = R.parse_rule({k: v for k, v in _rule().items() if k != "conditions"}, "t.yaml", "national", "t.yaml")
+    assert rule.conditions == R.DEFAULT_CONDITIONS
+    shipped = repair_rules().rules
+    assert all(R.Condition.credit_report not in r.conditions for r in shipped)
+    assert all(R.Condition.training not in r.conditions for r in shipped)
+    catalog = [r for r in shipped if r.kind is R.TargetKind.catalog_item and r.target != "judicial-dishonest-debtor"]
+    assert all(r.conditions >= R.DEFAULT_CONDITIONS for r in catalog)
+
+
+def test_a_paid_credit_report_is_never_a_condition() -> None:
+    with pytest.raises(RuleError, match="付费"):
+        _parse(conditions=["act_corrected", "commitment", "credit_report"])
+
+
+def test_training_only_where_the_data_asks_and_it_is_free() -> None:
+    with pytest.raises(RuleError, match="免费"):
+        _parse(conditions=["act_corrected", "training"])
+    with pytest.raises(RuleError, match="免费"):
+        _parse(conditions=["act_corrected", "training"], training_free_of_charge=False)
+    rule = _parse(conditions=["act_corrected", "training"], training_free_of_charge=True)
+    rules = repair_rules()
+    target = _target("serious", dt.date(2024, 1, 1))
+    on = dt.date(2026, 11, 23)
+    short = R.assess(rule, target, _evidence(declared=ALL, training_hours=Decimal("2.5")), rules, on)
+    assert [p.code for p in short.problems] == ["insufficient_training"]
+    assert "补足0.5学时" in short.problems[0].remedy
+    assert R.assess(rule, target, _evidence(declared=ALL, training_hours=Decimal(3)), rules, on).ok
+
+
+def test_samr_list_follows_ling_44() -> None:
+    """令第44号 第十六条: 列入满一年, obligations performed, harm and bad effects removed; 第十七条: 守信承诺书,
+    decided within 15 working days; no training, no credit report."""
     rules = repair_rules()
     rule = rules.find(R.TargetKind.list_type, "samr-serious-illegal", None)
+    assert rule is not None and rule.min_months == 12 and rule.time_limit_workdays == 15
+    assert rule.conditions == R.DEFAULT_CONDITIONS | {R.Condition.effects_removed}
     target = R.Target(kind=R.TargetKind.list_type, code="samr-serious-illegal", severity="serious",
-                      document_date=dt.date(2024, 1, 1))
-    on = dt.date(2026, 11, 23)
-    missing = R.assess(rule, target, _evidence(training_hours=Decimal("2.5")), rules, on)
-    assert [p.code for p in missing.problems] == ["insufficient_training", "missing_credit_report"]
-    assert "补足0.5学时" in missing.problems[0].remedy
-    bad_agency = R.assess(rule, target, _evidence(training_hours=Decimal(3), credit_report_agency_ok=False), rules, on)
-    assert [p.code for p in bad_agency.problems] == ["unqualified_agency"]
-    fine = R.assess(rule, target, _evidence(training_hours=Decimal(3), credit_report_agency_ok=True), rules, on)
-    assert fine.ok
+                      document_date=dt.date(2026, 1, 10))
+    early = R.assess(rule, target, _evidence(declared=ALL, commitment_on=dt.date(2026, 2, 1)), rules,
+                     dt.date(2027, 1, 9))
+    assert [p.code for p in early.problems] == ["min_period_not_elapsed"] and early.earliest == dt.date(2027, 1, 10)
+    due = R.assess(rule, target, _evidence(declared=ALL, commitment_on=dt.date(2026, 2, 1)), rules,
+                   dt.date(2027, 1, 10))
+    assert due.ok
+    missing = R.assess(rule, target, _evidence(declared=ALL - {R.Condition.effects_removed},
+                                               commitment_on=dt.date(2026, 2, 1)), rules, dt.date(2027, 1, 10))
+    assert [p.code for p in missing.problems] == ["missing_effects_removed"]
 
 
 def test_period_from_correction_date() -> None:
