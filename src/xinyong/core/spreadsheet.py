@@ -21,9 +21,14 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+def strip_illegal(value: str) -> str:
+    """``value`` without the control characters no cell may hold."""
+    return _ILLEGAL.sub("", value)
+
+
 def safe_text(value: str) -> str:
     """``value`` as a spreadsheet will show it as text."""
-    value = _ILLEGAL.sub("", value)
+    value = strip_illegal(value)
     if value.startswith(FORMULA_STARTS):
         return "'" + value
     return value

@@ -17,6 +17,7 @@ from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from xinyong.core.spreadsheet import FORMULA_STARTS, strip_illegal
 from xinyong.ledger.rules import DOCUMENT_COLUMNS, LEDGER_COLUMNS, LEDGER_NOTES
 
 #: character widths of the 14 columns (序号 … 电话)
@@ -30,15 +31,14 @@ def ledger_title(unit_name: str) -> str:
     return f"{unit_name}失信约束措施台账"
 
 
-_FORMULA_LEAD = ("=", "+", "-", "@", "\t", "\r")
-
-
 def _write_text(cell: Cell, value: str) -> None:
-    """Write ``value`` as a text cell: a leading = + - @ must never start a formula (stored as a string
-    and marked with the quote prefix, so that editing the cell in a spreadsheet keeps it text)."""
+    """Write ``value`` as a text cell: characters no cell may hold are dropped and a leading = + - @
+    never starts a formula (stored as a string and marked with the quote prefix, so that editing the
+    cell in a spreadsheet keeps it text; :mod:`xinyong.core.spreadsheet` decides what is dangerous)."""
+    value = strip_illegal(value)
     cell.value = value
     cell.data_type = "s"
-    if value.startswith(_FORMULA_LEAD):
+    if value.startswith(FORMULA_STARTS):
         cell.quotePrefix = True
 
 
