@@ -281,7 +281,7 @@ def four_eyes_denial(*, approver: str | None, proposer: str | None, decider: str
 
     国办发〔2020〕49号 §（八） asks for 规范的认定程序; the platform requires two officers (审核与决定分离)."""
     if approver is None:
-        return "作出认定决定前须由本部门另一名工作人员审核同意（四眼原则，国办发〔2020〕49号§（八）规范认定程序）"
+        return "作出认定决定前须由本部门另一名工作人员审核同意（四眼原则：本平台落实国办发〔2020〕49号§（八）“严格履行严重失信主体名单认定程序”的内部审核规则）"
     if approver == decider:
         return "审核同意人与作出决定人不能是同一人（四眼原则）"
     if proposer is not None and approver == proposer:

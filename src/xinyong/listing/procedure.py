@@ -240,6 +240,12 @@ def decide(
     on = on or clock.today()
     case = ready_case(session, actor, case_id, version)
     lt = list_type_of(case)
+    args: dict[str, Any] = {"decision_document_id": 0}
+    if listing_months is not None:
+        args["listing_months"] = listing_months
+    if listing_start is not None:
+        args["listing_start"] = listing_start
+    dry = transition(snapshot(case), Action.decide, on, lt, args)
     approvals = list(case.approvals or [])
     approval = next((a for a in approvals if a.get("kind") == "four_eyes"), None)
     refused = four_eyes_denial(approver=approval["by"] if approval else None, proposer=case.proposed_by,
@@ -252,12 +258,6 @@ def decide(
                                      any(a.get("kind") == "upper_consent" for a in approvals))
     if missing_consent is not None:
         raise GuardrailRefused("upper_consent_required", missing_consent)
-    args: dict[str, Any] = {"decision_document_id": 0}
-    if listing_months is not None:
-        args["listing_months"] = listing_months
-    if listing_start is not None:
-        args["listing_start"] = listing_start
-    dry = transition(snapshot(case), Action.decide, on, lt, args)
     number = (number or "").strip() or f"信用认定〔{on.year}〕{case.id:04d}号"
     rendered = documents.render(documents.DECISION, decision_elements(session, case, lt, dry, number), on)
     doc = store_document(session, case, rendered, actor)

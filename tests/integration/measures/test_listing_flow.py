@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from tests.integration.listing.helpers import DEPT, REGION, make_subject
+from tests.integration.listing.helpers import DEPT, REGION, approve_api, make_subject
 from xinyong.core.db import unit_of_work
 from xinyong.core.outbox import OutboxMessage
 
@@ -28,6 +28,7 @@ def _list(client: Any, dd: dict[str, str]) -> tuple[Any, dict[str, Any]]:
     cid = case["id"]
     case = _post(client, f"/api/v1/listing/cases/{cid}/notice", dd,
                  {"version": 1, "on": "2026-09-01", "objection_window_end": "2026-09-15"})
+    case = approve_api(client, cid, on="2026-09-16")
     case = _post(client, f"/api/v1/listing/cases/{cid}/decision", dd, {"version": case["version"], "on": "2026-09-16"})
     case = _post(client, f"/api/v1/listing/cases/{cid}/listing", dd, {"version": case["version"], "on": "2026-09-17"})
     assert case["state"] == "listed"

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 
 from tests.factories import department_headers, make_api_key, record_json, uscc
+from tests.integration.listing.helpers import approve_api
 from tests.integration.measures.receiver import Receiver
 from xinyong.core.db import unit_of_work
 from xinyong.core.delivery import run_once
@@ -44,6 +45,7 @@ def _listed(client: Any, dd: dict[str, str], code: str, record_id: int) -> dict[
     cid = case["id"]
     case = _ok(client.post(f"/api/v1/listing/cases/{cid}/notice", headers=dd, json={
         "version": case["version"], "on": "2026-09-01", "objection_window_end": "2026-09-15"}))
+    case = approve_api(client, cid, on="2026-09-16")
     case = _ok(client.post(f"/api/v1/listing/cases/{cid}/decision", headers=dd,
                            json={"version": case["version"], "on": "2026-09-16"}))
     case = _ok(client.post(f"/api/v1/listing/cases/{cid}/listing", headers=dd,
