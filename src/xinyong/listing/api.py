@@ -65,6 +65,7 @@ class RemovalIn(VersionIn):
     reason: str = Field(description="conditions_met / period_expired / repaired / revoked")
     explanation: str | None = Field(default=None, max_length=4000)
     document: str | None = Field(default=None, max_length=200, description="依据文书（如修复决定、复议决定）")
+    corrected_on: dt.date | None = Field(default=None, description="改正日期（名单规定自改正之日起计算提前移出期限的）")
 
 
 class WithdrawIn(VersionIn):
@@ -236,7 +237,7 @@ def listing(case_id: int, body: VersionIn, actor: Actor = Depends(current_actor)
 def removal(case_id: int, body: RemovalIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
     return service.act_on_case(actor, "listing.remove", case_id, lambda s, c: service.remove(
         s, actor, c, reason=body.reason, explanation=body.explanation, version=body.version, on=body.on,
-        document=body.document))
+        document=body.document, corrected_on=body.corrected_on))
 
 
 @router.post("/cases/{case_id}/withdrawal", dependencies=[Depends(requires("listing.withdraw"))], summary="撤回")

@@ -402,17 +402,22 @@ def _end_rows(session: Session, case: ListingCase, reason: str, on: dt.date) -> 
 
 
 def remove(session: Session, actor: Actor, case_id: int, *, reason: str, explanation: str | None = None,
-           version: int | None = None, on: dt.date | None = None, document: str | None = None) -> ListingCase:
-    """移出 (conditions met, period expired, repaired, revoked)."""
+           version: int | None = None, on: dt.date | None = None, document: str | None = None,
+           corrected_on: dt.date | None = None) -> ListingCase:
+    """移出 (conditions met, period expired, repaired, revoked), per the list's own removal rule
+    (e.g. 令第44号 第十六条 列入满一年; 令第45号 改正之日起满6个月; the stop-publication limit)."""
     on = on or clock.today()
     case = ready_case(session, actor, case_id, version)
-    return _remove(session, actor, case, reason=reason, explanation=explanation, on=on, document=document)
+    return _remove(session, actor, case, reason=reason, explanation=explanation, on=on, document=document,
+                   corrected_on=corrected_on)
 
 
 def _remove(session: Session, actor: Actor, case: ListingCase, *, reason: str, explanation: str | None,
-            on: dt.date, document: str | None) -> ListingCase:
-    step = transition(snapshot(case), Action.remove, on, list_type_of(case),
-                      {"reason": reason, "explanation": explanation})
+            on: dt.date, document: str | None, corrected_on: dt.date | None = None) -> ListingCase:
+    args: dict[str, Any] = {"reason": reason, "explanation": explanation}
+    if corrected_on is not None:
+        args["corrected_on"] = corrected_on
+    step = transition(snapshot(case), Action.remove, on, list_type_of(case), args)
     if document:
         step = Step(step.case, step.action, step.from_state, step.to_state, step.on,
                     {**step.facts, "document": document})

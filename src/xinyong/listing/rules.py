@@ -800,13 +800,37 @@ def transition(
             raise GuardrailRefused("invalid_removal_reason", f"移出原因必须是：{'、'.join(f'{k}（{v}）' for k, v in REMOVAL_REASONS.items())}")
         if reason == "period_expired" and case.listing_end is not None and on <= case.listing_end:
             raise GuardrailRefused("period_not_expired", f"列入期限至{case.listing_end.isoformat()}，尚未届满")
+        limits = list_type.guard.removal
+        extra: dict[str, Any] = {}
         if reason == "conditions_met":
             codes = {c.code for c in list_type.removal_conditions}
             if "conditions_met" not in codes:
                 raise GuardrailRefused("no_early_removal", "该名单的认定标准未规定提前移出条件")
             _text(args, "explanation", "符合移出条件的说明")
+            start = _need(case.listing_start, "列入起始日")
+            if limits.early_after_months and on < add_months(start, limits.early_after_months):
+                raise GuardrailRefused(
+                    "early_removal_too_soon",
+                    f"列入满{limits.early_after_months}个月（{add_months(start, limits.early_after_months).isoformat()}）"
+                    f"后方可申请提前移出（{limits.basis}）")
+            if limits.after_correction_months:
+                corrected = _date_arg(args, "corrected_on", "改正日期")
+                if corrected < start:
+                    raise GuardrailRefused("correction_before_listing",
+                                           f"须在列入期间改正（列入起始日{start.isoformat()}）（{limits.basis}）")
+                earliest = add_months(corrected, limits.after_correction_months)
+                if on < earliest:
+                    raise GuardrailRefused(
+                        "correction_period_not_passed",
+                        f"自改正之日起满{limits.after_correction_months}个月（{earliest.isoformat()}）后方可申请提前移出"
+                        f"（{limits.basis}）")
+                extra["corrected_on"] = corrected.isoformat()
+        if limits.stop_publication_workdays:
+            # 令第44号 第十八条 / 法释〔2017〕7号 第十条: stop publication within N working days
+            due = add_workdays(on, limits.stop_publication_workdays)
+            extra.update({"stop_publication_due": due.date.isoformat(), "stop_publication_basis": limits.basis})
         new = replace(case, removed_on=on, removal_reason=reason)
-        facts = {"reason": reason, "reason_name": REMOVAL_REASONS[reason]}
+        facts = {"reason": reason, "reason_name": REMOVAL_REASONS[reason], **extra}
 
     elif act is Action.withdraw:
         _text(args, "explanation", "撤回理由")
