@@ -114,8 +114,9 @@ def mark_nonconforming(actor: Actor, list_type_id: str, *, reason: str, effectiv
 
 
 def _row(review: ListTypeReview) -> dict[str, Any]:
-    name = next((t.name for t in (*loader.list_types().types, *loader.list_types().incomplete)
-                 if t.id == review.list_type_id), review.list_type_id)
+    ts = loader.list_types()
+    names = {t.id: t.name for t in ts.types} | {t.id: t.name for t in ts.incomplete}
+    name = names.get(review.list_type_id, review.list_type_id)
     return {"id": review.id, "list_type_id": review.list_type_id, "list_type_name": name,
             "region_code": review.region_code, "reason": review.reason,
             "effective_on": review.effective_on.isoformat(), "marked_by": review.marked_by,

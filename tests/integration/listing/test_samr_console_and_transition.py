@@ -120,3 +120,14 @@ def test_transition_clean_up_voids_listings_of_a_non_conforming_list_type(client
     refused = _post(client, "/console/listing", {"code": setup.code, "list_type_id": "samr-serious-illegal",
                                                  "record_ids": str(setup.record_id), "reason": "x"})
     assert refused.status_code == 422 and "停止适用" in refused.text
+
+
+def test_voided_report_from_the_cli(db_url: str) -> None:
+    from typer.testing import CliRunner
+
+    from xinyong.cli import app
+
+    out = CliRunner().invoke(app, ["listing", "voided"])
+    assert out.exit_code == 0 and "尚无被标记为不符合要求的名单" in out.output
+    applied = CliRunner().invoke(app, ["listing", "nonconforming-apply", "--on", "2026-11-25"])
+    assert applied.exit_code == 0 and "停止案件 0 件" in applied.output
