@@ -69,10 +69,10 @@ def test_full_walk_with_documents_history_and_events(client, api_key) -> None:
     assert {p["role"] for p in started} == {"subject", "legal_representative"}
     assert all(p["list_type"] == MT and p["start"] == "2026-09-24" for p in started)
     case = _post(client, f"/api/v1/listing/cases/{cid}/removal", dd, {
-        "version": case["version"], "on": "2026-11-02", "reason": "conditions_met",
-        "explanation": "已偿还拖欠工资满6个月并作出守信承诺"})
+        "version": case["version"], "on": "2026-11-02", "reason": "revoked",
+        "explanation": "行政复议决定撤销责令支付决定"})
     assert case["state"] == "removed"
-    assert [p["reason"] for t, p in seen if t == "listing.ended"] == ["conditions_met", "conditions_met"]
+    assert [p["reason"] for t, p in seen if t == "listing.ended"] == ["revoked", "revoked"]
     assert client.get(f"/api/v1/listing/subjects/{setup.code}/active?on=2026-11-03",
                       headers=dd).json()["listings"] == []
     actions = [h["action"] for h in case["history"]]
@@ -84,7 +84,7 @@ def test_full_walk_with_documents_history_and_events(client, api_key) -> None:
     with unit_of_work() as s:  # mirrored into the platform's sealed decision history
         assert [h.event for h in history_of(s, f"listing_case:{cid}")] == actions
     file = client.get(f"/api/v1/subjects/{setup.code}", headers=api_key("admin")).json()
-    assert file["sections"]["listings"][0]["end_reason"] == "conditions_met"
+    assert file["sections"]["listings"][0]["end_reason"] == "revoked"
 
 
 def _proposed(client: Any, dd: dict[str, str], seed: int = 11, **over: Any) -> tuple[int, Any]:

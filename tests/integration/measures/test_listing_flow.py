@@ -64,8 +64,8 @@ def test_listing_reaches_screening_push_and_representative(client: Any, api_key:
         topics = [m.topic for m in s.scalars(select(OutboxMessage).order_by(OutboxMessage.id))]
     assert topics == ["push.listing.started", "push.listing.started"]  # the company and its representative
     _post(client, f"/api/v1/listing/cases/{case['id']}/removal", dd, {
-        "version": case["version"], "on": "2026-11-02", "reason": "conditions_met",
-        "explanation": "已偿还拖欠工资满6个月并作出守信承诺"})
+        "version": case["version"], "on": "2026-11-02", "reason": "revoked",
+        "explanation": "行政复议决定撤销责令支付决定"})
     after = client.get(f"/api/v1/screen/code/{setup.code}", params={"matter": "fiscal_subsidy"}, headers=unit).json()
     assert after["hits"][0]["measures"] == [] and after["hits"][0]["lists"] == []
     with unit_of_work() as s:
