@@ -413,8 +413,9 @@ def remove(session: Session, actor: Actor, case_id: int, *, reason: str, explana
 
 
 def _remove(session: Session, actor: Actor, case: ListingCase, *, reason: str, explanation: str | None,
-            on: dt.date, document: str | None, corrected_on: dt.date | None = None) -> ListingCase:
-    args: dict[str, Any] = {"reason": reason, "explanation": explanation}
+            on: dt.date, document: str | None, corrected_on: dt.date | None = None,
+            decided_elsewhere: bool = False) -> ListingCase:
+    args: dict[str, Any] = {"reason": reason, "explanation": explanation, "decided_elsewhere": decided_elsewhere}
     if corrected_on is not None:
         args["corrected_on"] = corrected_on
     step = transition(snapshot(case), Action.remove, on, list_type_of(case), args)
@@ -472,7 +473,7 @@ def end_listing(session: Session, listing_id: int, reason: str, actor: Actor, on
     case = get_case(session, listing.case_id)
     if listing.role == "subject":
         _remove(session, actor, case, reason=reason, explanation=document or REMOVAL_REASONS[reason], on=on,
-                document=document)
+                document=document, decided_elsewhere=True)
     else:
         listing.ended_on = on
         listing.end_reason = reason

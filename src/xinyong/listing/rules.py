@@ -808,6 +808,9 @@ def transition(
                 raise GuardrailRefused("no_early_removal", "该名单的认定标准未规定提前移出条件")
             _text(args, "explanation", "符合移出条件的说明")
             start = _need(case.listing_start, "列入起始日")
+            # a removal another procedure decided (e.g. a repair decision, ``end_listing``) was checked there
+            if args.get("decided_elsewhere"):
+                limits = replace(limits, early_after_months=None, after_correction_months=None)
             if limits.early_after_months and on < add_months(start, limits.early_after_months):
                 raise GuardrailRefused(
                     "early_removal_too_soon",
