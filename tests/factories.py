@@ -84,4 +84,5 @@ def record_json(**overrides: Any) -> dict[str, Any]:
     out = {k: getattr(rec, k) for k in rec.__dataclass_fields__ if k != "extra"}
     out["decision_date"] = rec.decision_date.isoformat()
     out["effective_date"] = rec.effective_date.isoformat()
+    out["act_date"] = rec.act_date.isoformat() if rec.act_date else None
     return out

@@ -200,3 +200,31 @@ def check_code(raw: str, today: dt.date | None = None) -> CodeCheck:
 def resident_id_check_char(first17: str) -> str:
     """ISO 7064 MOD 11-2 check character of GB 11643."""
     return std_ric.calc_check_digit(first17 + "0")
+
+
+def birth_date_of(code: str) -> dt.date | None:
+    """The birth date a valid resident ID carries (GB 11643 positions 7–14); None for any other code."""
+    checked = check_resident_id(code)
+    if not checked.valid:
+        return None
+    return dt.date(int(checked.code[6:10]), int(checked.code[10:12]), int(checked.code[12:14]))
+
+
+def age_on(code: str, day: dt.date) -> int | None:
+    """Full years of age on ``day`` of the holder of resident ID ``code``; None for any other code."""
+    born = birth_date_of(code)
+    if born is None:
+        return None
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+#: 中华人民共和国民法典 第十七条: 不满十八周岁的自然人为未成年人 (basis_verified: false — the article
+#: is not quoted in the reference files)
+ADULT_AGE = 18
+
+
+def minor_on(code: str, day: dt.date) -> bool:
+    """Whether the holder of resident ID ``code`` was a minor (under 18) on ``day`` — a fact read from the
+    ID, never a checkbox (国办发〔2020〕49号 §（十六）: 对未成年人失信行为应宽容审慎)."""
+    age = age_on(code, day)
+    return age is not None and age < ADULT_AGE

@@ -71,6 +71,10 @@ ALLOWED: dict[str, frozenset[Role]] = {
     "listing.rectify": frozenset({DD}),
     "listing.interview": frozenset({DD}),
     "listing.review": frozenset({DD}),
+    "listing.approve": frozenset({DD}),  # 四眼审核: a second officer of the department
+    "listing.consent": frozenset({DD}),  # 上一级同意: the same-field department one level up
+    "listing.nonconforming": frozenset({A, CO}),  # 国办发〔2020〕49号 过渡期清理
+    "listing.voided": frozenset({A, CO}),
     "listing.expire": frozenset({A}),  # the platform's daily batch (xinyong listing expire)
     # disclosure, sharing, subjects' own access, objections, consent (xinyong.disclosure)
     "disclosure.public_read": frozenset({A, CO, DD, IU, SU, PU}),

@@ -20,7 +20,7 @@ from xinyong.core.db import unit_of_work
 from xinyong.core.regions import division_info, division_name
 from xinyong.demo import names as N
 from xinyong.records.importer import _Validator, write_batch
-from xinyong.records.rules import RecordInput
+from xinyong.records.rules import LISTING_VIEW_ITEMS, RecordInput
 from xinyong.subjects.public import add_links
 from xinyong.subjects.service import count_subjects
 
@@ -98,7 +98,8 @@ def _items_for(region: str, on: dt.date, individual: bool) -> list[str]:
     codes = []
     for v in catalogs().in_force(on, region):
         for i in v.items:
-            if i.records_dishonesty and (i.concerns_individuals or not individual):
+            # list membership is never a typed record: it comes from the listing procedure
+            if i.records_dishonesty and (i.concerns_individuals or not individual) and i.code not in LISTING_VIEW_ITEMS:
                 codes.append(i.code)
     return codes
 

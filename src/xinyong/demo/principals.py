@@ -21,6 +21,10 @@ DEMO_PRINCIPALS: list[tuple[str, Role, str, str]] = [
     ("平台管理员", Role.admin, "淮安市信用办", "320800"),
     ("淮安市发展和改革委员会（市信用办）", Role.credit_office, "淮安市发展和改革委员会", "320800"),
     ("淮安市市场监督管理局", Role.determining_department, "淮安市市场监督管理局", "320800"),
+    # a second officer of the same department approves a listing decision (四眼原则), and the province's
+    # 市场监督管理局 consents to it (市场监管总局令第44号 第二十二条)
+    ("淮安市市场监督管理局（审核）", Role.determining_department, "淮安市市场监督管理局", "320800"),
+    ("江苏省市场监督管理局", Role.determining_department, "江苏省市场监督管理局", "320000"),
     ("淮安市公共资源交易中心", Role.implementing_unit, "淮安市公共资源交易中心", "320800"),
 ]
 

@@ -112,6 +112,10 @@ def subject_view(session: Session, subject: SubjectView, viewer: Viewer, on: dt.
         return row
 
     for record in sorted(rows, key=lambda r: (r.decision_date, r.id), reverse=True):
+        if record.catalog_item == rules.LISTING_ITEM:
+            # list membership has one source, the listing procedure (shown below as listings); a record
+            # typed under the list item before that rule is never shown beside it
+            continue
         item = item_for(record)
         decision = rules.decide_record(
             record_facts(record), facts, item, viewer, on, regimes=regs,

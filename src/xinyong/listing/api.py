@@ -66,6 +66,7 @@ class RemovalIn(VersionIn):
     reason: str = Field(description="conditions_met / period_expired / repaired / revoked")
     explanation: str | None = Field(default=None, max_length=4000)
     document: str | None = Field(default=None, max_length=200, description="依据文书（如修复决定、复议决定）")
+    corrected_on: dt.date | None = Field(default=None, description="改正日期（名单规定自改正之日起计算提前移出期限的）")
 
 
 class WithdrawIn(VersionIn):
@@ -185,6 +186,48 @@ def decision(case_id: int, body: DecisionIn, actor: Actor = Depends(current_acto
         number=body.number, on=body.on))
 
 
+class ApproveIn(BaseModel):
+    opinion: str = Field(min_length=1, max_length=4000, description="审核意见")
+    version: int | None = None
+    on: dt.date | None = None
+
+
+class ConsentIn(BaseModel):
+    document: str = Field(min_length=1, max_length=200, description="上一级部门同意文书的文号")
+    version: int | None = None
+    on: dt.date | None = None
+
+
+class NonconformingIn(BaseModel):
+    reason: str = Field(min_length=1, max_length=4000, description="不符合国办发〔2020〕49号要求的理由")
+    effective_on: dt.date = Field(description="停止适用日期")
+
+
+@router.post("/cases/{case_id}/approval", dependencies=[Depends(requires("listing.approve"))],
+             summary="四眼审核：本部门另一名工作人员审核同意作出认定决定")
+def approval(case_id: int, body: ApproveIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+    return service.act_on_case(actor, "listing.approve", case_id, lambda s, c: service.approve(
+        s, actor, c, opinion=body.opinion, version=body.version, on=body.on))
+
+
+@router.post("/cases/{case_id}/consent", dependencies=[Depends(requires("listing.consent"))],
+             summary="上一级部门同意列入决定（如市场监管总局令第44号第二十二条）")
+def upper_consent(case_id: int, body: ConsentIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+    return service.consent_to_case(actor, case_id, document=body.document, version=body.version, on=body.on)
+
+
+@router.post("/types/{list_type_id}/nonconforming", status_code=201,
+             dependencies=[Depends(requires("listing.nonconforming"))],
+             summary="标记名单不符合国办发〔2020〕49号要求（过渡期清理），到期停止适用")
+def nonconforming(list_type_id: str, body: NonconformingIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+    return service.mark_nonconforming(actor, list_type_id, reason=body.reason, effective_on=body.effective_on)
+
+
+@router.get("/voided", dependencies=[Depends(requires("listing.voided"))], summary="过渡期清理：已停止适用的名单和案件")
+def voided(actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+    return service.voided_report(actor)
+
+
 @router.post("/cases/{case_id}/listing", dependencies=[Depends(requires("listing.list"))], summary="列入名单")
 def listing(case_id: int, body: VersionIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
     return service.act_on_case(actor, "listing.list", case_id, lambda s, c: service.list_subject(
@@ -195,7 +238,7 @@ def listing(case_id: int, body: VersionIn, actor: Actor = Depends(current_actor)
 def removal(case_id: int, body: RemovalIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
     return service.act_on_case(actor, "listing.remove", case_id, lambda s, c: service.remove(
         s, actor, c, reason=body.reason, explanation=body.explanation, version=body.version, on=body.on,
-        document=body.document))
+        document=body.document, corrected_on=body.corrected_on))
 
 
 @router.post("/cases/{case_id}/withdrawal", dependencies=[Depends(requires("listing.withdraw"))], summary="撤回")

@@ -176,3 +176,35 @@ def expire_cmd(on: str | None = typer.Option(None, "--on", help="基准日期，
         _fail(exc.message, 1)
         return
     typer.echo(f"已移出 {len(done)} 个期满案件" + (f"：{', '.join(str(i) for i in done)}" if done else ""))
+
+
+@listing_app.command("nonconforming-apply")
+def nonconforming_apply_cmd(on: str | None = typer.Option(None, "--on", help="基准日期，默认今天")) -> None:
+    """过渡期清理（国办发〔2020〕49号）：已到停止适用日期的不符合要求名单，移出其列入、撤回未结案件（每日运行）。"""
+    from xinyong.core.access import SYSTEM
+    from xinyong.listing import service
+
+    try:
+        done = service.apply_nonconforming(SYSTEM, _on(on))
+    except DomainError as exc:
+        _fail(exc.message, 1)
+        return
+    count = sum(len(d["voided"]) for d in done)
+    typer.echo(f"已执行 {len(done)} 项不符合要求名单的停止适用，停止案件 {count} 件")
+
+
+@listing_app.command("voided")
+def voided_cmd() -> None:
+    """过渡期清理报告：被标记为不符合国办发〔2020〕49号要求的名单及其已停止适用的案件。"""
+    from xinyong.core.access import SYSTEM
+    from xinyong.listing import service
+
+    report = service.voided_report(SYSTEM)
+    if not report["reviews"]:
+        typer.echo("尚无被标记为不符合要求的名单")
+        return
+    for r in report["reviews"]:
+        state = f"已于{r['applied_on']}执行" if r["applied_on"] else "尚未到期"
+        typer.echo(f"{r['list_type_name']}（行政区划{r['region_code']}）：自{r['effective_on']}停止适用，{state}；理由：{r['reason']}")
+        for v in r["voided"]:
+            typer.echo(f"  案件{v['case_id']} {v['subject_name']}（{v['department']}）于{v['ended_on']}停止")

@@ -82,6 +82,10 @@ class ListingCase(Base):
     removed_on: Mapped[date | None] = mapped_column(Date)
     removal_reason: Mapped[str | None] = mapped_column(String(24))
     withdrawn_on: Mapped[date | None] = mapped_column(Date)
+    #: 四眼审核 and 上一级同意 (listing_0005): [{"kind", "by", "by_name", "department", "region", "on", ...}]
+    approvals: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, default=list)
+    #: who proposed the case (the identity the four-eyes rule compares; listing_0005)
+    proposed_by: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
@@ -247,3 +251,21 @@ class ReviewTask(Base):
     done_note: Mapped[str | None] = mapped_column(Text)
     done_by: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ListTypeReview(Base):
+    """A list type marked non-conforming for a region (国办发〔2020〕49号 “把握时间节点”: 过渡期后与本意见
+    要求不符的一律废止): its listings stop applying on ``effective_on``; ``voided`` lists what ended."""
+
+    __tablename__ = "listing_type_reviews"
+    __table_args__ = (UniqueConstraint("list_type_id", "region_code", name="uq_listing_type_reviews_type_region"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    list_type_id: Mapped[str] = mapped_column(String(80))
+    region_code: Mapped[str] = mapped_column(String(6))
+    reason: Mapped[str] = mapped_column(Text)
+    effective_on: Mapped[date] = mapped_column(Date)
+    marked_by: Mapped[str] = mapped_column(String(200))
+    marked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    applied_on: Mapped[date | None] = mapped_column(Date)
+    voided: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, default=list)

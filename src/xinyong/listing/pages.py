@@ -102,6 +102,47 @@ def types_page(request: Request, actor: Actor = Depends(console_actor)) -> HTMLR
     return _page(request, "types.html", {"actor": actor, **found})
 
 
+@router.get("/console/listing/types/{list_type_id}", response_class=HTMLResponse)
+def type_page(request: Request, list_type_id: str, actor: Actor = Depends(console_actor)) -> HTMLResponse:
+    """One list type with every element still unverified, shown before the officer acts under it."""
+    found = reference.read_list_type(actor, list_type_id)
+    return _page(request, "type.html", {"actor": actor, "t": found})
+
+
+@router.get("/console/listing/voided", response_class=HTMLResponse)
+def voided_page(request: Request, actor: Actor = Depends(console_actor)) -> HTMLResponse:
+    return _page(request, "voided.html", {"actor": actor, **service.voided_report(actor)})
+
+
+@router.post("/console/listing/voided", dependencies=[Depends(verify_csrf)])
+async def mark_voided(request: Request, actor: Actor = Depends(console_actor)) -> Response:
+    form = await request.form()
+    try:
+        service.mark_nonconforming(actor, str(form.get("list_type_id") or ""), reason=str(form.get("reason") or ""),
+                                   effective_on=_required_date(str(form.get("effective_on") or ""), "停止适用日期"))
+    except DomainError as exc:
+        return _page(request, "voided.html", {"actor": actor, "error": exc.message, **service.voided_report(actor)},
+                     status=exc.status)
+    return RedirectResponse("/console/listing/voided", status_code=303)
+
+
+@router.get("/console/listing/consent", response_class=HTMLResponse)
+def consent_form(request: Request, actor: Actor = Depends(console_actor)) -> HTMLResponse:
+    return _page(request, "consent.html", {"actor": actor})
+
+
+@router.post("/console/listing/consent", dependencies=[Depends(verify_csrf)])
+async def give_consent(request: Request, actor: Actor = Depends(console_actor)) -> Response:
+    form = await request.form()
+    try:
+        case_id = _int(str(form.get("case_id") or ""), "案件编号") or 0
+        service.consent_to_case(actor, case_id, document=str(form.get("document") or ""), on=_on(
+            {k: str(v) for k, v in form.items()}))
+    except DomainError as exc:
+        return _page(request, "consent.html", {"actor": actor, "error": exc.message}, status=exc.status)
+    return _page(request, "consent.html", {"actor": actor, "done": case_id})
+
+
 @router.get("/console/listing/new", response_class=HTMLResponse)
 def new_case(request: Request, code: str = Query(default="", max_length=40),
              actor: Actor = Depends(console_actor)) -> HTMLResponse:
@@ -171,6 +212,8 @@ STEPS: dict[str, tuple[str, Handler]] = {
     "decision": ("listing.decide", lambda s, a, c, f: service.decide(
         s, a, c, listing_months=_int(f.get("listing_months", ""), "列入期限（月）"),
         number=f.get("number") or None, version=_version(f), on=_on(f))),
+    "approval": ("listing.approve", lambda s, a, c, f: service.approve(
+        s, a, c, opinion=f.get("opinion", ""), version=_version(f), on=_on(f))),
     "listing": ("listing.list", lambda s, a, c, f: service.list_subject(s, a, c, version=_version(f), on=_on(f))),
     "removal": ("listing.remove", lambda s, a, c, f: service.remove(
         s, a, c, reason=f.get("reason", ""), explanation=f.get("explanation") or None,

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from xinyong.core import clock
 from xinyong.core.access import SYSTEM, Actor, Purpose
+from xinyong.core.codes import minor_on
 from xinyong.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from xinyong.core.events import emit, publish
 from xinyong.core.usecase import use_case
@@ -24,6 +25,12 @@ from xinyong.listing import documents, loader
 from xinyong.listing.deadlines import open_review_task
 from xinyong.listing.document_store import decision_elements, notice_elements, store_document
 from xinyong.listing.events import ListingRowEnded
+from xinyong.listing.guardrails import (
+    consent_denial,
+    consent_giver_denial,
+    consent_needed,
+    four_eyes_denial,
+)
 from xinyong.listing.history import append_history
 from xinyong.listing.models import (
     Interview,
@@ -56,6 +63,7 @@ from xinyong.listing.shared import (
     record_department,
     snapshot,
 )
+from xinyong.listing.transition_review import nonconforming_denial
 
 
 def _apply(
@@ -78,6 +86,26 @@ def _apply(
     flush_or_conflict(session)
 
 
+def who(actor: Actor) -> str:
+    """The identity the four-eyes rule compares: the principal's id, or its name for a system actor."""
+    return f"principal:{actor.id}" if actor.id is not None else f"name:{actor.name}"
+
+
+def _item_name(rec: Any) -> str | None:
+    from xinyong.records.public import catalog_item_of
+
+    item = catalog_item_of(rec)
+    return item.name if item is not None else None
+
+
+def _act_day(session: Session, record_id: int) -> dt.date:
+    from xinyong.records import service as records
+
+    rec = records.get(session, record_id)
+    assert rec is not None
+    return rec.decision_date
+
+
 def propose(
     session: Session, actor: Actor, *, subject_code: str, list_type_id: str, record_ids: list[int], reason: str,
     on: dt.date | None = None,
@@ -97,6 +125,9 @@ def propose(
         raise ValidationFailed("listing.reason_required", "请填写拟列入的事由")
     lt = loader.list_types().get(list_type_id)
     subject = subjects.require(session, subject_code)
+    void = nonconforming_denial(session, lt.id, actor.region_code or subject.region_code, on)
+    if void is not None:
+        raise GuardrailRefused("list_type_nonconforming", void)
     # 49号 §（七）（八）, 淮政办发〔2021〕13号 §三(一): level, competent field, territory of a local list
     denial: Any = proposal_denial(list_type=lt, actor_region=actor.region_code, actor_fields=actor.fields,
                              subject_region=subject.region_code)
@@ -113,11 +144,14 @@ def propose(
             effective_date=rec.effective_date, status=rec.status, is_minor=rec.is_minor,
             force_majeure=rec.force_majeure, non_intentional=rec.non_intentional,
             minor_violation=rec.minor_violation, department=record_department(rec),
+            catalog_item=rec.catalog_item, catalog_item_name=_item_name(rec), severity=rec.severity,
         ))
     denial = record_basis_denial(facts, actor.department)
     if denial is not None:
         raise Forbidden("listing.record_not_own", denial)
-    flags = check_proposal(list_type=lt, records=facts, subject_key=subject.subject_key, on=on)
+    # 国办发〔2020〕49号 §（十六）: minority at the act, read from the resident ID (never a checkbox)
+    minor = any(minor_on(subject_code, _act_day(session, f.id)) for f in facts)
+    flags = check_proposal(list_type=lt, records=facts, subject_key=subject.subject_key, on=on, minor=minor)
     open_case = session.scalar(
         select(ListingCase.id).where(
             ListingCase.subject_key == subject.subject_key, ListingCase.list_type_id == lt.id,
@@ -134,6 +168,7 @@ def propose(
         department_principal_id=actor.id, record_ids=[f.id for f in facts], reason=reason,
         state=State.proposed.value, version=1, leniency_flags=list(flags), proposed_on=on,
         answer_deadline_provisional=False, created_at=now, updated_at=now,
+        proposed_by=who(actor), approvals=[],
     )
     session.add(case)
     session.flush()
@@ -211,6 +246,18 @@ def decide(
     if listing_start is not None:
         args["listing_start"] = listing_start
     dry = transition(snapshot(case), Action.decide, on, lt, args)
+    approvals = list(case.approvals or [])
+    approval = next((a for a in approvals if a.get("kind") == "four_eyes"), None)
+    refused = four_eyes_denial(approver=approval["by"] if approval else None, proposer=case.proposed_by,
+                               decider=who(actor))
+    if refused is not None:
+        if approval is None:
+            raise GuardrailRefused("approval_required", refused)
+        raise Forbidden("listing.four_eyes", refused)
+    missing_consent = consent_denial(lt.guard.upper_consent, case.region_code,
+                                     any(a.get("kind") == "upper_consent" for a in approvals))
+    if missing_consent is not None:
+        raise GuardrailRefused("upper_consent_required", missing_consent)
     number = (number or "").strip() or f"信用认定〔{on.year}〕{case.id:04d}号"
     rendered = documents.render(documents.DECISION, decision_elements(session, case, lt, dry, number), on)
     doc = store_document(session, case, rendered, actor)
@@ -218,6 +265,80 @@ def decide(
     step = transition(snapshot(case), Action.decide, on, lt, args)
     _apply(session, case, step, actor, "作出认定决定", [doc.id], extra={"decision_no": number})
     return case
+
+
+#: the states in which a decision can be prepared (approved, consented to)
+BEFORE_DECISION = (State.notice_served.value, State.objection_received.value, State.objection_answered.value)
+
+
+def approve(session: Session, actor: Actor, case_id: int, *, opinion: str, version: int | None = None,
+            on: dt.date | None = None) -> ListingCase:
+    """四眼审核: a second officer of the determining department approves the decision to be made; the
+    approver is neither the officer who proposed the case nor (checked at :func:`decide`) the one who
+    decides. 国办发〔2020〕49号 §（八） asks the determination procedure to be followed strictly; the
+    separation of approving and deciding is this platform's rule."""
+    on = on or clock.today()
+    case = ready_case(session, actor, case_id, version)
+    if case.state not in BEFORE_DECISION:
+        raise GuardrailRefused("approval_state", "只有已告知、尚未作出认定决定的案件可以审核")
+    text = " ".join((opinion or "").split())
+    if not text:
+        raise ValidationFailed("listing.opinion_required", "请填写审核意见")
+    if case.proposed_by == who(actor):
+        raise Forbidden("listing.four_eyes", "审核同意人不能是立案人（四眼原则）")
+    entry = {"kind": "four_eyes", "by": who(actor), "by_name": actor.name, "department": actor.department,
+             "region": actor.region_code, "on": on.isoformat(), "opinion": text}
+    case.approvals = [a for a in (case.approvals or []) if a.get("kind") != "four_eyes"] + [entry]
+    append_history(session, case, action="approve", from_state=case.state, to_state=case.state, on=on,
+                   actor=actor, reason=text, data={"approver": actor.name})
+    flush_or_conflict(session)
+    return case
+
+
+def consent(session: Session, actor: Actor, case_id: int, *, document: str, version: int | None = None,
+            on: dt.date | None = None) -> ListingCase:
+    """上一级同意 (市场监管总局令第44号 第二十二条 and any list type whose data asks for it): the department of
+    the same field one level up consents to a county or prefecture decision."""
+    from xinyong.core.authority import infer_fields
+
+    on = on or clock.today()
+    case = get_case(session, case_id)
+    if version is not None and case.version != version:
+        from xinyong.listing.shared import check_version
+
+        check_version(case, version)
+    lt = list_type_of(case)
+    refused = consent_giver_denial(case_region=case.region_code, case_fields=tuple(infer_fields(case.department)),
+                                   giver_region=actor.region_code, giver_fields=actor.fields,
+                                   consent=lt.guard.upper_consent)
+    if refused is not None:
+        raise Forbidden("listing.not_upper_level", refused)
+    if case.state not in BEFORE_DECISION:
+        raise GuardrailRefused("consent_state", "只有已告知、尚未作出认定决定的案件可以报请同意")
+    text = " ".join((document or "").split())
+    if not text:
+        raise ValidationFailed("listing.consent_document_required", "请填写同意文书文号")
+    entry = {"kind": "upper_consent", "by": who(actor), "by_name": actor.name, "department": actor.department,
+             "region": actor.region_code, "on": on.isoformat(), "document": text, "basis": lt.guard.upper_consent.basis}
+    case.approvals = [a for a in (case.approvals or []) if a.get("kind") != "upper_consent"] + [entry]
+    append_history(session, case, action="upper_consent", from_state=case.state, to_state=case.state, on=on,
+                   actor=actor, reason=text, data={"department": actor.department, "document": text})
+    flush_or_conflict(session)
+    return case
+
+
+def consent_to_case(actor: Actor, case_id: int, *, document: str, version: int | None = None,
+                    on: dt.date | None = None) -> dict[str, Any]:
+    """The upper-level department's use case: it is not the case's owner, so its own door decides."""
+    with use_case(actor, "listing.consent", purpose=Purpose.determination) as door:
+        case = get_case(door.session, case_id)
+        door.admit(subject_key=case.subject_key, detail={"case_id": case_id})
+        consent(door.session, actor, case_id, document=document, version=version, on=on)
+        return full_view(door.session, case_id)
+
+
+def needs_consent(case: ListingCase) -> bool:
+    return consent_needed(list_type_of(case).guard.upper_consent, case.region_code)
 
 
 def _payload(case: ListingCase, listing: Listing, reason: str | None) -> dict[str, Any]:
@@ -281,17 +402,23 @@ def _end_rows(session: Session, case: ListingCase, reason: str, on: dt.date) -> 
 
 
 def remove(session: Session, actor: Actor, case_id: int, *, reason: str, explanation: str | None = None,
-           version: int | None = None, on: dt.date | None = None, document: str | None = None) -> ListingCase:
-    """移出 (conditions met, period expired, repaired, revoked)."""
+           version: int | None = None, on: dt.date | None = None, document: str | None = None,
+           corrected_on: dt.date | None = None) -> ListingCase:
+    """移出 (conditions met, period expired, repaired, revoked), per the list's own removal rule
+    (e.g. 令第44号 第十六条 列入满一年; 令第45号 改正之日起满6个月; the stop-publication limit)."""
     on = on or clock.today()
     case = ready_case(session, actor, case_id, version)
-    return _remove(session, actor, case, reason=reason, explanation=explanation, on=on, document=document)
+    return _remove(session, actor, case, reason=reason, explanation=explanation, on=on, document=document,
+                   corrected_on=corrected_on)
 
 
 def _remove(session: Session, actor: Actor, case: ListingCase, *, reason: str, explanation: str | None,
-            on: dt.date, document: str | None) -> ListingCase:
-    step = transition(snapshot(case), Action.remove, on, list_type_of(case),
-                      {"reason": reason, "explanation": explanation})
+            on: dt.date, document: str | None, corrected_on: dt.date | None = None,
+            decided_elsewhere: bool = False) -> ListingCase:
+    args: dict[str, Any] = {"reason": reason, "explanation": explanation, "decided_elsewhere": decided_elsewhere}
+    if corrected_on is not None:
+        args["corrected_on"] = corrected_on
+    step = transition(snapshot(case), Action.remove, on, list_type_of(case), args)
     if document:
         step = Step(step.case, step.action, step.from_state, step.to_state, step.on,
                     {**step.facts, "document": document})
@@ -346,7 +473,7 @@ def end_listing(session: Session, listing_id: int, reason: str, actor: Actor, on
     case = get_case(session, listing.case_id)
     if listing.role == "subject":
         _remove(session, actor, case, reason=reason, explanation=document or REMOVAL_REASONS[reason], on=on,
-                document=document)
+                document=document, decided_elsewhere=True)
     else:
         listing.ended_on = on
         listing.end_reason = reason

@@ -40,6 +40,16 @@ from xinyong.listing.rules import (
 from xinyong.listing.shared import get_case, iso, jsonable, list_type_of, open_case, visible_scope
 
 
+def _needs_consent(case: ListingCase) -> bool:
+    from xinyong.listing.guardrails import consent_needed
+
+    try:
+        lt = loader.list_types().get(case.list_type_id)
+    except Exception:
+        return False
+    return consent_needed(lt.guard.upper_consent, case.region_code)
+
+
 def describe_case(session: Session, case: ListingCase, on: dt.date | None = None) -> dict[str, Any]:
     on = on or clock.today()
     lt_summary: dict[str, Any]
@@ -65,6 +75,10 @@ def describe_case(session: Session, case: ListingCase, on: dt.date | None = None
         "reason": case.reason,
         "leniency_flags": [{"flag": f, "name": LENIENCY_FLAGS.get(f, f)} for f in case.leniency_flags or []],
         "leniency_justification": case.leniency_justification,
+        "approvals": [{**a, "kind_name": {"four_eyes": "本部门审核同意（四眼原则）",
+                                          "upper_consent": "上一级部门同意"}.get(a.get("kind", ""), "审核")}
+                      for a in (case.approvals or [])],
+        "needs_upper_consent": _needs_consent(case),
         "proposed_on": case.proposed_on.isoformat(),
         "notice_served_on": iso(case.notice_served_on),
         "objection_window_end": iso(case.objection_window_end),

@@ -22,3 +22,10 @@ def read_list_types(actor: Actor) -> dict[str, Any]:
         found = {"types": [t.summary() for t in ts.types], "incomplete": [t.summary() for t in ts.incomplete]}
         door.count(len(found["types"]))
         return found
+
+
+def read_list_type(actor: Actor, list_type_id: str) -> dict[str, Any]:
+    """One usable list type (its elements, guardrails and every unverified element)."""
+    with use_case(actor, "listing.types", purpose=Purpose.administration) as door:
+        door.admit(detail={"list_type": list_type_id})
+        return list_types().get(list_type_id).summary()

@@ -37,6 +37,15 @@ from xinyong.core.dates import add_months
 from xinyong.core.errors import Conflict, ValidationFailed
 from xinyong.core.rulefiles import RuleError
 from xinyong.core.workdays import add_workdays
+from xinyong.listing.guardrails import (
+    ADMINISTRATIVE_REMEDIES,
+    ADMINISTRATIVE_REMEDIES_BASIS,
+    Guardrails,
+    basis_record_denial,
+    minor_denial,
+    parse_guardrails,
+    window_denial,
+)
 
 
 # ============================================================================ errors
@@ -117,6 +126,26 @@ MIN_PUBLIC_COMMENT_DAYS = 30  # 49号 §（七）: 公开征求意见期限不�
 DEFAULT_OBJECTION_ANSWER_WORKDAYS = 10  # 淮政办发〔2021〕13号 §四(一)
 
 
+#: the Chinese name of each element a list-type file may mark unverified (shown before an officer acts)
+UNVERIFIED_NAMES = {
+    "domain": "设列领域归类",
+    "standard.published": "认定标准公开渠道",
+    "standard.in_force": "认定标准施行日期",
+    "public_comment_days": "公开征求意见期限",
+    "listing_period": "列入期限",
+    "removal_conditions": "移出条件",
+    "removal_procedure": "移出程序",
+    "remedies": "救济措施",
+    "remedies_time_limits": "救济期限（行政复议六十日、行政诉讼六个月，取自法律的一般规定，条文原文未核对）",
+    "min_authority_level": "最低认定层级",
+    "basis_records": "认定依据记录的目录事项和失信程度",
+    "upper_level_consent": "上一级部门同意",
+    "objection_window": "最短异议期限",
+    "removal_time_limits": "移出办理时限",
+    "review": "认定标准按国办发〔2020〕49号清理评估的日期",
+}
+
+
 # ============================================================================ list types
 @dataclass(frozen=True)
 class RemovalCondition:
@@ -168,6 +197,10 @@ class ListType:
     linked_persons_basis: str | None
     unverified: tuple[str, ...]
     source_file: str
+    guard: Guardrails = field(default_factory=Guardrails)
+    #: the national list type a regional completion extends (rules/local/<region>/list_types/)
+    extends: str | None = None
+    local_basis: str | None = None
 
     def in_force(self, on: dt.date) -> bool:
         s = self.standard
@@ -211,6 +244,10 @@ class ListType:
             "objection_answer_basis": self.objection_answer_basis,
             "lists_linked_persons": self.lists_linked_persons,
             "unverified": list(self.unverified),
+            "unverified_names": [UNVERIFIED_NAMES.get(u, u) for u in self.unverified],
+            "guardrails": self.guard.summary(),
+            "extends": self.extends,
+            "local_basis": self.local_basis,
         }
 
 
@@ -222,9 +259,12 @@ class IncompleteListType:
     name: str
     missing: tuple[str, ...]
     source_file: str
+    #: determined by another authority (a people's court): received and shared, never determined here
+    determined_by: str | None = None
 
     def summary(self) -> dict[str, Any]:
-        return {"id": self.id, "name": self.name, "usable": False, "missing": list(self.missing)}
+        return {"id": self.id, "name": self.name, "usable": False, "missing": list(self.missing),
+                "determined_by": self.determined_by}
 
 
 def _req_str(raw: dict[str, Any], key: str, where: str) -> str:
@@ -281,6 +321,11 @@ def parse_list_type(raw: Any, name: str, region: str = "national") -> ListType |
     lt_name = _req_str(raw, "name", where)
     competent = parse_competent_fields(raw, name)
     status = raw.get("status", "active")
+    if status == "received":
+        # determined by a people's court (e.g. 法释〔2017〕7号): the platform receives and shares it
+        by = _req_str(raw, "department", where)
+        basis = _req_str(raw, "received_note", where)
+        return IncompleteListType(lt_id, lt_name, (basis,), name, determined_by=by)
     if status == "incomplete":
         missing = raw.get("missing")
         if not isinstance(missing, list) or not missing:
@@ -288,13 +333,17 @@ def parse_list_type(raw: Any, name: str, region: str = "national") -> ListType |
         reasons: list[str] = []
         for m in missing:
             if isinstance(m, dict):
-                reasons.extend(f"{k}: {v}" for k, v in m.items())
+                reasons.extend(str(v) for v in m.values())
             else:
                 reasons.append(str(m))
         return IncompleteListType(lt_id, lt_name, tuple(reasons), name)
     if status != "active":
-        raise ListTypeError(f"{where}：status 只能是 active 或 incomplete")
+        raise ListTypeError(f"{where}：status 只能是 active、incomplete 或 received")
     unverified: list[str] = []
+    extends = _opt_str(raw, "extends")
+    local_basis = _opt_str(raw, "local_basis")
+    if extends and not local_basis:
+        raise ListTypeError(f"{where}：地方补充或调整全国性名单时须在 local_basis 写明依据（文件和条款）")
 
     kind_raw = raw.get("kind")
     try:
@@ -323,7 +372,8 @@ def parse_list_type(raw: Any, name: str, region: str = "national") -> ListType |
         level = StandardLevel(str(s_raw.get("level")))
     except ValueError:
         raise ListTypeError(f"{where}：认定标准层级 level “{s_raw.get('level')}” 无效") from None
-    allowed_levels = ALLOWED_LEVELS["national" if scope == "national" else "local"]
+    # a regional completion of a national list keeps the national standard (its level was checked there)
+    allowed_levels = ALLOWED_LEVELS["national" if scope == "national" or extends else "local"]
     if level not in allowed_levels:
         names = "、".join(LEVEL_NAMES[x] for x in sorted(allowed_levels, key=list(StandardLevel).index))
         scope_name = "全国性名单" if scope == "national" else "地方性名单"
@@ -396,9 +446,14 @@ def parse_list_type(raw: Any, name: str, region: str = "national") -> ListType |
     procedure = _req_str(raw, "removal_procedure", where)
     if not _flag(raw, "removal_procedure_verified"):
         unverified.append("removal_procedure")
-    remedies = _req_str(raw, "remedies", where)
-    if not _flag(raw, "remedies_verified"):
-        unverified.append("remedies")
+    if raw.get("remedies") == "default":
+        # 49号 §（八）: the decision states 救济措施; for an administrative act the law supplies them
+        remedies = f"{ADMINISTRATIVE_REMEDIES}（{ADMINISTRATIVE_REMEDIES_BASIS}）"
+        unverified.append("remedies_time_limits")
+    else:
+        remedies = _req_str(raw, "remedies", where)
+        if not _flag(raw, "remedies_verified"):
+            unverified.append("remedies")
     measures_hint = _req_str(raw, "measures_hint", where)
 
     try:
@@ -416,6 +471,11 @@ def parse_list_type(raw: Any, name: str, region: str = "national") -> ListType |
     persons_basis = _opt_str(raw, "linked_persons_basis")
     if lists_persons and not persons_basis:
         raise ListTypeError(f"{where}：将法定代表人等一并列入须由认定标准规定，请填写 linked_persons_basis")
+    try:
+        guard, guard_unverified = parse_guardrails(raw, where)
+    except RuleError as exc:
+        raise ListTypeError(str(exc)) from None
+    unverified.extend(guard_unverified)
     return ListType(
         id=lt_id, name=lt_name, kind=kind, scope=scope, domain=domain, department=department,
         standard=standard, public_comment_days=pcd, listing_months_min=lo, listing_months_max=hi,
@@ -424,7 +484,7 @@ def parse_list_type(raw: Any, name: str, region: str = "national") -> ListType |
         objection_answer_workdays=oaw,
         objection_answer_basis=_opt_str(raw, "objection_answer_basis") or "淮政办发〔2021〕13号 §四(一)",
         lists_linked_persons=lists_persons, linked_persons_basis=persons_basis,
-        unverified=tuple(unverified), source_file=name,
+        unverified=tuple(unverified), source_file=name, guard=guard, extends=extends, local_basis=local_basis,
     )
 
 
@@ -438,6 +498,11 @@ class ListTypeSet:
             if t.id == list_type_id:
                 return t
         for i in self.incomplete:
+            if i.id == list_type_id and i.determined_by:
+                raise GuardrailRefused(
+                    "list_type_received",
+                    f"“{i.name}”由{i.determined_by}认定，本平台只接收和共享，不作认定：{'；'.join(i.missing)}",
+                )
             if i.id == list_type_id:
                 raise GuardrailRefused(
                     "list_type_incomplete",
@@ -446,7 +511,11 @@ class ListTypeSet:
         raise GuardrailRefused("list_type_not_found", f"名单类型“{list_type_id}”不存在")
 
     def usable(self, on: dt.date, region_code: str) -> list[ListType]:
-        return [t for t in self.types if t.in_force(on) and t.applies_to_region(region_code)]
+        """The list types an authority of ``region_code`` may use on ``on``; where a region completes or
+        overrides a national list type, its own version replaces the national one there."""
+        here = [t for t in self.types if t.in_force(on) and t.applies_to_region(region_code)]
+        replaced = {t.extends for t in here if t.extends}
+        return [t for t in here if t.id not in replaced]
 
 
 # ============================================================================ the procedure
@@ -479,6 +548,8 @@ REMOVAL_REASONS = {
     "revoked": "经复议或诉讼撤销",
     # the records the case rests on were withdrawn (国办发〔2020〕49号 §（二）: 以具有法律效力的文书为依据)
     "basis_withdrawn": "作为依据的失信行为记录已撤销",
+    # 国办发〔2020〕49号“把握时间节点”: 过渡期后与本意见要求不符的一律废止
+    "nonconforming": "名单认定标准不符合国办发〔2020〕49号要求，停止适用",
 }
 
 
@@ -646,6 +717,9 @@ def transition(
         window_end = _date_arg(args, "objection_window_end", "异议期限截止日")
         if window_end <= on:
             raise GuardrailRefused("objection_window_too_short", "异议期限截止日必须晚于告知送达日")
+        too_short = window_denial(list_type.guard.objection_window, on, window_end)
+        if too_short is not None:
+            raise GuardrailRefused("objection_window_too_short", too_short)
         new = replace(case, notice_served_on=on, objection_window_end=window_end,
                       notice_document_id=int(args["notice_document_id"]))
         facts = {"objection_window_end": window_end.isoformat()}
@@ -678,8 +752,9 @@ def transition(
     elif act is Action.decide:
         if case.notice_served_on is None:
             raise GuardrailRefused("notice_required", "未经事先告知，不得作出认定决定")
-        if case.state is State.notice_served:
-            window_end = _need(case.objection_window_end, "异议期限")
+        # the window is the party's, not the objection's: an early answer does not shorten it
+        if case.objection_window_end is not None:
+            window_end = case.objection_window_end
             if on <= window_end:
                 raise GuardrailRefused(
                     "objection_window_open",
@@ -725,13 +800,40 @@ def transition(
             raise GuardrailRefused("invalid_removal_reason", f"移出原因必须是：{'、'.join(f'{k}（{v}）' for k, v in REMOVAL_REASONS.items())}")
         if reason == "period_expired" and case.listing_end is not None and on <= case.listing_end:
             raise GuardrailRefused("period_not_expired", f"列入期限至{case.listing_end.isoformat()}，尚未届满")
+        limits = list_type.guard.removal
+        extra: dict[str, Any] = {}
         if reason == "conditions_met":
             codes = {c.code for c in list_type.removal_conditions}
             if "conditions_met" not in codes:
                 raise GuardrailRefused("no_early_removal", "该名单的认定标准未规定提前移出条件")
             _text(args, "explanation", "符合移出条件的说明")
+            start = _need(case.listing_start, "列入起始日")
+            # a removal another procedure decided (e.g. a repair decision, ``end_listing``) was checked there
+            if args.get("decided_elsewhere"):
+                limits = replace(limits, early_after_months=None, after_correction_months=None)
+            if limits.early_after_months and on < add_months(start, limits.early_after_months):
+                raise GuardrailRefused(
+                    "early_removal_too_soon",
+                    f"列入满{limits.early_after_months}个月（{add_months(start, limits.early_after_months).isoformat()}）"
+                    f"后方可申请提前移出（{limits.basis}）")
+            if limits.after_correction_months:
+                corrected = _date_arg(args, "corrected_on", "改正日期")
+                if corrected < start:
+                    raise GuardrailRefused("correction_before_listing",
+                                           f"须在列入期间改正（列入起始日{start.isoformat()}）（{limits.basis}）")
+                earliest = add_months(corrected, limits.after_correction_months)
+                if on < earliest:
+                    raise GuardrailRefused(
+                        "correction_period_not_passed",
+                        f"自改正之日起满{limits.after_correction_months}个月（{earliest.isoformat()}）后方可申请提前移出"
+                        f"（{limits.basis}）")
+                extra["corrected_on"] = corrected.isoformat()
+        if limits.stop_publication_workdays:
+            # 令第44号 第十八条 / 法释〔2017〕7号 第十条: stop publication within N working days
+            due = add_workdays(on, limits.stop_publication_workdays)
+            extra.update({"stop_publication_due": due.date.isoformat(), "stop_publication_basis": limits.basis})
         new = replace(case, removed_on=on, removal_reason=reason)
-        facts = {"reason": reason, "reason_name": REMOVAL_REASONS[reason]}
+        facts = {"reason": reason, "reason_name": REMOVAL_REASONS[reason], **extra}
 
     elif act is Action.withdraw:
         _text(args, "explanation", "撤回理由")
@@ -763,6 +865,9 @@ class RecordFacts:
     minor_violation: bool = False
     #: the department that determined the record (its issuing authority until records carry one)
     department: str | None = None
+    catalog_item: str = ""
+    catalog_item_name: str | None = None
+    severity: str = "general"
 
 
 #: 49号 §（二）: 生效的司法裁判文书和仲裁文书 are a basis whoever determines the list
@@ -817,6 +922,7 @@ def check_proposal(
     records: list[RecordFacts],
     subject_key: str,
     on: dt.date,
+    minor: bool = False,
 ) -> tuple[str, ...]:
     """Guardrails on the basis of a case; returns the 宽容审慎 flags that need a justification.
 
@@ -843,9 +949,19 @@ def check_proposal(
             raise GuardrailRefused("record_without_document", f"记录{r.id}未载明具有法律效力的文书，不能作为认定依据")
         if r.effective_date > on:
             raise GuardrailRefused("document_not_effective", f"记录{r.id}所依据的文书在{on.isoformat()}尚未生效")
+        unfit = basis_record_denial(list_type.guard.basis_records, record_id=r.id, catalog_item=r.catalog_item,
+                                    severity=r.severity, item_name=r.catalog_item_name)
+        if unfit is not None:
+            raise GuardrailRefused("record_not_qualifying", unfit)
         for flag in LENIENCY_FLAGS:
-            if getattr(r, flag) and flag not in flags:
+            # minority is a fact of the resident ID (``minor``), never the record's checkbox
+            if flag != "is_minor" and getattr(r, flag) and flag not in flags:
                 flags.append(flag)
+    forbidden = minor_denial(list_type.guard.minors, list_type.name, minor)
+    if forbidden is not None:
+        raise GuardrailRefused("minor_forbidden", forbidden)
+    if minor:
+        flags.insert(0, "is_minor")
     return tuple(flags)
 
 

@@ -29,7 +29,9 @@ class RecordIn(BaseModel):
     effective_date: dt.date
     summary: str = Field(min_length=1, max_length=4000)
     severity: str = "general"
-    is_minor: bool = False
+    is_minor: bool = Field(
+        default=False, description="已不使用：是否未成年人由公民身份号码中的出生日期按行为发生日计算")
+    act_date: dt.date | None = Field(default=None, description="失信行为发生日期（用于按身份证号计算当时年龄；省略时按文书作出日期）")
     force_majeure: bool = False
     non_intentional: bool = False
     minor_violation: bool = False

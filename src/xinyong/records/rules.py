@@ -77,6 +77,8 @@ class RecordInput:
     minor_violation: bool = False
     other_basis: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    #: the date of the dishonest act (age at the act is read from a resident ID); default decision_date
+    act_date: dt.date | None = None
 
 
 class ItemFinder(Protocol):
@@ -166,3 +168,16 @@ def competence_requirements(document_type: DocumentType | str, item: CatalogItem
     if item.competent_fields:
         out.append((f"按目录项“{item.name}”记录失信行为", item.competent_fields))
     return out
+
+
+#: catalog items about list membership: views of the listing procedure's listings (国办发〔2020〕49号
+#: §（八）: a list is set by a determination with its own procedure), never records a department types in
+LISTING_VIEW_ITEMS = frozenset({"serious-dishonest-list"})
+
+
+def listing_view_denial(item_code: str, item_name: str) -> str | None:
+    """A record under a list-membership item is refused: the list procedure is its only source."""
+    if item_code in LISTING_VIEW_ITEMS:
+        return (f"“{item_name}”由严重失信主体名单认定程序（事先告知、异议、认定决定、列入）产生，"
+                "不能作为失信行为记录直接录入；请在“名单认定”中立案办理（国办发〔2020〕49号§（八））")
+    return None

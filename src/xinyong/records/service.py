@@ -25,6 +25,7 @@ from xinyong.catalog.rules import ShareScope
 from xinyong.core import clock
 from xinyong.core.access import Actor, Purpose
 from xinyong.core.authority import competence_denial, identity_denial
+from xinyong.core.codes import minor_on
 from xinyong.core.crypto import subject_key as keyed
 from xinyong.core.db import claim
 from xinyong.core.errors import Conflict, NotFound, ValidationFailed
@@ -44,6 +45,7 @@ from xinyong.records.rules import (
     Severity,
     check_record,
     competence_requirements,
+    listing_view_denial,
 )
 from xinyong.subjects import service as subjects
 from xinyong.subjects.rules import identify
@@ -89,7 +91,9 @@ def accepted_values(
         "summary": rec.summary.strip(),
         "other_basis": (rec.other_basis or "").strip() or None,
         "severity": accepted.severity.value,
-        "is_minor": rec.is_minor,
+        # a fact read from the resident ID at the date of the act, never the submitted checkbox
+        # (国办发〔2020〕49号 §（十六）: 对未成年人失信行为应宽容审慎)
+        "is_minor": minor_on(rec.subject_code, rec.act_date or rec.decision_date),
         "force_majeure": rec.force_majeure,
         "non_intentional": rec.non_intentional,
         "minor_violation": rec.minor_violation,
@@ -256,6 +260,9 @@ def record_dishonesty(actor: Actor, rec: RecordInput) -> dict[str, Any]:
                 f"只能记录本部门（{department}）作出的文书所认定的失信行为，“{issuing}”作出的文书"
                 "应由该机关记录（谁认定、谁负责）", code="not_own_document")
         accepted, _ = accepted_values(rec, key, identity.region_code)
+        view_denial = listing_view_denial(accepted.item.code, accepted.item.name)
+        if view_denial is not None:
+            raise ValidationFailed("record.listing_view_item", view_denial)
         door.require(_competence(actor, accepted), code="not_competent")
         result = ingest(door.session, rec, department=department, determined_by=actor.id)
         door.count(1)

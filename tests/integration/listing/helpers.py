@@ -32,6 +32,26 @@ def officer(department: str = DEPT, region: str = REGION) -> Actor:
                  region_code=region, fields=frozenset(infer_fields(department)))
 
 
+def second_officer(department: str = DEPT, region: str = REGION) -> Actor:
+    """Another officer of the same department: the four-eyes approver of a decision."""
+    return Actor(id=None, name=f"{department}审核人", role=Role.determining_department, department=department,
+                 region_code=region, fields=frozenset(infer_fields(department)))
+
+
+def approve_api(client: Any, case_id: int, department: str = DEPT, region: str = REGION, *,
+                on: str | None = None) -> dict[str, Any]:
+    """四眼审核 through the API by a second officer (a new principal) of the same department."""
+    from tests.factories import department_headers
+
+    body: dict[str, Any] = {"opinion": "经审核，事实清楚、依据充分，同意作出认定决定"}
+    if on:
+        body["on"] = on
+    r = client.post(f"/api/v1/listing/cases/{case_id}/approval", json=body,
+                    headers=department_headers(department, region=region))
+    assert r.status_code == 200, r.text
+    return dict(r.json())
+
+
 def make_subject(seed: int = 7, *, link_person: bool = True, **record_overrides: Any) -> Setup:
     rng = random.Random(seed)
     code = uscc(rng, region="320812")
@@ -56,6 +76,7 @@ def listed_case(seed: int, *, start: dt.date = dt.date(2026, 9, 1)) -> tuple[int
                                record_ids=[setup.record_id], reason="拖欠农民工工资", on=start)
         service.serve_notice(s, actor, case.id, objection_window_end=start + dt.timedelta(days=10),
                              version=case.version, on=start)
+        service.approve(s, second_officer(), case.id, opinion="同意", on=start + dt.timedelta(days=11))
         service.decide(s, actor, case.id, version=case.version, on=start + dt.timedelta(days=11))
         service.list_subject(s, actor, case.id, version=case.version, on=start + dt.timedelta(days=12))
         return case.id, setup

@@ -7,7 +7,7 @@ from typing import Any
 
 from pypdf import PdfReader
 
-from tests.integration.listing.helpers import DEPT, REGION, make_subject
+from tests.integration.listing.helpers import DEPT, REGION, approve_api, make_subject
 
 MT = "migrant-wage-arrears"
 
@@ -46,6 +46,7 @@ def test_full_walk_with_documents_history_and_events(client, api_key) -> None:
     case = _post(client, f"/api/v1/listing/cases/{cid}/answer", dd,
                  {"version": case["version"], "on": "2026-09-23", "outcome": "rejected", "answer": "经核实，仍有欠薪未支付"})
     assert case["answer_timely"] is True
+    case = approve_api(client, cid, on="2026-09-24")
     case = _post(client, f"/api/v1/listing/cases/{cid}/decision", dd, {"version": case["version"], "on": "2026-09-24"})
     assert case["state"] == "decided"
     assert (case["listing_start"], case["listing_end"]) == ("2026-09-24", "2029-09-23")
@@ -68,14 +69,14 @@ def test_full_walk_with_documents_history_and_events(client, api_key) -> None:
     assert {p["role"] for p in started} == {"subject", "legal_representative"}
     assert all(p["list_type"] == MT and p["start"] == "2026-09-24" for p in started)
     case = _post(client, f"/api/v1/listing/cases/{cid}/removal", dd, {
-        "version": case["version"], "on": "2026-11-02", "reason": "conditions_met",
-        "explanation": "已偿还拖欠工资满6个月并作出守信承诺"})
+        "version": case["version"], "on": "2026-11-02", "reason": "revoked",
+        "explanation": "行政复议决定撤销责令支付决定"})
     assert case["state"] == "removed"
-    assert [p["reason"] for t, p in seen if t == "listing.ended"] == ["conditions_met", "conditions_met"]
+    assert [p["reason"] for t, p in seen if t == "listing.ended"] == ["revoked", "revoked"]
     assert client.get(f"/api/v1/listing/subjects/{setup.code}/active?on=2026-11-03",
                       headers=dd).json()["listings"] == []
     actions = [h["action"] for h in case["history"]]
-    assert actions == ["propose", "serve_notice", "receive_objection", "answer_objection", "decide", "list", "remove"]
+    assert actions == ["propose", "serve_notice", "receive_objection", "answer_objection", "approve", "decide", "list", "remove"]
     assert case["history_intact"] is True
     from xinyong.core.audit.history import history_of
     from xinyong.core.db import unit_of_work
@@ -83,7 +84,7 @@ def test_full_walk_with_documents_history_and_events(client, api_key) -> None:
     with unit_of_work() as s:  # mirrored into the platform's sealed decision history
         assert [h.event for h in history_of(s, f"listing_case:{cid}")] == actions
     file = client.get(f"/api/v1/subjects/{setup.code}", headers=api_key("admin")).json()
-    assert file["sections"]["listings"][0]["end_reason"] == "conditions_met"
+    assert file["sections"]["listings"][0]["end_reason"] == "revoked"
 
 
 def _proposed(client: Any, dd: dict[str, str], seed: int = 11, **over: Any) -> tuple[int, Any]:
@@ -142,7 +143,8 @@ def test_guardrails_authority_level_leniency_and_department(client, api_key) -> 
     # 320812 is a county-level district: allowed (county or above)
     dd = api_key("determining_department", department=DEPT, region=REGION)
     r = client.post("/api/v1/listing/cases", json={**body, "list_type_id": "court-dishonest-debtor"}, headers=dd)
-    assert r.status_code == 422 and r.json()["error"]["code"] == "listing.list_type_incomplete"
+    # a court list is received and shared, never determined by an administrative department here
+    assert r.status_code == 422 and r.json()["error"]["code"] == "listing.list_type_received"
     case = _post(client, "/api/v1/listing/cases", dd, body, 201)
     assert [f["flag"] for f in case["leniency_flags"]] == ["non_intentional"]
     r = client.post(f"/api/v1/listing/cases/{case['id']}/notice", headers=dd,
@@ -182,7 +184,7 @@ def test_authority_below_allowed_level_is_refused(client, api_key, monkeypatch) 
 def test_types_endpoint_lists_usable_and_incomplete(client) -> None:
     body = client.get("/api/v1/listing/types").json()
     usable = {t["id"] for t in body["types"]}
-    assert usable == {"migrant-wage-arrears", "gov-procurement", "samr-serious-illegal"}
+    assert usable == {"migrant-wage-arrears", "gov-procurement", "samr-serious-illegal", "tax-major-violation"}
     incomplete = {t["id"]: t["missing"] for t in body["incomplete"]}
     assert "court-dishonest-debtor" in incomplete and incomplete["work-safety"]
     assert client.get("/api/v1/listing/workdays?start=2026-09-30&n=3").json()["date"] == "2026-10-10"

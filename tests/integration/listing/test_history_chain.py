@@ -26,7 +26,7 @@ from xinyong.listing.history import legacy_event_body, legacy_event_hash
 from xinyong.listing.models import ListingCase, ListingCaseEvent
 
 runner = CliRunner()
-STEPS = ["propose", "serve_notice", "decide", "list"]
+STEPS = ["propose", "serve_notice", "approve", "decide", "list"]
 
 
 @contextmanager
@@ -75,7 +75,7 @@ def test_steps_are_entries_of_the_core_chain_and_the_private_chain_is_not_writte
         entries = history_of(s, f"listing_case:{case_id}")
         steps = service.history(s, case_id)
         assert [e.event for e in entries] == [h["action"] for h in steps] == STEPS
-        assert [h["seq"] for h in steps] == [1, 2, 3, 4]
+        assert [h["seq"] for h in steps] == [1, 2, 3, 4, 5]
         assert [h["hash"] for h in steps] == [e.entry_hash for e in entries]
         assert steps[0]["reason"] == "拖欠农民工工资" and steps[0]["department"] == officer().department
         assert s.scalar(select(ListingCaseEvent.id)) is None
@@ -86,7 +86,7 @@ def test_steps_are_entries_of_the_core_chain_and_the_private_chain_is_not_writte
 
 def test_an_altered_step_is_found_by_audit_verify_and_by_the_case(db_url, client, api_key) -> None:
     case_id, _ = listed_case(302)
-    decided = _chain_seqs(case_id)[2]
+    decided = _chain_seqs(case_id)[3]
     with tampering("decision_history") as conn:
         conn.execute(text("UPDATE decision_history SET actor_name = '伪造的经办人' WHERE seq = :s"), {"s": decided})
     code, report = _verify()

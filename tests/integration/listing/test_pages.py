@@ -48,6 +48,16 @@ def test_console_walk_from_proposal_to_removal(client) -> None:
     # deciding too early shows the reason on the page, nothing changes
     early = _post(client, f"{case_url}/decision", {"version": _version(client, cid), "on": "2026-09-10"})
     assert early.status_code == 422 and "期满前不得作出认定决定" in early.text
+    # the proposer cannot approve its own case (四眼原则)
+    own = _post(client, f"{case_url}/approval", {"version": _version(client, cid), "opinion": "同意", "on": "2026-09-16"})
+    assert own.status_code == 403 and "四眼原则" in own.text
+    console_login(client, "determining_department", department=DEPT, region=REGION)  # a second officer
+    r = _post(client, f"{case_url}/approval", {"version": _version(client, cid), "opinion": "事实清楚，同意",
+                                               "on": "2026-09-16"})
+    assert r.status_code == 303, r.text
+    same = _post(client, f"{case_url}/decision", {"version": _version(client, cid), "on": "2026-09-16"})
+    assert same.status_code == 403 and "审核同意人与作出决定人不能是同一人" in same.text
+    console_login(client, "determining_department", department=DEPT, region=REGION)  # the deciding officer
     r = _post(client, f"{case_url}/decision", {"version": _version(client, cid), "on": "2026-09-16"})
     assert r.status_code == 303, r.text
     r = _post(client, f"{case_url}/listing", {"version": _version(client, cid), "on": "2026-09-17"})

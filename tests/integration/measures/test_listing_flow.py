@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from tests.integration.listing.helpers import DEPT, REGION, make_subject
+from tests.integration.listing.helpers import DEPT, REGION, approve_api, make_subject
 from xinyong.core.db import unit_of_work
 from xinyong.core.outbox import OutboxMessage
 
@@ -28,6 +28,7 @@ def _list(client: Any, dd: dict[str, str]) -> tuple[Any, dict[str, Any]]:
     cid = case["id"]
     case = _post(client, f"/api/v1/listing/cases/{cid}/notice", dd,
                  {"version": 1, "on": "2026-09-01", "objection_window_end": "2026-09-15"})
+    case = approve_api(client, cid, on="2026-09-16")
     case = _post(client, f"/api/v1/listing/cases/{cid}/decision", dd, {"version": case["version"], "on": "2026-09-16"})
     case = _post(client, f"/api/v1/listing/cases/{cid}/listing", dd, {"version": case["version"], "on": "2026-09-17"})
     assert case["state"] == "listed"
@@ -63,8 +64,8 @@ def test_listing_reaches_screening_push_and_representative(client: Any, api_key:
         topics = [m.topic for m in s.scalars(select(OutboxMessage).order_by(OutboxMessage.id))]
     assert topics == ["push.listing.started", "push.listing.started"]  # the company and its representative
     _post(client, f"/api/v1/listing/cases/{case['id']}/removal", dd, {
-        "version": case["version"], "on": "2026-11-02", "reason": "conditions_met",
-        "explanation": "已偿还拖欠工资满6个月并作出守信承诺"})
+        "version": case["version"], "on": "2026-11-02", "reason": "revoked",
+        "explanation": "行政复议决定撤销责令支付决定"})
     after = client.get(f"/api/v1/screen/code/{setup.code}", params={"matter": "fiscal_subsidy"}, headers=unit).json()
     assert after["hits"][0]["measures"] == [] and after["hits"][0]["lists"] == []
     with unit_of_work() as s:

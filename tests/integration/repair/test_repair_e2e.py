@@ -49,6 +49,9 @@ def _listing(world: World) -> tuple[int, int, str]:
         case = listing.propose(s, officer, subject_code=world.code, list_type_id="migrant-wage-arrears",
                                record_ids=[rec.id], reason="拖欠农民工工资", on=dt.date(2025, 4, 1))
         listing.serve_notice(s, officer, case.id, objection_window_end=dt.date(2025, 4, 15), on=dt.date(2025, 4, 1))
+        second = Actor(id=None, name=f"{HRSS}审核人", role=Role.determining_department, department=HRSS,
+                       region_code="320800", fields=frozenset(infer_fields(HRSS)))
+        listing.approve(s, second, case.id, opinion="同意", on=dt.date(2025, 4, 20))  # 四眼原则
         listing.decide(s, officer, case.id, on=dt.date(2025, 4, 20))
         listing.list_subject(s, officer, case.id, on=dt.date(2025, 4, 21))
         [row] = listing.active_listings(s, world.key, dt.date(2026, 11, 23))

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 
 from tests.factories import department_headers, make_api_key, record_json, uscc
+from tests.integration.listing.helpers import approve_api
 from tests.integration.measures.receiver import Receiver
 from tests.integration.measures.units import register, register_last
 from xinyong.core.db import unit_of_work
@@ -45,6 +46,7 @@ def _listed(client: Any, dd: dict[str, str], code: str, record_id: int) -> dict[
     cid = case["id"]
     case = _ok(client.post(f"/api/v1/listing/cases/{cid}/notice", headers=dd, json={
         "version": case["version"], "on": "2026-09-01", "objection_window_end": "2026-09-15"}))
+    case = approve_api(client, cid, on="2026-09-16")
     case = _ok(client.post(f"/api/v1/listing/cases/{cid}/decision", headers=dd,
                            json={"version": case["version"], "on": "2026-09-16"}))
     case = _ok(client.post(f"/api/v1/listing/cases/{cid}/listing", headers=dd,

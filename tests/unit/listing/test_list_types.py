@@ -37,12 +37,15 @@ def _raw(name: str = "migrant-wage-arrears") -> dict[str, Any]:
 def test_shipped_national_list_types_load_with_citations() -> None:
     types = load_list_types([RULES_ROOT])
     usable = {t.id: t for t in types.types}
-    assert set(usable) == {"migrant-wage-arrears", "gov-procurement", "samr-serious-illegal"}
+    assert set(usable) == {"migrant-wage-arrears", "gov-procurement", "samr-serious-illegal", "tax-major-violation"}
     mw = usable["migrant-wage-arrears"]
     assert mw.standard.doc_no == "人力资源社会保障部令第45号"
     assert mw.kind is Kind.blacklist and mw.listing_months_min == 36
     assert mw.objection_answer_workdays == 10 and "淮政办发〔2021〕13号" in mw.objection_answer_basis
-    assert "public_comment_days" in mw.unverified and "remedies" in mw.unverified
+    # the remedies of an administrative act come from law; only their time limits are unverified
+    assert "public_comment_days" in mw.unverified and "remedies_time_limits" in mw.unverified
+    assert "行政复议" in mw.remedies and "行政诉讼" in mw.remedies
+    assert mw.guard.removal.after_correction_months == 6
     assert mw.lists_linked_persons and "第四十八条" in (mw.linked_persons_basis or "")
     gp = usable["gov-procurement"]
     assert (gp.listing_months_min, gp.listing_months_max) == (12, 36)
@@ -52,6 +55,45 @@ def test_shipped_national_list_types_load_with_citations() -> None:
     samr = types.get("samr-serious-illegal")  # 令第44号 in full (serious-lists-primary.md §1)
     assert (samr.listing_months_min, samr.competent_fields) == (36, ("market_regulation",))
     assert {c.code for c in samr.removal_conditions} == {"period_expired", "conditions_met", "revoked"}
+    r = samr.guard.removal
+    assert (r.accept_workdays, r.decide_workdays, r.stop_publication_workdays, r.early_after_months) == (2, 15, 3, 12)
+    assert "第二十二条" in (samr.guard.upper_consent.basis or "")
+    assert samr.guard.review.reviewed_on is not None and "review" not in samr.unverified
+    court = next(t for t in types.incomplete if t.id == "court-dishonest-debtor")
+    assert court.determined_by == "人民法院"
+    with pytest.raises(Exception, match="只接收和共享"):
+        types.get("court-dishonest-debtor")
+
+
+def test_a_region_completes_a_national_list_type_as_data(tmp_path: Path) -> None:
+    """A credit office completes work-safety for its region (rules/local/<region>/list_types/), with a
+    citation; the merged type loads as <id>@<region>, replaces nothing elsewhere, and a completion
+    without its local basis is refused at load."""
+    folder = tmp_path / "local" / "320800" / "list_types"
+    folder.mkdir(parents=True)
+    completion = {
+        "extends": "work-safety", "local_basis": "（示例）淮安市地方性法规第十条",
+        "status": "active", "kind": "blacklist",
+        "standard": {"title": "安全生产严重失信主体名单管理办法", "doc_no": "应急管理部令第11号",
+                     "level": "departmental_rule", "in_force": "2023-10-01", "published": ["应急管理部令第11号"],
+                     "published_verified": False},
+        "public_comment_days": None, "public_comment_verified": False, "public_comment_note": "未找到",
+        "listing_period": {"months": 36}, "listing_period_verified": False,
+        "removal_conditions": [{"code": "period_expired", "text": "列入期限届满"}],
+        "removal_procedure": "由作出列入决定的应急管理部门移出", "remedies": "default",
+        "measures_hint": "依法依规实施惩戒",
+    }
+    (folder / "work-safety.yaml").write_text(yaml.safe_dump(completion, allow_unicode=True), encoding="utf-8")
+    types = load_list_types([RULES_ROOT, tmp_path])
+    local = types.get("work-safety@320800")
+    assert local.extends == "work-safety" and local.scope == "320800"
+    assert local.competent_fields == ("emergency_management",)  # from the national file
+    assert [t.id for t in types.usable(dt.date(2026, 11, 25), "320812") if t.extends] == ["work-safety@320800"]
+    assert all(t.id != "work-safety@320800" for t in types.usable(dt.date(2026, 11, 25), "110101"))
+    completion.pop("local_basis")
+    (folder / "work-safety.yaml").write_text(yaml.safe_dump(completion, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ListTypeError, match="local_basis"):
+        load_list_types([RULES_ROOT, tmp_path])
 
 
 def test_incomplete_list_type_cannot_be_used() -> None:
@@ -109,7 +151,7 @@ def test_incomplete_requires_the_missing_list() -> None:
         parse_list_type({"id": "x", "name": "某名单", "status": "incomplete", "competent_fields": ["tax"]}, "x.yaml")
     parsed = parse_list_type({"id": "x", "name": "某名单", "status": "incomplete", "competent_fields": ["tax"],
                               "missing": [{"remedies": "未找到"}]}, "x.yaml")
-    assert isinstance(parsed, IncompleteListType) and parsed.missing == ("remedies: 未找到",)
+    assert isinstance(parsed, IncompleteListType) and parsed.missing == ("未找到",)  # Chinese reason only, no key
 
 
 def test_key_attention_kind_and_extra_rules_dir(tmp_path: Path) -> None:
