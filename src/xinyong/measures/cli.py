@@ -146,7 +146,7 @@ def measures_reindex(
 
     from xinyong.core.db import unit_of_work
     from xinyong.measures import service
-    from xinyong.measures.screening import sync_names
+    from xinyong.measures.name_index import sync_names
     from xinyong.subjects.public import all_subject_keys
 
     rows = 0

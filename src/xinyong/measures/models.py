@@ -55,13 +55,16 @@ class ScreeningFact(Base):
 
 
 class NameIndexEntry(Base):
-    """Normalised core names of organisations (for fuzzy screening by name), synced from subjects."""
+    """Organisations' names for screening by name, synced from subjects: ``norm`` the whole name
+    normalised (exact matches), ``core`` its 字号 + 行业 (the fuzzy prefilter,
+    :func:`xinyong.measures.name_match.split_name`)."""
 
     __tablename__ = "measure_names"
 
     subject_key: Mapped[str] = mapped_column(String(40), primary_key=True)
     subject_id: Mapped[int] = mapped_column(Integer, index=True)
     core: Mapped[str] = mapped_column(String(200))
+    norm: Mapped[str] = mapped_column(String(200), server_default="")
 
 
 class PunishmentCase(Base):
