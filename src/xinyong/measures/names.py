@@ -76,10 +76,10 @@ def to_simplified(text: str) -> str:
 
 def normalise_name(name: str) -> str:
     """Full-width → half-width, traditional → simplified, lower-case Latin, no spaces or punctuation,
-    one kind of bracket."""
+    one kind of bracket, no empty brackets."""
     text = to_simplified(to_halfwidth(name)).lower()
     text = text.replace("（", "(").replace("）", ")")
-    return _NOISE.sub("", text)
+    return _NOISE.sub("", text).replace("()", "")
 
 
 def core_name(name: str) -> str:

@@ -211,6 +211,8 @@ class BatchResult(NamedTuple):
     note: str = ""
     #: the codes of every subject bearing the name when it is ambiguous, joined by ';'
     candidates: str = ""
+    #: their subject keys, joined by ';'
+    candidate_keys: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return {"status": self.status, "note": self.note, "matched_code": self.matched_code,
@@ -313,7 +315,7 @@ def _own_facts(session: Session, keys: Sequence[str], on: dt.date, allowed: froz
             for setting in ("max_parallel_workers_per_gather = 0", "jit = off", "work_mem = '64MB'"):
                 session.execute(text(f"SET LOCAL {setting}"))
         rows = _fetch(session, _AGGREGATED_PG, "", keys, {"allowed": sorted(allowed), "on": on})
-        return {row[4]: BatchResult._make((*row, STATUS_MATCHED, "", "")) for row in rows}
+        return {row[4]: BatchResult._make((*row, STATUS_MATCHED, "", "", "")) for row in rows}
     subjects: dict[str, tuple[str, str, str]] = {}
     lists: dict[str, set[str]] = {}
     measures: dict[str, set[str]] = {}
@@ -439,7 +441,7 @@ def screen_rows(session: Session, rows: Sequence[tuple[str, str]], *, on: dt.dat
                 out.append(BatchResult(
                     "", 1.0, lists, measures, None, found_rows[0].name, found_rows[0].kind, STATUS_AMBIGUOUS,
                     AMBIGUOUS_NOTICE.format(n=len(found_rows)) + (f"其中{listed}个在列名单。" if listed else ""),
-                    ";".join(r.matched_code for r in found_rows)))
+                    ";".join(r.matched_code for r in found_rows), ";".join(str(r.subject_key) for r in found_rows)))
             elif found_rows:
                 hit = by_name_hits[i][0]
                 r = found_rows[0]._replace(match_score=round(hit.score, 4))
