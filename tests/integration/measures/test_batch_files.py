@@ -182,3 +182,17 @@ def test_console_upload_of_a_thousand_names_then_download(client: Any, same_name
     bad = client.post("/console/screen/batch", data={"csrf_token": form_token(client, "/console/screen/batch")},
                       files={"file": ("x.csv", b"a,b\n1,2\n", "text/csv")}, headers=HTML)
     assert bad.status_code == 422 and "表头须有" in bad.text
+
+
+def test_cli_screens_a_gbk_file_in_the_units_format(same_names: dict[str, Any], tmp_path: Any) -> None:
+    from typer.testing import CliRunner
+
+    from xinyong.cli import app
+
+    src = tmp_path / "名单.csv"
+    src.write_bytes(_csv_bytes([["统一社会信用代码", "名称"], [same_names["penalised"], ""], ["", NAME], ["ABC", ""]], "gbk"))
+    out = tmp_path / "结果.csv"
+    result = CliRunner().invoke(app, ["screen", str(src), "--out", str(out), "--matter", "procurement_bidding"])
+    assert result.exit_code == 0, result.output
+    back = _read_back(out.read_bytes(), "csv")
+    assert [r[2] for r in back[1:]] == ["匹配", "名称有歧义", "代码无效"]
