@@ -85,6 +85,13 @@ def main() -> None:
     for _oid, region, t, ind, form in base[60:90]:
         # a 字号 nobody bears, in a region and industry that others share: nothing must come back as sure
         queries.append({"kind": "decoy", "query": f"{region[1]}{trade(len(t))}{ind}{form}", "expected": []})
+    # 字号 that are also county names (淮安市涟水物业 / 淮安市正阳物业): the 字号 must not be read as a region
+    counties = ["涟水", "正阳", "金湖", "盱眙", "洪泽", "沭阳", "泗洪", "宝应", "高邮", "仪征", "句容", "溧阳"]
+    for i in range(0, len(counties), 2):
+        ind = INDUSTRIES[i % len(INDUSTRIES)]
+        present = org(f"淮安市{counties[i]}{ind}有限公司")
+        queries.append({"kind": "county_trade", "query": f"淮安市{counties[i]}{ind}有限公司", "expected": [present]})
+        queries.append({"kind": "county_trade", "query": f"淮安市{counties[i + 1]}{ind}有限公司", "expected": []})
     out = Path(__file__).with_name("name_cases.json")
     out.write_text(json.dumps({"organisations": orgs, "queries": queries}, ensure_ascii=False, indent=0) + "\n",
                    encoding="utf-8")
