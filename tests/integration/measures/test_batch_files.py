@@ -196,3 +196,11 @@ def test_cli_screens_a_gbk_file_in_the_units_format(same_names: dict[str, Any], 
     assert result.exit_code == 0, result.output
     back = _read_back(out.read_bytes(), "csv")
     assert [r[2] for r in back[1:]] == ["匹配", "名称有歧义", "代码无效"]
+
+
+def test_console_name_screening_says_a_code_is_needed(client: Any, same_names: dict[str, Any]) -> None:
+    user, _ = make_account("implementing_unit", department="淮安市财政局", region="320800")
+    assert sign_in(client, user).status_code == 303
+    page = client.get("/console/screen", params={"name": "淮安市正陽物業管理有限公司"}, headers=HTML).text
+    assert "有3个信用主体的名称与查询名称相同" in page and "统一社会信用代码确认" in page
+    assert all(code in page for code in same_names["codes"])
