@@ -50,7 +50,7 @@ from xinyong.core.crypto import encrypt, subject_key
 from xinyong.core.masking import mask_resident_id
 from xinyong.core.migrate import upgrade
 from xinyong.measures.catalog import measure_set
-from xinyong.measures.names import core_name
+from xinyong.measures.name_match import split_name
 from xinyong.measures.rules import ListingFact, RecordFact, SubjectFacts, derive
 
 ADMIN_URL = os.environ.get("XINYONG_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -182,7 +182,8 @@ def generate(n_subjects: int, n_records: int, n_listings: int) -> dict[str, Any]
         for d in derive(facts, measures):
             fact_rows.append((keys[s], "measure", d.measure_code, d.reach, d.treatment, d.source_kind, d.source_id,
                               d.source_label[:300], d.anchor, d.start, d.end, d.reason, d.replaces, d.via_role))
-    name_rows = [(keys[i], i + 1, core_name(names[i])[:200]) for i in range(n_subjects) if kinds[i] != "individual"]
+    name_rows = [(keys[i], i + 1, parts.core[:200], parts.norm[:200])
+                 for i in range(n_subjects) if kinds[i] != "individual" for parts in (split_name(names[i]),)]
     gen_index = time.perf_counter() - t0 - gen_subjects - gen_facts
     t1 = time.perf_counter()
     with psycopg.connect(pg_dsn()) as conn, conn.cursor() as cur:
@@ -204,7 +205,7 @@ def generate(n_subjects: int, n_records: int, n_listings: int) -> dict[str, Any]
              "decision_date, start_on, end_on, ended_on, version, created_at", listing_rows)
         copy("screening_facts", "subject_key, kind, code, reach, treatment, source_kind, source_id, source_label, "
              "anchor, start_date, end_date, reason, replaces, via_role", fact_rows)
-        copy("measure_names", "subject_key, subject_id, core", name_rows)
+        copy("measure_names", "subject_key, subject_id, core, norm", name_rows)
         cur.execute("SELECT setval(pg_get_serial_sequence('listing_cases', 'id'), (SELECT max(id) FROM listing_cases))")
         cur.execute("SELECT setval(pg_get_serial_sequence('listings', 'id'), (SELECT max(id) FROM listings))")
         conn.commit()

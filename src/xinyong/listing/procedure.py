@@ -23,7 +23,12 @@ from xinyong.core.events import emit, publish
 from xinyong.core.usecase import use_case
 from xinyong.listing import documents, loader
 from xinyong.listing.deadlines import open_review_task
-from xinyong.listing.document_store import decision_elements, notice_elements, store_document
+from xinyong.listing.document_store import (
+    decision_elements,
+    issue_removal_document,
+    notice_elements,
+    store_document,
+)
 from xinyong.listing.events import ListingRowEnded
 from xinyong.listing.guardrails import (
     consent_denial,
@@ -423,7 +428,10 @@ def _remove(session: Session, actor: Actor, case: ListingCase, *, reason: str, e
         step = Step(step.case, step.action, step.from_state, step.to_state, step.on,
                     {**step.facts, "document": document})
     _end_rows(session, case, reason, on)
-    _apply(session, case, step, actor, explanation or REMOVAL_REASONS[reason])
+    # the 移出决定书 states why, on what basis, with what effect and the remedies (49号 §（八）)
+    removal = issue_removal_document(session, actor, case, list_type_of(case), reason=reason,
+                                     explanation=explanation, on=on, number=document)
+    _apply(session, case, step, actor, explanation or REMOVAL_REASONS[reason], [removal.id])
     return case
 
 

@@ -46,8 +46,14 @@ def screen(
     purpose: str | None = typer.Option(None, "--purpose", help="查询目的，默认按行政事项确定"),
     chunk: int = typer.Option(125_000, "--chunk", min=100, max=1_000_000, help="每个事务处理的行数"),
     progress: bool = typer.Option(True, "--progress/--no-progress"),
+    detail: bool = typer.Option(
+        False, "--detail", help="按实施单位使用的格式输出（与输入同为 CSV 或 XLSX）：筛查状态、说明、名单和措施的中文名称、依据和截止日期；"
+        "XLSX 或非 UTF-8 编码的输入自动采用此格式；每个文件最多10万行"),
 ) -> None:
     """按代码（精确）或名称（模糊）批量筛查适用的失信惩戒措施。"""
+    if in_file.exists() and (detail or _needs_detail(in_file)):
+        _screen_detail(in_file, out, matter=matter, on=_date(on), region=region, purpose=purpose)
+        return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from xinyong.core.access import SYSTEM
@@ -72,6 +78,34 @@ def screen(
         _fail(f"{in_file.name} 不是 UTF-8 编码的 CSV 文件", 1)
         return
     typer.echo(json.dumps(stats, ensure_ascii=False))
+
+
+def _needs_detail(path: Path) -> bool:
+    """XLSX, or a CSV that is not UTF-8 (GBK from Excel): the fast path reads UTF-8 CSV only."""
+    if path.suffix.lower() == ".xlsx":
+        return True
+    try:
+        with path.open(encoding="utf-8-sig") as fh:
+            for _ in fh:
+                pass
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
+def _screen_detail(in_file: Path, out: Path, *, matter: str | None, on: dt.date | None, region: str | None,
+                   purpose: str | None) -> None:
+    from xinyong.core.access import SYSTEM
+    from xinyong.measures.batch_files import screen_file
+
+    try:
+        data, counts = screen_file(SYSTEM, in_file.read_bytes(), in_file.name, matter=matter, on=on, region=region,
+                                   purpose=purpose)
+    except DomainError as exc:
+        _fail(exc.message, 1)
+        return
+    out.write_bytes(data)
+    typer.echo(json.dumps(counts, ensure_ascii=False))
 
 
 @push_app.command("run")
@@ -192,7 +226,7 @@ def measures_reindex(
 
     from xinyong.core.db import unit_of_work
     from xinyong.measures import service
-    from xinyong.measures.screening import sync_names
+    from xinyong.measures.name_index import sync_names
     from xinyong.subjects.public import all_subject_keys
 
     rows = 0

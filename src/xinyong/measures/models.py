@@ -15,6 +15,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -56,13 +57,16 @@ class ScreeningFact(Base):
 
 
 class NameIndexEntry(Base):
-    """Normalised core names of organisations (for fuzzy screening by name), synced from subjects."""
+    """Organisations' names for screening by name, synced from subjects: ``norm`` the whole name
+    normalised (exact matches), ``core`` its 字号 + 行业 (the fuzzy prefilter,
+    :func:`xinyong.measures.name_match.split_name`)."""
 
     __tablename__ = "measure_names"
 
     subject_key: Mapped[str] = mapped_column(String(40), primary_key=True)
     subject_id: Mapped[int] = mapped_column(Integer, index=True)
     core: Mapped[str] = mapped_column(String(200))
+    norm: Mapped[str] = mapped_column(String(200), server_default="")
 
 
 class PunishmentCase(Base):
@@ -189,3 +193,35 @@ class RegisteredUnit(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     registered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     registered_by: Mapped[str] = mapped_column(String(200))
+
+
+#: states of a batch screening file (ScreeningBatch.state)
+BATCH_STATES = ("running", "done", "failed")
+
+
+class ScreeningBatch(Base):
+    """A batch screening file uploaded on the console: screened in the background, its answer kept for
+    the unit (department) that uploaded it to download. ``state``: running → done | failed."""
+
+    __tablename__ = "screening_batches"
+    __table_args__ = (
+        Index("ix_screening_batches_department", "department"),
+        # ck_screening_batches_state: exactly the BATCH_STATES values (measures_0011)
+        CheckConstraint(f"state IN ({', '.join(repr(s) for s in BATCH_STATES)})", name="state"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    principal_id: Mapped[int | None] = mapped_column(Integer)
+    department: Mapped[str | None] = mapped_column(String(200))
+    filename: Mapped[str] = mapped_column(String(255))
+    fmt: Mapped[str] = mapped_column(String(8))
+    matter: Mapped[str | None] = mapped_column(String(64))
+    purpose: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(16))
+    total: Mapped[int] = mapped_column(Integer)
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    counts: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    error: Mapped[str | None] = mapped_column(Text)
+    result: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

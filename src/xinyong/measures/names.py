@@ -5,7 +5,11 @@ differ in region prefix (江苏省淮安市…, 淮安…), organisation-form su
 股份有限公司 …), brackets (（淮安）/ (淮安)), full-width characters and spacing. :func:`core_name`
 reduces a name to its distinctive part; :func:`match_score` compares two names in 0–1 with
 rapidfuzz. Region names come from the GB/T 2260 table shipped with python-stdnum (the same table
-as :mod:`xinyong.core.regions`).
+as :mod:`xinyong.core.regions`). Traditional characters are folded to simplified ones with zhconv
+(正陽物業 → 正阳物业), so a name typed in either script normalises to the same text.
+
+The weighing of the parts of a name (字号 over region prefix and industry/form suffix) is in
+:mod:`xinyong.measures.name_match`.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from rapidfuzz import fuzz
+import zhconv
 
 from xinyong.core.text import to_halfwidth
 
@@ -65,11 +69,17 @@ def _region_set() -> frozenset[str]:
     return frozenset(region_names())
 
 
+def to_simplified(text: str) -> str:
+    """Traditional → simplified characters (zhconv's zh-cn table; other text is left as it is)."""
+    return str(zhconv.convert(text, "zh-cn"))
+
+
 def normalise_name(name: str) -> str:
-    """Full-width → half-width, lower-case Latin, no spaces or punctuation, one kind of bracket."""
-    text = to_halfwidth(name).lower()
+    """Full-width → half-width, traditional → simplified, lower-case Latin, no spaces or punctuation,
+    one kind of bracket, no empty brackets."""
+    text = to_simplified(to_halfwidth(name)).lower()
     text = text.replace("（", "(").replace("）", ")")
-    return _NOISE.sub("", text)
+    return _NOISE.sub("", text).replace("()", "")
 
 
 def core_name(name: str) -> str:
@@ -97,14 +107,8 @@ def core_name(name: str) -> str:
 
 
 def match_score(query: str, candidate: str) -> float:
-    """Similarity 0–1 of two organisation names (1.0 when their normalised forms are identical)."""
-    nq, nc = normalise_name(query), normalise_name(candidate)
-    if nq == nc:
-        return 1.0
-    return core_score(core_name(query), core_name(candidate))
+    """Similarity 0–1 of two organisation names (1.0 when their normalised forms are identical; the
+    字号 weighed over region and suffix, :func:`xinyong.measures.name_match.name_score`)."""
+    from xinyong.measures.name_match import name_score
 
-
-def core_score(core_q: str, core_c: str) -> float:
-    if core_q == core_c:
-        return 0.99
-    return round(fuzz.ratio(core_q, core_c) / 100.0 * 0.98, 4)
+    return name_score(query, candidate)

@@ -10,14 +10,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from xinyong.core import clock
 from xinyong.core.access import PURPOSE_NAMES_ZH, Actor
 from xinyong.core.errors import DomainError
-from xinyong.measures import cases, deliveries, screening, service, units
+from xinyong.measures import batch_jobs, cases, deliveries, screening, service, units
 from xinyong.measures.rules import CATEGORY_NAMES, MATTERS, REACHES
+from xinyong.web.downloads import attachment_response
 from xinyong.web.session import console_actor, verify_csrf
 from xinyong.web.templating import templates
 
@@ -69,6 +71,53 @@ def new_case(request: Request, code: str = Query(default="", max_length=40),
              actor: Actor = Depends(console_actor)) -> HTMLResponse:
     """发起联合惩戒: the recipient is picked from the registry of implementing units."""
     return _new_case(request, actor, {"code": code, "measure": measure, "matter": matter, "unit": "", "days": ""}, None)
+
+
+# --- batch screening files (upload, progress, download) -------------------------------------------
+
+
+@router.get("/console/screen/batch", response_class=HTMLResponse)
+def batch_page(request: Request, actor: Actor = Depends(console_actor)) -> HTMLResponse:
+    return _page(request, "batch.html", {"actor": actor, "batches": batch_jobs.unit_batches(actor), "error": None,
+                                         "batch": None, "matter": "", "purpose": ""})
+
+
+@router.post("/console/screen/batch", dependencies=[Depends(verify_csrf)])
+async def batch_upload(request: Request, file: UploadFile, matter: str = Form(default=""),
+                       purpose: str = Form(default=""), actor: Actor = Depends(console_actor)) -> Response:
+    data = await file.read(batch_jobs.MAX_UPLOAD_BYTES + 1)
+    try:
+        if len(data) > batch_jobs.MAX_UPLOAD_BYTES:
+            from xinyong.core.errors import ValidationFailed
+
+            raise ValidationFailed("file_too_large", "文件超过20MB，请分批上传")
+        found = await run_in_threadpool(batch_jobs.start_batch, actor, data, file.filename or "筛查.csv",
+                                        matter=matter or None, purpose=purpose or None)
+    except DomainError as exc:
+        if exc.status == 403:
+            raise
+        return _page(request, "batch.html", {"actor": actor, "batches": batch_jobs.unit_batches(actor),
+                                             "error": exc.message, "batch": None, "matter": matter,
+                                             "purpose": purpose}, status=exc.status)
+    return RedirectResponse(f"/console/screen/batch/{found['id']}", status_code=303)
+
+
+@router.get("/console/screen/batch/{batch_id}", response_class=HTMLResponse)
+def batch_detail(request: Request, batch_id: int, actor: Actor = Depends(console_actor)) -> HTMLResponse:
+    return _page(request, "batch.html", {"actor": actor, "batches": [], "error": None,
+                                         "batch": batch_jobs.batch_status(actor, batch_id), "matter": "",
+                                         "purpose": ""})
+
+
+@router.get("/console/screen/batch/{batch_id}/status")
+def batch_status(batch_id: int, actor: Actor = Depends(console_actor)) -> dict[str, Any]:
+    return batch_jobs.batch_status(actor, batch_id)
+
+
+@router.get("/console/screen/batch/{batch_id}/download")
+def batch_download(batch_id: int, actor: Actor = Depends(console_actor)) -> Response:
+    data, filename, content_type = batch_jobs.batch_result(actor, batch_id)
+    return attachment_response(data, content_type, filename)
 
 
 @router.post("/console/cases", dependencies=[Depends(verify_csrf)])

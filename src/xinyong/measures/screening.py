@@ -19,33 +19,29 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import gc
-import threading
-from array import array
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from rapidfuzz import fuzz, process
-from sqlalchemy import func, select, text
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from xinyong.core import clock
 from xinyong.core.access import Actor, Purpose, guard, parse_purpose
-from xinyong.core.codes import SubjectKind
+from xinyong.core.codes import SubjectKind, check_code
 from xinyong.core.crypto import subject_key
-from xinyong.core.db import database_url, unit_of_work
+from xinyong.core.db import unit_of_work
 from xinyong.core.errors import ValidationFailed
 from xinyong.core.models import AccessLogEntry
 from xinyong.core.text import normalise_code
 from xinyong.measures import service
 from xinyong.measures.catalog import measure_set
-from xinyong.measures.models import NameIndexEntry, ScreeningFact
-from xinyong.measures.names import core_name, core_score, normalise_name
+from xinyong.measures.models import ScreeningFact
+from xinyong.measures.name_index import NameHit, search_names
+from xinyong.measures.names import normalise_name
 from xinyong.measures.rules import (
     PERSON_ROLES,
     Derivation,
@@ -55,7 +51,7 @@ from xinyong.measures.rules import (
     check_matter,
     via_links,
 )
-from xinyong.subjects.public import SubjectView, link_columns, sql_of, subject_columns, subject_views
+from xinyong.subjects.public import SubjectView, link_columns, sql_of, subject_columns
 from xinyong.subjects.public import describe as describe_subject
 from xinyong.subjects.rules import identify
 
@@ -162,136 +158,35 @@ def _hit(session: Session, subject: SubjectView, score: float, on: dt.date, matt
     }
 
 
-# --- name index ---------------------------------------------------------------------------------
+# --- by name -------------------------------------------------------------------------------------
 
-
-def _bigrams(text_: str) -> set[str]:
-    return {text_[i:i + 2] for i in range(len(text_) - 1)} or {text_}
-
-
-@dataclass
-class NameIndex:
-    """In-process copy of ``measure_names`` (core names of organisations) for rapidfuzz.
-
-    A character-bigram posting list narrows each query to the names sharing most bigrams with it
-    (at most ``CANDIDATES``); rapidfuzz then scores those. When that finds nothing at or above the
-    cut-off, every name is scored (a name sharing no bigram can still be similar enough).
-    """
-
-    CANDIDATES = 3000
-    keys: list[str] = field(default_factory=list)
-    cores: list[str] = field(default_factory=list)
-    postings: dict[str, array[int]] = field(default_factory=dict)
-    max_id: int = 0
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def load(self, session: Session) -> None:
-        with self.lock:
-            rows = session.execute(
-                select(NameIndexEntry.subject_id, NameIndexEntry.subject_key, NameIndexEntry.core)
-                .where(NameIndexEntry.subject_id > self.max_id).order_by(NameIndexEntry.subject_id)
-            ).all()
-            for sid, key, core in rows:
-                self.add(key, core)
-                self.max_id = max(self.max_id, sid)
-
-    def add(self, key: str, core: str) -> None:
-        pos = len(self.cores)
-        self.keys.append(key)
-        self.cores.append(core)
-        for bg in _bigrams(core):
-            posting = self.postings.get(bg)
-            if posting is None:
-                posting = self.postings[bg] = array("I")
-            posting.append(pos)
-
-    def _score(self, query_core: str, choices: Sequence[str], ids: Sequence[int], limit: int,
-               cutoff: float) -> list[tuple[str, float]]:
-        cutoff = min(cutoff, 0.99)  # core names score at most 0.99 (1.0 is for identical full names)
-        found = process.extract(query_core, choices, scorer=fuzz.ratio, limit=limit * 3,
-                                score_cutoff=min(100.0, cutoff * 100 / 0.98))
-        scored = [(self.keys[ids[i]], core_score(query_core, self.cores[ids[i]])) for _c, _s, i in found]
-        scored = [t for t in scored if t[1] >= cutoff]
-        scored.sort(key=lambda t: -t[1])
-        return scored[:limit]
-
-    def search(self, query_core: str, limit: int, cutoff: float) -> list[tuple[str, float]]:
-        counts: Counter[int] = Counter()
-        for bg in _bigrams(query_core):
-            posting = self.postings.get(bg)
-            if posting is not None:
-                counts.update(posting)
-        if counts:
-            ids = [i for i, _n in counts.most_common(self.CANDIDATES)]
-            hits = self._score(query_core, [self.cores[i] for i in ids], ids, limit, cutoff)
-            if hits:
-                return hits
-        return self._score(query_core, self.cores, range(len(self.cores)), limit, cutoff)
-
-
-_name_indexes: dict[str, NameIndex] = {}
-
-
-def sync_names(session: Session, batch: int = 20_000) -> int:
-    """Add organisations registered since the last sync to ``measure_names`` (idempotent)."""
-    last = session.scalar(select(func.max(NameIndexEntry.subject_id))) or 0
-    added = 0
-    sv = subject_columns()
-    while True:
-        rows = session.execute(
-            select(sv.c.id, sv.c.subject_key, sv.c.name)
-            .where(sv.c.id > last, sv.c.kind != SubjectKind.individual.value)
-            .order_by(sv.c.id).limit(batch)
-        ).all()
-        if not rows:
-            return added
-        values = [{"subject_key": k, "subject_id": i, "core": core_name(n)[:200]} for i, k, n in rows]
-        dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-        session.execute(dialect.insert(NameIndexEntry).on_conflict_do_nothing(), values)
-        added += len(values)
-        last = rows[-1][0]
-
-
-def name_index(session: Session) -> NameIndex:
-    sync_names(session)
-    index = _name_indexes.setdefault(database_url(), NameIndex())
-    index.load(session)
-    return index
-
-
-def search_names(session: Session, name: str, limit: int = 10, cutoff: float = 0.6,
-                 ) -> list[tuple[SubjectView, float]]:
-    if not normalise_name(name):
-        raise ValidationFailed("empty_name", "请输入要筛查的名称")
-    index = name_index(session)
-    found = index.search(core_name(name), limit, cutoff)
-    if not found:
-        return []
-    subjects = subject_views(session, (k for k, _ in found))
-    wanted = normalise_name(name)
-    out = []
-    for key, score in found:
-        s = subjects.get(key)
-        if s is not None:
-            final = 1.0 if normalise_name(s.name) == wanted else score
-            if final >= cutoff:
-                out.append((s, final))
-    out.sort(key=lambda t: -t[1])
-    return out
+#: told with every answer in which more than one subject bears the name (a name does not identify a subject)
+AMBIGUOUS_NOTICE = "有{n}个信用主体的名称与查询名称相同（含曾用名），仅凭名称无法确定是哪一个，请以统一社会信用代码确认。"
 
 
 def screen_name(session: Session, actor: Actor, name: str, *, on: dt.date, matter: str | None,
                 region: str | None, purpose: str | Purpose | None, limit: int = 10,
                 cutoff: float = 0.6) -> dict[str, Any]:
-    """Fuzzy screening by name inside ``session`` (:func:`screen_by_name` opens it)."""
+    """Screening by name inside ``session`` (:func:`screen_by_name` opens it): every subject whose
+    normalised name (or former name) equals the query, whatever ``limit``, then the best near matches.
+    Two or more exact matches make the answer ambiguous: each is returned with its code, region and
+    lists, and the answer says a code is needed to be sure."""
     matter = check_matter(matter)
     entry = screening_access(session, actor, by="name", purpose=purpose, matter=matter, on=on,
                              detail={"name": name})
     found = search_names(session, name, limit, cutoff)
-    hits = [_hit(session, s, score, on, matter, region or actor.region_code) for s, score in found]
+    hits = []
+    for s, h in found:
+        hit = _hit(session, s, h.score, on, matter, region or actor.region_code)
+        hit.update({"exact": h.exact, "matched_former_name": h.former,
+                    "matched_name": h.matched_name if h.former else None, "listed": bool(hit["lists"])})
+        hits.append(hit)
+    exact = sum(1 for _s, h in found if h.exact)
     entry.result_count = len(hits)
-    entry.detail = {**entry.detail, "subject_keys": [s.subject_key for s, _ in found]}
-    return {"query": {"name": name, "core": core_name(name)}, "matched": bool(hits), "hits": hits}
+    entry.detail = {**entry.detail, "subject_keys": [s.subject_key for s, _ in found], "exact": exact}
+    return {"query": {"name": name, "normalised": normalise_name(name)}, "matched": bool(hits),
+            "exact_count": exact, "ambiguous": exact > 1,
+            "notice": AMBIGUOUS_NOTICE.format(n=exact) if exact > 1 else None, "hits": hits}
 
 
 # --- batch ---------------------------------------------------------------------------------------
@@ -310,11 +205,26 @@ class BatchResult(NamedTuple):
     subject_key: str | None = None
     name: str = ""
     kind: str = ""
+    #: :data:`STATUS_MATCHED`, :data:`STATUS_NOT_FOUND`, :data:`STATUS_INVALID` or :data:`STATUS_AMBIGUOUS`
+    status: str = ""
+    #: why (the failed check of an invalid code, the same-name subjects of an ambiguous name)
+    note: str = ""
+    #: the codes of every subject bearing the name when it is ambiguous, joined by ';'
+    candidates: str = ""
+    #: their subject keys, joined by ';'
+    candidate_keys: str = ""
 
     def as_dict(self) -> dict[str, Any]:
-        return {"matched_code": self.matched_code, "match_score": self.match_score,
-                "lists": self.lists.split(";") if self.lists else [],
-                "measures": self.measures.split(";") if self.measures else [], "name": self.name}
+        return {"status": self.status, "note": self.note, "matched_code": self.matched_code,
+                "match_score": self.match_score, "lists": self.lists.split(";") if self.lists else [],
+                "measures": self.measures.split(";") if self.measures else [], "name": self.name,
+                "candidates": self.candidates.split(";") if self.candidates else []}
+
+
+STATUS_MATCHED = "匹配"
+STATUS_NOT_FOUND = "未找到"
+STATUS_INVALID = "代码无效"
+STATUS_AMBIGUOUS = "名称有歧义"
 
 
 def _joined(codes: set[str] | None) -> str:
@@ -405,7 +315,7 @@ def _own_facts(session: Session, keys: Sequence[str], on: dt.date, allowed: froz
             for setting in ("max_parallel_workers_per_gather = 0", "jit = off", "work_mem = '64MB'"):
                 session.execute(text(f"SET LOCAL {setting}"))
         rows = _fetch(session, _AGGREGATED_PG, "", keys, {"allowed": sorted(allowed), "on": on})
-        return {row[4]: BatchResult._make(row) for row in rows}
+        return {row[4]: BatchResult._make((*row, STATUS_MATCHED, "", "", "")) for row in rows}
     subjects: dict[str, tuple[str, str, str]] = {}
     lists: dict[str, set[str]] = {}
     measures: dict[str, set[str]] = {}
@@ -421,7 +331,8 @@ def _own_facts(session: Session, keys: Sequence[str], on: dt.date, allowed: froz
             lists.setdefault(key, set()).add(code)
         elif reach == "subject" and treatment != "withheld" and code in allowed:
             measures.setdefault(key, set()).add(code)
-    return {key: BatchResult(display, 1.0, _joined(lists.get(key)), _joined(measures.get(key)), key, name, kind)
+    return {key: BatchResult(display, 1.0, _joined(lists.get(key)), _joined(measures.get(key)), key, name, kind,
+                             STATUS_MATCHED)
             for key, (display, kind, name) in subjects.items()}
 
 
@@ -466,7 +377,6 @@ def screen_keys(session: Session, keys: Sequence[str], *, on: dt.date, matter: s
     return results
 
 
-EMPTY = BatchResult()
 
 
 def row_keys(rows: Sequence[tuple[str, str]]) -> list[str | None]:
@@ -478,39 +388,72 @@ def row_keys(rows: Sequence[tuple[str, str]]) -> list[str | None]:
     return keys
 
 
+def _unmatched_code(raw: str) -> BatchResult:
+    """A row whose code found no subject: an invalid code names its failed check, else 未找到."""
+    check = check_code(raw, clock.today())
+    if not check.valid:
+        return BatchResult(status=STATUS_INVALID, note=check.reason or "")
+    return BatchResult(status=STATUS_NOT_FOUND)
+
+
+def _merge(results: Sequence[BatchResult]) -> tuple[str, str]:
+    lists = {c for r in results for c in r.lists.split(";") if c}
+    measures = {c for r in results for c in r.measures.split(";") if c}
+    return _joined(lists), _joined(measures)
+
+
 def screen_rows(session: Session, rows: Sequence[tuple[str, str]], *, on: dt.date, matter: str | None,
                 region: str | None, name_cutoff: float = 0.8, keys: Sequence[str | None] | None = None,
                 ) -> list[BatchResult]:
-    """Screen ``(code, name)`` rows: a code is matched exactly (and wins); a row with only a name is
-    matched by fuzzy name (best hit at or above ``name_cutoff``). ``keys``: :func:`row_keys` of the
-    rows when the caller computed them already (the CSV command does, beside the database work)."""
+    """Screen ``(code, name)`` rows: a code is matched exactly (and wins); a code that finds nothing
+    is checked (代码无效 with the failed check, or 未找到). A row with only a name is matched by name:
+    every subject with that exact normalised name (or former name) counts — two or more make the row
+    名称有歧义, with all their codes and the lists and measures of any of them (none is dropped); with
+    no exact match, the best near match at or above ``name_cutoff``. ``keys``: :func:`row_keys` of
+    the rows when the caller computed them already (the CSV command does, beside the database work)."""
     if keys is None:
         keys = row_keys(rows)
     by_key = screen_keys(session, list(dict.fromkeys(k for k in keys if k)), on=on, matter=matter, region=region)
-    name_keys: dict[int, tuple[str, float]] = {}
+    by_name_hits: dict[int, list[NameHit]] = {}
     for i, key in enumerate(keys):
-        if key is None:
-            raw, name = rows[i]
-            if name.strip() and not raw.strip():
-                found = search_names(session, name, limit=1, cutoff=name_cutoff)
-                if found:
-                    name_keys[i] = (found[0][0].subject_key, found[0][1])
+        raw, name = rows[i]
+        if key is None and name.strip() and not raw.strip():
+            found = search_names(session, name, limit=1, cutoff=name_cutoff)
+            if found:
+                exact = [h for _s, h in found if h.exact]
+                by_name_hits[i] = exact or [found[0][1]]
     by_name: dict[str, BatchResult] = {}
-    if name_keys:
-        by_name = screen_keys(session, sorted({k for k, _ in name_keys.values()}), on=on, matter=matter,
-                              region=region)
-    if not name_keys:
-        return [by_key.get(key, EMPTY) if key is not None else EMPTY for key in keys]
+    if by_name_hits:
+        wanted = sorted({h.subject_key for hits in by_name_hits.values() for h in hits})
+        by_name = screen_keys(session, wanted, on=on, matter=matter, region=region)
     out: list[BatchResult] = []
     for i, key in enumerate(keys):
+        raw, _name = rows[i]
         if key is not None:
-            out.append(by_key.get(key, EMPTY))
-        elif i in name_keys:
-            k, score = name_keys[i]
-            r = by_name[k]
-            out.append(r._replace(match_score=round(score, 4)))
+            out.append(by_key[key] if key in by_key else _unmatched_code(raw))
+        elif raw.strip():
+            out.append(_unmatched_code(raw))
+        elif i in by_name_hits:
+            found_rows = [by_name[h.subject_key] for h in by_name_hits[i] if h.subject_key in by_name]
+            if len(found_rows) > 1:
+                lists, measures = _merge(found_rows)
+                listed = sum(1 for r in found_rows if r.lists)
+                out.append(BatchResult(
+                    "", 1.0, lists, measures, None, found_rows[0].name, found_rows[0].kind, STATUS_AMBIGUOUS,
+                    AMBIGUOUS_NOTICE.format(n=len(found_rows)) + (f"其中{listed}个在列名单。" if listed else ""),
+                    ";".join(r.matched_code for r in found_rows), ";".join(str(r.subject_key) for r in found_rows)))
+            elif found_rows:
+                hit = by_name_hits[i][0]
+                r = found_rows[0]._replace(match_score=round(hit.score, 4))
+                if not hit.exact:
+                    r = r._replace(note=f"名称近似匹配（匹配度{hit.score:.2f}），请核对名称和代码")
+                elif hit.former:
+                    r = r._replace(note=f"按曾用名“{hit.matched_name}”匹配")
+                out.append(r)
+            else:
+                out.append(BatchResult(status=STATUS_NOT_FOUND))
         else:
-            out.append(EMPTY)
+            out.append(BatchResult(status=STATUS_NOT_FOUND))
     return out
 
 

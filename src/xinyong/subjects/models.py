@@ -48,3 +48,17 @@ class SubjectLink(Base):
     start_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SubjectFormerName(Base):
+    """曾用名: a name the subject was registered under before (until the day it changed, if known).
+    Screening by name matches it like the current name."""
+
+    __tablename__ = "subject_former_names"
+    __table_args__ = (Index("ix_subject_former_names_subject", "subject_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subject_key: Mapped[str] = mapped_column(ForeignKey("subjects.subject_key"))
+    name: Mapped[str] = mapped_column(String(200))
+    until: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

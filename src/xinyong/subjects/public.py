@@ -24,11 +24,12 @@ from sqlalchemy import ColumnElement, Select, Subquery, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
+from xinyong.core import clock
 from xinyong.core.codes import SubjectKind
 from xinyong.core.crypto import subject_key
 from xinyong.core.errors import NotFound
 from xinyong.core.regions import division_name
-from xinyong.subjects.models import Subject, SubjectLink
+from xinyong.subjects.models import Subject, SubjectFormerName, SubjectLink
 from xinyong.subjects.rules import LINK_ROLES, identify
 
 #: columns of a new subject row (:func:`xinyong.subjects.service.subject_row`), in the order the bulk
@@ -277,3 +278,56 @@ def full_code(session: Session, key: str) -> str | None:
     if row.uscc:
         return str(row.uscc)
     return decrypt(row.resident_id_enc) if row.resident_id_enc else None
+
+
+# --- former names (曾用名) ------------------------------------------------------------------------
+
+
+def add_former_names(session: Session, rows: Sequence[dict[str, Any]]) -> int:
+    """Record former names (``subject_key``, ``name``, optional ``until``) of registered subjects in the
+    caller's transaction; a name the subject already has as a former name is skipped. Returns how many
+    were added."""
+    keys = {r["subject_key"] for r in rows}
+    if not keys:
+        return 0
+    known: set[tuple[str, str]] = {(k, n) for k, n in session.execute(
+        select(SubjectFormerName.subject_key, SubjectFormerName.name).where(SubjectFormerName.subject_key.in_(keys)))}
+    registered = set(session.scalars(select(Subject.subject_key).where(Subject.subject_key.in_(keys))))
+    missing = keys - registered
+    if missing:
+        raise NotFound("subject_not_found", "登记曾用名的主体不存在")
+    now = clock.now()
+    new = []
+    for r in rows:
+        name = str(r["name"]).strip()
+        if name and (r["subject_key"], name) not in known:
+            known.add((r["subject_key"], name))
+            new.append({"subject_key": r["subject_key"], "name": name[:200], "until": r.get("until"),
+                        "created_at": now})
+    if new:
+        session.execute(insert(SubjectFormerName), new)
+    return len(new)
+
+
+def former_names_since(session: Session, after_id: int, *, organisations_only: bool = True,
+                       ) -> list[tuple[int, str, str]]:
+    """``(id, subject_key, former name)`` of every former name recorded after ``after_id`` (in id
+    order), for an incremental name index; by default only those of organisations."""
+    stmt = (select(SubjectFormerName.id, SubjectFormerName.subject_key, SubjectFormerName.name)
+            .where(SubjectFormerName.id > after_id).order_by(SubjectFormerName.id))
+    if organisations_only:
+        stmt = stmt.join(Subject, Subject.subject_key == SubjectFormerName.subject_key).where(
+            Subject.kind != SubjectKind.individual.value)
+    return [(i, k, n) for i, k, n in session.execute(stmt)]
+
+
+def former_names_of(session: Session, keys: Iterable[str]) -> dict[str, list[str]]:
+    """The former names of each subject, oldest record first."""
+    wanted = list(dict.fromkeys(keys))
+    out: dict[str, list[str]] = {}
+    for i in range(0, len(wanted), _CHUNK):
+        for key, name in session.execute(
+                select(SubjectFormerName.subject_key, SubjectFormerName.name)
+                .where(SubjectFormerName.subject_key.in_(wanted[i:i + _CHUNK])).order_by(SubjectFormerName.id)):
+            out.setdefault(key, []).append(name)
+    return out

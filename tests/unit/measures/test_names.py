@@ -35,15 +35,37 @@ def test_scores() -> None:
     close = match_score("示例商贸有限公司", "示例商务有限公司")
     far = match_score("示例商贸有限公司", "远方重工机械有限公司")
     assert 0.6 < close < 0.99 and far < 0.3
+    # the 字号 decides: same region, industry and form but another 字号 is far
+    assert match_score("淮安市正阳物业管理有限公司", "淮安市涟水物业管理有限公司") < 0.5
 
 
 def test_name_index_prefilter_and_full_scan_fallback() -> None:
-    from xinyong.measures.screening import NameIndex
+    from xinyong.measures.name_index import NameIndex
+    from xinyong.measures.name_match import split_name
 
     index = NameIndex()
-    for i, core in enumerate(["示例商贸", "示例商务", "远方重工", "abc"]):
-        index.add(f"k{i}", core)
-    assert [k for k, _ in index.search("示例商贸", 5, 0.6)] == ["k0", "k1"]
+    for i, name in enumerate(["示例商贸有限公司", "示例商务有限公司", "远方重工有限公司", "abc有限公司"]):
+        parts = split_name(name)
+        index.add(f"k{i}", parts.norm, parts.core)
+    assert [h.subject_key for h in index.search("示例商贸有限公司", 5, 0.6)] == ["k0", "k1"]
     # "acb" shares no bigram with "abc" but is similar enough: found by the fallback scan
-    assert [k for k, _ in index.search("acb", 5, 0.6)] == ["k3"]
+    assert [h.subject_key for h in index.search("acb有限公司", 5, 0.6)] == ["k3"]
     assert index.search("完全不同", 5, 0.6) == []
+
+
+def test_every_exact_name_is_returned_whatever_the_limit() -> None:
+    from xinyong.measures.name_index import NameIndex
+    from xinyong.measures.name_match import split_name
+
+    index = NameIndex()
+    for i, name in enumerate(["淮安市正阳物业管理有限公司", "淮安市涟水物业管理有限公司", "淮安市正陽物業管理有限公司",
+                              "淮安市正阳物业管理有限公司"]):
+        parts = split_name(name)
+        index.add(f"k{i}", parts.norm, parts.core)
+    hits = index.search("淮安市正阳物业管理有限公司", 1, 0.6)
+    assert sorted(h.subject_key for h in hits) == ["k0", "k2", "k3"]
+    assert all(h.exact for h in hits)
+
+
+def test_traditional_characters_fold_to_simplified() -> None:
+    assert normalise_name("淮安市正陽物業管理有限公司") == normalise_name("淮安市正阳物业管理有限公司")

@@ -1,0 +1,183 @@
+"""The in-process name index of organisations (current and former names) for screening by name.
+
+Two lookups, so that an exact or near-exact name is never missed:
+
+- **exact**: every organisation whose normalised name (or a former name, 曾用名) equals the query's —
+  a dictionary from normalised name to entries; all of them are returned, whatever the limit;
+- **near**: a character-bigram posting list over each name's 字号 + 行业 (:attr:`NameParts.core`)
+  narrows the query to at most :attr:`NameIndex.CANDIDATES` names, rapidfuzz keeps the best
+  :attr:`NameIndex.POOL` of those, and :func:`xinyong.measures.name_match.parts_score` scores them with
+  the 字号 weighed over region and suffix. When that finds nothing at or above the cut-off, every name
+  is compared (a name sharing no bigram can still be similar enough).
+
+The rows live in ``measure_names`` (synced from subjects, :func:`sync_names`) and subjects' former
+names (:func:`xinyong.subjects.public.former_names_since`); each process loads what was added since
+its last load.
+"""
+
+from __future__ import annotations
+
+import threading
+from array import array
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from xinyong.core.codes import SubjectKind
+from xinyong.core.db import database_url
+from xinyong.core.errors import ValidationFailed
+from xinyong.measures.models import NameIndexEntry
+from xinyong.measures.name_match import parts_score, split_name
+from xinyong.measures.names import normalise_name
+from xinyong.subjects.public import SubjectView, former_names_since, subject_columns, subject_views
+
+
+@dataclass(frozen=True, slots=True)
+class NameHit:
+    subject_key: str
+    score: float
+    matched_name: str  #: the normalised name that matched (current or former)
+    former: bool  #: matched a former name (曾用名)
+
+    @property
+    def exact(self) -> bool:
+        return self.score >= 1.0
+
+
+def _bigrams(text_: str) -> set[str]:
+    return {text_[i:i + 2] for i in range(len(text_) - 1)} or {text_}
+
+
+@dataclass
+class NameIndex:
+    """Names of organisations in memory (see the module docstring)."""
+
+    CANDIDATES = 3000
+    POOL = 60
+    keys: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+    cores: list[str] = field(default_factory=list)
+    former: bytearray = field(default_factory=bytearray)
+    exact: dict[str, list[int]] = field(default_factory=dict)
+    postings: dict[str, array[int]] = field(default_factory=dict)
+    max_id: int = 0
+    max_former_id: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def load(self, session: Session) -> None:
+        with self.lock:
+            rows = session.execute(
+                select(NameIndexEntry.subject_id, NameIndexEntry.subject_key, NameIndexEntry.norm,
+                       NameIndexEntry.core)
+                .where(NameIndexEntry.subject_id > self.max_id).order_by(NameIndexEntry.subject_id)
+            ).all()
+            for sid, key, norm, core in rows:
+                self.add(key, norm, core)
+                self.max_id = max(self.max_id, sid)
+            for fid, key, name in former_names_since(session, self.max_former_id):
+                parts = split_name(name)
+                self.add(key, parts.norm, parts.core, former=True)
+                self.max_former_id = max(self.max_former_id, fid)
+
+    def add(self, key: str, norm: str, core: str, *, former: bool = False) -> None:
+        pos = len(self.cores)
+        self.keys.append(key)
+        self.names.append(norm)
+        self.cores.append(core)
+        self.former.append(1 if former else 0)
+        self.exact.setdefault(norm, []).append(pos)
+        for bg in _bigrams(core):
+            posting = self.postings.get(bg)
+            if posting is None:
+                posting = self.postings[bg] = array("I")
+            posting.append(pos)
+
+    def _score(self, query: str, choices: Sequence[str], ids: Sequence[int], cutoff: float) -> list[NameHit]:
+        q = split_name(query)
+        found = process.extract(q.core, choices, scorer=fuzz.ratio, limit=self.POOL, score_cutoff=25)
+        hits = []
+        for _c, _s, i in found:
+            pos = ids[i]
+            score = parts_score(q, split_name(self.names[pos]))
+            if score >= cutoff:
+                hits.append(NameHit(self.keys[pos], score, self.names[pos], bool(self.former[pos])))
+        return hits
+
+    def search(self, query: str, limit: int, cutoff: float) -> list[NameHit]:
+        """Every exact match (all of them, whatever ``limit``), then the best near matches at or above
+        ``cutoff`` up to ``limit`` hits in all; one hit per subject (its best name)."""
+        q = split_name(query)
+        exact = [NameHit(self.keys[p], 1.0, self.names[p], bool(self.former[p])) for p in self.exact.get(q.norm, ())]
+        counts: Counter[int] = Counter()
+        for bg in _bigrams(q.core):
+            posting = self.postings.get(bg)
+            if posting is not None:
+                counts.update(posting)
+        near: list[NameHit] = []
+        if counts:
+            ids = [i for i, _n in counts.most_common(self.CANDIDATES)]
+            near = self._score(query, [self.cores[i] for i in ids], ids, cutoff)
+        if not near and not exact:
+            near = self._score(query, self.cores, range(len(self.cores)), cutoff)
+        best: dict[str, NameHit] = {}
+        for hit in exact:
+            if hit.subject_key not in best or (best[hit.subject_key].former and not hit.former):
+                best[hit.subject_key] = hit
+        room = max(limit - len(best), 0)
+        for hit in sorted(near, key=lambda h: (-h.score, h.former)):
+            if room == 0:
+                break
+            if hit.subject_key not in best:
+                best[hit.subject_key] = hit
+                room -= 1
+        return sorted(best.values(), key=lambda h: (-h.score, h.former))
+
+
+_name_indexes: dict[str, NameIndex] = {}
+
+
+def sync_names(session: Session, batch: int = 20_000) -> int:
+    """Add organisations registered since the last sync to ``measure_names`` (idempotent)."""
+    last = session.scalar(select(func.max(NameIndexEntry.subject_id))) or 0
+    added = 0
+    sv = subject_columns()
+    while True:
+        rows = session.execute(
+            select(sv.c.id, sv.c.subject_key, sv.c.name)
+            .where(sv.c.id > last, sv.c.kind != SubjectKind.individual.value)
+            .order_by(sv.c.id).limit(batch)
+        ).all()
+        if not rows:
+            return added
+        values = []
+        for i, k, n in rows:
+            parts = split_name(n)
+            values.append({"subject_key": k, "subject_id": i, "core": parts.core[:200], "norm": parts.norm[:200]})
+        dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+        session.execute(dialect.insert(NameIndexEntry).on_conflict_do_nothing(), values)
+        added += len(values)
+        last = rows[-1][0]
+
+
+def name_index(session: Session) -> NameIndex:
+    sync_names(session)
+    index = _name_indexes.setdefault(database_url(), NameIndex())
+    index.load(session)
+    return index
+
+
+def search_names(session: Session, name: str, limit: int = 10, cutoff: float = 0.6,
+                 ) -> list[tuple[SubjectView, NameHit]]:
+    """The subjects whose names match ``name``: all exact matches, then near ones (best first)."""
+    if not normalise_name(name):
+        raise ValidationFailed("empty_name", "请输入要筛查的名称")
+    found = name_index(session).search(name, limit, cutoff)
+    if not found:
+        return []
+    subjects = subject_views(session, (h.subject_key for h in found))
+    return [(subjects[h.subject_key], h) for h in found if h.subject_key in subjects]

@@ -1,0 +1,104 @@
+"""Recall and precision of screening by name on the labelled hard cases (data/name_cases.json, made by
+data/make_name_cases.py), and the exact-name property: every subject bearing the query's normalised
+name is returned, whatever the limit."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from xinyong.measures.name_index import NameIndex
+from xinyong.measures.name_match import split_name
+
+CASES = json.loads((Path(__file__).parent / "data" / "name_cases.json").read_text(encoding="utf-8"))
+#: a hit at or above this is shown as a sure match; precision counts those that are not expected
+STRONG = 0.9
+RECALL_FLOOR = 0.98
+PRECISION_FLOOR = 0.9
+
+
+def _index() -> NameIndex:
+    index = NameIndex()
+    for o in CASES["organisations"]:
+        parts = split_name(o["name"])
+        index.add(str(o["id"]), parts.norm, parts.core)
+        for former in o["former"]:
+            fp = split_name(former)
+            index.add(str(o["id"]), fp.norm, fp.core, former=True)
+    return index
+
+
+def measure(limit: int = 10, cutoff: float = 0.6) -> dict[str, Any]:
+    index = _index()
+    found_all = strong = strong_right = 0
+    misses: Counter[str] = Counter()
+    for q in CASES["queries"]:
+        hits = index.search(q["query"], limit, cutoff)
+        got = {h.subject_key for h in hits}
+        expected = {str(e) for e in q["expected"]}
+        if expected <= got:
+            found_all += 1
+        else:
+            misses[q["kind"]] += 1
+        for h in hits:
+            if h.score >= STRONG:
+                strong += 1
+                strong_right += h.subject_key in expected
+    n = len(CASES["queries"])
+    return {"queries": n, "recall": found_all / n, "precision": strong_right / strong if strong else 1.0,
+            "misses": dict(misses)}
+
+
+def test_the_labelled_set_is_large_and_covers_every_hard_case() -> None:
+    kinds = Counter(q["kind"] for q in CASES["queries"])
+    assert len(CASES["queries"]) >= 200
+    assert set(kinds) >= {"same_name", "one_char", "region_prefix", "branch", "traditional", "full_width",
+                          "former_name", "decoy", "county_trade"}
+
+
+def test_recall_and_precision_floors() -> None:
+    result = measure()
+    assert result["recall"] >= RECALL_FLOOR, result
+    assert result["precision"] >= PRECISION_FLOOR, result
+
+
+def test_a_same_region_same_industry_other_trade_name_is_never_a_sure_match() -> None:
+    index = _index()
+    for q in CASES["queries"]:
+        if not q["expected"]:  # decoys and county-name 字号 nobody bears
+            assert all(h.score < STRONG for h in index.search(q["query"], 10, 0.6)), q
+
+
+_NAME = st.text(alphabet="正阳华鑫瑞通宏达兴盛物业管理科技商贸淮安市有限公司（）() 　ＡＢab", min_size=2, max_size=16)
+
+
+@settings(max_examples=150, deadline=None)
+@given(name=_NAME, copies=st.integers(min_value=2, max_value=6), others=st.lists(_NAME, max_size=20),
+       limit=st.integers(min_value=1, max_value=5))
+def test_every_subject_with_the_same_normalised_name_is_returned(name: str, copies: int, others: list[str],
+                                                                 limit: int) -> None:
+    index = NameIndex()
+    same = split_name(name)
+    wanted = set()
+    for i, other in enumerate(others):
+        parts = split_name(other)
+        index.add(f"o{i}", parts.norm, parts.core)
+        if parts.norm == same.norm:
+            wanted.add(f"o{i}")
+    for i in range(copies):
+        index.add(f"s{i}", same.norm, same.core)
+        wanted.add(f"s{i}")
+    if not same.norm:
+        return
+    hits = index.search(name, limit, 0.6)
+    assert wanted <= {h.subject_key for h in hits}
+    assert all(h.exact for h in hits if h.subject_key in wanted)
+
+
+if __name__ == "__main__":  # the figures recorded in bench/README.md
+    print(measure())
