@@ -7,8 +7,9 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from xinyong import __version__, composition
 from xinyong.core.errors import DomainError
@@ -20,6 +21,12 @@ from xinyong.web.security_headers import SecurityHeaders
 from xinyong.web.templating import error_page
 
 STATIC = Path(__file__).resolve().parent / "web" / "static"
+
+
+_HTTP_CODES = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
+               405: "method_not_allowed", 413: "request_too_large"}
+_HTTP_MESSAGES = {400: "请求格式有误，无法解析（例如上传的表单内容不完整）", 401: "请先登录或提供有效的接口密钥",
+                  403: "无权访问", 404: "未找到请求的页面或接口", 405: "不支持该请求方式", 413: "请求内容过大"}
 
 
 def _wants_html(request: Request) -> bool:
@@ -48,6 +55,20 @@ def create_app() -> FastAPI:
         if _wants_html(request):
             return error_page(request, exc)  # type: ignore[return-value]
         return JSONResponse({"error": exc.to_dict()}, status_code=exc.status)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        """The framework's own refusals (a malformed multipart body, an unknown path or method) in the
+        platform's error shape and in Chinese; a redirect raised as an exception stays a redirect."""
+        if exc.status_code < 400:
+            return Response(status_code=exc.status_code, headers=exc.headers)
+        detail = exc.detail if isinstance(exc.detail, str) else ""
+        message = detail if any("\u4e00" <= ch <= "\u9fff" for ch in detail) else (
+            _HTTP_MESSAGES.get(exc.status_code, "请求无法处理"))
+        domain = DomainError(_HTTP_CODES.get(exc.status_code, "http_error"), message, status=exc.status_code)
+        if _wants_html(request):
+            return error_page(request, domain)
+        return JSONResponse({"error": domain.to_dict()}, status_code=exc.status_code, headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:

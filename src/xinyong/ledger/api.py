@@ -38,6 +38,9 @@ class ClauseDecisionIn(BaseModel):
     local_basis: bool | None = Field(default=None, description="改定：是否有地方性法规依据")
     basis_text: str | None = Field(default=None, max_length=4000, description="改定：依据的具体内容")
     note: str | None = Field(default=None, max_length=2000, description="理由")
+    based_on: str | None = Field(default=None, max_length=40,
+                                 description="所依据的审核意见的保存时间（decision.decided_at；尚无审核意见时为空字符串）；"
+                                             "与当前不一致时拒绝保存（409），以免覆盖他人的审核意见")
 
 
 class DocumentPatch(BaseModel):

@@ -123,16 +123,18 @@ def decide(
     basis: str = Form(default="", max_length=8),
     basis_text: str = Form(default="", max_length=4000),
     note: str = Form(default="", max_length=2000),
+    based_on: str | None = Form(default=None, max_length=40),
     actor: Actor = Depends(console_actor),
 ) -> Response:
     path = f"{BASE}/documents/{document_id}"
     national = {"national": True, "local": False, "none": False}.get(basis)
     local = {"national": False, "local": True, "none": False}.get(basis)
     decision = {
-        "confirm": service.ClauseDecision(confirm=True, note=note or None),
-        "dismiss": service.ClauseDecision(dismissed=True, note=note or None),
+        "confirm": service.ClauseDecision(confirm=True, note=note or None, based_on=based_on),
+        "dismiss": service.ClauseDecision(dismissed=True, note=note or None, based_on=based_on),
         "override": service.ClauseDecision(disposition=disposition or None, national_basis=national,
-                                           local_basis=local, basis_text=basis_text or None, note=note or None),
+                                           local_basis=local, basis_text=basis_text or None, note=note or None,
+                                           based_on=based_on),
     }.get(action)
     try:
         if decision is None:

@@ -202,7 +202,7 @@ def describe_clause(c: LedgerClause) -> dict[str, Any]:
             "basis_text": c.decided_basis_text,
             "note": c.decision_note,
             "decided_by": c.decided_by,
-            "decided_at": c.decided_at.isoformat() if c.decided_at else None,
+            "decided_at": decision_stamp(c.decided_at),
             "confirmed": (not c.dismissed and c.decided_disposition == c.proposed_disposition
                           and c.decided_national_basis is None and c.decided_local_basis is None
                           and not c.decided_basis_text),
@@ -345,8 +345,20 @@ def get_document(actor: Actor, document_id: int) -> dict[str, Any]:
         return describe_document(doc, _clauses(door.session, doc.id), with_text=True)
 
 
+def decision_stamp(at: dt.datetime | None) -> str | None:
+    """When a clause's review was last saved, as one UTC text on both engines (SQLite hands timestamps
+    back without their zone): the version an officer's page was built on."""
+    if at is None:
+        return None
+    return (at if at.tzinfo else at.replace(tzinfo=dt.UTC)).astimezone(dt.UTC).isoformat()
+
+
 @dataclass(frozen=True)
 class ClauseDecision:
+    """An officer's review of one clause. ``based_on`` is the ``decided_at`` of the review the officer
+    saw ("" when it had none): if another officer saved in between, the save is refused (409) instead of
+    silently replacing the other's review. None skips the check (an API client that does not send it)."""
+
     confirm: bool = False
     dismissed: bool = False
     disposition: str | None = None
@@ -354,17 +366,23 @@ class ClauseDecision:
     local_basis: bool | None = None
     basis_text: str | None = None
     note: str | None = None
+    based_on: str | None = None
 
 
 def decide_clause(actor: Actor, clause_id: int, decision: ClauseDecision) -> dict[str, Any]:
     """Confirm the proposal or override it; the proposal itself is never changed."""
-    with use_case(actor, "ledger.decide", purpose=Purpose.audit, detail={"clause_id": clause_id}) as door:
+    with use_case(actor, "ledger.decide", purpose=Purpose.audit, detail={"clause_id": clause_id},
+                  serialise=True) as door:
         s = door.session
         clause = s.get(LedgerClause, clause_id, with_for_update=True)
         if clause is None:
             raise NotFound("ledger_clause_not_found", "未找到该条款")
         doc = _document(door, clause.document_id, change=True)
         door.admit()
+        if decision.based_on is not None and (decision.based_on or None) != decision_stamp(clause.decided_at):
+            raise Conflict("clause_review_changed",
+                           f"该条款的审核意见已由{clause.decided_by or '他人'}更新，请刷新页面查看后再保存",
+                           details={"status": "decided", "current": describe_clause(clause)["decision"]})
         note = _clean(decision.note, 2000, "说明")
         if decision.confirm:
             clause.dismissed = False

@@ -28,7 +28,7 @@ from xinyong.listing.rules import (
     REMOVAL_REASONS,
     STATE_NAMES,
 )
-from xinyong.web.session import console_actor, verify_csrf
+from xinyong.web.session import console_actor, console_page, verify_csrf
 from xinyong.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
@@ -145,7 +145,7 @@ async def give_consent(request: Request, actor: Actor = Depends(console_actor)) 
 
 @router.get("/console/listing/new", response_class=HTMLResponse)
 def new_case(request: Request, code: str = Query(default="", max_length=40),
-             actor: Actor = Depends(console_actor)) -> HTMLResponse:
+             actor: Actor = Depends(console_page("listing.propose"))) -> HTMLResponse:
     records: list[dict[str, Any]] = []
     subject: dict[str, Any] | None = None
     error = None

@@ -817,6 +817,10 @@ def transition(
                     f"列入满{limits.early_after_months}个月（{add_months(start, limits.early_after_months).isoformat()}）"
                     f"后方可申请提前移出（{limits.basis}）")
             if limits.after_correction_months:
+                if args.get("corrected_on") in (None, ""):
+                    raise GuardrailRefused(
+                        "correction_date_required",
+                        f"提前移出须填写改正日期：改正之日起满{limits.after_correction_months}个月方可移出（{limits.basis}）")
                 corrected = _date_arg(args, "corrected_on", "改正日期")
                 if corrected < start:
                     raise GuardrailRefused("correction_before_listing",

@@ -20,7 +20,7 @@ from xinyong.core.errors import DomainError
 from xinyong.measures import batch_jobs, cases, deliveries, screening, service, units
 from xinyong.measures.rules import CATEGORY_NAMES, MATTERS, REACHES
 from xinyong.web.downloads import attachment_response
-from xinyong.web.session import console_actor, verify_csrf
+from xinyong.web.session import console_actor, console_page, verify_csrf
 from xinyong.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
@@ -44,7 +44,8 @@ def measure_list(request: Request, matter: str = Query(default=""), actor: Actor
 @router.get("/console/screen", response_class=HTMLResponse)
 def screen_page(request: Request, code: str = Query(default="", max_length=40),
                 name: str = Query(default="", max_length=200), matter: str = Query(default=""),
-                purpose: str = Query(default=""), actor: Actor = Depends(console_actor)) -> HTMLResponse:
+                purpose: str = Query(default=""),
+                actor: Actor = Depends(console_page("measures.screen"))) -> HTMLResponse:
     result: dict[str, Any] | None = None
     error = None
     if code.strip() or name.strip():
@@ -77,7 +78,7 @@ def new_case(request: Request, code: str = Query(default="", max_length=40),
 
 
 @router.get("/console/screen/batch", response_class=HTMLResponse)
-def batch_page(request: Request, actor: Actor = Depends(console_actor)) -> HTMLResponse:
+def batch_page(request: Request, actor: Actor = Depends(console_page("measures.screen"))) -> HTMLResponse:
     return _page(request, "batch.html", {"actor": actor, "batches": batch_jobs.unit_batches(actor), "error": None,
                                          "batch": None, "matter": "", "purpose": ""})
 

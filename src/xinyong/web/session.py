@@ -25,7 +25,7 @@ import hmac
 import secrets
 from urllib.parse import quote
 
-from fastapi import Form, Header, HTTPException, Request
+from fastapi import Depends, Form, Header, HTTPException, Request
 from fastapi.responses import Response
 
 from xinyong.core.access import Actor
@@ -151,3 +151,26 @@ def clear_session_cookie(response: Response) -> None:
 
 templates.env.globals["csrf_token"] = csrf_token
 install_log_redaction()  # the web app imports this module: no ID or mobile number reaches a log
+
+
+class _ConsolePage:
+    """Page-level authorisation: ``actor: Actor = Depends(console_page("measures.screen"))``.
+
+    The signed-in actor (as :func:`console_actor`), refused with 403 — and the refusal logged — when the
+    policy does not allow its role ``action``, so a page's blank form is not shown to a role that could
+    never submit it."""
+
+    def __init__(self, action: str) -> None:
+        self.action = action
+
+    def __call__(self, actor: Actor = Depends(console_actor)) -> Actor:
+        from xinyong.core.access import Purpose, refuse
+        from xinyong.core.policy import is_allowed
+
+        if not is_allowed(actor.role, self.action):
+            refuse(actor, self.action, Purpose.administration)
+        return actor
+
+
+def console_page(action: str) -> _ConsolePage:
+    return _ConsolePage(action)

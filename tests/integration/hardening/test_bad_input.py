@@ -137,3 +137,15 @@ def test_bodies_over_the_limits_are_413(client: Any, officer: dict[str, str], db
                       files={"files": ("证明.pdf", b"%PDF-1.4\n" + b"0" * (6 * 1024 * 1024), "application/pdf")})
     refused(big, 413)
     assert "5MB" in big.json()["error"]["message"]
+
+
+def test_framework_refusals_speak_the_platform_error_in_chinese(client: Any, officer: dict[str, str]) -> None:
+    """A multipart body the parser cannot read, an unknown path and a wrong method: 4xx in the
+    platform's error shape, in Chinese, never FastAPI's English ``{"detail": …}``."""
+    broken = client.post("/api/v1/ledger/documents/upload", headers={
+        **officer, "content-type": "multipart/form-data; boundary=xyz"},
+        content=b"--xyz\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.docx\"\r\n\r\nabc")
+    refused(broken, 400, 422)
+    assert "detail" not in broken.json()
+    refused(client.get("/api/v1/no-such-thing", headers=officer), 404)
+    refused(client.delete("/api/v1/catalog", headers=officer), 404, 405)

@@ -20,6 +20,12 @@ def test_console_screen_and_case_walk(client: Any, penalised: Any) -> None:
                       headers=HTML)
     assert page.status_code == 200, page.text
     assert "参加政府采购活动前三年内有重大违法记录的" in page.text and "第二十二条第一款" in page.text
+    # the case is opened on the registry-backed form, prefilled from the screening answer
+    assert "/console/cases/new?code=" in page.text and 'name="unit" value' not in page.text
+    prefilled = client.get("/console/cases/new", params={"code": penalised["code"], "measure": "procurement-ban",
+                                                         "matter": "procurement_bidding"}, headers=HTML)
+    assert prefilled.status_code == 200 and f'value="{penalised["code"]}"' in prefilled.text
+    assert f'<option value="{unit_id}"' in prefilled.text
     by_name = client.get("/console/screen", params={"name": "示例商贸"}, headers=HTML)
     assert penalised["code"] in by_name.text
     bad = client.get("/console/screen", params={"code": "123"}, headers=HTML)

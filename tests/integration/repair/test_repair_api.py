@@ -94,11 +94,10 @@ def test_minimum_period_not_elapsed_is_refused_with_date(world: World, monkeypat
     assert world.client.get(f"/api/v1/records/{rec}", headers=world.admin).json()["status"] == "active"
 
 
-def test_a_blacklist_record_is_repaired_without_training_or_a_credit_report(world: World) -> None:
+def test_a_serious_record_is_repaired_without_training_or_a_credit_report(world: World) -> None:
     """令第36号: period, correction and a public commitment suffice; nothing the subject must buy (a credit
     report from an agency) and no training unless the rule's data asks for it."""
-    rec = world.record(catalog_item="serious-dishonest-list", severity="serious",
-                       document_type="administrative_decision", document_number="淮市监严〔2025〕3号")
+    rec = world.record(severity="serious", document_number="淮市监罚〔2025〕93号")
     world.commit()
     app = world.apply([part("record", rec)]).json()
     [p] = app["parts"]
@@ -237,8 +236,7 @@ def test_agency_registry_and_suspended_agency_reports(world: World) -> None:
     assert world.client.post("/api/v1/repair/agencies", headers=world.subject, json={
         "name": "x", "uscc": "91320812MA1XXXXXX0", "filing_number": "1"}).status_code == 403
     # a report is never a condition, so a suspended agency's report blocks nothing
-    rec = world.record(catalog_item="serious-dishonest-list", severity="serious",
-                       document_type="administrative_decision", document_number="淮市监严〔2025〕4号")
+    rec = world.record(severity="serious", document_number="淮市监罚〔2025〕94号")
     world.commit()
     app = world.apply([part("record", rec)]).json()
     assert app["parts"][0]["status"] == "pending" and not app["parts"][0].get("problems")

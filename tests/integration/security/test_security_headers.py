@@ -102,14 +102,21 @@ def test_session_cookie_is_secure_behind_a_trusted_tls_proxy_only(client: Any, m
         reset_settings()
 
 
-def test_a_refused_console_page_answers_403_and_is_logged(client: Any) -> None:
+@pytest.mark.parametrize(("page", "action"), [
+    ("/console/subjects", "credit_file.read"),
+    ("/console/screen", "measures.screen"),
+    ("/console/screen/batch", "measures.screen"),
+    ("/console/listing/new", "listing.propose"),
+])
+def test_a_refused_console_page_answers_403_and_is_logged(client: Any, page: str, action: str) -> None:
+    """A role that could never submit a page's form is refused the blank form too (403, logged)."""
     from tests.integration.disclosure.seed import company
 
     org = company(seed=91, name="淮安市页面拒绝示例有限公司")
     pid = console_login(client, "subject", subject_code=org.code, name=org.name)
-    r = client.get("/console/subjects", headers=HTML)
+    r = client.get(page, headers=HTML)
     assert r.status_code == 403 and "无法完成请求" in r.text
     with unit_of_work() as s:
         entry = s.scalars(select(AccessLogEntry).where(AccessLogEntry.principal_id == pid,
-                                                       AccessLogEntry.action == "credit_file.read")).first()
+                                                       AccessLogEntry.action == action)).first()
     assert entry is not None and entry.allowed is False
