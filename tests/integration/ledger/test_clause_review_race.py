@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Any
 
 from tests.integration.ledger.test_ledger_api import TRAFFIC, UNIT, upload
@@ -34,8 +35,8 @@ def test_simultaneous_reviews_of_one_clause_one_wins_the_other_sees_it(client: A
     for n in range(PAIRS):
         confirm = {"confirm": True, "based_on": seen}
         dismiss = {"dismissed": True, "note": f"第{n}次：不涉及", "based_on": seen}
-        a, b = _race(lambda: client.put(url, json=confirm, headers=officer),
-                     lambda: client.put(url, json=dismiss, headers=officer))
+        a, b = _race(partial(client.put, url, json=confirm, headers=officer),
+                     partial(client.put, url, json=dismiss, headers=officer))
         assert sorted([a.status_code, b.status_code]) == [200, 409], (a.text, b.text)
         winner, loser = (a, b) if a.status_code == 200 else (b, a)
         error = loser.json()["error"]
