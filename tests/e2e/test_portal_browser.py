@@ -7,43 +7,20 @@ with seeded data; Playwright drives /usr/bin/chromium (no browser download).
 from __future__ import annotations
 
 import datetime as dt
-import os
 import random
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.live_server import CHROMIUM, CHROMIUM_ARGS, require_chromium, serve
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 PASSWORD = "portal-test-42"
 SCREENSHOT = Path("/tmp/disclosure_subject_page.png")
 SCREENSHOT_PHONE = Path("/tmp/disclosure_subject_page_phone.png")
-
-
-def _require_chromium() -> None:
-    if not Path(CHROMIUM).exists():
-        message = "!!! chromium not installed: browser tests SKIPPED (CI installs Debian's chromium) !!!"
-        print(message, file=sys.stderr)
-        pytest.skip(message)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _seed(url: str) -> dict[str, Any]:
@@ -93,44 +70,17 @@ def _seed(url: str) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    _require_chromium()
+    require_chromium()
     folder = tmp_path_factory.mktemp("portal")
     url = f"sqlite:///{folder / 'portal.db'}"
     seeded = _seed(url)
-    port = _free_port()
-    env = {**os.environ, "XINYONG_DATABASE_URL": url}
-    log = (folder / "server.log").open("wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "xinyong.app:create_app", "--factory", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning"],
-        env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90  # a loaded CI machine may take a while to import the app
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/public", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    log.flush()
-                    raise RuntimeError("server did not start: " + (folder / "server.log").read_text()) from None
-                time.sleep(0.2)
+    with serve(folder, url) as base:
         yield {**seeded, "base": base}
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 @pytest.fixture
 def browser_context(tmp_path: Path) -> Iterator[Any]:
-    _require_chromium()
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

@@ -6,19 +6,14 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import random
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.e2e.test_portal_browser import CHROMIUM, CHROMIUM_ARGS, _free_port, _require_chromium
+from tests.live_server import CHROMIUM, CHROMIUM_ARGS, require_chromium, serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -52,38 +47,12 @@ def _seed(url: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    _require_chromium()
+    require_chromium()
     folder = tmp_path_factory.mktemp("screen_batch")
     url = f"sqlite:///{folder / 'screen.db'}"
     codes = _seed(url)
-    port = _free_port()
-    log = (folder / "server.log").open("wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "xinyong.app:create_app", "--factory", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning"],
-        env={**os.environ, "XINYONG_DATABASE_URL": url}, stdout=log, stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/public", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    log.flush()
-                    raise RuntimeError("server did not start: " + (folder / "server.log").read_text()) from None
-                time.sleep(0.2)
+    with serve(folder, url) as base:
         yield {"base": base, "codes": codes}
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 def test_unit_uploads_names_sees_progress_and_downloads(server: dict[str, Any], tmp_path: Path) -> None:

@@ -29,9 +29,11 @@ import httpx
 from sqlalchemy import or_, select, update
 
 from xinyong.core import clock
+from xinyong.core.config import get_settings
 from xinyong.core.crypto import decrypt
 from xinyong.core.db import is_postgres, unit_of_work
 from xinyong.core.outbox import OutboxChannel, OutboxDelivery, OutboxMessage
+from xinyong.core.webhook_urls import webhook_url_denial
 
 BACKOFF_BASE_SECONDS = 5.0
 BACKOFF_CAP_SECONDS = 3600.0
@@ -63,6 +65,11 @@ class WebhookTransport:
         self.client = httpx.Client(timeout=timeout)
 
     def send(self, message: Outgoing) -> SendResult:
+        # checked again at each delivery, not only at registration: a receiver's host name may since have
+        # been pointed at an internal address (DNS rebinding)
+        denial = webhook_url_denial(message.url, get_settings().push_allowed_hosts.split(","))
+        if denial is not None:
+            return SendResult(False, None, f"未发送：{denial}")
         try:
             response = self.client.post(message.url, content=message.body, headers=message.headers)
         except httpx.HTTPError as exc:

@@ -252,7 +252,24 @@ def _replay_disconnect() -> Receive:
     return disconnected
 
 
+def _wants_html(scope: Scope) -> bool:
+    """A person's browser on a page (not the API): the refusal is shown as a page."""
+    accept = next((v for k, v in scope.get("headers", ()) if k == b"accept"), b"")
+    return not str(scope.get("path", "")).startswith("/api/") and b"text/html" in accept
+
+
 async def _answer(scope: Scope, send: Send, refusal: Refusal) -> None:
+    if _wants_html(scope):
+        from starlette.requests import Request
+
+        from xinyong.core.errors import DomainError
+        from xinyong.web.templating import error_page
+
+        page = error_page(Request(scope), DomainError(refusal.code, refusal.message, status=refusal.status))
+        await send({"type": "http.response.start", "status": refusal.status,
+                    "headers": [*page.raw_headers, (b"connection", b"close")]})
+        await send({"type": "http.response.body", "body": bytes(page.body)})
+        return
     error: dict[str, Any] = {"code": refusal.code, "message": refusal.message}
     if refusal.details is not None:
         error["details"] = refusal.details

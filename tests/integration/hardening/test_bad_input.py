@@ -149,3 +149,12 @@ def test_framework_refusals_speak_the_platform_error_in_chinese(client: Any, off
     assert "detail" not in broken.json()
     refused(client.get("/api/v1/no-such-thing", headers=officer), 404)
     refused(client.delete("/api/v1/catalog", headers=officer), 404, 405)
+
+
+def test_a_refused_form_on_a_page_is_shown_as_a_page(client: Any, db_url: str) -> None:
+    """A person's browser gets the refusal as a page in Chinese, not a JSON body."""
+    r = client.post("/console/login", headers={"accept": "text/html",
+                                               "content-type": "application/x-www-form-urlencoded"},
+                    content="username=a%00b&password=x")
+    assert r.status_code == 422 and r.headers["content-type"].startswith("text/html")
+    assert "<html" in r.text.lower() and "控制字符" in r.text and '"error"' not in r.text

@@ -5,13 +5,9 @@ runs in a worker whose address space is capped (xinyong.core.untrusted.DEFAULT_L
 from __future__ import annotations
 
 import json
-import os
 import socket
-import subprocess
-import sys
 import threading
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,14 +16,9 @@ import httpx
 import pytest
 
 from tests.integration.hardening.bombs import docx_bomb, pdf_flate_bomb, pdf_many_pages, xlsx_bomb
+from tests.live_server import serve
 
 pytestmark = pytest.mark.slow
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -45,32 +36,8 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     finally:
         core_db.use_database(None)
         core_db.dispose_engines()
-    port = _free_port()
-    log = (folder / "server.log").open("wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "xinyong.app:create_app", "--factory", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning"],
-        env={**os.environ, "XINYONG_DATABASE_URL": url}, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/public", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("server did not start: " + (folder / "server.log").read_text()) from None
-                time.sleep(0.2)
+    with serve(folder, url) as base:
         yield {"base": base, "headers": {"X-API-Key": key}, "log": folder / "server.log"}
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 BOMBS = [("bomb.docx", docx_bomb), ("bomb.pdf", pdf_flate_bomb), ("pages.pdf", pdf_many_pages),

@@ -5,25 +5,17 @@ portal no longer shows the penalty. Real server (uvicorn subprocess) on a migrat
 from __future__ import annotations
 
 import datetime as dt
-import os
 import random
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.live_server import CHROMIUM, CHROMIUM_ARGS, require_chromium, serve
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 PASSWORD = "repair-walk-42"
 SAMR = "淮安市市场监督管理局"
 
@@ -59,39 +51,12 @@ def _seed(url: str) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("!!! chromium not installed: browser test SKIPPED !!!")
+    require_chromium()
     folder = tmp_path_factory.mktemp("repair")
     url = f"sqlite:///{folder / 'repair.db'}"
     seeded = _seed(url)
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "xinyong.app:create_app", "--factory", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning"],
-        env={**os.environ, "XINYONG_DATABASE_URL": url}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                with urllib.request.urlopen(base + "/", timeout=1) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                if proc.poll() is not None:
-                    raise RuntimeError(proc.stdout.read().decode() if proc.stdout else "server died") from None
-                time.sleep(0.1)
-        else:
-            raise RuntimeError("server did not start")
+    with serve(folder, url) as base:
         yield {**seeded, "base": base}
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def _sign_in(page: Any, base: str, path: str, username: str) -> None:
@@ -109,7 +74,7 @@ def test_demo_company_applies_in_the_browser_and_follows_to_completion(server: d
 
     base = server["base"]
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
             company = browser.new_context(locale="zh-CN").new_page()
             _sign_in(company, base, "/console/repair", "xiufu")

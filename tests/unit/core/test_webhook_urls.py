@@ -41,3 +41,26 @@ def test_administrator_allows_an_internal_receiver() -> None:
     assert webhook_url_denial("http://10.2.3.4:8080/hook", allowed, resolve=public) is None
     assert webhook_url_denial("http://intranet-hook/hook", allowed, resolve=rebinding) is None
     assert webhook_url_denial("https://169.254.169.254/", allowed, resolve=public) is not None
+
+
+def test_a_delivery_is_not_sent_to_an_address_refused_now(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Checked at each delivery too: a receiver whose address is refused today gets nothing, whatever
+    was accepted when it was registered (no request leaves the platform)."""
+    from xinyong.core.config import reset_settings
+    from xinyong.core.delivery import Outgoing, WebhookTransport
+
+    monkeypatch.setenv("XINYONG_PUSH_ALLOWED_HOSTS", "")
+    reset_settings()
+    try:
+        transport = WebhookTransport(timeout=1)
+
+        def no_request(*_args: object, **_kwargs: object) -> object:
+            raise AssertionError("a request was sent")
+
+        monkeypatch.setattr(transport.client, "post", no_request)
+        result = transport.send(Outgoing(channel="unit", url="http://169.254.169.254/latest/meta-data",
+                                          body=b"{}", headers={}))
+        assert not result.ok and "未发送" in (result.error or "")
+    finally:
+        monkeypatch.delenv("XINYONG_PUSH_ALLOWED_HOSTS")
+        reset_settings()

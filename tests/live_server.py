@@ -1,0 +1,73 @@
+"""A real server on a loopback port, and headless Chromium, for the browser and live-server tests."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+def require_chromium() -> None:
+    """Skip loudly where Chromium is missing (CI installs Debian's chromium, so there it never is)."""
+    if not Path(CHROMIUM).exists():
+        message = "!!! chromium not installed: browser tests SKIPPED (CI installs Debian's chromium) !!!"
+        print(message, file=sys.stderr)
+        pytest.skip(message)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def serve(folder: Path, database_url: str, *, env: dict[str, str] | None = None) -> Iterator[str]:
+    """Run the platform with uvicorn on ``database_url`` until the block ends; yield its base URL.
+
+    Waits (up to 90 s: a loaded CI machine may take a while to import the app) until /public answers;
+    the server's output goes to ``folder/server.log`` and is shown if it does not start."""
+    port = free_port()
+    log_path = folder / "server.log"
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "xinyong.app:create_app", "--factory", "--host", "127.0.0.1",
+             "--port", str(port), "--log-level", "warning"],
+            env={**os.environ, **(env or {}), "XINYONG_DATABASE_URL": database_url},
+            stdout=log, stderr=subprocess.STDOUT,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 90
+            while True:
+                try:
+                    with urllib.request.urlopen(base + "/public", timeout=2) as r:
+                        if r.status == 200:
+                            break
+                except OSError:
+                    if proc.poll() is not None or time.monotonic() > deadline:
+                        log.flush()
+                        raise RuntimeError("server did not start: " + log_path.read_text()) from None
+                    time.sleep(0.2)
+            yield base
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
