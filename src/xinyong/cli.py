@@ -143,6 +143,32 @@ def subject_file(code: str, purpose: str = typer.Option("administration", "--pur
     typer.echo(json.dumps(file, ensure_ascii=False, indent=2))
 
 
+@subject_app.command("former-name")
+def subject_former_name(
+    code: str = typer.Argument(..., help="组织的统一社会信用代码"),
+    name: str = typer.Argument(..., help="曾用名"),
+    until: str | None = typer.Option(None, "--until", help="停用日期 YYYY-MM-DD（变更名称之日）"),
+) -> None:
+    """登记组织的曾用名：按名称筛查时，曾用名与现用名称一并匹配。以平台（系统）身份登记。"""
+    import datetime as dt
+
+    from xinyong.core.access import SYSTEM
+    from xinyong.core.errors import DomainError
+    from xinyong.subjects import service
+
+    try:
+        day = dt.date.fromisoformat(until) if until else None
+    except ValueError:
+        _fail(f"日期“{until}”无效，应为 YYYY-MM-DD", 2)
+        return
+    try:
+        done = service.add_former_name_as(SYSTEM, code, name, day)
+    except DomainError as exc:
+        _fail(exc.message, 1)
+        return
+    typer.echo(json.dumps(done, ensure_ascii=False))
+
+
 @principal_app.command("create")
 def principal_create(
     name: str = typer.Argument(..., help="名称，如 淮安市市场监督管理局"),

@@ -69,6 +69,17 @@ def link(code: str, body: LinkIn, actor: Actor = Depends(current_actor)) -> dict
                                   body.end_date)
 
 
+class FormerNameIn(BaseModel):
+    name: str = Field(min_length=1, max_length=200, description="曾用名")
+    until: dt.date | None = Field(default=None, description="停用日期（变更名称之日，可不填）")
+
+
+@router.post("/{code}/former-names", dependencies=[Depends(requires("subject.write"))], status_code=201,
+             summary="登记组织的曾用名（按名称筛查时一并匹配）")
+def former_name(code: str, body: FormerNameIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+    return service.add_former_name_as(actor, code, body.name, body.until)
+
+
 @router.get("/{code}", response_model=CreditFileOut, dependencies=[Depends(requires("credit_file.read"))], summary="信用档案")
 def credit_file(
     code: str,

@@ -19,7 +19,7 @@ from xinyong.core.text import to_halfwidth
 from xinyong.core.usecase import use_case
 from xinyong.subjects.credit_file import sections
 from xinyong.subjects.models import Subject, SubjectLink
-from xinyong.subjects.public import describe
+from xinyong.subjects.public import add_former_names, describe, former_names_of
 from xinyong.subjects.rules import LINK_ROLES, Identity, identify
 
 
@@ -196,6 +196,30 @@ def link_person_as(
         door.count(1)
         return {"id": lk.id, "role": lk.role, "start_date": lk.start_date.isoformat(),
                 "end_date": lk.end_date.isoformat() if lk.end_date else None}
+
+
+def add_former_name_as(actor: Actor, organisation_code: str, former_name: str,
+                       until: dt.date | None = None) -> dict[str, Any]:
+    """Record an organisation's former name (曾用名), so that screening by that name still finds it.
+
+    Same powers as linking persons (数据维护): a determining department or credit office for organisations
+    of its own region and below, the platform administrator anywhere."""
+    with use_case(actor, "subject.write", purpose=Purpose.maintenance) as door:
+        org = require(door.session, organisation_code)
+        door.admit(subject_key=org.subject_key, detail={"former_name": True})
+        if actor.role in _TERRITORIAL_LINK_ROLES:
+            door.require(territory_denial(actor.region_code, org.region_code, "登记该组织的曾用名"))
+        if org.kind == SubjectKind.individual.value:
+            raise ValidationFailed("former_name_for_person", "曾用名只登记于法人和非法人组织")
+        name = clean_name(former_name)
+        if name == org.name:
+            raise ValidationFailed("former_name_is_current", "曾用名与现用名称相同")
+        if until is not None and until > clock.today():
+            raise ValidationFailed("former_name_until_future", "曾用名的停用日期不能晚于今天")
+        added = add_former_names(door.session, [{"subject_key": org.subject_key, "name": name, "until": until}])
+        door.count(added)
+        return {"code": organisation_code, "former_name": name, "added": bool(added),
+                "former_names": former_names_of(door.session, [org.subject_key]).get(org.subject_key, [])}
 
 
 def read_credit_file(
