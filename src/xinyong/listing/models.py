@@ -30,17 +30,24 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
 from xinyong.core.db import Base
 from xinyong.listing.rules import InterviewOutcome, RectificationStatus, State
 
+#: a case is open until it is removed or withdrawn
+_OPEN = "state NOT IN ('removed', 'withdrawn')"
+
 
 class ListingCase(Base):
     __tablename__ = "listing_cases"
     __table_args__ = (
         Index("ix_listing_cases_state", "state"),
+        # one open case per subject and list type (listing_0006): the database decides a race
+        Index("uq_listing_cases_one_open", "subject_key", "list_type_id", unique=True,
+              sqlite_where=text(_OPEN), postgresql_where=text(_OPEN)),
         # ck_listing_cases_state: exactly the State values (listing_0003)
         CheckConstraint(f"state IN ({', '.join(repr(s.value) for s in State)})", name="state"),
     )

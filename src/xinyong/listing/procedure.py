@@ -13,6 +13,7 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from xinyong.core import clock
@@ -176,7 +177,10 @@ def propose(
         proposed_by=who(actor), approvals=[],
     )
     session.add(case)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:  # another officer opened the same case at the same moment
+        raise Conflict("listing.case_exists", "该主体在此名单下已有未结案件（他人刚刚立案），请刷新后查看") from None
     append_history(session, case, action="propose", from_state=None, to_state=State.proposed.value, on=on,
                    actor=actor, reason=reason,
                    data={"list_type": lt.id, "record_ids": case.record_ids, "leniency_flags": list(flags)})
@@ -567,7 +571,7 @@ def propose_case(actor: Actor, *, subject_code: str, list_type_id: str, record_i
                  on: dt.date | None = None) -> dict[str, Any]:
     """立案（拟列入）: see :func:`propose`; every refusal (level, field, territory, records) is logged."""
     with use_case(actor, "listing.propose", purpose=Purpose.determination,
-                  detail={"list_type": list_type_id, "record_ids": list(record_ids)}) as door:
+                  detail={"list_type": list_type_id, "record_ids": list(record_ids)}, serialise=True) as door:
         case = propose(door.session, actor, subject_code=subject_code, list_type_id=list_type_id,
                        record_ids=record_ids, reason=reason, on=on)
         door.admit(subject_key=case.subject_key, detail={"case_id": case.id})
