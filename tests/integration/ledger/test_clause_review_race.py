@@ -5,25 +5,13 @@ database decides who saved first, and the other gets 409 with the review now in 
 
 from __future__ import annotations
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import Any
 
 from tests.integration.ledger.test_ledger_api import TRAFFIC, UNIT, upload
+from tests.races import simultaneously
 
 PAIRS = 6
-
-
-def _race(*calls: Any) -> list[Any]:
-    gate = threading.Barrier(len(calls))
-
-    def run(call: Any) -> Any:
-        gate.wait()
-        return call()
-
-    with ThreadPoolExecutor(len(calls)) as pool:
-        return [f.result(timeout=120) for f in [pool.submit(run, c) for c in calls]]
 
 
 def test_simultaneous_reviews_of_one_clause_one_wins_the_other_sees_it(client: Any, api_key: Any) -> None:
@@ -35,7 +23,7 @@ def test_simultaneous_reviews_of_one_clause_one_wins_the_other_sees_it(client: A
     for n in range(PAIRS):
         confirm = {"confirm": True, "based_on": seen}
         dismiss = {"dismissed": True, "note": f"第{n}次：不涉及", "based_on": seen}
-        a, b = _race(partial(client.put, url, json=confirm, headers=officer),
+        a, b = simultaneously(partial(client.put, url, json=confirm, headers=officer),
                      partial(client.put, url, json=dismiss, headers=officer))
         assert sorted([a.status_code, b.status_code]) == [200, 409], (a.text, b.text)
         winner, loser = (a, b) if a.status_code == 200 else (b, a)

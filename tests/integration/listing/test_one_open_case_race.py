@@ -3,30 +3,18 @@ and list type; the other proposal is a 409 naming the case already open."""
 
 from __future__ import annotations
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import Any
 
 from sqlalchemy import func, select
 
 from tests.integration.listing.helpers import DEPT, REGION, make_subject
+from tests.races import simultaneously
 from xinyong.core.db import unit_of_work
 from xinyong.listing.models import ListingCase
 
 PAIRS = 10
 MT = "migrant-wage-arrears"
-
-
-def _race(*calls: Any) -> list[Any]:
-    gate = threading.Barrier(len(calls))
-
-    def run(call: Any) -> Any:
-        gate.wait()
-        return call()
-
-    with ThreadPoolExecutor(len(calls)) as pool:
-        return [f.result(timeout=120) for f in [pool.submit(run, c) for c in calls]]
 
 
 def test_two_simultaneous_proposals_open_one_case(client: Any, api_key: Any) -> None:
@@ -36,7 +24,7 @@ def test_two_simultaneous_proposals_open_one_case(client: Any, api_key: Any) -> 
         body = {"subject_code": setup.code, "list_type_id": MT, "record_ids": [setup.record_id],
                 "reason": "拖欠农民工工资，经责令限期支付后逾期未支付", "on": "2026-09-01"}
         post = partial(client.post, "/api/v1/listing/cases", json=body, headers=dd)
-        a, b = _race(post, post)
+        a, b = simultaneously(post, post)
         assert sorted([a.status_code, b.status_code]) == [201, 409], (a.text, b.text)
         loser = a if a.status_code == 409 else b
         assert loser.json()["error"]["code"] == "listing.case_exists"

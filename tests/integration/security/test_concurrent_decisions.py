@@ -9,9 +9,7 @@ revoked record, a rejected objection and a record in force.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import Any
 
@@ -20,6 +18,7 @@ from sqlalchemy import select
 from tests.factories import department_headers, make_api_key
 from tests.integration.disclosure.seed import add_record, company
 from tests.integration.repair.conftest import World, part, world  # noqa: F401  (the repair fixture)
+from tests.races import simultaneously
 from xinyong.core.db import unit_of_work
 from xinyong.disclosure.models import Objection
 from xinyong.records import service as records
@@ -31,15 +30,8 @@ OWNER = "淮安市市场监督管理局"
 
 def _race(first: Callable[[], Any], second: Callable[[], Any]) -> tuple[Any, Any]:
     """Run both requests at the same instant; return their responses in order."""
-    gate = threading.Barrier(2)
-
-    def run(call: Callable[[], Any]) -> Any:
-        gate.wait()
-        return call()
-
-    with ThreadPoolExecutor(2) as pool:
-        a, b = pool.submit(run, first), pool.submit(run, second)
-        return a.result(timeout=120), b.result(timeout=120)
+    a, b = simultaneously(first, second)
+    return a, b
 
 
 def _one_winner(a: Any, b: Any, code: str) -> int:
