@@ -18,7 +18,7 @@ from xinyong.disclosure.rules import OBJECTION_MAX_BYTES
 from xinyong.rules_check import RuleSummary, validate_all
 from xinyong.web.guard import InputGuard
 from xinyong.web.security_headers import SecurityHeaders
-from xinyong.web.templating import error_page
+from xinyong.web.templating import error_response
 
 STATIC = Path(__file__).resolve().parent / "web" / "static"
 
@@ -28,9 +28,6 @@ _HTTP_CODES = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404
 _HTTP_MESSAGES = {400: "请求格式有误，无法解析（例如上传的表单内容不完整）", 401: "请先登录或提供有效的接口密钥",
                   403: "无权访问", 404: "未找到请求的页面或接口", 405: "不支持该请求方式", 413: "请求内容过大"}
 
-
-def _wants_html(request: Request) -> bool:
-    return not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", "")
 
 
 @lru_cache(maxsize=8)
@@ -51,10 +48,8 @@ def create_app() -> FastAPI:
     )
 
     @app.exception_handler(DomainError)
-    async def domain_error(request: Request, exc: DomainError) -> JSONResponse:
-        if _wants_html(request):
-            return error_page(request, exc)  # type: ignore[return-value]
-        return JSONResponse({"error": exc.to_dict()}, status_code=exc.status)
+    async def domain_error(request: Request, exc: DomainError) -> Response:
+        return error_response(request, exc)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -66,9 +61,7 @@ def create_app() -> FastAPI:
         message = detail if any("\u4e00" <= ch <= "\u9fff" for ch in detail) else (
             _HTTP_MESSAGES.get(exc.status_code, "请求无法处理"))
         domain = DomainError(_HTTP_CODES.get(exc.status_code, "http_error"), message, status=exc.status_code)
-        if _wants_html(request):
-            return error_page(request, domain)
-        return JSONResponse({"error": domain.to_dict()}, status_code=exc.status_code, headers=exc.headers)
+        return error_response(request, domain, headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:

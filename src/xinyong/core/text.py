@@ -1,4 +1,4 @@
-"""Text normalisation shared by codes and names."""
+"""Text normalisation shared by codes and names, and the decoding of uploaded text files."""
 
 from __future__ import annotations
 
@@ -16,3 +16,14 @@ def to_halfwidth(text: str) -> str:
 def normalise_code(raw: str) -> str:
     """Normalise a typed identifier: full-width→half-width, upper case, no spaces or hyphens."""
     return _SPACES.sub("", to_halfwidth(raw)).upper()
+
+
+def decode_upload(data: bytes) -> str | None:
+    """An uploaded text file as text: UTF-8 (with or without a BOM), else GB18030 — which contains GBK,
+    what Excel and Notepad on Chinese Windows write. None when it is neither (the caller says why)."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from xinyong.core.errors import DomainError, ValidationFailed
+from xinyong.core.text import decode_upload
 from xinyong.core.untrusted import LimitExceeded, check_zip, run_limited
 
 MB = 1024 * 1024
@@ -48,12 +49,10 @@ def content_hash(text: str) -> str:
 
 
 def _txt(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ValidationFailed("unreadable_text", "文本文件编码无法识别，请另存为 UTF-8 或 GB18030 编码后上传")
+    text = decode_upload(data)
+    if text is None:
+        raise ValidationFailed("unreadable_text", "文本文件编码无法识别，请另存为 UTF-8 或 GB18030 编码后上传")
+    return text
 
 
 def _docx(data: bytes) -> str:

@@ -29,6 +29,7 @@ from xinyong.core.access import Actor, Purpose
 from xinyong.core.db import unit_of_work
 from xinyong.core.errors import ValidationFailed
 from xinyong.core.spreadsheet import safe_text
+from xinyong.core.text import decode_upload
 from xinyong.measures import service
 from xinyong.measures.rules import check_matter
 from xinyong.measures.screening import STATUS_AMBIGUOUS, BatchResult, screen_rows, screening_access
@@ -61,16 +62,10 @@ class Table:
 
 
 def _decode(data: bytes, filename: str) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030")  # GB18030 contains GBK: what Excel on Chinese Windows writes
-    except UnicodeDecodeError:
-        raise ValidationFailed("bad_encoding", f"{filename} 的编码无法识别，请保存为 UTF-8 或 GBK 编码的 CSV，或 XLSX") from None
+    text = decode_upload(data)
+    if text is None:
+        raise ValidationFailed("bad_encoding", f"{filename} 的编码无法识别，请保存为 UTF-8 或 GBK 编码的 CSV，或 XLSX")
+    return text
 
 
 def _text(value: Any) -> str:

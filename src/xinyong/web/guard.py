@@ -22,7 +22,11 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl
 
+from starlette.requests import Request
+
 from xinyong.core.config import get_settings
+from xinyong.core.errors import DomainError
+from xinyong.web.templating import error_page, wants_html
 
 Scope = dict[str, Any]
 Message = dict[str, Any]
@@ -252,28 +256,16 @@ def _replay_disconnect() -> Receive:
     return disconnected
 
 
-def _wants_html(scope: Scope) -> bool:
-    """A person's browser on a page (not the API): the refusal is shown as a page."""
-    accept = next((v for k, v in scope.get("headers", ()) if k == b"accept"), b"")
-    return not str(scope.get("path", "")).startswith("/api/") and b"text/html" in accept
-
-
 async def _answer(scope: Scope, send: Send, refusal: Refusal) -> None:
-    if _wants_html(scope):
-        from starlette.requests import Request
-
-        from xinyong.core.errors import DomainError
-        from xinyong.web.templating import error_page
-
-        page = error_page(Request(scope), DomainError(refusal.code, refusal.message, status=refusal.status))
+    domain = DomainError(refusal.code, refusal.message, status=refusal.status, details=refusal.details)
+    accept = next((v for k, v in scope.get("headers", ()) if k == b"accept"), b"")
+    if wants_html(str(scope.get("path", "")), accept.decode("latin-1")):
+        page = error_page(Request(scope), domain)
         await send({"type": "http.response.start", "status": refusal.status,
                     "headers": [*page.raw_headers, (b"connection", b"close")]})
         await send({"type": "http.response.body", "body": bytes(page.body)})
         return
-    error: dict[str, Any] = {"code": refusal.code, "message": refusal.message}
-    if refusal.details is not None:
-        error["details"] = refusal.details
-    body = json.dumps({"error": error}, ensure_ascii=False).encode("utf-8")
+    body = json.dumps({"error": domain.to_dict()}, ensure_ascii=False).encode("utf-8")
     headers = [(b"content-type", b"application/json; charset=utf-8"), (b"content-length", str(len(body)).encode()),
                (b"connection", b"close")]
     await send({"type": "http.response.start", "status": refusal.status, "headers": headers})
