@@ -42,7 +42,7 @@ from sqlalchemy.orm import Session
 from xinyong.core import clock
 from xinyong.core.access import SYSTEM, Actor, Purpose
 from xinyong.core.authority import territory_denial
-from xinyong.core.db import within_region
+from xinyong.core.db import claim, within_region
 from xinyong.core.errors import Conflict, NotFound, ValidationFailed
 from xinyong.core.models import Principal
 from xinyong.core.policy import Role
@@ -148,12 +148,8 @@ def _lock(session: Session, case_id: int) -> PunishmentCase:
 def _advance(session: Session, case: PunishmentCase, expected: str, values: dict[str, Any], what: str) -> None:
     """The state change as a conditional update (``… WHERE status = expected``): exactly one of two racing
     writers changes the row; the other gets 409."""
-    done = session.execute(update(PunishmentCase).where(PunishmentCase.id == case.id,
-                                                        PunishmentCase.status == expected)
-                           .values(**values).execution_options(synchronize_session=False))
-    if done.rowcount != 1:  # type: ignore[attr-defined]
+    if not claim(session, case, "status", [expected], values):
         raise Conflict("case_state_changed", f"该案例已被他人{what}，本次操作未生效")
-    session.refresh(case)
 
 
 def _get(session: Session, case_id: int, *, lock: bool = False) -> PunishmentCase:
