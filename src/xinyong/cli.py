@@ -85,10 +85,24 @@ def demo(
     from xinyong.demo.principals import ensure_demo_principals
 
     summary = generate_into_database(subjects, records_per_subject, seed, progress=True, if_empty=if_empty)
-    typer.echo(json.dumps(summary, ensure_ascii=False))
-    credentials = ensure_demo_principals()
-    if credentials is not None:
-        typer.echo(f"演示账户与API密钥已写入 {credentials}")
+    if summary.get("skipped"):
+        typer.echo(f"数据库已有演示数据（{summary['existing_subjects']}个信用主体），未再生成。")
+    else:
+        typer.echo(f"已生成{summary['subjects']}个信用主体、{summary['records']}条失信行为记录。")
+    made = ensure_demo_principals(story=True)
+    if made is None:
+        from xinyong.core.config import get_settings
+        from xinyong.demo.accounts import credentials_path
+
+        path = credentials_path(get_settings().database_url)
+        if path.exists():
+            typer.echo(f"演示账户见 {path}")
+        return
+    if made.story:
+        typer.echo("演示经历：" + "，".join(f"{k}{v}" for k, v in made.story.items()))
+    typer.echo("")
+    typer.echo("\n".join(made.accounts.lines("http://127.0.0.1:8000")))
+    typer.echo(f"以上账户已保存到 {made.path}（仅本机可读）。")
 
 
 @import_app.command("records")

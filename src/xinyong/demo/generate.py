@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from xinyong.catalog.loader import catalogs
@@ -24,10 +25,10 @@ from xinyong.records.rules import LISTING_VIEW_ITEMS, RecordInput
 from xinyong.subjects.public import add_links
 from xinyong.subjects.service import count_subjects
 
-#: weighted region pool: mostly 淮安市 (so its local catalog is exercised), then a national spread
+#: weighted region pool: the deployment's region, 淮安市 (so its local catalog is exercised), then the
+#: neighbouring cities of 江苏省 whose companies do business there
 HUAIAN = ["320803", "320804", "320812", "320813", "320826", "320830", "320831"]
-NATIONAL = ["110105", "110108", "310115", "310104", "440305", "440106", "330106", "510107", "420106",
-            "210211", "370202", "320106", "320214", "340104", "410105", "500103", "610113", "120101"]
+NATIONAL = ["320106", "320214", "320311", "320706", "320902", "321002", "321302"]
 DOC_TYPE = {
     "judicial-judgment": "judicial_judgment", "judicial-dishonest-debtor": "judicial_judgment",
     "admin-ruling": "administrative_ruling",
@@ -53,6 +54,23 @@ def _city(region: str) -> str:
     return short if short not in ("市辖区", "") else (division_info(region[:2] + "0000") or {}).get("province", "")
 
 
+def _county(region: str) -> str:
+    """The county or district a shop is registered in (个体工商户 names begin with it)."""
+    county = (division_info(region) or {}).get("county") or ""
+    return county if county and county != "市辖区" else _city(region)
+
+
+def authority_name(kind: str, region: str) -> str:
+    """The real form of an authority's name: tax bureaus are 国家税务总局's (国家税务总局淮安市税务局)."""
+    city = _city(region)
+    if kind == "税务局":
+        return f"国家税务总局{city}税务局"
+    if kind == "人民法院":  # basic courts are the county's or district's (淮安市清江浦区人民法院, 涟水县人民法院)
+        county = _county(region)
+        return f"{city}{county}人民法院" if county.endswith("区") and not county.startswith(city) else f"{county}人民法院"
+    return f"{city}{kind}"
+
+
 def uscc(rng: random.Random, region: str, prefix: str = "91") -> str:
     body = "".join(rng.choice(USCC_ALPHABET) for _ in range(9))
     first17 = prefix + region + body
@@ -75,21 +93,36 @@ def org_name(rng: random.Random, region: str) -> str:
     return f"{city}{rng.choice(N.TRADE_NAMES)}{rng.choice(N.INDUSTRIES)}{rng.choice(N.FORMS)}"
 
 
+def shop_name_of(rng: random.Random, region: str) -> str:
+    """个体工商户: the county, the owner's name and the kind of shop (盱眙县王伟便利店)."""
+    return f"{_county(region)}{person_name(rng)}{rng.choice(N.SHOP_KINDS)}"
+
+
 def subjects(rng: random.Random, count: int, today: dt.date) -> Iterator[tuple[DemoSubject, DemoSubject | None]]:
     """(subject, legal representative or None) pairs: ~75% companies, 10% shops, 15% individuals."""
     regions = _regions()
-    weights = [6 if r in HUAIAN else 1 for r in regions]
+    weights = [12 if r in HUAIAN else 1 for r in regions]
+    used: set[str] = set()
+
+    def unique(make: Callable[[], str]) -> str:
+        """Organisation names are unique: a registration authority does not register one name twice."""
+        for _ in range(50):
+            name = make()
+            if name not in used:
+                used.add(name)
+                return name
+        raise RuntimeError("演示数据的名称词表不足以生成这么多互不相同的名称")
+
     for _ in range(count):
         region = rng.choices(regions, weights)[0]
         roll = rng.random()
         if roll < 0.75:
-            org = DemoSubject(uscc(rng, region), org_name(rng, region), region)
+            org = DemoSubject(uscc(rng, region), unique(partial(org_name, rng, region)), region)
             rep = DemoSubject(resident_id(rng, region, today), person_name(rng), region)
             yield org, rep
         elif roll < 0.85:
-            owner = person_name(rng)
-            shop = DemoSubject(uscc(rng, region, "92"), f"{_city(region)}{owner}{rng.choice(N.SHOP_KINDS)}", region)
-            yield shop, None
+            shop_name = unique(partial(shop_name_of, rng, region))
+            yield DemoSubject(uscc(rng, region, "92"), shop_name, region), None
         else:
             yield DemoSubject(resident_id(rng, region, today), person_name(rng), region), None
 
@@ -111,9 +144,14 @@ def record_for(rng: random.Random, s: DemoSubject, today: dt.date, serial: int) 
     if not items:
         return None
     item = rng.choice(items)
-    authority_kind = rng.choice(N.AUTHORITIES.get(item, ["市场监督管理局"]))
+    if item == "admin-penalty":  # the violation decides the authority competent to punish it
+        authority_kind = rng.choice(list(N.PENALTY_CASES))
+        summary = rng.choice(N.PENALTY_CASES[authority_kind])
+    else:
+        authority_kind = rng.choice(N.AUTHORITIES.get(item, ["市场监督管理局"]))
+        summary = rng.choice(N.SUMMARIES.get(item, ["违法失信行为"]))
     city = _city(s.region)
-    authority = f"{city}{authority_kind}"
+    authority = authority_name(authority_kind, s.region)
     abbr = N.DOC_ABBR.get(authority_kind, "罚")
     short = city[:2]
     number = f"{short}{abbr}〔{decision.year}〕{serial}号"
@@ -123,7 +161,7 @@ def record_for(rng: random.Random, s: DemoSubject, today: dt.date, serial: int) 
         subject_code=s.code, subject_name=s.name, catalog_item=item,
         document_type=DOC_TYPE.get(item, "administrative_penalty" if item == "admin-penalty" else "administrative_decision"),
         document_number=number, issuing_authority=authority, decision_date=decision, effective_date=effective,
-        summary=rng.choice(N.SUMMARIES.get(item, ["违法失信行为"])), severity=severity,
+        summary=summary, severity=severity,
         force_majeure=rng.random() < 0.01, non_intentional=rng.random() < 0.03,
         minor_violation=severity == "minor" and rng.random() < 0.3,
     )

@@ -1,59 +1,61 @@
-"""Demo principals for a local `make run`: departments and units with API keys.
+"""Demo principals for a local `make run`: a console account (with its API key) for each role, the
+implementing unit entered in the registry, and — when asked — the half year of lifecycle the demo tells
+(:mod:`xinyong.demo.story`).
 
-Keys are random, issued once, and written to var/demo-credentials.txt (mode 600) so that a new user
-can try the API at /api/v1/docs. Nothing secret is in the repository.
+Passwords and keys are random, made once per database, and written beside that database (mode 600) so
+that a new user can sign in at /console/login and try the API at /api/v1/docs. Nothing secret is in the
+repository.
 """
 
 from __future__ import annotations
 
-import os
+import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import func, select
 
-from xinyong.core.access import SYSTEM, create_principal, issue_api_key
-from xinyong.core.config import PROJECT_VAR
+from xinyong.core.config import get_settings
 from xinyong.core.db import unit_of_work
 from xinyong.core.models import Principal
-from xinyong.core.policy import Role
-from xinyong.measures.units import register_unit
+from xinyong.demo.accounts import (
+    DEMO_ACCOUNTS,
+    DEMO_REGISTERED_UNITS,
+    DemoAccounts,
+    credentials_path,
+    register_demo_units,
+    write_credentials,
+)
 
-DEMO_PRINCIPALS: list[tuple[str, Role, str, str]] = [
-    ("平台管理员", Role.admin, "淮安市信用办", "320800"),
-    ("淮安市发展和改革委员会（市信用办）", Role.credit_office, "淮安市发展和改革委员会", "320800"),
-    ("淮安市市场监督管理局", Role.determining_department, "淮安市市场监督管理局", "320800"),
-    # a second officer of the same department approves a listing decision (四眼原则), and the province's
-    # 市场监督管理局 consents to it (市场监管总局令第44号 第二十二条)
-    ("淮安市市场监督管理局（审核）", Role.determining_department, "淮安市市场监督管理局", "320800"),
-    ("江苏省市场监督管理局", Role.determining_department, "江苏省市场监督管理局", "320000"),
-    ("淮安市公共资源交易中心", Role.implementing_unit, "淮安市公共资源交易中心", "320800"),
-]
+__all__ = ["DEMO_REGISTERED_UNITS", "DemoResult", "ensure_demo_principals"]
 
-#: implementing units entered in the registry a joint-punishment case picks its recipient from, with the
-#: authority's code. These are codes made up for the demo (valid check digit), not the units' real ones.
-DEMO_REGISTERED_UNITS: dict[str, tuple[str, list[str]]] = {
-    "淮安市公共资源交易中心": ("12320800MB0000001N", ["finance"]),
-}
+DEFAULT_URL = "http://127.0.0.1:8000"
 
 
-def ensure_demo_principals(path: Path | None = None) -> Path | None:
-    """Create the demo principals once; return the credentials file when they were created now."""
-    path = path or PROJECT_VAR / "demo-credentials.txt"
+@dataclass
+class DemoResult:
+    path: Path
+    accounts: DemoAccounts
+    story: dict[str, int] | None
+
+
+def ensure_demo_principals(path: Path | None = None, *, today: dt.date | None = None, story: bool = False,
+                           url: str = DEFAULT_URL) -> DemoResult | None:
+    """Create the demo accounts once per database (and tell the story when ``story``); return what was
+    made, or None when the database already has principals."""
     with unit_of_work() as s:
         if (s.scalar(select(func.count()).select_from(Principal)) or 0) > 0:
             return None
-        lines = ["# Demo API keys (shown once). Send as header X-API-Key at /api/v1/docs.", ""]
-        units: list[tuple[int, str, str, list[str]]] = []
-        for name, role, department, region in DEMO_PRINCIPALS:
-            p = create_principal(s, name=name, role=role, department=department, region_code=region)
-            key = issue_api_key(s, p)
-            lines.append(f"{role.value:24s} {name}: {key.token}")
-            if name in DEMO_REGISTERED_UNITS:
-                units.append((p.id, region, *DEMO_REGISTERED_UNITS[name]))
-    for principal_id, region, uscc, fields in units:
-        register_unit(SYSTEM, principal_id, authority_uscc=uscc, region_code=region, fields=fields)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write("\n".join(lines) + "\n")
-    return path
+        accounts = DemoAccounts()
+        for spec in DEMO_ACCOUNTS:
+            accounts.add(s, spec)
+    register_demo_units(accounts)
+    told: dict[str, int] | None = None
+    if story:
+        from xinyong.core import clock
+        from xinyong.demo.story import tell
+
+        told = tell(accounts, today=today or clock.today()).as_dict()
+    target = path or credentials_path(get_settings().database_url)
+    write_credentials(target, accounts.lines(url))
+    return DemoResult(target, accounts, told)

@@ -247,3 +247,11 @@ def read_credit_file(
 def count_subjects(session: Session) -> int:
     """How many subjects the platform holds (the home page's figure)."""
     return int(session.scalar(select(func.count()).select_from(Subject)) or 0)
+
+
+def organisations_in(session: Session, region_prefix: str, limit: int) -> list[tuple[str, str]]:
+    """(USCC, name) of up to ``limit`` enterprises (登记管理部门 9 工商) registered in a region, in key order."""
+    rows = session.execute(select(Subject.uscc, Subject.name).where(
+        Subject.kind == "organisation", Subject.region_code.like(f"{region_prefix}%"),
+        Subject.uscc.like("91%")).order_by(Subject.subject_key).limit(limit)).all()
+    return [(str(r[0]), str(r[1])) for r in rows]

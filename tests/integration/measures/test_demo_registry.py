@@ -10,8 +10,8 @@ from xinyong.measures.units import list_units
 
 
 def test_demo_units_are_registered_with_their_region_and_field(db_url: str, tmp_path: Path) -> None:
-    path = ensure_demo_principals(tmp_path / "credentials.txt")
-    assert path is not None and path.exists()
+    made = ensure_demo_principals(tmp_path / "credentials.txt")
+    assert made is not None and made.path.exists()
     units = {u["name"]: u for u in list_units(SYSTEM)}
     for name, (uscc, fields) in DEMO_REGISTERED_UNITS.items():
         assert units[name]["authority_uscc"] == uscc
