@@ -89,7 +89,8 @@ def demo(
         typer.echo(f"数据库已有演示数据（{summary['existing_subjects']}个信用主体），未再生成。")
     else:
         typer.echo(f"已生成{summary['subjects']}个信用主体、{summary['records']}条失信行为记录。")
-    made = ensure_demo_principals(story=True)
+    # the story is told only into the data made now, never into a database that already had subjects
+    made = ensure_demo_principals(story=not summary.get("skipped"))
     if made is None:
         from xinyong.core.config import get_settings
         from xinyong.demo.accounts import credentials_path
