@@ -317,8 +317,8 @@ def verify_chain(conn: Connection, model: Any, trusted: dict[str, Ed25519PublicK
             add(seq, "inserted", f"序号{seq}出现了两次（id={m['id']}）")
             precise_upto = seq
             continue
-        if seq == last_sealed + 1:
-            first_unsealed_at = _aware(m["at"])
+        if queued and seq == max(last_sealed + 1, keyed_from or 1):
+            first_unsealed_at = _aware(m["at"])  # the time rule binds from security_0006 on
         gap = seq > expected
         if gap:
             add(expected, "removed", f"序号{expected}至{seq - 1}的条目缺失" if seq - 1 > expected
