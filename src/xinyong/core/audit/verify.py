@@ -271,8 +271,8 @@ def verify_chain(conn: Connection, model: Any, trusted: dict[str, Ed25519PublicK
             for size in sorted(db_sizes):
                 if size < w_sizes[-1] and size not in w_sizes:
                     add(size, "checkpoint", f"数据库中覆盖至第{size}条的检查点不在见证中（事后补签或重新封存）")
-    report.checkpoints = len(cps)
     sizes = sorted({int(c["tree_size"]) for c in cps})
+    report.checkpoints = len(sizes)
     exported: dict[int, str] = {}
     if export:
         exported = {int(s): str(h) for s, h in export.get("entries", {}).get(chain, [])}
