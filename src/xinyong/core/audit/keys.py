@@ -138,24 +138,28 @@ def mac_key() -> bytes:
 
     Derived, never stored: the database holds only the MACs, so whoever can write the database but
     cannot read the key file cannot compute the hash of an altered, inserted or moved entry."""
-    env = os.environ.get("XINYONG_AUDIT_MAC_KEY", "")
-    if env:
-        raw = base64.b64decode(env.strip())
-        if len(raw) != 32:
-            raise RuntimeError("XINYONG_AUDIT_MAC_KEY must be base64 of exactly 32 bytes")
-        return raw
-    seed_source = os.environ.get("XINYONG_AUDIT_SIGNING_KEY", "") or str(key_file())
+    environ = os.environ
+    seed_source = "\x00".join((environ.get("XINYONG_AUDIT_MAC_KEY", ""), environ.get("XINYONG_AUDIT_SIGNING_KEY", ""),
+                                environ.get("XINYONG_AUDIT_KEY_FILE", ""),
+                                environ.get("XINYONG_AUDIT_SIGNING_KEY_FILE", ""), environ.get("HOME", "")))
     found = _MAC_CACHE.get(seed_source)
-    if found is None:
+    if found is not None:
+        return found
+    env = environ.get("XINYONG_AUDIT_MAC_KEY", "")
+    if env:
+        found = base64.b64decode(env.strip())
+        if len(found) != 32:
+            raise RuntimeError("XINYONG_AUDIT_MAC_KEY must be base64 of exactly 32 bytes")
+    else:
         key = signing_key()
         from cryptography.hazmat.primitives.serialization import NoEncryption, PrivateFormat
 
         seed = key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
         found = HKDF(algorithm=hashes.SHA256(), length=32, salt=b"xinyong-audit",
                      info=b"entry-mac/1").derive(seed)
-        if len(_MAC_CACHE) > 16:
-            _MAC_CACHE.clear()
-        _MAC_CACHE[seed_source] = found
+    if len(_MAC_CACHE) > 16:
+        _MAC_CACHE.clear()
+    _MAC_CACHE[seed_source] = found
     return found
 
 
