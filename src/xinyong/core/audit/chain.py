@@ -71,21 +71,27 @@ def chained(chain: str, prev_hash: str, fields: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical({"chain": chain, "prev": prev_hash, "fields": dict(fields)})).hexdigest()
 
 
-def entry_mac(chain: str, fields: Mapping[str, Any]) -> str:
+def entry_mac(chain: str, fields: Mapping[str, Any], key: bytes | None = None) -> str:
     """Keyed MAC of a queued entry's content, computed by the request that writes it (HMAC-SHA256 with
     :func:`xinyong.core.audit.keys.mac_key`, a key held outside the database)."""
-    from xinyong.core.audit.keys import mac_key
+    if key is None:
+        from xinyong.core.audit.keys import mac_key
 
+        key = mac_key()
     message = b"xinyong-entry/1\x00" + canonical({"chain": chain, "fields": dict(fields)})
-    return hmac.new(mac_key(), message, hashlib.sha256).hexdigest()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
-def link_hash(chain: str, prev_hash: str, mac: str) -> str:
-    """``entry_hash`` of a sequenced entry: HMAC-SHA256 over the chain, its predecessor and its MAC."""
-    from xinyong.core.audit.keys import mac_key
+def link_hash(chain: str, prev_hash: str, mac: str, key: bytes | None = None) -> str:
+    """``entry_hash`` of a sequenced entry: HMAC-SHA256 over the chain, its predecessor and its MAC
+    (``chain``, then the two hex digests, NUL-separated: unambiguous). ``key``: the MAC key, when the
+    caller fetched it once for a batch."""
+    if key is None:
+        from xinyong.core.audit.keys import mac_key
 
-    message = b"xinyong-link/1\x00" + canonical({"chain": chain, "prev": prev_hash, "mac": mac})
-    return hmac.new(mac_key(), message, hashlib.sha256).hexdigest()
+        key = mac_key()
+    message = f"xinyong-link/1\x00{chain}\x00{prev_hash}\x00{mac}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
 def json_roundtrip(value: Any) -> Any:

@@ -184,7 +184,7 @@ def _as_utc(value: Any) -> dt.datetime:
 def _integrate(session: Session, model: Any, now: dt.datetime, *, batch: int, force_seal: bool,
                check_witness: bool) -> tuple[int, bool]:
     """One batch of one chain in ``session``'s transaction: (entries integrated, more queued)."""
-    from xinyong.core.audit.keys import check_key_location
+    from xinyong.core.audit.keys import check_key_location, mac_key
 
     conn = session.connection()
     chain: str = model.__tablename__
@@ -224,10 +224,11 @@ def _integrate(session: Session, model: Any, now: dt.datetime, *, batch: int, fo
         raise SequencerRefused(f"{chain}: 链头（{head.last_seq}条）落后于已签名的检查点（{cp_size}条）")
     seq, prev = head.last_seq, head.last_hash
     updates: list[dict[str, Any]] = []
+    key = mac_key()
     for row in rows:
         seq += 1
         mac = row.mac or ""  # an entry written around the platform has none: verify reports it
-        digest = link_hash(chain, prev, mac)
+        digest = link_hash(chain, prev, mac, key)
         updates.append({"b_id": row.id, "b_at": row.at, "b_seq": seq, "b_prev": prev, "b_hash": digest})
         compact.append(bytes.fromhex(digest))
         prev = digest
@@ -254,7 +255,19 @@ _UPDATES: dict[str, Any] = {}
 
 
 def _flush(conn: Connection, table: sa.Table, updates: list[dict[str, Any]]) -> None:
+    """Write the chain columns of a batch: one statement on PostgreSQL (arrays unnested), executemany
+    on SQLite (in-process, no round trips)."""
     if not updates:
+        return
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.text(
+            f"UPDATE {table.name} AS a SET seq = v.seq, prev_hash = v.prev, entry_hash = v.hash "
+            "FROM unnest(CAST(:ids AS bigint[]), CAST(:ats AS timestamptz[]), CAST(:seqs AS bigint[]), "
+            "CAST(:prevs AS text[]), CAST(:hashes AS text[])) AS v(id, at, seq, prev, hash) "
+            "WHERE a.id = v.id AND a.at = v.at"),
+            {"ids": [u["b_id"] for u in updates], "ats": [u["b_at"] for u in updates],
+             "seqs": [u["b_seq"] for u in updates], "prevs": [u["b_prev"] for u in updates],
+             "hashes": [u["b_hash"] for u in updates]})
         return
     stmt = _UPDATES.get(table.name)
     if stmt is None:

@@ -43,7 +43,7 @@ from sqlalchemy.engine import Connection
 
 from xinyong.core.audit.chain import GENESIS, HEADS_TABLE, chained, chained_models, entry_mac, link_hash
 from xinyong.core.audit.checkpoints import row_fields, signed_message
-from xinyong.core.audit.keys import key_id, public_from_b64
+from xinyong.core.audit.keys import key_id, mac_key, public_from_b64
 from xinyong.core.audit.merkle import CompactRange
 
 KIND_ZH = {
@@ -278,6 +278,7 @@ def verify_chain(conn: Connection, model: Any, trusted: dict[str, Ed25519PublicK
         exported = {int(s): str(h) for s, h in export.get("entries", {}).get(chain, [])}
 
     scope = _month_scope(conn, model, cps, month) if month is not None else _Scope()
+    key = mac_key() if queued else b""
     if month is not None and scope.hi == 0 and scope.lo == 0:
         return report
     last_sealed = max(sizes) if sizes else 0
@@ -302,7 +303,7 @@ def verify_chain(conn: Connection, model: Any, trusted: dict[str, Ed25519PublicK
             fields = row_fields(model, row)
             if m["mac"] is None:
                 add(None, "inserted", f"id={m['id']} 的排队条目没有平台的密钥校验码，是绕过平台直接写入的")
-            elif not hmac.compare_digest(entry_mac(chain, fields), m["mac"]):
+            elif not hmac.compare_digest(entry_mac(chain, fields, key), m["mac"]):
                 add(None, "altered", f"id={m['id']} 的排队条目内容与其密钥校验码不符（排队期间被改动）")
             else:
                 waited = (current - (_aware(m["at"]) or current)).total_seconds()
@@ -332,10 +333,10 @@ def verify_chain(conn: Connection, model: Any, trusted: dict[str, Ed25519PublicK
                 if link == prev and not gap:
                     add(seq, "inserted", "没有平台的密钥校验码，是绕过平台写入的")
                     intact, precise_upto = True, seq
-            elif not hmac.compare_digest(entry_mac(chain, fields), mac):
+            elif not hmac.compare_digest(entry_mac(chain, fields, key), mac):
                 intact, why = False, "内容与其密钥校验码不符（条目在写入后被改动）"
             else:
-                intact = hmac.compare_digest(link_hash(chain, link or "", mac), stored)
+                intact = hmac.compare_digest(link_hash(chain, link or "", mac, key), stored)
                 why = "链哈希与密钥校验不符（哈希被重算或链接被改动）"
         else:
             intact = chained(chain, link, fields) == stored
