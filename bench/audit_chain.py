@@ -71,7 +71,7 @@ def main() -> int:
                             e.result_count = 3
                             e.detail = {"fields": ["name", "records"], "masking": "resident_id", "case_id": f"C{done}"}
                             done += 1
-            except BaseException as exc:  # noqa: BLE001 — reported below
+            except BaseException as exc:
                 errors.append(exc)
 
         threads = [threading.Thread(target=write, args=(w, n)) for w, n in enumerate(share)]

@@ -197,11 +197,10 @@ def test_deleting_checkpoints_and_resealing_is_named(db_url, settings: Path, mon
         conn.execute(text("DELETE FROM audit_checkpoints WHERE chain = 'access_log'"))
     code, report = _verify()
     assert code == 1 and _first(report) == (1, "unsealed")  # 12 entries, no checkpoint
-    with pytest.raises(SealRefused):
-        with unit_of_work() as s:
-            from xinyong.core.audit.checkpoints import seal_all
+    with pytest.raises(SealRefused), unit_of_work() as s:
+        from xinyong.core.audit.checkpoints import seal_all
 
-            seal_all(s)  # the witness still holds the checkpoint of 12: no re-sealing
+        seal_all(s)  # the witness still holds the checkpoint of 12: no re-sealing
     # an insider who also hides the witness from the platform gets a re-seal, which still shows
     monkeypatch.setenv("XINYONG_AUDIT_WITNESS", "")
     reset_settings()

@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from alembic import command
@@ -45,14 +46,14 @@ def test_many_writers_and_a_running_sequencer(db_url, monkeypatch: pytest.Monkey
         try:
             for k in range(each):
                 _one(w * each + k)
-        except BaseException as exc:  # noqa: BLE001 — collected and asserted below
+        except BaseException as exc:
             errors.append(exc)
 
     def sequence() -> None:
         while not done.is_set():
             try:
                 sequence_pending()
-            except BaseException as exc:  # noqa: BLE001
+            except BaseException as exc:
                 errors.append(exc)
             done.wait(0.05)
 
@@ -159,16 +160,16 @@ def test_entries_written_before_the_queue_stay_verifiable(db_url, before_0006: s
 
 
 class _Witness(BaseHTTPRequestHandler):
-    lines: list[str] = []
+    lines: ClassVar[list[str]] = []
 
-    def do_POST(self) -> None:  # noqa: N802 — the http.server interface
+    def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers["Content-Length"])).decode()
         json.loads(body)
         type(self).lines.append(body)
         self.send_response(201)
         self.end_headers()
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         data = "\n".join(type(self).lines).encode()
         self.send_response(200)
         self.send_header("Content-Length", str(len(data)))

@@ -40,9 +40,8 @@ def sequence(
 def seal() -> None:
     """为自上次检查点以来新增的条目封存检查点（Merkle 根 + Ed25519 签名）。"""
     from xinyong.core.audit.checkpoints import SealRefused, seal_all
-    from xinyong.core.db import unit_of_work
-
     from xinyong.core.audit.sequencer import publish_pending
+    from xinyong.core.db import unit_of_work
 
     try:
         with unit_of_work() as s:
