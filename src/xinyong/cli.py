@@ -68,7 +68,9 @@ def serve(
     import uvicorn
 
     from xinyong.app import create_app
+    from xinyong.core.audit.sequencer import start_background
 
+    start_background()  # integrates the access log's queued entries (XINYONG_AUDIT_SEQUENCE_SECONDS)
     # forwarded headers are believed only when configured (XINYONG_TRUST_PROXY), by the app itself
     uvicorn.run(create_app(), host=host, port=port, log_level="info", proxy_headers=False)
 
