@@ -45,6 +45,10 @@ class Settings(BaseSettings):
     #: push receivers an administrator allows beyond public https addresses: host names, addresses or CIDR
     #: ranges, comma-separated (they may be internal and use http)
     push_allowed_hosts: str = ""
+    #: the upstream platform (provincial platform / 信用中国) that receives the 双公示 items reported upward
+    #: (国办发〔2020〕49号 §（五）); empty: nothing is reported. Checked like every push receiver
+    #: (xinyong.core.webhook_urls) when `xinyong upstream connect` registers it
+    upstream_url: str = ""
 
 
 @lru_cache(maxsize=1)

@@ -433,6 +433,8 @@ class RecordFacts:
 PUBLIC_RECORD_FIELDS = (
     "catalog_item", "catalog_item_name", "document_type_name", "document_number",
     "issuing_authority", "decision_date", "summary", "severity_name",
+    # 数据来源 (the determining department that supplied it), shown beside every row as 信用中国 does
+    "department",
 )
 SHARE_RECORD_FIELDS = (
     "id", "catalog_item", "catalog_item_name", "catalog", "document_type", "document_type_name",
