@@ -13,7 +13,7 @@ import csv
 import dataclasses
 import datetime as dt
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from enum import StrEnum
 from typing import Any
 
@@ -30,7 +30,17 @@ from xinyong.core.usecase import use_case
 from xinyong.disclosure import national, rules
 from xinyong.disclosure.common import item_for, note, record_facts, regimes
 from xinyong.disclosure.national import ExchangeKind, ExchangeRow, ExchangeSubject
-from xinyong.records.public import RecordView, records_of_item
+from xinyong.catalog.rules import CatalogItem
+from xinyong.disclosure.views import licence_fields
+from xinyong.records.public import (
+    ALIAS_KINDS,
+    LicenceView,
+    RecordView,
+    aliases_of,
+    licence_catalog_item,
+    licences_decided_between,
+    records_of_item,
+)
 from xinyong.subjects.public import SubjectView, subject_views
 
 
@@ -84,31 +94,71 @@ def exported(record: RecordView) -> bool:
     return record.status not in rules.HIDDEN_FROM_SHARING
 
 
-def exchange_rows(
-    session: Session, kind: ExchangeKind, records: Sequence[RecordView], on: dt.date,
-    subjects: dict[str, SubjectView] | None = None,
-) -> list[tuple[RecordView, ExchangeRow]]:
-    """The national rows of ``records`` (one bulk subject lookup), their publication end counted as
-    the public page counts it (:func:`rules.disclosure_window`)."""
-    subjects = subjects if subjects is not None else subject_views(session, {r.subject_key for r in records})
-    regs = regimes()
-    out = []
-    for record in records:
-        subject = subjects.get(record.subject_key)
-        if subject is None:
-            continue
-        item = item_for(record)
-        window = (rules.disclosure_window(item, record.severity, record.decision_date, on, regs)
-                  if item is not None else None)
-        row = national.exchange_row(
-            kind, record_facts(record).fields, ExchangeSubject(subject.kind, subject.name, subject.display_code),
-            item, window.ends if window is not None else None,
-        )
-        out.append((record, row))
+#: an alias kind's Chinese name (records.public.aliases_of) → the field of its 行政相对人代码 column
+_ALIAS_FIELDS = {name: kind for kind, name in ALIAS_KINDS.items()}
+
+
+def _aliases(session: Session, keys: Iterable[str]) -> dict[str, dict[str, str]]:
+    """The former codes (行政相对人代码_2…_6) of each subject, by field."""
+    out: dict[str, dict[str, str]] = {}
+    for key in sorted(set(keys)):
+        found = {_ALIAS_FIELDS[name]: code for name, code in aliases_of(session, key) if name in _ALIAS_FIELDS}
+        if found:
+            out[key] = found
     return out
 
 
-def period_records(session: Session, kind: ExchangeKind, start: dt.date, end: dt.date) -> list[RecordView]:
+def penalty_fields(record: RecordView, item: CatalogItem | None, on: dt.date) -> dict[str, Any]:
+    """A penalty record's fields by name, with the publication end the platform applies (公示截止期)."""
+    fields = dict(record_facts(record).fields)
+    window = (rules.disclosure_window(item, record.severity, record.decision_date, on, regimes())
+              if item is not None else None)
+    supplied = fields.get("publication_end")
+    fields["publication_end"] = rules.publication_ends(window, supplied).isoformat() if window else supplied
+    fields.setdefault("penalty_content", fields.get("summary"))
+    fields.setdefault("data_source", fields.get("department"))
+    return fields
+
+
+Item = RecordView | LicenceView
+
+
+def exchange_rows(
+    session: Session, kind: ExchangeKind, items: Sequence[Item], on: dt.date,
+    subjects: dict[str, SubjectView] | None = None,
+) -> list[tuple[Item, ExchangeRow]]:
+    """The national rows of penalty records or licences (one bulk subject lookup)."""
+    subjects = subjects if subjects is not None else subject_views(session, {r.subject_key for r in items})
+    aliases = _aliases(session, [r.subject_key for r in items if r.subject_key in subjects])
+    out: list[tuple[Item, ExchangeRow]] = []
+    for entry in items:
+        subject = subjects.get(entry.subject_key)
+        if subject is None:
+            continue
+        if isinstance(entry, LicenceView):
+            item = licence_catalog_item(entry)
+            fields = licence_fields(entry, item, on)
+        else:
+            item = item_for(entry)
+            fields = penalty_fields(entry, item, on)
+        fields = {**aliases.get(entry.subject_key, {}), **{k: v for k, v in fields.items() if v not in (None, "")}}
+        row = national.exchange_row(kind, fields, ExchangeSubject(subject.kind, subject.name, subject.display_code),
+                                    item)
+        out.append((entry, row))
+    return out
+
+
+def period_items(session: Session, kind: ExchangeKind, start: dt.date, end: dt.date) -> list[Item]:
+    """The items of the period by decision date: penalty records still in force, or licences."""
+    if kind is ExchangeKind.licensing:
+        found: list[Item] = []
+        after = 0
+        while True:
+            page = licences_decided_between(session, start, end, after_id=after, limit=1000)
+            found.extend(page)
+            if len(page) < 1000:
+                return found
+            after = page[-1].id
     return [r for r in records_of_item(session, national.KIND_ITEMS[kind])
             if national.in_period(r.decision_date, start, end) and exported(r)]
 
@@ -156,7 +206,7 @@ def export_shuanggongshi(
             door.refuse("本单位未登记行政区划代码，不能导出", code="out_of_scope")
         door.admit(detail={"export": which.value, "from": start.isoformat(), "to": end.isoformat(),
                            "format": form.value})
-        records = period_records(door.session, which, start, end)
+        records = period_items(door.session, which, start, end)
         if actor.role is Role.determining_department:
             records = [r for r in records if r.department == actor.department]
         subjects = subject_views(door.session, {r.subject_key for r in records})

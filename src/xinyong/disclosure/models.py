@@ -129,14 +129,15 @@ class UpstreamReceipt(Base):
 
     __tablename__ = "disclosure_upstream_receipts"
     __table_args__ = (
-        Index("ix_disclosure_upstream_receipts_record", "record_id"),
+        Index("ix_disclosure_upstream_receipts_item", "kind", "item_id"),
         CheckConstraint("action IN ('new', 'changed', 'withdrawn')", name="action"),
         CheckConstraint("kind IN ('penalty', 'licensing')", name="kind"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    record_id: Mapped[int] = mapped_column(ForeignKey("records.id"))
+    #: penalty: the id of the record (records.id); licensing: the id of the licence (licences.id)
     kind: Mapped[str] = mapped_column(String(16))
+    item_id: Mapped[int] = mapped_column(Integer)
     action: Mapped[str] = mapped_column(String(16))
     message_id: Mapped[int] = mapped_column(ForeignKey("outbox_messages.id"), unique=True)
     #: the Beijing-time day of the change the message reports

@@ -54,7 +54,8 @@ PENALTY_COLUMNS: tuple[str, ...] = (
 LICENSING_COLUMNS: tuple[str, ...] = (
     "行政相对人名称", "行政相对人类别", *_CODES, "法定代表人", "证件类型", "证件号码", "行政许可决定文书名称",
     "行政许可决定文书号", "许可类别", "许可证书名称", "许可编号", "许可内容", "许可决定日期", "有效期自", "有效期至",
-    "许可机关", "许可机关统一社会信用代码", "当前状态", "数据来源单位", "数据来源单位统一社会信用代码", "备注",
+    "许可机关", "许可机关统一社会信用代码", "当前状态", "数据来源单位", "数据来源单位统一社会信用代码", "信息使用范围",
+    "备注",
 )
 
 COLUMNS = {ExchangeKind.penalty: PENALTY_COLUMNS, ExchangeKind.licensing: LICENSING_COLUMNS}
@@ -76,14 +77,15 @@ PERSONAL_COLUMNS: dict[str, Personal] = {
 #: columns that carry free text: resident IDs and mobile numbers inside them are masked
 FREE_TEXT_COLUMNS = frozenset({"违法事实", "处罚内容", "许可内容", "备注", "违法行为类型"})
 
-#: national column → the key of the record's field it comes from (``records`` names the fields); the
-#: columns not named here come from the subject, the catalog or the disclosure period
+#: national column → the field it comes from (the names records.national uses for the same columns); the
+#: subject's name, codes and category come from the subject
 FIELD_OF_COLUMN: dict[str, str] = {
-    "行政相对人代码_2（工商注册号）": "registration_number",
+    "行政相对人类别": "subject_category",
+    "行政相对人代码_2（工商注册号）": "business_registration",
     "行政相对人代码_3（组织机构代码）": "organisation_code",
-    "行政相对人代码_4（税务登记号）": "tax_number",
-    "行政相对人代码_5（事业单位证书号）": "institution_certificate",
-    "行政相对人代码_6（社会组织登记证号）": "social_organisation_certificate",
+    "行政相对人代码_4（税务登记号）": "tax_registration",
+    "行政相对人代码_5（事业单位证书号）": "institution",
+    "行政相对人代码_6（社会组织登记证号）": "social_organisation",
     "法定代表人": "legal_representative",
     "法定代表人证件类型": "legal_representative_id_type",
     "法定代表人身份证号": "legal_representative_id",
@@ -92,29 +94,31 @@ FIELD_OF_COLUMN: dict[str, str] = {
     "违法事实": "violation_facts",
     "处罚依据": "penalty_basis",
     "处罚类别": "penalty_category",
-    "处罚内容": "summary",
+    "处罚内容": "penalty_content",
     "罚款金额（万元）": "fine_amount",
     "没收违法所得、没收非法财物的金额（万元）": "confiscation_amount",
     "暂扣或吊销证照名称及编号": "licence_affected",
     "处罚决定日期": "decision_date",
-    "处罚有效期": "penalty_valid_until",
+    "处罚有效期": "penalty_effective_to",
+    "公示截止期": "publication_end",
     "处罚机关": "issuing_authority",
     "处罚机关统一社会信用代码": "authority_uscc",
-    "数据来源单位": "department",
+    "数据来源单位": "data_source",
     "数据来源单位统一社会信用代码": "data_source_uscc",
     "备注": "remarks",
-    "行政许可决定文书名称": "licence_document_name",
+    "行政许可决定文书名称": "document_name",
     "行政许可决定文书号": "document_number",
-    "许可类别": "licence_category",
+    "许可类别": "category_name",
     "许可证书名称": "licence_name",
     "许可编号": "licence_number",
-    "许可内容": "summary",
+    "许可内容": "content",
     "许可决定日期": "decision_date",
     "有效期自": "valid_from",
-    "有效期至": "valid_until",
+    "有效期至": "valid_to",
     "许可机关": "issuing_authority",
     "许可机关统一社会信用代码": "authority_uscc",
-    "当前状态": "licence_status",
+    "当前状态": "state",
+    "信息使用范围": "usage_scope",
 }
 
 SUBJECT_CATEGORIES = {"organisation": "法人及非法人组织", "individual_business": "个体工商户", "individual": "自然人"}
@@ -157,15 +161,13 @@ def _amount(value: Any) -> str:
         number = Decimal(text)
     except InvalidOperation:
         return text
-    return format(number.normalize(), "f") if number == number.to_integral() else format(number, "f")
+    return format(number.normalize(), "f")
 
 
-def exchange_row(
-    kind: ExchangeKind, fields: Mapping[str, Any], subject: ExchangeSubject, item: CatalogItem | None,
-    publication_ends: dt.date | None,
-) -> ExchangeRow:
-    """The national row of one record. ``fields``: the record's fields by key (FIELD_OF_COLUMN);
-    ``publication_ends``: the end of its disclosure period (公示截止期, 49号 §（五）)."""
+def exchange_row(kind: ExchangeKind, fields: Mapping[str, Any], subject: ExchangeSubject,
+                 item: CatalogItem | None) -> ExchangeRow:
+    """The national row of one record. ``fields``: its fields by name (:data:`FIELD_OF_COLUMN`), the
+    publication end (公示截止期) already the one the platform applies (49号 §（五））."""
     confidential = item.confidential_fields if item is not None else frozenset()
     individual = subject.kind == "individual"
     values: dict[str, Any] = {}
@@ -178,15 +180,13 @@ def exchange_row(
             if individual:
                 masked.append(column)
         elif column == "行政相对人类别":
-            value = SUBJECT_CATEGORIES.get(subject.kind, "")
+            value = _text(fields.get("subject_category")) or SUBJECT_CATEGORIES.get(subject.kind, "")
         elif column == "行政相对人代码_1（统一社会信用代码）":
             value = "" if individual else subject.display_code
         elif column == "证件类型":
             value = "身份证" if individual else _text(fields.get("id_type"))
         elif column == "证件号码":
             value = subject.display_code if individual else _text(fields.get("id_number"))
-        elif column == "公示截止期":
-            value = _text(fields.get("publication_ends")) or _text(publication_ends)
         else:
             value = _text(fields.get(key)) if key else ""
         if key is not None and key in confidential and value:

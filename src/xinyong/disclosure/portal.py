@@ -85,15 +85,11 @@ def public_subject(actor: Actor, ref: str) -> dict[str, Any]:
         return {**view.data, **sections(view.data["records"]), "commitments": commitments}
 
 
-#: the public page's sections (as 信用中国 shows a company): catalog item → section
-SECTION_OF_ITEM = {"admin-license": "licences", "admin-penalty": "penalties"}
-
-
 def sections(records: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
-    """The disclosed records split into 行政许可, 行政处罚 and the other dishonesty information."""
-    out: dict[str, list[dict[str, Any]]] = {"licences": [], "penalties": [], "other_records": []}
+    """The disclosed dishonesty records split as 信用中国 shows a company: 行政处罚, and the others."""
+    out: dict[str, list[dict[str, Any]]] = {"penalties": [], "other_records": []}
     for r in records:
-        out[SECTION_OF_ITEM.get(str(r.get("catalog_item")), "other_records")].append(r)
+        out["penalties" if r.get("catalog_item") == rules.PENALTY_ITEM else "other_records"].append(r)
     return out
 
 

@@ -11,7 +11,8 @@ worker, ``xinyong push run``), and every item's delivery and acknowledgement can
   :mod:`xinyong.core.webhook_urls`); while it is not registered nothing is reported.
 - Subscriptions (the composition root registers :data:`SUBSCRIPTIONS`): ``record.created`` and
   ``records.imported`` → new; ``record.status_changed`` → withdrawn (shielded, deleted, revoked,
-  annulled) or changed (marked as repaired, publication ended).
+  annulled) or changed (marked as repaired, publication ended); ``licence.recorded`` /
+  ``licences.imported`` → new (or changed).
 - The delivery worker retries a failed delivery with backoff; when the upstream acknowledges, its
   reply's acknowledgement id and the time are stored on the receipt (:func:`acknowledged`).
 """
@@ -36,11 +37,11 @@ from xinyong.core.usecase import use_case
 from xinyong.core.webhook_urls import webhook_url_denial
 from xinyong.disclosure import national, rules
 from xinyong.disclosure.common import china_date
-from xinyong.disclosure.export import exchange_rows
+from xinyong.disclosure.export import Item, exchange_rows
 from xinyong.disclosure.models import UpstreamReceipt
 from xinyong.disclosure.national import ExchangeKind
 from xinyong.records import service as records
-from xinyong.records.public import RecordView, record_views
+from xinyong.records.public import LicenceView, licence_view, record_views
 
 CHANNEL = "upstream"
 TOPIC = "upstream.shuanggongshi"
@@ -85,38 +86,45 @@ def _connected(session: Session) -> bool:
 # --- what is reported --------------------------------------------------------------------------
 
 
-def report(session: Session, views: Sequence[RecordView], action: str, *, reason: str = "") -> list[int]:
-    """Queue one message per record (its national row, or the withdrawal) and its receipt, in the
-    caller's transaction; returns the receipt ids."""
+def report(session: Session, items: Sequence[Item], action: str, *, reason: str = "") -> list[int]:
+    """Queue one message per item (penalty record or licence: its national row, or the withdrawal) and its
+    receipt, in the caller's transaction; returns the receipt ids."""
     now = clock.now()
     on = china_date(now)
     out: list[int] = []
-    wanted = [v for v in views if v.catalog_item in national.ITEM_KINDS]
-    by_kind: dict[ExchangeKind, list[RecordView]] = {}
-    for v in wanted:
-        by_kind.setdefault(national.ITEM_KINDS[v.catalog_item], []).append(v)
+    by_kind: dict[ExchangeKind, list[Item]] = {}
+    for v in items:
+        if isinstance(v, LicenceView):
+            by_kind.setdefault(ExchangeKind.licensing, []).append(v)
+        elif v.catalog_item in national.ITEM_KINDS:
+            by_kind.setdefault(national.ITEM_KINDS[v.catalog_item], []).append(v)
     for kind, group in by_kind.items():
         if action == "withdrawn":
-            items: list[tuple[RecordView, dict[str, Any]]] = [(v, {"withdrawal": national.withdrawal(
+            contents: list[tuple[Item, dict[str, Any]]] = [(v, {"withdrawal": national.withdrawal(
                 kind, {"document_number": v.document_number, "issuing_authority": v.issuing_authority},
-                status_name=records.RECORD_STATUSES.get(v.status, v.status), reason=reason, on=on)})
-                for v in group]
+                status_name=_status_name(v), reason=reason, on=on)}) for v in group]
         else:
             # the outbox body's keys are sorted: the column order travels as its own list
-            items = [(v, {"columns": list(national.columns_of(kind)), "row": row.values,
-                          "masked": list(row.masked), "withheld": list(row.withheld)})
-                     for v, row in exchange_rows(session, kind, group, on)]
-        for view, content in items:
+            contents = [(v, {"columns": list(national.columns_of(kind)), "row": row.values,
+                             "masked": list(row.masked), "withheld": list(row.withheld)})
+                        for v, row in exchange_rows(session, kind, group, on)]
+        for entry, content in contents:
             payload = {"action": action, "action_name": ACTION_NAMES[action], "kind": kind.value,
-                       "kind_name": national.KIND_NAMES[kind], "source_id": str(view.id),
+                       "kind_name": national.KIND_NAMES[kind], "source_id": f"{kind.value}-{entry.id}",
                        "changed_on": on.isoformat(), **content}
             message = enqueue(session, TOPIC, payload, [CHANNEL])
-            receipt = UpstreamReceipt(record_id=view.id, kind=kind.value, action=action, message_id=message.id,
+            receipt = UpstreamReceipt(kind=kind.value, item_id=entry.id, action=action, message_id=message.id,
                                       changed_on=on, created_at=now)
             session.add(receipt)
             session.flush()
             out.append(receipt.id)
     return out
+
+
+def _status_name(v: Item) -> str:
+    if isinstance(v, LicenceView):
+        return v.status_name
+    return records.RECORD_STATUSES.get(v.status, v.status)
 
 
 def on_created(session: Session, topic: str, payload: dict[str, Any]) -> None:
@@ -149,11 +157,24 @@ def on_status_changed(session: Session, topic: str, payload: dict[str, Any]) -> 
         report(session, views, "changed")
 
 
+def on_licences(session: Session, topic: str, payload: dict[str, Any]) -> None:
+    """Licences recorded or imported (``licence_id`` or ``licence_ids``); ``changed: true`` for an update."""
+    ids = [int(i) for i in payload.get("licence_ids") or []]
+    if payload.get("licence_id") is not None:
+        ids.append(int(payload["licence_id"]))
+    if not ids or not _connected(session):
+        return
+    found = [v for v in (licence_view(session, i) for i in sorted(set(ids))) if v is not None]
+    report(session, found, "changed" if payload.get("changed") else "new")
+
+
 #: what this module reacts to; the composition root (xinyong.composition) registers them
 SUBSCRIPTIONS = [
     ("record.created", on_created),
     ("records.imported", on_imported),
     ("record.status_changed", on_status_changed),
+    ("licence.recorded", on_licences),
+    ("licences.imported", on_licences),
 ]
 
 
@@ -226,12 +247,14 @@ def list_receipts(actor: Actor, *, state: str | None = None, limit: int = 500) -
         if state is not None:
             pairs = [(r, d) for r, d in pairs if d.status == state]
         pairs = pairs[:limit]
-        views = record_views(door.session, [r.record_id for r, _ in pairs])
+        views = record_views(door.session, [r.item_id for r, _ in pairs if r.kind == ExchangeKind.penalty])
+        licences = {r.item_id: licence_view(door.session, r.item_id)
+                    for r, _ in pairs if r.kind == ExchangeKind.licensing}
         rows = []
         for r, d in pairs:
-            v = views.get(r.record_id)
+            v: Item | None = views.get(r.item_id) if r.kind == ExchangeKind.penalty else licences.get(r.item_id)
             rows.append({
-                "id": r.id, "record_id": r.record_id, "kind": r.kind,
+                "id": r.id, "item_id": r.item_id, "kind": r.kind,
                 "kind_name": national.KIND_NAMES[ExchangeKind(r.kind)], "action": r.action,
                 "action_name": ACTION_NAMES.get(r.action, r.action),
                 "document_number": v.document_number if v else "", "department": v.department if v else "",

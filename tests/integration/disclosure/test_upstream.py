@@ -46,13 +46,13 @@ def test_new_item_is_pushed_and_acknowledged(fake: FakeUpstream) -> None:
     rid = add_record(code, COMPANY, "admin-penalty", "淮市监罚〔2026〕411号")
     add_record(code, COMPANY, "admin-inspection", "淮市监检〔2026〕412号")  # not 双公示: not reported
     [receipt] = _receipts()
-    assert (receipt.record_id, receipt.action, receipt.kind) == (rid, "new", "penalty")
+    assert (receipt.item_id, receipt.action, receipt.kind) == (rid, "new", "penalty")
     assert receipt.ack_id is None and receipt.changed_on == clock.today()
 
     stats = run_once(lease_seconds=5, transports=fake.transports())
     assert stats.delivered == 1 and fake.bad_signatures == 0
     [sent] = fake.payloads()
-    assert sent["action"] == "new" and sent["kind"] == "penalty" and sent["source_id"] == str(rid)
+    assert sent["action"] == "new" and sent["kind"] == "penalty" and sent["source_id"] == f"penalty-{rid}"
     assert sent["columns"] == list(PENALTY_COLUMNS) and set(sent["row"]) == set(PENALTY_COLUMNS)
     assert sent["row"]["行政相对人名称"] == COMPANY and sent["row"]["行政相对人代码_1（统一社会信用代码）"] == code
     assert sent["row"]["行政处罚决定书文号"] == "淮市监罚〔2026〕411号"
@@ -85,19 +85,19 @@ def test_change_is_pushed_and_repair_or_revocation_withdraws_the_same_day(fake: 
     assert stats.delivered == 3
 
     later = fake.payloads()[3:]
-    by_source = {p["source_id"]: p for p in later}
-    assert by_source[str(marked)]["action"] == "changed"
-    assert by_source[str(marked)]["row"]["行政处罚决定书文号"] == "淮市监罚〔2026〕421号"
-    withdrawal = by_source[str(shielded)]
+    by_source = {int(p["source_id"].removeprefix("penalty-")): p for p in later}
+    assert by_source[marked]["action"] == "changed"
+    assert by_source[marked]["row"]["行政处罚决定书文号"] == "淮市监罚〔2026〕421号"
+    withdrawal = by_source[shielded]
     assert withdrawal["action"] == "withdrawn" and "row" not in withdrawal
     assert withdrawal["withdrawal"]["行政处罚决定书文号"] == "淮市监罚〔2026〕422号"
     assert withdrawal["withdrawal"]["撤回日期"] == clock_day.isoformat() == withdrawal["changed_on"]
-    revocation = by_source[str(revoked)]
+    revocation = by_source[revoked]
     assert revocation["action"] == "withdrawn" and revocation["withdrawal"]["行政处罚决定书文号"] == "淮市监罚〔2026〕423号"
     assert "异议成立" in revocation["withdrawal"]["撤回原因"]
     # one withdrawal per revocation (the status change, not also the RecordWithdrawn event)
     assert [p["action"] for p in later].count("withdrawn") == 2
-    acts = {(r.record_id, r.action) for r in _receipts()}
+    acts = {(r.item_id, r.action) for r in _receipts()}
     assert {(shielded, "withdrawn"), (revoked, "withdrawn"), (marked, "changed")} <= acts
     assert all(r.acknowledged_at is not None and r.changed_on == clock_day for r in _receipts())
 
@@ -109,7 +109,7 @@ def test_receiver_down_is_retried_until_acknowledged(fake: FakeUpstream, test_cl
     assert stats.failed == 1 and fake.received == []
     found = upstream.list_receipts(SYSTEM, state="retrying")
     [row] = found.rows
-    assert row["record_id"] == rid and row["state_name"] == "发送失败，等待重试" and row["attempts"] == 1
+    assert row["item_id"] == rid and row["state_name"] == "发送失败，等待重试" and row["attempts"] == 1
     assert "503" in (row["last_error"] or "") or "维护" in (row["last_error"] or "")
     # not due yet: the backoff holds it back
     assert run_once(lease_seconds=5, transports=fake.transports()).failed == 0

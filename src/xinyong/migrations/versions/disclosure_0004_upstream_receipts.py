@@ -11,7 +11,7 @@ from alembic import op
 revision: str = "disclosure_0004"
 down_revision: str | Sequence[str] | None = "disclosure_0003"
 branch_labels: str | Sequence[str] | None = None
-#: the outbox tables (measures_0001) and the records table
+#: the outbox tables (measures_0001)
 depends_on: str | Sequence[str] | None = ("measures_0001",)
 
 
@@ -19,8 +19,8 @@ def upgrade() -> None:
     op.create_table(
         "disclosure_upstream_receipts",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("record_id", sa.Integer(), nullable=False),
         sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("item_id", sa.Integer(), nullable=False),
         sa.Column("action", sa.String(length=16), nullable=False),
         sa.Column("message_id", sa.Integer(), nullable=False),
         sa.Column("changed_on", sa.Date(), nullable=False),
@@ -32,14 +32,12 @@ def upgrade() -> None:
         sa.CheckConstraint("kind IN ('penalty', 'licensing')", name=op.f("ck_disclosure_upstream_receipts_kind")),
         sa.ForeignKeyConstraint(["message_id"], ["outbox_messages.id"],
                                 name=op.f("fk_disclosure_upstream_receipts_message_id_outbox_messages")),
-        sa.ForeignKeyConstraint(["record_id"], ["records.id"],
-                                name=op.f("fk_disclosure_upstream_receipts_record_id_records")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_disclosure_upstream_receipts")),
         sa.UniqueConstraint("message_id", name=op.f("uq_disclosure_upstream_receipts_message_id")),
     )
-    op.create_index("ix_disclosure_upstream_receipts_record", "disclosure_upstream_receipts", ["record_id"])
+    op.create_index("ix_disclosure_upstream_receipts_item", "disclosure_upstream_receipts", ["kind", "item_id"])
 
 
 def downgrade() -> None:
-    op.drop_index("ix_disclosure_upstream_receipts_record", table_name="disclosure_upstream_receipts")
+    op.drop_index("ix_disclosure_upstream_receipts_item", table_name="disclosure_upstream_receipts")
     op.drop_table("disclosure_upstream_receipts")
