@@ -597,6 +597,10 @@ PUBLIC_LICENCE_FIELDS = (
 )
 
 
+#: a disclosure period this long has no end in practice (the catalog's 行政许可信息: 1200 months)
+OPEN_ENDED_MONTHS = 1200
+
+
 def decide_licence(
     licence: Mapping[str, Any],
     subject: SubjectFacts,
@@ -635,7 +639,8 @@ def decide_licence(
     ):
         return Decision(False, "no_basis_or_consent", window=window)
     values, masked, withheld = _masked_fields(licence, PUBLIC_LICENCE_FIELDS, item, subject)
-    values["disclosure_ends"] = window.ends.isoformat()
+    # a period of a century is the catalog's way of saying "no end": shown as 长期, not as a date
+    values["disclosure_ends"] = None if window.max_months >= OPEN_ENDED_MONTHS else window.ends.isoformat()
     return Decision(True, fields=values, masked=masked, withheld=withheld, window=window)
 
 
