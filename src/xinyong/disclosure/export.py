@@ -20,6 +20,7 @@ from typing import Any
 from openpyxl import Workbook
 from sqlalchemy.orm import Session
 
+from xinyong.catalog.rules import CatalogItem
 from xinyong.core import clock
 from xinyong.core.access import Actor, Purpose
 from xinyong.core.authority import territory_denial
@@ -30,7 +31,6 @@ from xinyong.core.usecase import use_case
 from xinyong.disclosure import national, rules
 from xinyong.disclosure.common import item_for, note, record_facts, regimes
 from xinyong.disclosure.national import ExchangeKind, ExchangeRow, ExchangeSubject
-from xinyong.catalog.rules import CatalogItem
 from xinyong.disclosure.views import licence_fields
 from xinyong.records.public import (
     ALIAS_KINDS,

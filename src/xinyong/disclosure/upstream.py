@@ -194,7 +194,9 @@ def ack_id_of(reply: str | None) -> str | None:
         return None
     if not isinstance(data, dict):
         return None
-    for scope in (data, data.get("data") if isinstance(data.get("data"), dict) else {}):
+    inner = data.get("data")
+    scopes: list[dict[str, Any]] = [data, inner] if isinstance(inner, dict) else [data]
+    for scope in scopes:
         for key in ACK_KEYS:
             value = scope.get(key)
             if isinstance(value, str | int) and str(value).strip():
