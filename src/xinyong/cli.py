@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import typer
+from typer.core import TyperGroup
 
 from xinyong import composition
 
@@ -17,7 +19,20 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 subject_app = typer.Typer(help="信用主体", no_args_is_help=True)
-import_app = typer.Typer(help="批量导入", no_args_is_help=True)
+
+
+class _ImportGroup(TyperGroup):
+    """`xinyong import FILE` imports a file (a 双公示 table recognised by its headers, or the platform's own
+    columns); `xinyong import records FILE` stays as it was."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args = ["file", *args]
+        return super().parse_args(ctx, args)
+
+
+import_app = typer.Typer(help="批量导入：xinyong import FILE（行政处罚、行政许可“双公示”表或平台自有列）", no_args_is_help=True,
+                         cls=_ImportGroup)
 principal_app = typer.Typer(help="部门、单位和账户（API密钥）", no_args_is_help=True)
 app.add_typer(subject_app, name="subject")
 app.add_typer(import_app, name="import")
@@ -109,6 +124,33 @@ def import_records(
         summary = import_records(file, source=source, operator=operator, rejects_path=rejects,
                                  batch_size=batch_size, progress=progress)
     except MalformedFile as exc:  # the file itself: refused before anything was written
+        _fail(str(exc), 2)
+        return
+    except ImportError_ as exc:
+        _fail(str(exc), 1)
+        return
+    typer.echo(json.dumps(summary.as_dict(), ensure_ascii=False))
+
+
+@import_app.command("file")
+def import_file_command(
+    file: Path = typer.Argument(..., help="XLSX 或 CSV（UTF-8 或 GBK）文件：行政处罚信息表、行政许可信息表或平台自有列"),
+    rejects: Path | None = typer.Option(None, "--rejects", help="拒收行写入的文件，默认 FILE.rejects.csv"),
+    batch_size: int = typer.Option(5000, "--batch-size", min=1, max=100_000),
+    progress: bool = typer.Option(True, "--progress/--no-progress"),
+    source: int | None = typer.Option(None, "--source", help="导入来源：作出这些决定的部门的账户编号（必填）"),
+    operator: str | None = typer.Option(None, "--operator", help="操作员姓名，默认为操作系统用户"),
+) -> None:
+    """导入一个文件：按表头识别行政处罚信息表或行政许可信息表（“双公示”数据交换列），由生效的目录决定每行记为何种信息；每批一个事务，按文书号幂等，最后打印 JSON 汇总。"""
+    from xinyong.records.importer import ImportError_, MalformedFile
+    from xinyong.records.national.importer import import_any
+
+    if not file.is_file():
+        _fail(f"文件不存在：{file}")
+    try:
+        summary = import_any(file, source=source, operator=operator, rejects_path=rejects,
+                             batch_size=batch_size, progress=progress)
+    except MalformedFile as exc:
         _fail(str(exc), 2)
         return
     except ImportError_ as exc:
