@@ -138,6 +138,7 @@ def exchange_rows(
         if isinstance(entry, LicenceView):
             item = licence_catalog_item(entry)
             fields = licence_fields(entry, item, on)
+            fields["status_word"] = national.LICENCE_STATUS_WORDS.get(entry.status, "")
         else:
             item = item_for(entry)
             fields = penalty_fields(entry, item, on)
@@ -200,8 +201,10 @@ def export_shuanggongshi(
     The administrator exports everything; a credit office the subjects of its region and below; a
     determining department its own department's records (谁认定、谁负责)."""
     which, form, enc = parse_kind(kind), parse_format(fmt), parse_encoding(encoding)
+    bad_period = national.check_period(start, end)
+    if bad_period is not None:
+        raise ValidationFailed("export_bad_period", bad_period)
     with use_case(actor, "disclosure.export", purpose=Purpose.administration) as door:
-        door.require(national.check_period(start, end), code="export_bad_period")
         if actor.role is Role.credit_office and not actor.region_code:
             door.refuse("本单位未登记行政区划代码，不能导出", code="out_of_scope")
         door.admit(detail={"export": which.value, "from": start.isoformat(), "to": end.isoformat(),

@@ -8,7 +8,7 @@ the column names are those public reporting systems use: basis_verified false fo
 
 Personal identifiers leave only as :data:`PERSONAL_COLUMNS` says: a natural person's name is masked, an
 identity-document number is masked (the subject's code is stored masked for display already) and a
-legal representative's identity number is never sent (49号 §（四）: personal information is disclosed
+legal representative's identity document (type and number) is never sent (49号 §（四）: personal information is disclosed
 only after masking; 发改办财金〔2018〕893号 §四: 个人隐私 technically processed before publication). A
 column that names a catalog item's ``confidential_fields`` key is withheld.
 """
@@ -70,6 +70,7 @@ class Personal(StrEnum):
 #: personal identifiers and what leaves of them (49号 §（四）; the masks are xinyong.core.masking's)
 PERSONAL_COLUMNS: dict[str, Personal] = {
     "法定代表人": Personal.mask_name,
+    "法定代表人证件类型": Personal.withhold,
     "法定代表人身份证号": Personal.withhold,
     "证件号码": Personal.mask_id,
 }
@@ -117,9 +118,12 @@ FIELD_OF_COLUMN: dict[str, str] = {
     "有效期至": "valid_to",
     "许可机关": "issuing_authority",
     "许可机关统一社会信用代码": "authority_uscc",
-    "当前状态": "state",
+    "当前状态": "status_word",
     "信息使用范围": "usage_scope",
 }
+
+#: 当前状态 in the exchange standard's own words (records.licensing.LicenceStatus → 有效 / 无效 / 撤销 / 异议 / 其他)
+LICENCE_STATUS_WORDS = {"valid": "有效", "invalid": "无效", "revoked": "撤销", "disputed": "异议", "other": "其他"}
 
 SUBJECT_CATEGORIES = {"organisation": "法人及非法人组织", "individual_business": "个体工商户", "individual": "自然人"}
 DATE_COLUMNS = frozenset({"处罚决定日期", "处罚有效期", "公示截止期", "许可决定日期", "有效期自", "有效期至"})
@@ -222,8 +226,6 @@ def check_period(start: dt.date, end: dt.date) -> str | None:
     """Why the period cannot be exported (a Chinese reason), or None."""
     if end < start:
         return "截止日期不能早于起始日期"
-    if (end - start).days > 366 * 5:
-        return "一次最多导出五年的数据，请分段导出"
     return None
 
 
