@@ -153,3 +153,26 @@ def test_receipts_api_and_page_are_for_administration(client: Any, fake: FakeUps
     console_login(client, "admin")
     page = client.get("/console/disclosure/upstream", headers={"accept": "text/html"})
     assert page.status_code == 200 and "淮市监罚〔2026〕451号" in page.text and "待发送 1 条" in page.text
+
+
+def test_an_imported_national_file_is_reported_item_by_item(fake: FakeUpstream, tmp_path: Any) -> None:
+    from pathlib import Path
+
+    from tests.exchange.generate import PENALTY_AUTHORITY
+    from xinyong.core.access import create_principal
+    from xinyong.core.policy import Role
+    from xinyong.records.national.importer import import_any
+
+    with unit_of_work() as s:
+        source = create_principal(s, name=PENALTY_AUTHORITY, role=Role.determining_department,
+                                  department=PENALTY_AUTHORITY, region_code="320800").id
+    data = Path(__file__).resolve().parents[2] / "data" / "exchange" / "penalties-utf8.csv"
+    summary = import_any(data, source=source, rejects_path=tmp_path / "r.csv", workers=0, batch_size=100)
+    receipts = _receipts()
+    assert len(receipts) == summary.accepted and {r.action for r in receipts} == {"new"}
+    stats = run_once(lease_seconds=30, transports=fake.transports())
+    assert stats.delivered == summary.accepted and fake.bad_signatures == 0
+    sent = fake.payloads()
+    assert all(p["row"]["处罚机关"] == PENALTY_AUTHORITY for p in sent)
+    assert not any(p["row"]["法定代表人身份证号"] for p in sent)
+    assert all(r.ack_id for r in _receipts())
