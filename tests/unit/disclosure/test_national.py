@@ -86,3 +86,17 @@ def test_period_and_publication_end() -> None:
     assert rules.publication_ends(window, "2030-01-01") == dt.date(2029, 1, 1)  # never beyond the maximum
     assert rules.publication_ends(window, None) == dt.date(2029, 1, 1)
     assert rules.publication_ends(window, "not a date") == dt.date(2029, 1, 1)
+
+
+def test_gbk_export_refuses_a_character_gbk_cannot_hold() -> None:
+    import pytest
+
+    from xinyong.core.errors import ValidationFailed
+    from xinyong.disclosure.export import Encoding, FileFormat, render
+
+    row = exchange_row(ExchangeKind.penalty, {"document_number": "淮市监罚〔2026〕1号"},
+                       ExchangeSubject("organisation", "淮安市𠮷祥商贸有限公司", ORG.display_code), ITEM)
+    with pytest.raises(ValidationFailed) as raised:
+        render(ExchangeKind.penalty, [row], FileFormat.csv, Encoding.gbk)
+    assert "𠮷" in raised.value.message and "UTF-8" in raised.value.message
+    assert "𠮷".encode() in render(ExchangeKind.penalty, [row], FileFormat.csv, Encoding.utf8)
