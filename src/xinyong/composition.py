@@ -65,6 +65,8 @@ CLI_GROUPS: list[tuple[str, str]] = [
     ("measures", "xinyong.measures.cli:measures_app"),
     ("repair", "xinyong.repair.cli:app"),
     ("ledger", "xinyong.ledger.cli:app"),
+    ("export", "xinyong.disclosure.cli:export_app"),
+    ("upstream", "xinyong.disclosure.cli:upstream_app"),
 ]
 
 #: (name, "module:attribute") of commands at the top level of ``xinyong``
@@ -84,6 +86,13 @@ SUBSCRIBER_MODULES: list[str] = [
     "xinyong.measures.push",
     "xinyong.listing.subscribers",
     "xinyong.disclosure.subscribers",
+    "xinyong.disclosure.upstream",
+]
+
+#: (outbox topic, "module:attribute" of a handler) run when a receiver acknowledges a message of the topic
+#: (xinyong.core.delivery.on_acknowledged): the upstream platform's receipts
+ACK_HANDLERS: list[tuple[str, str]] = [
+    ("upstream.shuanggongshi", "xinyong.disclosure.upstream:acknowledged"),
 ]
 
 #: (section name, "module:attribute" of its provider) of the credit file (信用档案), in display order
@@ -127,6 +136,10 @@ def assemble() -> None:
         for module in SUBSCRIBER_MODULES:
             for topic_or_type, handler in importlib.import_module(module).SUBSCRIPTIONS:
                 _subscribe(topic_or_type, handler)
+        from xinyong.core.delivery import on_acknowledged
+
+        for topic, spec in ACK_HANDLERS:
+            on_acknowledged(topic, _attr(spec))
         from xinyong.subjects.credit_file import register_section
 
         for name, spec in CREDIT_FILE_SECTIONS:

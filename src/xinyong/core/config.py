@@ -61,6 +61,10 @@ class Settings(BaseSettings):
     audit_witness: str = ""
     #: refuse to seal while the audit key file lies inside the data folder (else: a warning)
     audit_strict_key_location: bool = False
+    #: the upstream platform (provincial platform / 信用中国) that receives the 双公示 items reported upward
+    #: (国办发〔2020〕49号 §（五）); empty: nothing is reported. Checked like every push receiver
+    #: (xinyong.core.webhook_urls) when `xinyong upstream connect` registers it
+    upstream_url: str = ""
 
 
 @lru_cache(maxsize=1)

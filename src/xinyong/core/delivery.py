@@ -10,6 +10,9 @@
 - A failed attempt is retried with exponential backoff (``base · 2^(attempts-1)``, capped), forever:
   delivery state shows how often it failed and why.
 - The transport is one interface (:class:`Transport`); webhooks over httpx are the default.
+- A capability that keeps receipts of what a receiver acknowledged (the upstream platform's
+  acknowledgement id) registers a handler for its topic with :func:`on_acknowledged` (the composition
+  root does, ``ACK_HANDLERS``); it runs in the transaction that records the delivery.
 """
 
 from __future__ import annotations
@@ -27,8 +30,10 @@ from typing import Protocol
 
 import httpx
 from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
 
 from xinyong.core import clock
+from xinyong.core.assembly import ensure_assembled
 from xinyong.core.config import get_settings
 from xinyong.core.crypto import decrypt
 from xinyong.core.db import is_postgres, unit_of_work
@@ -52,6 +57,8 @@ class SendResult:
     ok: bool
     status: int | None = None
     error: str | None = None
+    #: the receiver's reply on success (some receivers answer with an acknowledgement id)
+    reply: str | None = None
 
 
 class Transport(Protocol):
@@ -75,11 +82,22 @@ class WebhookTransport:
         except httpx.HTTPError as exc:
             return SendResult(False, None, f"{type(exc).__name__}: {exc}"[:500])
         if 200 <= response.status_code < 300:
-            return SendResult(True, response.status_code)
+            return SendResult(True, response.status_code, reply=response.text[:2000])
         return SendResult(False, response.status_code, response.text[:500])
 
 
 TRANSPORT_FACTORIES: dict[str, Callable[[], Transport]] = {"webhook": WebhookTransport}
+
+#: handler(session, message, channel, reply) run when a receiver acknowledged a message of the topic
+AckHandler = Callable[[Session, OutboxMessage, str, "str | None"], None]
+_ack_handlers: dict[str, list[AckHandler]] = {}
+
+
+def on_acknowledged(topic: str, handler: AckHandler) -> None:
+    """Run ``handler`` in the transaction that records an acknowledged delivery of ``topic``."""
+    handlers = _ack_handlers.setdefault(topic, [])
+    if handler not in handlers:
+        handlers.append(handler)
 
 
 def sign(secret: str, timestamp: str, body: bytes) -> str:
@@ -163,6 +181,11 @@ def _finish(delivery_id: int, worker: str, result: SendResult) -> bool:
             d.status = "delivered"
             d.delivered_at = now
             d.last_error = None
+            message = s.get(OutboxMessage, d.message_id)
+            if message is not None and message.topic in _ack_handlers:
+                ensure_assembled()
+                for handler in list(_ack_handlers[message.topic]):
+                    handler(s, message, d.channel, result.reply)
         else:
             d.status = "retrying"
             d.last_error = result.error or f"HTTP {result.status}"

@@ -88,6 +88,10 @@ ALLOWED: dict[str, frozenset[Role]] = {
     "disclosure.consent.read": frozenset({A, CO, SU}),
     "disclosure.deadline.read": frozenset({A, CO, DD}),
     "disclosure.expire": frozenset({A}),
+    # reporting upward (国办发〔2020〕49号 §（五）): the national-column export, the upstream channel
+    "disclosure.export": frozenset({A, CO, DD}),
+    "disclosure.upstream.read": frozenset({A, CO}),
+    "disclosure.upstream.manage": frozenset({A}),
     # credit repair (xinyong.repair): subject applies and reads its own; departments decide their parts
     "repair.apply": frozenset({A, CO, SU}),
     "repair.read": frozenset({A, CO, DD, SU}),

@@ -195,3 +195,32 @@ def late(
              summary="最长公示期届满的信息停止公示")
 def end_expired(actor: Actor = Depends(current_actor)) -> dict[str, Any]:
     return {"ended": service.expire_publications(actor)}
+
+
+# --- reporting upward (国办发〔2020〕49号 §（五）) ------------------------------------------------------
+
+
+@router.get("/api/v1/export/shuanggongshi", dependencies=[Depends(requires("disclosure.export"))],
+            summary="按国家数据标准的列导出某期间的行政许可或行政处罚信息（XLSX 或 CSV）")
+def export_shuanggongshi(
+    kind: str = Query(description="penalty（行政处罚）或 licensing（行政许可）"),
+    start: dt.date = Query(alias="from", description="决定日期起"),
+    end: dt.date = Query(alias="to", description="决定日期止（含当日）"),
+    fmt: str = Query("xlsx", alias="format", description="xlsx 或 csv"),
+    encoding: str = Query("utf-8", description="CSV 编码：utf-8（带BOM）或 gbk"),
+    actor: Actor = Depends(current_actor),
+) -> Response:
+    from xinyong.disclosure.export import export_shuanggongshi as run
+
+    done = run(actor, kind, start, end, fmt=fmt, encoding=encoding)
+    return attachment_response(done.data, done.content_type, done.filename)
+
+
+@router.get("/api/v1/upstream/receipts", dependencies=[Depends(requires("disclosure.upstream.read"))],
+            summary="上报上级平台的条目及其回执（待发送、发送失败、已确认）")
+def upstream_receipts(state: str | None = Query(None, description="pending、retrying 或 delivered"),
+                      actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+    from xinyong.disclosure.upstream import list_receipts
+
+    found = list_receipts(actor, state=state)
+    return {"connected": found.connected, "counts": found.counts, "receipts": found.rows}

@@ -112,3 +112,75 @@ def objections(
         flag = "（已超期）" if r["overdue"] else ("（逾期答复）" if r["answered_late"] else "")
         typer.echo(f"异议{r['id']}  {r['department']}  记录{r['record_id']}  提出{r['filed_on']}  期限{r['due_on']}"
                    f"  {r['status_name']}{flag}")
+
+
+# --- reporting upward (国办发〔2020〕49号 §（五）) ------------------------------------------------------
+
+export_app = typer.Typer(help="按国家数据标准的列导出信息（上报省级平台和“信用中国”）", no_args_is_help=True)
+upstream_app = typer.Typer(help="向上级平台上报：接收通道与回执", no_args_is_help=True)
+
+
+@export_app.command("shuanggongshi")
+def export_shuanggongshi(
+    kind: str = typer.Option(..., "--kind", help="penalty（行政处罚）或 licensing（行政许可）"),
+    start: str = typer.Option(..., "--from", help="决定日期起（YYYY-MM-DD）"),
+    end: str = typer.Option(..., "--to", help="决定日期止（YYYY-MM-DD，含当日）"),
+    fmt: str = typer.Option("xlsx", "--format", help="xlsx 或 csv"),
+    encoding: str = typer.Option("utf-8", "--encoding", help="CSV 编码：utf-8（带BOM）或 gbk"),
+    out: str | None = typer.Option(None, "--out", help="输出文件（默认按类别和期间命名，写在当前目录）"),
+) -> None:
+    """导出某期间的双公示信息（行政许可、行政处罚），列名与国家数据标准一致，个人信息按目录脱敏。"""
+    from pathlib import Path
+
+    from xinyong.core.access import SYSTEM
+    from xinyong.disclosure.export import export_shuanggongshi as run
+
+    try:
+        done = run(SYSTEM, kind, _day(start), _day(end), fmt=fmt, encoding=encoding)
+    except DomainError as exc:
+        typer.echo(exc.message, err=True)
+        raise typer.Exit(2) from None
+    target = Path(out or done.filename)
+    target.write_bytes(done.data)
+    typer.echo(f"已导出{done.rows}条到 {target}")
+
+
+@upstream_app.command("connect")
+def upstream_connect(
+    url: str | None = typer.Option(None, "--url", help="接收地址（默认取 XINYONG_UPSTREAM_URL）"),
+) -> None:
+    """登记（或更改）上级平台的接收地址；首次登记时显示签名密钥（只显示一次）。"""
+    from xinyong.core.access import SYSTEM
+    from xinyong.disclosure.upstream import connect
+
+    try:
+        done = connect(SYSTEM, url)
+    except DomainError as exc:
+        typer.echo(exc.message, err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"上级平台接收地址：{done['url']}")
+    if done["secret"]:
+        typer.echo(f"签名密钥（只显示一次，请交给上级平台用于验证签名）：{done['secret']}")
+
+
+@upstream_app.command("receipts")
+def upstream_receipts(
+    state: str | None = typer.Option(None, "--state", help="pending（待发送）、retrying（发送失败）或 delivered（已确认）"),
+    as_json: bool = typer.Option(False, "--json", help="输出JSON"),
+) -> None:
+    """列出上报的条目及其回执（上级平台的回执编号和确认时间）。"""
+    from xinyong.core.access import SYSTEM
+    from xinyong.disclosure.upstream import list_receipts
+
+    try:
+        found = list_receipts(SYSTEM, state=state)
+    except DomainError as exc:
+        typer.echo(exc.message, err=True)
+        raise typer.Exit(2) from None
+    if as_json:
+        typer.echo(json.dumps({"counts": found.counts, "receipts": found.rows}, ensure_ascii=False))
+        return
+    typer.echo(f"待发送{found.counts['pending']}条，发送失败{found.counts['retrying']}条，已确认{found.counts['delivered']}条")
+    for r in found.rows:
+        typer.echo(f"{r['changed_on']}  {r['kind_name']}{r['action_name']}  {r['document_number']}  {r['state_name']}"
+                   f"  尝试{r['attempts']}次" + (f"  回执{r['ack_id']}（{r['acknowledged_at']}）" if r["ack_id"] else ""))

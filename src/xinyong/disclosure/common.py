@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -24,8 +25,11 @@ from xinyong.disclosure.rules import (
     SubjectFacts,
 )
 from xinyong.records import service as records
-from xinyong.records.public import catalog_item_of
+from xinyong.records.public import PenaltyDetail, catalog_item_of
 from xinyong.subjects.public import SubjectView, subject_view
+
+#: the 行政处罚信息 detail a record may carry (records.public.PenaltyDetail)
+PENALTY_DETAIL_FIELDS = tuple(PenaltyDetail.__dataclass_fields__)
 
 KIND_NAMES = {"organisation": "法人和非法人组织", "individual_business": "个体工商户", "individual": "自然人"}
 
@@ -49,12 +53,27 @@ def subject_facts(subject: SubjectView) -> SubjectFacts:
     return SubjectFacts(subject.subject_key, subject.kind, subject.name, subject.display_code)
 
 
+def plain(value: Any) -> Any:
+    """A stored value as the rules and pages read it: dates as ISO text, amounts as their own digits."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return value
+
+
 def record_facts(record: Any) -> RecordFacts:
     fields = dict(records.describe(record))
     extra = getattr(record, "extra", None)
     if isinstance(extra, Mapping):
         for k, v in extra.items():
             fields.setdefault(str(k), v)
+    # the 行政处罚信息 columns of the 双公示 exchange standard, where the record carries them
+    detail = getattr(record, "penalty", None) or record
+    for name in PENALTY_DETAIL_FIELDS:
+        value = getattr(detail, name, None)
+        if value is not None:
+            fields.setdefault(name, plain(value))
     return RecordFacts(
         id=record.id, subject_key=record.subject_key, catalog_item=record.catalog_item,
         decision_date=record.decision_date, severity=record.severity, status=record.status,

@@ -119,3 +119,29 @@ class Publication(Base):
     ends_on: Mapped[date | None] = mapped_column(Date)
     ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class UpstreamReceipt(Base):
+    """One item reported upward (国办发〔2020〕49号 §（五）): a licensing or penalty record sent to the
+    upstream platform as new, changed or withdrawn, the outbox message that carries it, and the
+    upstream's acknowledgement (its id and when it arrived). Delivery state and retries are the
+    outbox's (``outbox_deliveries``)."""
+
+    __tablename__ = "disclosure_upstream_receipts"
+    __table_args__ = (
+        Index("ix_disclosure_upstream_receipts_item", "kind", "item_id"),
+        CheckConstraint("action IN ('new', 'changed', 'withdrawn')", name="action"),
+        CheckConstraint("kind IN ('penalty', 'licensing')", name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: penalty: the id of the record (records.id); licensing: the id of the licence (licences.id)
+    kind: Mapped[str] = mapped_column(String(16))
+    item_id: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(16))
+    message_id: Mapped[int] = mapped_column(ForeignKey("outbox_messages.id"), unique=True)
+    #: the Beijing-time day of the change the message reports
+    changed_on: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ack_id: Mapped[str | None] = mapped_column(String(200))
+    acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -176,3 +176,51 @@ def console_late(request: Request, department: str | None = Query(default=None, 
     late = service.late_publications(actor, department=department or None)
     return _page(request, "late.html", {"groups": late.departments, "actor": actor,
                                         "today": late.as_of.isoformat(), "department": late.department or ""})
+
+
+# --- console: reporting upward (国办发〔2020〕49号 §（五）) ---------------------------------------------
+
+
+@router.get("/console/disclosure/export", response_class=HTMLResponse)
+def console_export(request: Request, actor: Actor = Depends(console_actor)) -> HTMLResponse:
+    """The download form: kind, period, format (the file itself comes from /console/disclosure/export/file)."""
+    today = clock.today()
+    return _page(request, "export.html", {"actor": actor, "start": today.replace(day=1).isoformat(),
+                                          "end": today.isoformat(), "error": None})
+
+
+@router.get("/console/disclosure/export/file")
+def console_export_file(
+    request: Request,
+    kind: str = Query(default="penalty", max_length=16),
+    start: str = Query(default="", alias="from", max_length=10),
+    end: str = Query(default="", alias="to", max_length=10),
+    fmt: str = Query(default="xlsx", alias="format", max_length=8),
+    encoding: str = Query(default="utf-8", max_length=8),
+    actor: Actor = Depends(console_actor),
+) -> Response:
+    from xinyong.disclosure.export import export_shuanggongshi
+
+    try:
+        first, last = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
+    except ValueError:
+        return _page(request, "export.html", {"actor": actor, "start": start, "end": end,
+                                              "error": "请填写有效的起止日期（YYYY-MM-DD）"}, status=422)
+    try:
+        done = export_shuanggongshi(actor, kind, first, last, fmt=fmt, encoding=encoding)
+    except DomainError as exc:
+        if exc.status != 422:
+            raise
+        return _page(request, "export.html", {"actor": actor, "start": start, "end": end, "error": exc.message},
+                     status=422)
+    return attachment_response(done.data, done.content_type, done.filename)
+
+
+@router.get("/console/disclosure/upstream", response_class=HTMLResponse)
+def console_upstream(request: Request, state: str | None = Query(default=None, max_length=16),
+                     actor: Actor = Depends(console_actor)) -> HTMLResponse:
+    from xinyong.disclosure.upstream import STATE_NAMES, list_receipts
+
+    found = list_receipts(actor, state=state or None)
+    return _page(request, "upstream.html", {"actor": actor, "found": found, "state": state or "",
+                                            "state_names": STATE_NAMES})

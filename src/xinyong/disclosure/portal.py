@@ -13,6 +13,7 @@ from xinyong.core.access import Actor, Purpose
 from xinyong.core.codes import check_code
 from xinyong.core.crypto import subject_key as key_of_code
 from xinyong.core.errors import ValidationFailed
+from xinyong.core.masking import scrub_identifiers
 from xinyong.core.regions import division_name
 from xinyong.core.usecase import use_case
 from xinyong.disclosure import rules
@@ -78,9 +79,27 @@ def public_subject(actor: Actor, ref: str) -> dict[str, Any]:
         subject = find_subject(door.session, ref)
         door.admit(subject_key=subject.subject_key)
         view = subject_view(door.session, subject, rules.PUBLIC_VIEWER, clock.today())
-        note(door, view.log_detail())
-        door.count(view.count)
-        return view.data
+        commitments = public_commitments(door.session, subject.subject_key)
+        note(door, {**view.log_detail(), "commitments": len(commitments)})
+        door.count(view.count + len(commitments))
+        return {**view.data, **sections(view.data["records"]), "commitments": commitments}
+
+
+def sections(records: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """The disclosed dishonesty records split as 信用中国 shows a company: 行政处罚, and the others."""
+    out: dict[str, list[dict[str, Any]]] = {"penalties": [], "other_records": []}
+    for r in records:
+        out["penalties" if r.get("catalog_item") == rules.PENALTY_ITEM else "other_records"].append(r)
+    return out
+
+
+def public_commitments(session: Session, subject_key: str) -> list[dict[str, Any]]:
+    """信用承诺: public (发改办财金〔2018〕893号 §九: 通过“信用中国”网站向社会公开), the signer's name masked
+    like every personal name on a public page."""
+    from xinyong.repair.evidence import public_commitments as commitments_of
+
+    return [{"text": scrub_identifiers(str(c["text"])), "signer": c["signer"], "signed_on": c["signed_on"]}
+            for c in commitments_of(session, subject_key, masked=True)]
 
 
 def self_record(actor: Actor) -> dict[str, Any]:

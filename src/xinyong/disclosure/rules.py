@@ -379,6 +379,20 @@ def disclosure_window(
     )
 
 
+def publication_ends(window: Window, supplied: Any) -> dt.date:
+    """公示截止期: the determining department's own end of publication (the 双公示 column) when it is
+    earlier than the platform's period, else the period's end — the platform never shows a record longer
+    than its department does, nor longer than the maximum (49号 §（五）: 内容、期限一致)."""
+    if isinstance(supplied, str) and supplied:
+        try:
+            supplied = dt.date.fromisoformat(supplied)
+        except ValueError:
+            supplied = None
+    if isinstance(supplied, dt.date) and supplied < window.ends:
+        return supplied
+    return window.ends
+
+
 # --- record statuses (repair outcomes) ---------------------------------------------------------
 
 #: a withdrawn record (xinyong.records.events.RecordWithdrawn) no longer rests on a legally effective
@@ -433,6 +447,11 @@ class RecordFacts:
 PUBLIC_RECORD_FIELDS = (
     "catalog_item", "catalog_item_name", "document_type_name", "document_number",
     "issuing_authority", "decision_date", "summary", "severity_name",
+    # 数据来源 (the determining department that supplied it), shown beside every row as 信用中国 does
+    "department", "data_source",
+    # 行政处罚信息 columns of the 双公示 exchange standard (records_0003): what 信用中国 shows of a penalty
+    "violation_type", "violation_facts", "penalty_basis", "penalty_category", "penalty_content", "fine_amount",
+    "confiscation_amount", "licence_affected", "penalty_effective_to", "publication_end",
 )
 SHARE_RECORD_FIELDS = (
     "id", "catalog_item", "catalog_item_name", "catalog", "document_type", "document_type_name",
@@ -440,7 +459,7 @@ SHARE_RECORD_FIELDS = (
     "severity_name", "force_majeure", "non_intentional", "minor_violation", "status",
 )
 #: free-text fields scrubbed of resident IDs and mobile numbers on every channel but the subject's own
-FREE_TEXT_FIELDS = frozenset({"summary"})
+FREE_TEXT_FIELDS = frozenset({"summary", "violation_facts", "penalty_content", "content", "remarks"})
 
 
 @dataclass
@@ -556,15 +575,73 @@ def decide_record(
         return Decision(False, "not_published_class", window=window)
     if on < window.starts:
         return Decision(False, "not_yet_effective", window=window)
-    if on >= window.ends:
+    ends = publication_ends(window, record.fields.get("publication_end"))
+    if on >= ends:
         return Decision(False, "period_ended", window=window)
     if subject.individual and not has_statutory_basis(item) and not has_consent(
         consents, item.code, ConsentPurpose.public_disclosure, on
     ):
         return Decision(False, "no_basis_or_consent", window=window)
     values, masked, withheld = _masked_fields(record.fields, PUBLIC_RECORD_FIELDS, item, subject)
-    values["disclosure_ends"] = window.ends.isoformat()
+    values["disclosure_ends"] = ends.isoformat()
     return Decision(True, fields=values, marks=marks, masked=masked, withheld=withheld, window=window)
+
+
+# --- licensing records (行政许可信息) ------------------------------------------------------------
+
+#: what the public sees of a licence (行政许可信息 as 信用中国 shows it): a field not named here never leaves
+PUBLIC_LICENCE_FIELDS = (
+    "catalog_item", "catalog_item_name", "document_name", "document_number", "category_name", "licence_name",
+    "licence_number", "content", "decision_date", "valid_from", "valid_to", "issuing_authority", "state",
+    "department", "data_source",
+)
+
+
+#: a disclosure period this long has no end in practice (the catalog's 行政许可信息: 1200 months)
+OPEN_ENDED_MONTHS = 1200
+
+
+def decide_licence(
+    licence: Mapping[str, Any],
+    subject: SubjectFacts,
+    item: CatalogItem | None,
+    viewer: Viewer,
+    on: dt.date,
+    *,
+    consents: Sequence[Consent] = (),
+) -> Decision:
+    """Whether and how ``viewer`` may see one licensing record (``licence``: its fields by name, with
+    ``decision_date`` a date). A licence is never a dishonest act, so its period is the catalog item's
+    alone (49号 §（四）: public as the catalog says; a person's licence needs a statutory basis or consent)."""
+    if viewer.kind is ViewerKind.subject:
+        if viewer.subject_key != subject.subject_key:
+            return Decision(False, "not_own_record")
+        return Decision(True, fields=dict(licence))
+    if item is None:
+        return Decision(False, "catalog_item_unknown")
+    if viewer.kind is ViewerKind.department:
+        if not item.shareable:
+            return Decision(False, "not_shareable")
+        if not (viewer.share_scopes & item.share_scope):
+            return Decision(False, "out_of_share_scope")
+        values, masked, withheld = _masked_fields(licence, PUBLIC_LICENCE_FIELDS, item, subject)
+        return Decision(True, fields=values, masked=masked, withheld=withheld)
+    decided = licence["decision_date"]
+    window = disclosure_window(item, Severity.general.value, decided, on, ())
+    if window is None:
+        return Decision(False, "not_disclosable")
+    if on < window.starts:
+        return Decision(False, "not_yet_effective", window=window)
+    if on >= window.ends:
+        return Decision(False, "period_ended", window=window)
+    if subject.individual and not has_statutory_basis(item) and not has_consent(
+        consents, item.code, ConsentPurpose.public_disclosure, on
+    ):
+        return Decision(False, "no_basis_or_consent", window=window)
+    values, masked, withheld = _masked_fields(licence, PUBLIC_LICENCE_FIELDS, item, subject)
+    # a period of a century is the catalog's way of saying "no end": shown as 长期, not as a date
+    values["disclosure_ends"] = None if window.max_months >= OPEN_ENDED_MONTHS else window.ends.isoformat()
+    return Decision(True, fields=values, masked=masked, withheld=withheld, window=window)
 
 
 # --- listings (serious dishonest lists) ---------------------------------------------------------

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from xinyong.catalog.rules import CatalogItem
 from xinyong.core.masking import mask_name
 from xinyong.core.regions import division_name
 from xinyong.disclosure import rules
@@ -22,7 +23,7 @@ from xinyong.disclosure.rules import (
     ViewerKind,
 )
 from xinyong.records import service as records
-from xinyong.records.public import records_of_subject
+from xinyong.records.public import LicenceView, licence_catalog_item, licences_of_subject, records_of_subject
 from xinyong.subjects.public import SubjectView, links_of_subjects
 
 
@@ -45,7 +46,7 @@ class View:
 
     @property
     def count(self) -> int:
-        return len(self.data.get("records", [])) + len(self.data.get("listings", []))
+        return sum(len(self.data.get(k, [])) for k in ("records", "licences", "listings"))
 
 
 def _as_mapping(obj: Any) -> dict[str, Any]:
@@ -139,6 +140,16 @@ def subject_view(session: Session, subject: SubjectView, viewer: Viewer, on: dt.
         if row is not None:
             out_records.append(row)
 
+    out_licences: list[dict[str, Any]] = []
+    for licence in licences_of_subject(session, subject.subject_key):
+        item = licence_catalog_item(licence)
+        decision = rules.decide_licence(licence_fields(licence, item, on), facts, item, viewer, on,
+                                        consents=consents)
+        row = take(decision, licence.catalog_item, {"licence_id": licence.id} if viewer.kind is not ViewerKind.public
+                   else {})
+        if row is not None:
+            out_licences.append(row)
+
     out_listings: list[dict[str, Any]] = []
     listing_item = current_item(rules.LISTING_ITEM, on, subject.region_code)
     for listing in listings_of(session, subject.subject_key, on):
@@ -156,12 +167,28 @@ def subject_view(session: Session, subject: SubjectView, viewer: Viewer, on: dt.
         "region_name": division_name(subject.region_code),
     })
     data: dict[str, Any] = {
-        "subject": head, "as_of": on.isoformat(), "records": out_records, "listings": out_listings,
+        "subject": head, "as_of": on.isoformat(), "records": out_records, "licences": out_licences,
+        "listings": out_listings,
         "persons": _persons(session, subject, viewer),
     }
     if viewer.kind is ViewerKind.subject:
         data["hidden_from_public"] = [r["record_id"] for r in out_records if not r.get("public_now")]
     return View(data, items, masked, withheld, hidden)
+
+
+def licence_fields(licence: LicenceView, item: CatalogItem | None, on: dt.date) -> dict[str, Any]:
+    """A licensing record's fields by name (行政许可信息 as the rules read it; the state on ``on``)."""
+    return {
+        "catalog_item": licence.catalog_item, "catalog_item_name": item.name if item else "行政许可信息",
+        "document_name": licence.document_name, "document_number": licence.document_number,
+        "category": licence.category, "category_name": licence.category_name, "licence_name": licence.licence_name,
+        "licence_number": licence.licence_number, "content": licence.content, "decision_date": licence.decision_date,
+        "valid_from": licence.valid_from, "valid_to": licence.valid_to, "issuing_authority": licence.issuing_authority,
+        "authority_uscc": licence.authority_uscc, "status": licence.status, "state": licence.state_on(on),
+        "department": licence.department, "data_source": licence.data_source or licence.department,
+        "data_source_uscc": licence.data_source_uscc, "usage_scope": licence.usage_scope, "remarks": licence.remarks,
+        "legal_representative": licence.legal_representative, "subject_category": licence.subject_category,
+    }
 
 
 def _persons(session: Session, subject: SubjectView, viewer: Viewer) -> list[dict[str, Any]]:

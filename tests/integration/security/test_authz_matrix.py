@@ -76,6 +76,13 @@ EXPECTED: dict[str, dict[str, str]] = {
     # the delivery state of targeted push per receiver: the platform and credit offices
     "push.receivers": dict(admin=Y, office=Y, office_nj=Y, dept_a=N, dept_b=N, dept_no_region=N, unit=N,
                            unit_bj=N, subject_a=N, subject_b=N, public=N),
+    # the 双公示 export in the national columns: the platform, credit offices (their territory's rows) and
+    # determining departments (their own rows); never implementing units, subjects or the public
+    "export.shuanggongshi": dict(admin=Y, office=Y, office_nj=Y, dept_a=Y, dept_b=Y, dept_no_region=Y, unit=N,
+                                 unit_bj=N, subject_a=N, subject_b=N, public=N),
+    # the receipts of what was reported upward: the platform and credit offices
+    "upstream.receipts": dict(admin=Y, office=Y, office_nj=Y, dept_a=N, dept_b=N, dept_no_region=N, unit=N,
+                              unit_bj=N, subject_a=N, subject_b=N, public=N),
     # withdrawing department A's record: department A only (run last: it changes the record)
     "record.withdraw": dict(admin=N, office=N, office_nj=N, dept_a=Y, dept_b=N, dept_no_region=N, unit=N,
                             unit_bj=N, subject_a=N, subject_b=N, public=N),
@@ -211,6 +218,11 @@ def _call(w: World, use_case: str, actor: str) -> Any:
         return c.get("/api/v1/units", headers=h)
     if use_case == "push.receivers":
         return c.get("/api/v1/push/receivers", headers=h)
+    if use_case == "export.shuanggongshi":
+        return c.get("/api/v1/export/shuanggongshi", headers=h, params={
+            "kind": "penalty", "from": "2026-01-01", "to": "2026-12-31", "format": "csv"})
+    if use_case == "upstream.receipts":
+        return c.get("/api/v1/upstream/receipts", headers=h)
     if use_case == "record.withdraw":
         return c.post(f"/api/v1/records/{w.record_id}/withdrawal", headers=h,
                       json={"kind": "revoked", "reason": "经复核，该记录所载事实有误"})
