@@ -473,7 +473,7 @@ def list_standards(session: Session, s: Scope) -> tuple[dict[str, dict[str, int]
                      func.count().over(partition_by=_l.list_type_id).label("n"))
               .select_from(src.from_).where(listed, *scope).subquery())
     mid_q = (select(ranked.c.lt, ranked.c.d).where(or_(
-        ranked.c.rn == (ranked.c.n + 1) / 2, ranked.c.rn == (ranked.c.n + 2) / 2)).order_by(ranked.c.lt, ranked.c.d))
+        ranked.c.rn == (ranked.c.n + 1) // 2, ranked.c.rn == (ranked.c.n + 2) // 2)).order_by(ranked.c.lt, ranked.c.d))
     middles: dict[str, list[int]] = {}
     for lt, d in session.execute(mid_q):
         middles.setdefault(lt, []).append(int(d))
