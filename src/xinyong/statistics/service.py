@@ -98,13 +98,12 @@ def _report(session: Session, s: queries.Scope) -> Report:
               "rate": rules.rate(figures[n], figures[d]), "explanation": why, "numerator_key": n,
               "denominator_key": d} for k, label, n, d, why in rules.RATES]
     outcome_names = {str(k): v for k, v in OUTCOME_NAMES.items()}
-    regions = []
+    regions: list[dict[str, Any]] = []
     for code, vals in queries.by_region(session, s).items():
         regions.append({"region": code, "name": division_name(code), **{k.replace(".", "_"): v for k, v in vals.items()},
                         "penalty_rate": rules.rate(vals["penalties.on_time"], vals["penalties.total"]),
                         "response_rate": rules.rate(vals["punishment.responded_on_time"], vals["punishment.responded"])})
-    regions.sort(key=lambda r: (-(r["penalty_rate"] if r["penalty_rate"] is not None else -1), -r["records_total"],
-                                r["region"]))
+    regions.sort(key=_rank)
     return Report(
         scope=s, figures=figures, rates=rates, averages=queries.average_days(session, s),
         records_by_item=[{"item": i, "item_name": item_name(i), "severity": sv,
@@ -119,6 +118,12 @@ def _report(session: Session, s: queries.Scope) -> Report:
         monthly=queries.monthly(session, s), regions=regions,
         not_filtered={name: queries.applies(name, s) for name in queries.SOURCES if queries.applies(name, s)},
     )
+
+
+def _rank(r: dict[str, Any]) -> tuple[float, int, str]:
+    """Highest publication rate first (regions without penalties last), then most records."""
+    rate = r["penalty_rate"]
+    return (-(rate if rate is not None else -1.0), -int(r["records_total"]), str(r["region"]))
 
 
 def _purpose_name(p: str) -> str:

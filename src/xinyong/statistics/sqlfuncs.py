@@ -10,11 +10,10 @@ from typing import Any
 
 from sqlalchemy import Date, Integer, String
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.expression import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
 
 
-class beijing_date(FunctionElement[Any]):  # noqa: N801 - an SQL function
+class beijing_date(FunctionElement[Any]):
     """The Beijing (UTC+8) date of a stored UTC instant."""
 
     type = Date()
@@ -32,7 +31,7 @@ def _bd_sqlite(element: beijing_date, compiler: Any, **kw: Any) -> str:
     return f"date({compiler.process(element.clauses, **kw)}, '+8 hours')"
 
 
-class days_between(FunctionElement[Any]):  # noqa: N801
+class days_between(FunctionElement[Any]):
     """Calendar days from the first date to the second (``later - earlier``)."""
 
     type = Integer()
@@ -52,7 +51,7 @@ def _db_sqlite(element: days_between, compiler: Any, **kw: Any) -> str:
     return f"CAST(julianday({compiler.process(b, **kw)}) - julianday({compiler.process(a, **kw)}) AS INTEGER)"
 
 
-class month_of(FunctionElement[Any]):  # noqa: N801
+class month_of(FunctionElement[Any]):
     """``YYYY-MM`` of a date."""
 
     type = String()
