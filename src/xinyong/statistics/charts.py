@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
-W, H, LEFT, BOTTOM, TOP = 640, 240, 48, 36, 16
+W, H, LEFT, BOTTOM, TOP = 640, 260, 56, 40, 16
 
 
 def _nice_max(v: float) -> float:
@@ -45,7 +45,7 @@ def bars(points: list[tuple[str, float]], *, title: str, y_label: str, unit: str
         parts.append(f'<rect class="bar" x="{x:.1f}" y="{y:.1f}" width="{bw * 0.7:.1f}" height="{h:.1f}">'
                      f'<title>{escape(label)}：{_num(v)}{escape(unit)}</title></rect>')
         if i % every == 0:
-            parts.append(f'<text class="tick" x="{x + bw * 0.35:.1f}" y="{H - BOTTOM + 14}" text-anchor="middle">'
+            parts.append(f'<text class="tick" x="{x + bw * 0.35:.1f}" y="{H - BOTTOM + 18}" text-anchor="middle">'
                          f'{escape(label)}</text>')
     parts.append(f'<line class="axisline" x1="{LEFT}" y1="{TOP + plot_h}" x2="{W - 8}" y2="{TOP + plot_h}"/>')
     parts.append("</svg>")

@@ -72,15 +72,19 @@ def dashboard(request: Request, start: str = Query("", alias="from", max_length=
     report = service.read(actor, q)
     s = report.scope
     months = s.period.months()
-    trend = Markup(charts.bars([(m, report.monthly["records.total"].get(m, 0)) for m in months],
+    one_year = s.period.start.year == s.period.end.year
+
+    def label(m: str) -> str:
+        return f"{int(m[5:])}月" if one_year else m
+    trend = Markup(charts.bars([(label(m), report.monthly["records.total"].get(m, 0)) for m in months],
                                title="每月失信行为记录数", y_label="记录（件）", unit="件"))
-    listing_trend = Markup(charts.bars([(m, report.monthly["listings.decided"].get(m, 0)) for m in months],
+    listing_trend = Markup(charts.bars([(label(m), report.monthly["listings.decided"].get(m, 0)) for m in months],
                                        title="每月名单认定决定数", y_label="认定（件）", unit="件"))
-    punishment_trend = Markup(charts.bars([(m, report.monthly["punishment.initiated"].get(m, 0)) for m in months],
+    punishment_trend = Markup(charts.bars([(label(m), report.monthly["punishment.initiated"].get(m, 0)) for m in months],
                                           title="每月发起联合惩戒数", y_label="联合惩戒（件）", unit="件"))
     penalty_rate = [(m, rules.rate(report.monthly["penalties.on_time"].get(m, 0),
                                    report.monthly["penalties.total"].get(m, 0))) for m in months]
-    penalty_chart = Markup(charts.bars([(m, v or 0) for m, v in penalty_rate], title="每月行政处罚按期公开率",
+    penalty_chart = Markup(charts.bars([(label(m), v or 0) for m, v in penalty_rate], title="每月行政处罚按期公开率",
                                        y_label="按期公开率（%）", unit="%", max_value=100))
     rates_chart = Markup(charts.rate_bars([(r["label"], r["rate"]) for r in report.rates], title="各项按期率"))
     params = _params(q)

@@ -7,6 +7,7 @@ Called by :mod:`.service` inside a use case (the session is the use case's); no 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import ColumnElement, FromClause
 
 from xinyong.core.authority import region_prefix
+from xinyong.core.clock import CHINA_TZ, UTC
 from xinyong.core.workdays import add_workdays
 from xinyong.statistics import rules
 from xinyong.statistics import tables as t
@@ -45,10 +47,24 @@ class Source:
     region: ColumnElement[Any] | None
     department: ColumnElement[Any] | None
     columns: tuple[tuple[str, ColumnElement[Any]], ...]
+    #: a bound every figure of the source shares (the period on one column), also put in the WHERE
+    #: clause so the database reads only the period's rows
+    period: Callable[[Scope], ColumnElement[bool]] | None = None
 
 
 def _within(d: ColumnElement[Any], s: Scope) -> ColumnElement[bool]:
     return and_(d >= s.period.start, d <= s.period.end)
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, tzinfo=CHINA_TZ).astimezone(UTC)
+
+
+def _within_at(at: ColumnElement[Any], s: Scope) -> ColumnElement[bool]:
+    """A stored UTC instant within the period's Beijing days: compared with the period's bounds as
+    instants, so the database uses the column as it is (an index, no conversion per row)."""
+    start, end = _midnight(s.period.start), _midnight(s.period.end + dt.timedelta(days=1))
+    return and_(at >= start, at < end)
 
 
 _subj_rec = t.subjects.alias("subj_rec")
@@ -125,6 +141,20 @@ SOURCES: dict[str, Source] = {s.name: s for s in (
         ("单位", t.access_log.c.department), ("目的", t.access_log.c.purpose),
         ("结果条数", t.access_log.c.result_count))),
 )}
+
+def _bounded(name: str, period: Callable[[Scope], ColumnElement[bool]]) -> None:
+    SOURCES[name] = dataclasses.replace(SOURCES[name], period=period)
+
+
+_bounded("records", lambda s: _within(t.records.c.decision_date, s))
+_bounded("objections", lambda s: _within(t.objections.c.filed_on, s))
+_bounded("commitments", lambda s: _within(t.commitments.c.signed_on, s))
+_bounded("trainings", lambda s: _within(t.trainings.c.attended_on, s))
+_bounded("reports", lambda s: _within(t.credit_reports.c.issued_on, s))
+_bounded("interviews", lambda s: _within(t.interviews.c.held_on, s))
+_bounded("rectifications", lambda s: _within(t.rectifications.c.ordered_on, s))
+_bounded("punishment", lambda s: _within_at(t.punishment_cases.c.initiated_at, s))
+_bounded("screening", lambda s: _within_at(t.access_log.c.at, s))
 
 #: the access-log actions that are screening queries (measures: 核查 by code, name, batch, check)
 SCREENING_ACTIONS = ("measures.screen", "measures.check")
@@ -211,27 +241,27 @@ FIGURE_SOURCES: dict[str, tuple[str, Cond]] = {
         _within(_rc.ordered_on, s), _rc.status == "not_completed")),
     "rectifications.overdue": ("rectifications", lambda s: and_(
         _within(_rc.ordered_on, s), _rc.status == "open", _rc.due_on < s.today)),
-    "punishment.initiated": ("punishment", lambda s: _within(beijing_date(_pc.initiated_at), s)),
+    "punishment.initiated": ("punishment", lambda s: _within_at(_pc.initiated_at, s)),
     "punishment.responded": ("punishment", lambda s: and_(
-        _within(beijing_date(_pc.initiated_at), s), _pc.responded_at.is_not(None))),
+        _within_at(_pc.initiated_at, s), _pc.responded_at.is_not(None))),
     "punishment.responded_on_time": ("punishment", lambda s: and_(
-        _within(beijing_date(_pc.initiated_at), s), _pc.responded_at.is_not(None),
+        _within_at(_pc.initiated_at, s), _pc.responded_at.is_not(None),
         beijing_date(_pc.responded_at) <= _pc.due_date)),
     "punishment.feedback": ("punishment", lambda s: and_(
-        _within(beijing_date(_pc.initiated_at), s), _pc.feedback_at.is_not(None))),
+        _within_at(_pc.initiated_at, s), _pc.feedback_at.is_not(None))),
     "punishment.feedback_on_time": ("punishment", lambda s: and_(
-        _within(beijing_date(_pc.initiated_at), s), _pc.feedback_at.is_not(None),
+        _within_at(_pc.initiated_at, s), _pc.feedback_at.is_not(None),
         or_(_pc.feedback_due.is_(None), beijing_date(_pc.feedback_at) <= _pc.feedback_due))),
     "punishment.overdue": ("punishment", lambda s: and_(
-        _within(beijing_date(_pc.initiated_at), s), _pc.status == "initiated", _pc.due_date < s.today)),
+        _within_at(_pc.initiated_at, s), _pc.status == "initiated", _pc.due_date < s.today)),
     "screening.queries": ("screening", lambda s: and_(
         t.access_log.c.action.in_(SCREENING_ACTIONS), t.access_log.c.allowed.is_(True),
-        _within(beijing_date(t.access_log.c.at), s))),
+        _within_at(t.access_log.c.at, s))),
 }
 
 
 def _scope_conds(src: Source, s: Scope) -> list[ColumnElement[bool]]:
-    out: list[ColumnElement[bool]] = []
+    out: list[ColumnElement[bool]] = [src.period(s)] if src.period is not None else []
     if s.region is not None and src.region is not None:
         prefix = region_prefix(s.region)
         if prefix is not None:
