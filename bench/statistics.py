@@ -55,7 +55,7 @@ def fill(url: str, records: int) -> None:
     pick_region = f"({regions})[1 + (g % {len(COUNTIES)})]"
     pick_dept = f"({depts})[1 + (g % {len(DEPTS)})]"
     subj = "'bench-' || lpad((1 + g % 200000)::text, 7, '0')"
-    day = "DATE '2025-01-01' + (g * 7919 % 695)"  # 2025-01-01 … 2026-11-26
+    day = "DATE '2025-01-01' + (g::bigint * 7919 % 695)::int"  # 2025-01-01 … 2026-11-26
     steps = [
         ("subjects", f"""INSERT INTO subjects (subject_key, kind, name, display_code, region_code, created_at)
             SELECT 'bench-' || lpad(g::text, 7, '0'), 'organisation', '基准测试单位' || g, '91' || lpad(g::text, 16, '0'),

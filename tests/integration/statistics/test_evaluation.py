@@ -162,3 +162,17 @@ def test_console_marks_and_publishes_a_typical_case(client: Any, data: dict[str,
     assert listed == []
     page = client.get("/console/statistics/typical-cases", headers={"accept": "text/html"})
     assert "联合惩戒典型案例" in page.text and "已标记，待公布" in page.text
+
+
+def test_evaluator_account_from_the_command_line(client: Any, db_url: str) -> None:
+    from typer.testing import CliRunner
+
+    from tests.integration.security.helpers import PASSWORD, sign_in
+    from xinyong.cli import app
+
+    out = CliRunner().invoke(app, ["principal", "account", "第三方评估组", "--role", "evaluator", "--username",
+                                   "pinggu", "--password", PASSWORD])
+    assert out.exit_code == 0 and '"role": "evaluator"' in out.output, out.output
+    assert sign_in(client, "pinggu").status_code == 303
+    page = client.get("/console/statistics", headers={"accept": "text/html"})
+    assert page.status_code == 200 and "统计评估" in page.text and "信用档案" not in page.text
