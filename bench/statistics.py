@@ -94,7 +94,7 @@ def fill(url: str, records: int) -> None:
                    CASE WHEN g % 3 <> 0 THEN ({day})::timestamp + (g % 10) * interval '1 day' END,
                    CASE WHEN g % 3 <> 0 THEN ({day})::timestamp + (10 + g % 20) * interval '1 day' END,
                    {day} + 30, false FROM generate_series(1, 100000) g"""),
-        ("objections", f"""INSERT INTO disclosure_objections (record_id, subject_key, department, filed_by, reason,
+        ("objections", """INSERT INTO disclosure_objections (record_id, subject_key, department, filed_by, reason,
                 filed_at, filed_on, due_on, due_provisional, status, outcome, answered_on)
             SELECT g, r.subject_key, r.department, '基准', '基准', now(), r.decision_date + 20, r.decision_date + 34,
                    false, CASE WHEN g % 6 = 0 THEN 'open' ELSE 'answered' END,
