@@ -493,8 +493,10 @@ def list_standards(session: Session, s: Scope) -> tuple[dict[str, dict[str, int]
              .where(_within(_l.answered_on, s), _l.answer_outcome == "upheld", _l.decided_on.is_(None), *scope)
              .group_by(_l.list_type_id))
     for lt, n in session.execute(obj_q):
-        counts.setdefault(lt, {"decided": 0, "overturned_objection": 0, "overturned_review": 0, "repaired": 0,
-                               "removed_early": 0, "removed": 0})["overturned_objection"] += int(n)
+        row = counts.setdefault(lt, {"decided": 0, "overturned_objection": 0, "overturned_review": 0, "repaired": 0,
+                                     "removed_early": 0, "removed": 0})
+        row["overturned_objection"] += int(n)
+        row["undecided_overturned"] = int(n)
     # time on the list: start to removal (or to today while still listed)
     days = days_between(_l.listing_start, func.coalesce(_l.removed_on, literal(s.today)))
     listed = and_(decided, _l.listing_start.is_not(None))

@@ -212,25 +212,21 @@ def list_standards(actor: Actor, q: Query) -> dict[str, Any]:
         door.admit()
         counts, middles, dist = queries.list_standards(door.session, s)
     rows = []
+    empty = {"decided": 0, "overturned_objection": 0, "overturned_review": 0, "repaired": 0, "removed_early": 0,
+             "removed": 0}
     for lt in sorted(set(counts) | set(dist)):
-        c = counts.get(lt, {"decided": 0, "overturned_objection": 0, "overturned_review": 0, "repaired": 0,
-                            "removed_early": 0, "removed": 0})
+        c = dict(counts.get(lt, empty))
+        # proposals overturned before any decision are determinations that did not stand, too
+        undecided = c.pop("undecided_overturned", 0)
         rows.append({
             "list_type": lt, "name": list_type_name(lt), **c,
-            "overturned_rate": rules.rate(c["overturned_objection"] + c["overturned_review"],
-                                          c["decided"] + c["overturned_objection"] - _undecided_overlap(c)),
+            "overturned_rate": rules.rate(c["overturned_objection"] + c["overturned_review"], c["decided"] + undecided),
             "median_days": rules.median(middles.get(lt, [])),
             "distribution": [{"label": label, "count": dist.get(lt, {}).get(label, 0)}
                              for _u, label in rules.DURATION_BUCKETS],
         })
     return {"period": {"from": s.period.start.isoformat(), "to": s.period.end.isoformat()},
             "region": s.region, "region_name": region_label(s.region), "department": s.department, "rows": rows}
-
-
-def _undecided_overlap(c: dict[str, int]) -> int:
-    """Objections upheld on decided cases are already among the determinations (none in practice: an
-    upheld objection ends the case before the decision); kept so the denominator never double counts."""
-    return 0
 
 
 # --- typical cases -----------------------------------------------------------------------------------

@@ -37,6 +37,7 @@ def test_list_standards_per_list_type(client: Any, data: dict[str, Any]) -> None
     wage = rows["migrant-wage-arrears"]
     # an objection upheld before any decision overturns the proposal; the 2025 determination is outside
     assert (wage["decided"], wage["overturned_objection"], wage["median_days"]) == (0, 1, None)
+    assert (gov["overturned_rate"], wage["overturned_rate"]) == (0.0, 100.0)
     assert gov["name"] not in ("gov-procurement", "已停用的名单类型")
     # an even number of times on the list: the mean of the middle two
     whole = client.get("/api/v1/statistics/list-standards", params={"from": "2026-01-01", "to": "2026-11-25"},
