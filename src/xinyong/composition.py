@@ -30,6 +30,7 @@ MODEL_MODULES: list[str] = [
     "xinyong.disclosure.models",
     "xinyong.repair.models",
     "xinyong.ledger.models",
+    "xinyong.statistics.models",
 ]
 
 #: "module:attribute" of each API and page router, in the order they are mounted
@@ -51,6 +52,8 @@ ROUTERS: list[str] = [
     "xinyong.disclosure.api:router",
     "xinyong.disclosure.pages:router",
     "xinyong.console.pages:router",
+    "xinyong.statistics.api:router",
+    "xinyong.statistics.pages:router",
 ]
 
 #: (command group, "module:attribute" of its Typer app), added to the ``xinyong`` command

@@ -24,7 +24,7 @@ def _fail(message: str, code: int = 2) -> None:
 @principal_extra.command("account")
 def account(
     name: str = typer.Argument(..., help="姓名或名称，如 张三（淮安市信用办）"),
-    role: str = typer.Option(..., "--role", help="admin/credit_office/determining_department/implementing_unit/subject"),
+    role: str = typer.Option(..., "--role", help="admin/credit_office/determining_department/implementing_unit/subject/evaluator（评估人员）"),
     username: str = typer.Option(..., "--username", help="登录用户名"),
     password: str = typer.Option(..., "--password", help="登录密码（至少10位，字母与数字或符号）"),
     department: str | None = typer.Option(None, "--department", help="所属部门"),
@@ -91,7 +91,7 @@ def password(
 @principal_extra.command("role")
 def role(
     username: str = typer.Argument(..., help="登录用户名"),
-    new_role: str = typer.Option(..., "--role", help="admin/credit_office/determining_department/implementing_unit/subject"),
+    new_role: str = typer.Option(..., "--role", help="admin/credit_office/determining_department/implementing_unit/subject/evaluator（评估人员）"),
     department: str | None = typer.Option(None, "--department", help="新的所属部门（不给时不变）"),
     region: str | None = typer.Option(None, "--region", help="新的行政区划代码（不给时不变）"),
 ) -> None:

@@ -18,6 +18,7 @@ class Role(StrEnum):
     implementing_unit = "implementing_unit"  # 实施单位
     subject = "subject"  # 信用主体本人
     public = "public"  # 社会公众
+    evaluator = "evaluator"  # 评估人员: reads statistics and anonymised samples only (893号 §十九 第三方评估)
 
 
 ROLE_NAMES_ZH: dict[Role, str] = {
@@ -27,6 +28,7 @@ ROLE_NAMES_ZH: dict[Role, str] = {
     Role.implementing_unit: "实施单位",
     Role.subject: "信用主体",
     Role.public: "社会公众",
+    Role.evaluator: "评估人员",
 }
 
 A, CO, DD, IU, SU, PU = (
@@ -127,6 +129,14 @@ ALLOWED: dict[str, frozenset[Role]] = {
     # principals
     "principal.manage": frozenset({A}),
     "access_log.read": frozenset({A, CO}),
+    # statistics and evaluation (xinyong.statistics; 893号 §十九, 国办发〔2020〕49号 §（七）): figures and
+    # the rows behind them carry no subject; the evaluator (评估人员) reads them and nothing else
+    "statistics.read": frozenset({A, CO, DD, Role.evaluator}),
+    "statistics.rows": frozenset({A, CO, DD, Role.evaluator}),
+    "statistics.typical.read": frozenset({A, CO, DD, Role.evaluator}),
+    "statistics.typical.mark": frozenset({A, CO, DD}),
+    "statistics.typical.publish": frozenset({A, CO}),
+    "statistics.typical.public_read": frozenset({A, CO, DD, IU, SU, PU, Role.evaluator}),
 }
 
 
@@ -146,6 +156,7 @@ def is_allowed(role: str, action: str) -> bool:
 #: purpose of each route; the public can only ever make a public inquiry)
 ROLE_PURPOSES: dict[Role, frozenset[str]] = {
     Role.public: frozenset({"public_inquiry"}),
+    Role.evaluator: frozenset({"supervision", "public_inquiry"}),
 }
 
 #: the share scope (catalog ShareScope value) a receiving role belongs to

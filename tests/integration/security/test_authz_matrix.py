@@ -33,6 +33,11 @@ Y, N = "allow", "deny"
 
 #: use case → actor → expected decision. The one table the whole matrix is read from.
 EXPECTED: dict[str, dict[str, str]] = {
+    # statistics carry no subject: every credit office and department reads them, nobody else here
+    "statistics.read": dict(admin=Y, office=Y, office_nj=Y, dept_a=Y, dept_b=Y, dept_no_region=Y, unit=N,
+                            unit_bj=N, subject_a=N, subject_b=N, public=N),
+    "statistics.rows": dict(admin=Y, office=Y, office_nj=Y, dept_a=Y, dept_b=Y, dept_no_region=Y, unit=N,
+                            unit_bj=N, subject_a=N, subject_b=N, public=N),
     # a record in department A's name: only department A records its own documents
     "record.write_as_a": dict(admin=N, office=N, office_nj=N, dept_a=Y, dept_b=N, dept_no_region=N, unit=N,
                               unit_bj=N, subject_a=N, subject_b=N, public=N),
@@ -185,6 +190,10 @@ def _call(w: World, use_case: str, actor: str) -> Any:
             "record_ids": [w.other_record_id], "reason": "销售不符合食品安全标准的食品，情节严重"})
     if use_case == "listing.read":
         return c.get(f"/api/v1/listing/cases/{w.case_id}", headers=h)
+    if use_case == "statistics.read":
+        return c.get("/api/v1/statistics", headers=h)
+    if use_case == "statistics.rows":
+        return c.get("/api/v1/statistics/rows/records.total", headers=h)
     if use_case == "objection.read":
         return c.get(f"/api/v1/disclosure/objections/{w.objection_id}", headers=h)
     if use_case == "objection.answer":
