@@ -154,9 +154,14 @@ def generate(n_subjects: int, n_records: int, n_listings: int) -> dict[str, Any]
             non_intentional=flags[2], minor_violation=flags[3]))
     listings_by_subject: dict[int, list[ListingFact]] = {}
     case_rows, listing_rows = [], []
-    for i in range(n_listings):
+    open_cases: set[tuple[int, str]] = set()  # one open case per subject and list type (listing_0006)
+    while len(case_rows) < n_listings:
+        i = len(case_rows)
         s = rng.randrange(n_subjects)
         lt = rng.choice(LIST_TYPES)
+        if (s, lt) in open_cases:
+            continue
+        open_cases.add((s, lt))
         start = TODAY - dt.timedelta(days=rng.randrange(2 * 365))
         end = start + dt.timedelta(days=3 * 365 - 1)
         dno = f"示例认〔{start.year}〕{i}号"
@@ -242,9 +247,10 @@ def summary(latencies: list[float]) -> dict[str, float]:
             "mean_ms": round(statistics.fmean(latencies) * 1000, 2)}
 
 
-def start_server(port: int) -> subprocess.Popen[bytes]:
+def start_server(port: int, workers: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "XINYONG_DATABASE_URL": sa_url()}
-    proc = subprocess.Popen([sys.executable, "-m", "xinyong", "serve", "--port", str(port)], env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "xinyong", "serve", "--port", str(port),
+                             "--workers", str(workers)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(200):
         try:
@@ -297,6 +303,95 @@ def http_exact(base: str, key: str, codes: list[str], threads: int) -> dict[str,
         th.join()
     out[f"rps_{threads}_clients"] = round(done[0] / (time.perf_counter() - t), 1)
     return out
+
+
+def load_test(host: str, port: int, key: str, codes: list[str], clients: int, seconds: float) -> dict[str, Any]:
+    """``clients`` keep-alive connections, each sending its next request as soon as the previous
+    answer is read, for ``seconds``: requests/s, latency percentiles, errors (any status but 200).
+
+    A minimal HTTP/1.1 client on asyncio streams (a few tens of µs of client CPU per request), so on
+    a two-core machine the client takes as little as possible from the server it measures."""
+    import asyncio
+
+    async def run() -> tuple[list[float], int, int]:
+        lat: list[float] = []
+        errors = [0]
+        statuses: dict[int, int] = {}
+        deadline = time.perf_counter() + seconds
+
+        async def client(i: int) -> None:
+            reader, writer = await asyncio.open_connection(host, port)
+            n = i
+            while time.perf_counter() < deadline:
+                code = codes[n % len(codes)]
+                n += clients
+                req = (f"GET /api/v1/screen/code/{code}?matter=procurement_bidding HTTP/1.1\r\n"
+                       f"Host: {host}\r\nX-API-Key: {key}\r\n\r\n").encode()
+                t = time.perf_counter()
+                writer.write(req)
+                head = await reader.readuntil(b"\r\n\r\n")
+                status = int(head[9:12])
+                length = 0
+                for line in head.split(b"\r\n"):
+                    if line[:15].lower() == b"content-length:":
+                        length = int(line[15:])
+                await reader.readexactly(length)
+                lat.append(time.perf_counter() - t)
+                statuses[status] = statuses.get(status, 0) + 1
+                if status != 200:
+                    errors[0] += 1
+            writer.close()
+
+        t0 = time.perf_counter()
+        await asyncio.gather(*(client(i) for i in range(clients)))
+        statuses_seen.update(statuses)
+        return lat, errors[0], round(time.perf_counter() - t0, 2)  # type: ignore[return-value]
+
+    statuses_seen: dict[int, int] = {}
+    lat, errors, elapsed = asyncio.run(run())
+    return {"clients": clients, "seconds": elapsed, "requests": len(lat), "errors": errors,
+            "statuses": {str(k): v for k, v in statuses_seen.items()},
+            "rps": round(len(lat) / elapsed, 1), **summary(lat)}
+
+
+def pgbench_select_only(clients: int, seconds: int) -> dict[str, Any]:
+    """The database's own speed on this machine in this run: ``pgbench -S`` (one indexed primary-key
+    lookup per transaction, prepared statements) with the same number of clients, on a scale-10
+    pgbench database (1,000,000 accounts) next to the benchmark's."""
+    admin = make_url(ADMIN_URL)
+    conn_args = ["-h", admin.host or "127.0.0.1", "-p", str(admin.port or 5432), "-U", admin.username or "postgres"]
+    with psycopg.connect(make_url(ADMIN_URL).set(drivername="postgresql").render_as_string(hide_password=False),
+                         autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = 'xy_bench_pgbench'").fetchone()
+        if not exists:
+            conn.execute("CREATE DATABASE xy_bench_pgbench")
+    env = {**os.environ, "PGPASSWORD": admin.password or ""}
+    if not exists:
+        subprocess.run(["pgbench", *conn_args, "-i", "-q", "-s", "10", "xy_bench_pgbench"], env=env, check=True,
+                       capture_output=True)
+    out = subprocess.run(["pgbench", *conn_args, "-S", "-M", "prepared", "-n", "-c", str(clients), "-j", "2",
+                          "-T", str(seconds), "-r", "xy_bench_pgbench"], env=env, check=True,
+                         capture_output=True, text=True).stdout
+    tps = lat = None
+    for line in out.splitlines():
+        if line.startswith("tps ="):
+            tps = float(line.split()[2])
+        if line.startswith("latency average"):
+            lat = float(line.split()[3])
+    return {"clients": clients, "seconds": seconds, "tps": tps, "latency_avg_ms": lat}
+
+
+def sequential_lookup_ratio(http: dict[str, Any], bare: dict[str, Any]) -> dict[str, float]:
+    return {"p50": round(http["p50_ms"] / bare["p50_ms"], 1), "p99": round(http["p99_ms"] / bare["p99_ms"], 1)}
+
+
+def audit_verify() -> dict[str, Any]:
+    env = {**os.environ, "XINYONG_DATABASE_URL": sa_url()}
+    t = time.perf_counter()
+    out = subprocess.run([sys.executable, "-m", "xinyong", "audit", "verify"], env=env, capture_output=True,
+                         text=True)
+    return {"exit": out.returncode, "seconds": round(time.perf_counter() - t, 1),
+            "output": (out.stdout + out.stderr).strip().splitlines()[-3:]}
 
 
 def in_process(codes: list[str]) -> dict[str, Any]:
@@ -391,6 +486,10 @@ def main() -> None:
     ap.add_argument("--listings", type=int, default=200_000)
     ap.add_argument("--requests", type=int, default=3000)
     ap.add_argument("--names", type=int, default=300)
+    ap.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="server worker processes")
+    ap.add_argument("--clients", type=int, default=16, help="concurrent clients of the load test")
+    ap.add_argument("--duration", type=float, default=60.0, help="seconds of the load test")
+    ap.add_argument("--skip-batch", action="store_true", help="no batch screening (bench/batch_screening.py)")
     ap.add_argument("--port", type=int, default=0, help="0: a free port")
     ap.add_argument("--reuse", action="store_true", help="reuse the generated database")
     ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "out" / "screening.json")
@@ -415,11 +514,22 @@ def main() -> None:
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             args.port = sock.getsockname()[1]
-    server = start_server(args.port)
+    result["pgbench_select_only"] = pgbench_select_only(args.clients, 10)
+    print(json.dumps({"pgbench_select_only": result["pgbench_select_only"]}), flush=True)
+    server = start_server(args.port, args.workers)
+    result["server_workers"] = args.workers
     try:
         base = f"http://127.0.0.1:{args.port}"
         result["http_exact"] = http_exact(base, key, [pop["codes"][i] for i in sample], threads=8)
+        result["http_exact"]["ratio_to_bare_lookup"] = sequential_lookup_ratio(result["http_exact"],
+                                                                               result["bare_pg_lookup"])
         print(json.dumps({"http_exact": result["http_exact"]}), flush=True)
+        load_codes = [pop["codes"][rng.randrange(n)] for _ in range(20_000)]
+        load = load_test("127.0.0.1", args.port, key, load_codes, args.clients, args.duration)
+        pg_tps = result["pgbench_select_only"]["tps"]
+        load["share_of_pgbench_tps"] = round(load["rps"] / pg_tps, 3) if pg_tps else None
+        result["load_test"] = load
+        print(json.dumps({"load_test": load}), flush=True)
         orgs = [i for i in sample if pop["kinds"][i] != "individual"][: args.names]
         queries = [pop["names"][i].replace("有限公司", "有限责任公司") for i in orgs]
         result["http_fuzzy_name"] = http_names(base, key, queries)
@@ -427,11 +537,14 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(10)
-    with tempfile.TemporaryDirectory() as tmp:
-        codes = list(pop["codes"])
-        rng.shuffle(codes)
-        result["batch_cli"] = batch_cli(codes, Path(tmp))
-    print(json.dumps({"batch_cli": result["batch_cli"]}), flush=True)
+    result["audit_verify"] = audit_verify()
+    print(json.dumps({"audit_verify": result["audit_verify"]}, ensure_ascii=False), flush=True)
+    if not args.skip_batch:
+        with tempfile.TemporaryDirectory() as tmp:
+            codes = list(pop["codes"])
+            rng.shuffle(codes)
+            result["batch_cli"] = batch_cli(codes, Path(tmp))
+        print(json.dumps({"batch_cli": result["batch_cli"]}), flush=True)
     result["load_average_end"] = os.getloadavg()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
