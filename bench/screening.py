@@ -54,7 +54,7 @@ from xinyong.measures.name_match import split_name
 from xinyong.measures.rules import ListingFact, RecordFact, SubjectFacts, derive
 
 ADMIN_URL = os.environ.get("XINYONG_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-DB_NAME = "xy_bench_screening"
+DB_NAME = os.environ.get("XINYONG_BENCH_DB", "xy_bench_screening")
 REGIONS = [("320812", "淮安市清江浦区"), ("320803", "淮安市淮安区"), ("320804", "淮安市淮阴区"),
            ("110105", "北京市朝阳区"), ("440305", "深圳市南山区"), ("310115", "上海市浦东新区"),
            ("510107", "成都市武侯区"), ("210211", "大连市甘井子区")]
