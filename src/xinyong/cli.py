@@ -70,9 +70,14 @@ def serve(
     """启动平台（网页与 API）。"""
     import uvicorn
 
+    from xinyong.core.audit.sequencer import start_background
     from xinyong.core.db import database_url
 
     count = workers or default_workers(database_url())
+    # once, in this process (with several workers: uvicorn's supervisor, whose workers are spawned
+    # and do not inherit the thread): integrates the access log's queued entries
+    # (XINYONG_AUDIT_SEQUENCE_SECONDS)
+    start_background()
     # forwarded headers are believed only when configured (XINYONG_TRUST_PROXY), by the app itself
     if count == 1:
         from xinyong.app import create_app
@@ -80,8 +85,8 @@ def serve(
         uvicorn.run(create_app(), host=host, port=port, log_level="info", proxy_headers=False)
         return
     # several processes share the listening socket; uvicorn's supervisor restarts a worker that dies.
-    # `serve` starts no background work of its own (the outbox is delivered by `xinyong push run`,
-    # started once by the operator's scheduler), so N workers repeat nothing.
+    # the only background work `serve` starts is the sequencer above, in this process; the outbox is
+    # delivered by `xinyong push run`, started once by the operator's scheduler
     uvicorn.run("xinyong.app:create_app", factory=True, host=host, port=port, workers=count,
                 log_level="info", proxy_headers=False)
 

@@ -45,6 +45,22 @@ class Settings(BaseSettings):
     #: push receivers an administrator allows beyond public https addresses: host names, addresses or CIDR
     #: ranges, comma-separated (they may be internal and use http)
     push_allowed_hosts: str = ""
+    # --- the access log (xinyong.core.audit; README "Under load and under attack") ---
+    #: a checkpoint is sealed at least every this many entries of a chain (0: only on `xinyong audit seal`)
+    audit_seal_every: int = 1000
+    #: ... and at least every this many seconds while unsealed entries exist
+    audit_seal_seconds: float = 60.0
+    #: how often the server's background sequencer integrates queued entries (seconds; 0: not in the server)
+    audit_sequence_seconds: float = 1.0
+    #: entries integrated per sequencer transaction
+    audit_sequence_batch: int = 5000
+    #: an entry still unsequenced after this many seconds is reported by `xinyong audit verify`
+    audit_max_queue_seconds: float = 300.0
+    #: where checkpoints are published besides the database: a JSON-lines file path or an http(s) URL;
+    #: several separated by commas (empty: no witness — `audit verify --against` then has nothing to compare)
+    audit_witness: str = ""
+    #: refuse to seal while the audit key file lies inside the data folder (else: a warning)
+    audit_strict_key_location: bool = False
 
 
 @lru_cache(maxsize=1)

@@ -48,6 +48,12 @@ class AccessLogEntry(ChainedMixin, Base):
     Append-only (database triggers) and hash-chained (:mod:`xinyong.core.audit.chain`). ``detail``
     carries what was returned (``fields`` / ``catalog_items``), the ``masking`` applied and the
     ``case_id`` a read serves; the subject is only ever stored as its keyed hash ``subject_key``.
+
+    Queued: a request writes its entry with its keyed ``mac`` and no chain position; the sequencer
+    (:mod:`xinyong.core.audit.sequencer`) fills in ``seq``, ``prev_hash`` and ``entry_hash`` — the
+    only UPDATE the triggers allow. On PostgreSQL the table is partitioned by month of ``at``
+    (revision security_0006), and ``seq`` is then indexed per partition (not unique across them:
+    ``xinyong audit verify`` reports a duplicate).
     """
 
     __tablename__ = "access_log"
@@ -60,6 +66,7 @@ class AccessLogEntry(ChainedMixin, Base):
         "at", "principal_id", "principal_name", "role", "department", "action", "purpose",
         "subject_key", "allowed", "result_count", "detail", "reason",
     )
+    __chain_queued__ = True
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
@@ -74,6 +81,8 @@ class AccessLogEntry(ChainedMixin, Base):
     result_count: Mapped[int | None] = mapped_column(Integer)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     reason: Mapped[str | None] = mapped_column(Text)
+    #: HMAC of the fields with the audit key (held outside the database), set by the writing request
+    mac: Mapped[str | None] = mapped_column(String(64))
 
 
 class ConsoleAccount(Base):
@@ -128,6 +137,11 @@ class ChainHead(Base):
     chain: Mapped[str] = mapped_column(String(80), primary_key=True)
     last_seq: Mapped[int] = mapped_column(Integer)
     last_hash: Mapped[str] = mapped_column(String(64))
+    #: first seq hashed with the audit key (earlier entries: unkeyed SHA-256, before security_0006)
+    keyed_from: Mapped[int | None] = mapped_column(Integer)
+    #: when the sequencer last moved or confirmed the head, and its HMAC over the head
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    mac: Mapped[str | None] = mapped_column(String(64))
 
 
 class AuditCheckpoint(Base):
@@ -147,6 +161,8 @@ class AuditCheckpoint(Base):
     signature: Mapped[str] = mapped_column(String(100))
     #: the compact range (perfect subtree roots) so that the next seal continues from here
     peaks: Mapped[list[Any]] = mapped_column(JSON)
+    #: the chain's first keyed seq, signed with the checkpoint (None: a checkpoint before security_0006)
+    keyed_from: Mapped[int | None] = mapped_column(Integer)
 
 
 class DecisionHistory(ChainedMixin, Base):

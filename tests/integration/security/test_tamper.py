@@ -17,6 +17,8 @@ from typer.testing import CliRunner
 from xinyong.cli import app
 from xinyong.core.access import SYSTEM, Purpose, guard
 from xinyong.core.audit.chain import append_only_ddl, chained, drop_append_only_ddl
+from xinyong.core.audit.sequencer import sequence_pending
+from xinyong.core.config import reset_settings
 from xinyong.core.db import get_engine, unit_of_work
 
 runner = CliRunner()
@@ -27,6 +29,7 @@ def _log(n: int) -> None:
         with unit_of_work() as s:
             entry = guard(s, SYSTEM, "credit_file.read", purpose=Purpose.administration, subject_key=f"key{i:03d}")
             entry.result_count = i
+    sequence_pending()
 
 
 def _verify(*args: str) -> tuple[int, dict[str, Any]]:
@@ -47,7 +50,7 @@ def tampering() -> Iterator[Connection]:
             conn.execute(text("ALTER TABLE access_log DISABLE TRIGGER ALL"))
         yield conn
         if dialect == "sqlite":
-            for sql in append_only_ddl("access_log", dialect):
+            for sql in append_only_ddl("access_log", dialect, queued=True):
                 conn.execute(text(sql))
         else:
             conn.execute(text("ALTER TABLE access_log ENABLE TRIGGER ALL"))
@@ -139,9 +142,9 @@ def test_swap_is_found(db_url) -> None:
     assert (report["first"]["seq"], report["first"]["kind"]) == (2, "reordered")
 
 
-def test_rewritten_chain_is_caught_by_the_signed_checkpoint(db_url) -> None:
-    """An intruder edits row 3 and recomputes every later hash and the head: only the checkpoint
-    (signed with a key the intruder does not have) still tells."""
+def test_rewritten_chain_is_caught_by_the_keyed_hashes(db_url) -> None:
+    """An intruder edits row 3 and recomputes every later hash and the head: the hashes are keyed
+    (a key the database does not hold), so the edited entry itself is named."""
     _log(6)
     _seal()
     with tampering() as conn:
@@ -160,7 +163,8 @@ def test_rewritten_chain_is_caught_by_the_signed_checkpoint(db_url) -> None:
     code, report = _verify()
     assert code == 1
     first = report["first"]
-    assert first["kind"] == "altered" and first["seq"] == 1  # somewhere in 1..6, the sealed range
+    assert first["kind"] == "altered" and first["seq"] == 1  # recomputed unkeyed: every entry fails
+    assert any(p["seq"] == 3 and "校验码" in p["message"] for p in report["chains"][0]["problems"])
 
 
 def test_export_pinpoints_a_rewrite_and_survives_deleted_checkpoints(db_url, tmp_path: Path) -> None:
@@ -186,13 +190,15 @@ def test_export_pinpoints_a_rewrite_and_survives_deleted_checkpoints(db_url, tmp
             conn.execute(text("ALTER TABLE audit_checkpoints DISABLE TRIGGER ALL"))
         conn.execute(text("DELETE FROM audit_checkpoints"))
     code, report = _verify()
-    assert code == 0  # without the checkpoints and the export, a full rewrite is invisible
+    assert code == 1  # keyed hashes: even without the checkpoints the rewrite shows
+    assert (report["first"]["seq"], report["first"]["kind"]) == (5, "altered")
     code, report = _verify("--against", str(out))
     assert code == 1
     assert (report["first"]["seq"], report["first"]["kind"]) == (5, "altered")
 
 
 def test_forged_checkpoint_signature_is_found(db_url, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("XINYONG_AUDIT_MAC_KEY", "bWFjLWtleS1vZi10aGlzLXRlc3Qtb25seS0zMmJ5dGU=")  # only the signer differs
     _log(3)
     _seal()
     other = tmp_path / "other.key"
@@ -204,6 +210,7 @@ def test_forged_checkpoint_signature_is_found(db_url, monkeypatch: pytest.Monkey
 
 def test_automatic_seal_every_n_entries(db_url, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XINYONG_AUDIT_SEAL_EVERY", "4")
+    reset_settings()
     _log(9)
     with unit_of_work() as s:
         sizes = [r[0] for r in s.execute(text(

@@ -7,15 +7,21 @@ Any table can become a tamper-evident history:
    :func:`append_only_ddl` (triggers that refuse UPDATE and DELETE on SQLite and PostgreSQL) and
    :func:`head_row_sql` for its chain head.
 
-When such a row is flushed, a session hook locks the chain's head row (``audit_chain_heads``),
-gives the row the next ``seq``, the previous entry's hash as ``prev_hash`` and
-``entry_hash = SHA-256(canonical JSON of {chain, prev, fields})``. Holding the head row lock until
-commit serialises writers of one chain on both engines, so the chain never forks.
-:mod:`xinyong.core.audit.verify` recomputes it; :mod:`xinyong.core.audit.checkpoints` seals it.
+Two ways of joining the chain:
 
+- **Queued** (``__chain_queued__ = True``: the access log, written by every request). A request only
+  INSERTs its entry with a keyed MAC over its fields (:func:`entry_mac`) and no place in the chain —
+  no lock shared with any other request. The sequencer (:mod:`xinyong.core.audit.sequencer`) later
+  gives queued entries their ``seq``, ``prev_hash`` and ``entry_hash = HMAC(chain, prev, mac)``
+  (:func:`link_hash`), moves the chain head and seals signed checkpoints, in batches — the
+  certificate-transparency design (entries queued, then integrated).
+- **Immediate** (the decision history, a few writes a day): when the row is flushed, a session hook
+  locks the chain's head row (``audit_chain_heads``), gives the row the next ``seq``, the previous
+  entry's hash as ``prev_hash`` and ``entry_hash = SHA-256(canonical JSON of {chain, prev, fields})``.
+
+:mod:`xinyong.core.audit.verify` recomputes both; :mod:`xinyong.core.audit.checkpoints` seals them.
 Rows handed to :func:`defer` (the access log's ``guard`` entries) join the session only when it
-commits, so a handler can still fill in ``result_count`` / ``detail`` after ``guard`` and the head
-lock is held for the commit only.
+commits, so a handler can still fill in ``result_count`` / ``detail`` after ``guard``.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import hashlib
+import hmac
 import json
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
@@ -64,6 +71,23 @@ def chained(chain: str, prev_hash: str, fields: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical({"chain": chain, "prev": prev_hash, "fields": dict(fields)})).hexdigest()
 
 
+def entry_mac(chain: str, fields: Mapping[str, Any]) -> str:
+    """Keyed MAC of a queued entry's content, computed by the request that writes it (HMAC-SHA256 with
+    :func:`xinyong.core.audit.keys.mac_key`, a key held outside the database)."""
+    from xinyong.core.audit.keys import mac_key
+
+    message = b"xinyong-entry/1\x00" + canonical({"chain": chain, "fields": dict(fields)})
+    return hmac.new(mac_key(), message, hashlib.sha256).hexdigest()
+
+
+def link_hash(chain: str, prev_hash: str, mac: str) -> str:
+    """``entry_hash`` of a sequenced entry: HMAC-SHA256 over the chain, its predecessor and its MAC."""
+    from xinyong.core.audit.keys import mac_key
+
+    message = b"xinyong-link/1\x00" + canonical({"chain": chain, "prev": prev_hash, "mac": mac})
+    return hmac.new(mac_key(), message, hashlib.sha256).hexdigest()
+
+
 def json_roundtrip(value: Any) -> Any:
     """What a JSON column gives back (keys become strings, tuples lists)."""
     return json.loads(json.dumps(_norm(value), ensure_ascii=False)) if value is not None else None
@@ -75,6 +99,8 @@ class ChainedMixin:
     """Columns and metadata of a hash-chained history table. Set ``__chain_fields__`` explicitly."""
 
     __chain_fields__: ClassVar[tuple[str, ...]] = ()
+    #: True: entries are queued by the writer and integrated by the sequencer (no head lock per write)
+    __chain_queued__: ClassVar[bool] = False
 
     seq: Mapped[int | None] = mapped_column(Integer, nullable=True)
     prev_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
@@ -114,15 +140,51 @@ def chain_columns() -> list[sa.Column[Any]]:
     ]
 
 
-def append_only_ddl(table_name: str, dialect: str = "sqlite") -> list[str]:
+#: queued chains: the columns a sequencer may not change when it fills in a queued entry's chain columns
+QUEUED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "access_log": ("id", "at", "principal_id", "principal_name", "role", "department", "action", "purpose",
+                   "subject_key", "allowed", "result_count", "detail", "reason", "mac"),
+}
+
+
+def append_only_ddl(table_name: str, dialect: str = "sqlite", *, queued: bool = False) -> list[str]:
     """DDL that makes ``table_name`` append-only: UPDATE and DELETE (and TRUNCATE) raise.
 
     In a migration: ``for sql in append_only_ddl("x", op.get_bind().dialect.name): op.execute(sql)``.
-    Also creates the unique index on ``seq`` of a chained table when ``with_seq_index`` applies.
+    With ``queued`` (a queued chain, :data:`QUEUED_COLUMNS`; from security_0006 on) one UPDATE is allowed: a row without ``seq`` may receive its
+    ``seq``, ``prev_hash`` and ``entry_hash`` once, nothing else changing.
     """
     if not table_name.replace("_", "").isalnum():
         raise ValueError(f"unsafe table name {table_name!r}")
     message = f"{table_name} is append-only (只允许追加，不得修改或删除)"
+    kept = QUEUED_COLUMNS[table_name] if queued else None
+    if kept is not None and dialect == "sqlite":
+        changed = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in kept)
+        return [
+            f"CREATE TRIGGER IF NOT EXISTS {table_name}_no_update BEFORE UPDATE ON {table_name} "
+            f"WHEN OLD.seq IS NOT NULL OR NEW.seq IS NULL OR {changed} "
+            f"BEGIN SELECT RAISE(ABORT, '{message}'); END",
+            f"CREATE TRIGGER IF NOT EXISTS {table_name}_no_delete BEFORE DELETE ON {table_name} "
+            f"BEGIN SELECT RAISE(ABORT, '{message}'); END",
+        ]
+    if kept is not None and dialect == "postgresql":
+        return [
+            "CREATE OR REPLACE FUNCTION xinyong_sequence_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            "BEGIN IF TG_OP = 'UPDATE' AND OLD.seq IS NULL AND NEW.seq IS NOT NULL AND "
+            "(to_jsonb(NEW) - 'seq' - 'prev_hash' - 'entry_hash')::text = "
+            "(to_jsonb(OLD) - 'seq' - 'prev_hash' - 'entry_hash')::text THEN RETURN NEW; END IF; "
+            "RAISE EXCEPTION USING MESSAGE = TG_TABLE_NAME || ' is append-only (只允许追加，不得修改或删除)', "
+            "ERRCODE = 'insufficient_privilege'; END $$",
+            "CREATE OR REPLACE FUNCTION xinyong_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            "BEGIN RAISE EXCEPTION USING MESSAGE = TG_TABLE_NAME || ' is append-only (只允许追加，不得修改或删除)', "
+            "ERRCODE = 'insufficient_privilege'; END $$",
+            f"DROP TRIGGER IF EXISTS {table_name}_append_only ON {table_name}",
+            f"CREATE TRIGGER {table_name}_append_only BEFORE UPDATE OR DELETE ON {table_name} "
+            "FOR EACH ROW EXECUTE FUNCTION xinyong_sequence_only()",
+            f"DROP TRIGGER IF EXISTS {table_name}_no_truncate ON {table_name}",
+            f"CREATE TRIGGER {table_name}_no_truncate BEFORE TRUNCATE ON {table_name} "
+            "FOR EACH STATEMENT EXECUTE FUNCTION xinyong_append_only()",
+        ]
     if dialect == "sqlite":
         return [
             f"CREATE TRIGGER IF NOT EXISTS {table_name}_no_update BEFORE UPDATE ON {table_name} "
@@ -276,6 +338,12 @@ def append_deferred(session: Session, rows: list[ChainedMixin]) -> None:
     conn = session.connection()
     for chain in sorted(by_chain):
         items = by_chain[chain]
+        if items[0].__chain_queued__:
+            for row in items:
+                queue_row(row)
+            insert = _append_statements(items[0].__table__)[1]  # type: ignore[attr-defined]
+            conn.execute(insert, [_row_values(row) for row in items])
+            continue
         last_seq, last_hash = _lock_head(session, chain)
         start = last_seq
         for row in items:
@@ -312,6 +380,12 @@ def _append_statements(table: sa.Table) -> tuple[Any, Any, Any]:
     return found
 
 
+def queue_row(row: ChainedMixin) -> None:
+    """Prepare a queued entry: normalise its fields and give it its MAC (no chain position yet)."""
+    fields = _prepare(row)
+    row.mac = entry_mac(chain_name(row), fields)  # type: ignore[attr-defined]
+
+
 @event.listens_for(Session, "before_commit")
 def _add_deferred(session: Session) -> None:
     pending = session.info.pop(_PENDING, None)
@@ -323,6 +397,13 @@ def _add_deferred(session: Session) -> None:
 @event.listens_for(Session, "before_flush")
 def _chain_new_rows(session: Session, _flush_context: Any, _instances: Any) -> None:
     fresh = [o for o in session.new if isinstance(o, ChainedMixin) and o.entry_hash is None]
+    if not fresh:
+        return
+    queued = [o for o in fresh if o.__chain_queued__]
+    for row in queued:
+        if getattr(row, "mac", None) is None:
+            queue_row(row)
+    fresh = [o for o in fresh if not o.__chain_queued__]
     if not fresh:
         return
     moved = assign(session, fresh)

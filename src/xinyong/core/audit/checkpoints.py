@@ -1,6 +1,8 @@
 """Signed checkpoints: an RFC 6962 Merkle root over the first ``tree_size`` entries of a chain,
 signed with Ed25519 (国办发〔2020〕49号 §（十三）防止篡改). The platform seals automatically every
-``XINYONG_AUDIT_SEAL_EVERY`` entries (default 1000; 0 disables) and on ``xinyong audit seal``.
+``XINYONG_AUDIT_SEAL_EVERY`` entries (default 1000; 0 disables) — for the access log the sequencer
+does it, also once the oldest unsealed entry is ``XINYONG_AUDIT_SEAL_SECONDS`` old
+(:mod:`xinyong.core.audit.sequencer`) — and on ``xinyong audit seal``.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from xinyong.core import clock
 from xinyong.core.audit.chain import GENESIS, HEADS_TABLE, canonical, chained, chained_models
-from xinyong.core.audit.keys import key_id, public_b64, signing_key
+from xinyong.core.audit.keys import key_id, signer
 from xinyong.core.audit.merkle import CompactRange
 
 log = logging.getLogger(__name__)
@@ -32,8 +34,11 @@ def seal_every() -> int:
 
 
 def signed_message(cp: dict[str, Any]) -> bytes:
-    return canonical({k: cp[k] for k in ("chain", "tree_size", "root_hash", "last_entry_hash",
-                                         "sealed_at", "key_id")})
+    """What a checkpoint's signature covers; ``keyed_from`` (the first keyed entry) from security_0006 on."""
+    fields = ["chain", "tree_size", "root_hash", "last_entry_hash", "sealed_at", "key_id"]
+    if cp.get("keyed_from") is not None:
+        fields.append("keyed_from")
+    return canonical({k: cp[k] for k in fields})
 
 
 def model_of(chain: str) -> Any:
@@ -103,13 +108,13 @@ def seal_in_session(session: Session, chain: str, *, strict: bool = False) -> Se
             raise SealRefused(f"{chain}: entries {expected}..{end} missing")
         log.error("audit chain %s not sealed: entries %s..%s missing", chain, expected, end)
         return None
-    key = signing_key()
-    pub = public_b64(key.public_key())
+    sign = signer()
+    pub = sign.public_key_b64
     cp: dict[str, Any] = {
         "chain": chain, "tree_size": end, "root_hash": compact.root().hex(), "last_entry_hash": prev,
         "sealed_at": clock.now(), "key_id": key_id(pub),
     }
-    signature = base64.b64encode(key.sign(signed_message(cp))).decode()
+    signature = base64.b64encode(sign.sign(signed_message(cp))).decode()
     from xinyong.core.models import AuditCheckpoint
 
     conn.execute(sa.insert(AuditCheckpoint).values(
@@ -119,14 +124,19 @@ def seal_in_session(session: Session, chain: str, *, strict: bool = False) -> Se
 
 
 def seal_all(session: Session) -> list[Sealed]:
-    """Seal every chain that grew since its last checkpoint (``xinyong audit seal``)."""
+    """Seal every chain that grew since its last checkpoint (``xinyong audit seal``); the access log's
+    queued entries are integrated first (:mod:`xinyong.core.audit.sequencer`)."""
     from xinyong.core.audit.chain import _lock_head
+    from xinyong.core.audit.sequencer import integrate_all
 
     out = []
     for model in chained_models():
         chain = model.__tablename__  # type: ignore[attr-defined]
-        _lock_head(session, chain)
-        sealed = seal_in_session(session, chain, strict=True)
+        if model.__chain_queued__:
+            sealed = integrate_all(session, model, force_seal=True)
+        else:
+            _lock_head(session, chain)
+            sealed = seal_in_session(session, chain, strict=True)
         if sealed:
             out.append(sealed)
     return out

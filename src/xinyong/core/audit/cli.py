@@ -1,4 +1,5 @@
-"""``xinyong audit``: seal checkpoints, export them, verify chains and checkpoints."""
+"""``xinyong audit``: integrate queued entries, seal checkpoints, export them, verify chains and
+checkpoints (against a witness, one month at a time)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,32 @@ from pathlib import Path
 
 import typer
 
-app = typer.Typer(help="审计链：封存检查点、导出、校验（防篡改）", no_args_is_help=True)
+app = typer.Typer(help="审计链：编入排队条目、封存检查点、导出、校验（防篡改）", no_args_is_help=True)
+
+
+@app.command("sequence")
+def sequence(
+    loop: float = typer.Option(0.0, "--loop", help="每隔多少秒重复一次（0：只运行一次）"),
+) -> None:
+    """把排队中的查询使用登记编入审计链，到期时封存并签名检查点，发布到见证。"""
+    import time
+
+    from xinyong.core.audit.sequencer import SequencerRefused, sequence_pending, unsequenced_backlog
+    from xinyong.core.db import unit_of_work
+
+    while True:
+        try:
+            done = sequence_pending()
+        except SequencerRefused as exc:
+            typer.echo(f"拒绝编入：{exc}。请先运行 xinyong audit verify", err=True)
+            raise typer.Exit(1) from None
+        with unit_of_work() as s:
+            waiting, oldest = unsequenced_backlog(s)
+        typer.echo(json.dumps({"sequenced": done, "waiting": waiting, "oldest_seconds": round(oldest, 1)},
+                              ensure_ascii=False), nl=True)
+        if loop <= 0:
+            return
+        time.sleep(loop)
 
 
 @app.command("seal")
@@ -16,9 +42,12 @@ def seal() -> None:
     from xinyong.core.audit.checkpoints import SealRefused, seal_all
     from xinyong.core.db import unit_of_work
 
+    from xinyong.core.audit.sequencer import publish_pending
+
     try:
         with unit_of_work() as s:
             sealed = seal_all(s)
+        publish_pending()
     except SealRefused as exc:
         typer.echo(f"拒绝封存：审计链已不完整（{exc}），请先运行 xinyong audit verify", err=True)
         raise typer.Exit(1) from None
@@ -47,28 +76,37 @@ def export(
 
 @app.command("verify")
 def verify(
-    against: Path | None = typer.Option(None, "--against", help="此前导出的文件：同时比对其中的检查点和条目哈希"),
+    against: str | None = typer.Option(None, "--against",
+                                       help="见证（检查点 JSON lines 文件或 http(s) 地址）或此前导出的文件：同时比对"),
+    month: str | None = typer.Option(None, "--month", help="只校验某月（YYYY-MM，按协调世界时）的查询使用登记"),
     public_key: list[str] = typer.Option([], "--public-key", help="另行信任的公钥（base64 或文件）"),
     as_json: bool = typer.Option(False, "--json", help="输出 JSON 报告"),
 ) -> None:
     """重算哈希链和检查点；完整时退出码0，发现篡改时报告第一处并退出码1。"""
-    from xinyong.core.audit.verify import load_export, verify_all
+    from xinyong.core.audit.partitions import parse_month
+    from xinyong.core.audit.verify import load_against, verify_all
     from xinyong.core.db import get_engine
 
     exported = None
     if against is not None:
         try:
-            exported = load_export(against)
+            exported = load_against(against)
         except (OSError, ValueError) as exc:
-            typer.echo(f"无法读取导出文件：{exc}", err=True)
+            typer.echo(f"无法读取见证或导出文件：{exc}", err=True)
             raise typer.Exit(2) from None
+    try:
+        first_day = parse_month(month) if month else None
+    except ValueError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
     with get_engine().connect() as conn:
-        report = verify_all(conn, extra_keys=public_key, export=exported)
+        report = verify_all(conn, extra_keys=public_key, export=exported, month=first_day)
     if as_json:
         typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
     else:
         for c in report.chains:
-            typer.echo(f"{c.chain}: {c.entries} 条，已核对检查点 {c.checkpoints} 个，问题 {len(c.problems)} 处")
+            typer.echo(f"{c.chain}: {c.entries} 条，已核对检查点 {c.checkpoints} 个，排队中 {c.unsequenced} 条，"
+                       f"问题 {len(c.problems)} 处")
         first = report.first
         if first is None:
             typer.echo("审计链完整")
