@@ -40,8 +40,18 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-cache --no-logo
 
+## make bench: every benchmark on PostgreSQL, each beside the database's own speed in the same run
+## (BENCH_SIZE=1000000 for the full size; BENCH_SECONDS for the load test; figures in bench/out/)
+BENCH_SIZE    ?= 100000
+BENCH_SECONDS ?= 60
 bench: $(STAMP)
-	$(BIN)/python bench/import_records.py
+	$(BIN)/python bench/screening.py --subjects $(BENCH_SIZE) --records $$(( $(BENCH_SIZE) * 2 )) \
+		--listings $$(( $(BENCH_SIZE) / 5 )) --clients 16 --duration $(BENCH_SECONDS) --skip-batch
+	$(BIN)/python bench/batch_screening.py --rows $(BENCH_SIZE)
+	$(BIN)/python bench/name_screening.py --orgs $(BENCH_SIZE) --queries 1000
+	$(BIN)/python bench/import_records.py --rows $(BENCH_SIZE) --backends postgresql
+	$(BIN)/python bench/audit_chain.py --entries 2000 \
+		--database postgresql+psycopg://postgres@127.0.0.1:5432/xy_bench_screening
 
 clean:
 	rm -rf $(VENV) var/*.db var/*.db-wal var/*.db-shm

@@ -78,16 +78,47 @@ def _safe_url(url: str) -> str:
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="监听地址"),
     port: int = typer.Option(8000, "--port", help="端口"),
+    workers: int | None = typer.Option(
+        None, "--workers", min=1, envvar="XINYONG_WORKERS",
+        help="工作进程数；不写时 PostgreSQL 为处理器核数，SQLite 为 1"),
 ) -> None:
     """启动平台（网页与 API）。"""
     import uvicorn
 
-    from xinyong.app import create_app
     from xinyong.core.audit.sequencer import start_background
+    from xinyong.core.db import database_url
 
-    start_background()  # integrates the access log's queued entries (XINYONG_AUDIT_SEQUENCE_SECONDS)
+    count = workers or default_workers(database_url())
+    # once, in this process (with several workers: uvicorn's supervisor, whose workers are spawned
+    # and do not inherit the thread): integrates the access log's queued entries
+    # (XINYONG_AUDIT_SEQUENCE_SECONDS)
+    start_background()
     # forwarded headers are believed only when configured (XINYONG_TRUST_PROXY), by the app itself
-    uvicorn.run(create_app(), host=host, port=port, log_level="info", proxy_headers=False)
+    if count == 1:
+        from xinyong.app import create_app
+
+        uvicorn.run(create_app(), host=host, port=port, log_level="info", proxy_headers=False)
+        return
+    # several processes share the listening socket; uvicorn's supervisor restarts a worker that dies.
+    # the only background work `serve` starts is the sequencer above, in this process; the outbox is
+    # delivered by `xinyong push run`, started once by the operator's scheduler
+    uvicorn.run("xinyong.app:create_app", factory=True, host=host, port=port, workers=count,
+                log_level="info", proxy_headers=False)
+
+
+def default_workers(url: str) -> int:
+    """One worker per core the process may use on PostgreSQL; one on SQLite, where every request
+    that writes (each screening writes its access-log entry) takes the one database write lock, so
+    more processes would only queue on it."""
+    import os
+
+    if url.startswith("sqlite"):
+        return 1
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, cores)
 
 
 @app.command()

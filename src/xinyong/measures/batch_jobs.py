@@ -12,6 +12,7 @@ answer. Progress and the list of a unit's batches carry no credit data.
 from __future__ import annotations
 
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from xinyong.core import clock
 from xinyong.core.access import Actor
-from xinyong.core.db import unit_of_work
+from xinyong.core.db import database_url, unit_of_work
 from xinyong.core.errors import DomainError, NotFound
 from xinyong.core.usecase import use_case
 from xinyong.measures import batch_files
@@ -37,6 +38,8 @@ _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="screen-batch")
 _running: dict[int, threading.Event] = {}
 #: rows screened so far of the batches running in this process
 _progress: dict[int, int] = {}
+#: seconds between two stored progress figures (PostgreSQL)
+PROGRESS_EVERY_S = 1.0
 
 
 def batch_denial(actor: Actor, batch: ScreeningBatch) -> str | None:
@@ -64,9 +67,18 @@ def _run(batch_id: int, actor: Actor, data: bytes) -> None:
         assert b is not None
         filename, matter, purpose = b.filename, b.matter, b.purpose
 
+    shared = not database_url().startswith("sqlite")
+    last = [time.monotonic()]
+
     def progress(done: int, _total: int) -> None:
-        # kept in memory: the file is screened in one transaction, which on SQLite holds the write lock
+        # kept in memory: the file is screened in one transaction, which on SQLite holds the write lock.
+        # On PostgreSQL it is also stored about once a second, for a server with several worker
+        # processes answers the unit's polls from whichever process the request reaches.
         _progress[batch_id] = done
+        if shared and time.monotonic() - last[0] >= PROGRESS_EVERY_S:
+            last[0] = time.monotonic()
+            with unit_of_work() as s:
+                s.execute(update(ScreeningBatch).where(ScreeningBatch.id == batch_id).values(done=done))
 
     try:
         out, counts = batch_files.screen_file(actor, data, filename, matter=matter, purpose=purpose,

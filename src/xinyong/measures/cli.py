@@ -51,7 +51,8 @@ def screen(
         "XLSX 或非 UTF-8 编码的输入自动采用此格式；每个文件最多10万行"),
 ) -> None:
     """按代码（精确）或名称（模糊）批量筛查适用的失信惩戒措施。"""
-    if in_file.exists() and (detail or _needs_detail(in_file)):
+    lines = None if detail or not in_file.exists() else _utf8_lines(in_file)
+    if in_file.exists() and (detail or lines is None):
         _screen_detail(in_file, out, matter=matter, on=_date(on), region=region, purpose=purpose)
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -64,8 +65,7 @@ def screen(
     day = _date(on)
     try:
         why = screening_purpose(purpose, matter)  # refused before the file is counted
-        with in_file.open(encoding="utf-8-sig") as fh:
-            total = max(sum(1 for _ in fh) - 1, 0)
+        total = max((lines or 0) - 1, 0)
         with Progress(TextColumn("筛查"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                       disable=not progress, transient=True) as bar:
             task = bar.add_task("screen", total=total)
@@ -80,17 +80,17 @@ def screen(
     typer.echo(json.dumps(stats, ensure_ascii=False))
 
 
-def _needs_detail(path: Path) -> bool:
-    """XLSX, or a CSV that is not UTF-8 (GBK from Excel): the fast path reads UTF-8 CSV only."""
+def _utf8_lines(path: Path) -> int | None:
+    """The number of lines of a UTF-8 CSV; None for XLSX or a CSV that is not UTF-8 (GBK from Excel),
+    which take the detailed path: the fast path reads UTF-8 CSV only. One pass over the file checks
+    the encoding and counts the lines for the progress bar."""
     if path.suffix.lower() == ".xlsx":
-        return True
+        return None
     try:
         with path.open(encoding="utf-8-sig") as fh:
-            for _ in fh:
-                pass
+            return sum(1 for _ in fh)
     except UnicodeDecodeError:
-        return True
-    return False
+        return None
 
 
 def _screen_detail(in_file: Path, out: Path, *, matter: str | None, on: dt.date | None, region: str | None,

@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import threading
 from array import array
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 
+import numpy as np
 from rapidfuzz import fuzz, process
 from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -97,6 +98,33 @@ class NameIndex:
                 posting = self.postings[bg] = array("I")
             posting.append(pos)
 
+    def candidates(self, core: str) -> list[int]:
+        """The positions of the (at most :attr:`CANDIDATES`) names sharing most bigrams with ``core``,
+        most shared first, then in index order.
+
+        Counted with numpy over the posting lists (zero-copy views of the ``array`` buffers, taken
+        under the lock so no posting grows while it is viewed): a common bigram's list holds a tenth
+        of all names, which a Python counter walks one integer at a time (≈40 ms a query over a
+        million names) and ``bincount`` in about a millisecond."""
+        with self.lock:
+            views = [np.frombuffer(p, dtype=np.uint32) for bg in _bigrams(core)
+                     if (p := self.postings.get(bg)) is not None and len(p)]
+            if not views:
+                return []
+            counts = np.bincount(np.concatenate(views) if len(views) > 1 else views[0])
+            del views
+        found = np.flatnonzero(counts)
+        shared = counts[found]
+        if len(found) > self.CANDIDATES:
+            # the CANDIDATES-th largest count; every name above it, then those at it in index order
+            kth = np.partition(shared, len(shared) - self.CANDIDATES)[len(shared) - self.CANDIDATES]
+            above = found[shared > kth]
+            at = found[shared == kth][: self.CANDIDATES - len(above)]
+            found = np.concatenate((above, at))
+            shared = counts[found]
+        order = np.lexsort((found, -shared))
+        return list(found[order].tolist())
+
     def _score(self, query: str, choices: Sequence[str], ids: Sequence[int], cutoff: float) -> list[NameHit]:
         q = split_name(query)
         found = process.extract(q.core, choices, scorer=fuzz.ratio, limit=self.POOL, score_cutoff=25)
@@ -113,15 +141,12 @@ class NameIndex:
         ``cutoff`` up to ``limit`` hits in all; one hit per subject (its best name)."""
         q = split_name(query)
         exact = [NameHit(self.keys[p], 1.0, self.names[p], bool(self.former[p])) for p in self.exact.get(q.norm, ())]
-        counts: Counter[int] = Counter()
-        for bg in _bigrams(q.core):
-            posting = self.postings.get(bg)
-            if posting is not None:
-                counts.update(posting)
+        ids = self.candidates(q.core)
         near: list[NameHit] = []
-        if counts:
-            ids = [i for i, _n in counts.most_common(self.CANDIDATES)]
-            near = self._score(query, [self.cores[i] for i in ids], ids, cutoff)
+        if ids:
+            # itemgetter picks the candidates in one C loop (a list comprehension costs ≈1 µs a name)
+            picked = itemgetter(*ids)(self.cores) if len(ids) > 1 else (self.cores[ids[0]],)
+            near = self._score(query, picked, ids, cutoff)
         if not near and not exact:
             near = self._score(query, self.cores, range(len(self.cores)), cutoff)
         best: dict[str, NameHit] = {}

@@ -1,0 +1,137 @@
+"""Batch screening benchmark on PostgreSQL: N codes end to end beside the database's own join.
+
+    .venv/bin/python bench/batch_screening.py [--rows 1000000] [--subjects 1000000]
+
+Uses the database of ``bench/screening.py`` (``xy_bench_screening``; generated first with
+``--subjects`` subjects when it does not exist). Then:
+
+1. **xinyong**: ``xinyong screen IN.csv --out OUT.csv`` on a CSV of ``--rows`` codes (every subject's
+   code once, shuffled, repeated when there are more rows than subjects): read the file, normalise
+   and check each code, keyed hash, the join, write the answer file. Wall time and the peak resident
+   memory of that process (``wait4``).
+2. **the database alone**: the subject keys of the same rows (already hashed) COPYed into a temporary
+   table and joined with ``subjects`` and ``screening_facts`` by PostgreSQL in one statement, with the
+   same filter and aggregation as the platform (its result fetched). The ratio of the two is printed.
+
+Not a test: the figures go to bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import psycopg
+from screening import ADMIN_URL, DB_NAME, generate, machine, pg_dsn, reload_population, sa_url
+from sqlalchemy.engine import make_url
+
+from xinyong.measures.catalog import measure_set
+from xinyong.measures.rules import allowed_codes
+from xinyong.measures.screening import _AGGREGATED_PG
+
+MATTER = "procurement_bidding"
+
+
+def database_exists() -> bool:
+    admin = make_url(ADMIN_URL).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DB_NAME,)).fetchone() is not None
+
+
+def write_csv(path: Path, codes: list[str]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["no", "code"])
+        w.writerows([i, c] for i, c in enumerate(codes))
+
+
+def run_cli(src: Path, dst: Path) -> dict[str, Any]:
+    env = {**os.environ, "XINYONG_DATABASE_URL": sa_url()}
+    t = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "xinyong", "screen", str(src), "--out", str(dst),
+                             "--matter", MATTER, "--no-progress"], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out, err = proc.communicate()
+    seconds = time.perf_counter() - t
+    # the child is reaped by communicate(); its own peak memory is the largest of the children so far
+    import resource
+
+    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    if proc.returncode != 0:
+        raise RuntimeError(err)
+    return {"seconds": round(seconds, 2), "peak_rss_mb": round(peak_kib / 1024), **json.loads(out.strip().splitlines()[-1])}
+
+
+def in_database(keys: list[str], on: dt.date) -> dict[str, Any]:
+    """COPY the keys into a temporary table, then the platform's aggregate join over it, in one
+    statement, its rows fetched: the database's own time for the batch."""
+    sql = _AGGREGATED_PG.replace("WHERE s.subject_key = ANY(:keys)",
+                                 "JOIN bench_keys k ON k.subject_key = s.subject_key")
+    allowed = sorted(allowed_codes(measure_set(), on, MATTER, None))
+    with psycopg.connect(pg_dsn()) as conn:
+        for setting in ("max_parallel_workers_per_gather = 0", "jit = off", "work_mem = '64MB'"):
+            conn.execute(f"SET {setting}")
+        t = time.perf_counter()
+        conn.execute("CREATE TEMP TABLE bench_keys (subject_key text) ON COMMIT DROP")
+        with conn.cursor().copy("COPY bench_keys (subject_key) FROM STDIN") as cp:
+            for k in keys:
+                cp.write_row((k,))
+        t_copy = time.perf_counter() - t
+        conn.execute("ANALYZE bench_keys")
+        t1 = time.perf_counter()
+        with conn.cursor() as cur:
+            cur.execute(sql, {"allowed": allowed, "on": on})
+            n = len(cur.fetchall())
+        t_join = time.perf_counter() - t1
+    return {"rows": n, "copy_s": round(t_copy, 2), "join_s": round(t_join, 2),
+            "seconds": round(time.perf_counter() - t, 2)}
+
+
+def main() -> None:
+    from xinyong.composition import assemble
+
+    assemble()
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--subjects", type=int, default=1_000_000, help="when the database must be generated")
+    ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "out" / "batch_screening.json")
+    args = ap.parse_args()
+    if database_exists():
+        pop = reload_population()
+    else:
+        pop = generate(args.subjects, args.subjects * 2, args.subjects // 5)
+    rng = random.Random(11)
+    order = list(range(len(pop["codes"])))
+    rng.shuffle(order)
+    picked = [order[i % len(order)] for i in range(args.rows)]
+    result: dict[str, Any] = {"machine": machine(), "rows": args.rows, "subjects": len(order),
+                              "load_average_start": os.getloadavg()}
+    result["database_join"] = in_database([pop["keys"][i] for i in picked], dt.date.today())
+    print(json.dumps({"database_join": result["database_join"]}), flush=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        src, dst = Path(tmp) / "codes.csv", Path(tmp) / "out.csv"
+        write_csv(src, [pop["codes"][i] for i in picked])
+        result["xinyong_screen"] = run_cli(src, dst)
+    cli, db = result["xinyong_screen"], result["database_join"]
+    cli["rows_per_s"] = round(args.rows / cli["seconds"])
+    result["ratio_to_database"] = round(cli["seconds"] / db["seconds"], 2)
+    result["load_average_end"] = os.getloadavg()
+    print(json.dumps({"xinyong_screen": cli, "ratio_to_database": result["ratio_to_database"]}), flush=True)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
