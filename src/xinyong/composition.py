@@ -30,6 +30,8 @@ MODEL_MODULES: list[str] = [
     "xinyong.disclosure.models",
     "xinyong.repair.models",
     "xinyong.ledger.models",
+    "xinyong.agencies.models",
+    "xinyong.subject_accounts.models",
 ]
 
 #: "module:attribute" of each API and page router, in the order they are mounted
@@ -50,6 +52,9 @@ ROUTERS: list[str] = [
     "xinyong.disclosure.api:router",
     "xinyong.disclosure.pages:router",
     "xinyong.console.pages:router",
+    "xinyong.agencies.api:router",
+    "xinyong.agencies.pages:router",
+    "xinyong.subject_accounts.pages:router",
 ]
 
 #: (command group, "module:attribute" of its Typer app), added to the ``xinyong`` command
@@ -64,6 +69,8 @@ CLI_GROUPS: list[tuple[str, str]] = [
     ("measures", "xinyong.measures.cli:measures_app"),
     ("repair", "xinyong.repair.cli:app"),
     ("ledger", "xinyong.ledger.cli:app"),
+    ("agencies", "xinyong.agencies.cli:app"),
+    ("subject-accounts", "xinyong.subject_accounts.cli:app"),
 ]
 
 #: (name, "module:attribute") of commands at the top level of ``xinyong``
