@@ -31,6 +31,8 @@ MODEL_MODULES: list[str] = [
     "xinyong.repair.models",
     "xinyong.ledger.models",
     "xinyong.statistics.models",
+    "xinyong.agencies.models",
+    "xinyong.subject_accounts.models",
 ]
 
 #: "module:attribute" of each API and page router, in the order they are mounted
@@ -54,6 +56,9 @@ ROUTERS: list[str] = [
     "xinyong.console.pages:router",
     "xinyong.statistics.api:router",
     "xinyong.statistics.pages:router",
+    "xinyong.agencies.api:router",
+    "xinyong.agencies.pages:router",
+    "xinyong.subject_accounts.pages:router",
 ]
 
 #: (command group, "module:attribute" of its Typer app), added to the ``xinyong`` command
@@ -70,6 +75,8 @@ CLI_GROUPS: list[tuple[str, str]] = [
     ("ledger", "xinyong.ledger.cli:app"),
     ("export", "xinyong.disclosure.cli:export_app"),
     ("upstream", "xinyong.disclosure.cli:upstream_app"),
+    ("agencies", "xinyong.agencies.cli:app"),
+    ("subject-accounts", "xinyong.subject_accounts.cli:app"),
 ]
 
 #: (name, "module:attribute") of commands at the top level of ``xinyong``

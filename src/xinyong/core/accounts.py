@@ -317,3 +317,22 @@ def list_accounts(session: Session) -> list[dict[str, object]]:
         }
         for a, p in rows
     ]
+
+
+def open_session(session: Session, account: ConsoleAccount) -> str:
+    """Open a session for an account whose holder was proved otherwise than by its password (a subject
+    signed in by the region's identity provider); returns the token, shown once in the cookie."""
+    principal = session.get(Principal, account.principal_id)
+    if principal is None or not principal.active or not account.active:
+        raise ValidationFailed("account_inactive", "账户已停用")
+    now = clock.now()
+    token = secrets.token_urlsafe(32)
+    session.add(ConsoleSession(
+        token_hash=token_hash(token), account_id=account.id, created_at=now, last_seen_at=now,
+        expires_at=now + timedelta(minutes=get_settings().session_minutes), ended_at=None,
+        epoch=account.session_epoch, grants=grants_of(principal),
+    ))
+    account.last_login_at = now
+    note(session, actor_of(principal), "console.login", purpose=Purpose.administration, allowed=True,
+         detail={"username": account.username, "via": "oidc"})
+    return token

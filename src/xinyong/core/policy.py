@@ -126,6 +126,16 @@ ALLOWED: dict[str, frozenset[Role]] = {
     "measures.unit_read": frozenset({A, CO, DD, IU}),
     # an implementing unit reads the delivery state of its own registered channel
     "push.own_read": frozenset({IU}),
+    # credit service agencies under supervision (xinyong.agencies; 淮政办发〔2021〕13号 §五（四）, 893 §十六)
+    "agency.read": frozenset({A, CO, DD, IU, SU, PU}),
+    "agency.manage": frozenset({A, CO}),
+    "agency.file.read": frozenset({A, CO}),
+    "agency.supervise": frozenset({A, CO}),
+    "agency.request.file": frozenset({A, CO, SU}),
+    "agency.request.read": frozenset({SU}),
+    "agency.request.answer": frozenset({A, CO}),
+    # citizens' and companies' own accounts (xinyong.subject_accounts): the office issues one-time codes
+    "subject_account.code.issue": frozenset({A, CO}),
     # principals
     "principal.manage": frozenset({A}),
     "access_log.read": frozenset({A, CO}),

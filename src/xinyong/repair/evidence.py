@@ -15,13 +15,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from xinyong.agencies import public as registry
 from xinyong.core import clock
 from xinyong.core.access import Actor, Purpose
-from xinyong.core.codes import check_code
-from xinyong.core.errors import Conflict, NotFound, ValidationFailed
+from xinyong.core.errors import NotFound, ValidationFailed
 from xinyong.core.policy import Role
 from xinyong.core.usecase import Door, use_case
-from xinyong.repair.models import CreditAgency, CreditCommitment, CreditReport, RepairPart, TrainingAttendance
+from xinyong.repair.models import CreditCommitment, CreditReport, RepairPart, TrainingAttendance
 from xinyong.repair.shared import oversight_denial, subject_by_ref, subject_key_of, subject_region
 
 #: commitment template (发改办财金〔2018〕893号 §九; 36号令 as reported: 材料真实有效、愿意承担违反承诺的责任)
@@ -114,7 +114,8 @@ def change_agency_status(actor: Actor, agency_id: int, *, active: bool, reason: 
     with use_case(actor, "repair.agency.manage", purpose=Purpose.supervision,
                   detail={"agency": agency_id, "active": active}) as door:
         door.admit()
-        return describe_agency(set_agency_status(door.session, agency_id, active=active, reason=reason))
+        return describe_agency(set_agency_status(door.session, agency_id, active=active, reason=reason,
+                                                  by=actor.department or actor.name))
 
 
 def commitments_of(actor: Actor, ref: str, *, masked: bool | None = None) -> dict[str, Any]:
@@ -202,11 +203,7 @@ def add_training(session: Session, subject_key: str, *, provider: str, course: s
 def add_report(session: Session, subject_key: str, *, agency_id: int, report_number: str,
                issued_on: dt.date, summary: str, today: dt.date | None = None) -> CreditReport:
     """A credit report issued by a registered, active credit service agency (893 §十一)."""
-    agency = session.get(CreditAgency, agency_id)
-    if agency is None:
-        raise ValidationFailed("unknown_agency", "该信用服务机构不在具有资质的信用服务机构名录内")
-    if agency.status != "active":
-        raise ValidationFailed("agency_suspended", f"信用服务机构“{agency.name}”已被暂停，其出具的信用报告不予采用")
+    agency = registry.require_report_agency(session, agency_id, issued_on)  # suspended/unqualified: refused
     if issued_on > (today or clock.today()):
         raise ValidationFailed("future_report", "报告出具日期不能晚于今天")
     if not report_number.strip():
@@ -218,43 +215,22 @@ def add_report(session: Session, subject_key: str, *, agency_id: int, report_num
     return r
 
 
-def add_agency(session: Session, *, name: str, uscc: str, filing_number: str) -> CreditAgency:
-    checked = check_code(uscc)
-    if not checked.valid or checked.kind is None or checked.kind.value == "individual":
-        raise ValidationFailed("invalid_agency_uscc", f"统一社会信用代码无效：{checked.reason or '不是组织机构代码'}")
-    if not name.strip() or not filing_number.strip():
-        raise ValidationFailed("agency_incomplete", "请填写机构名称和备案编号")
-    if session.scalar(select(CreditAgency).where(CreditAgency.uscc == checked.code)):
-        raise Conflict("agency_exists", "该信用服务机构已在名录内")
-    now = clock.now()
-    a = CreditAgency(name=name.strip()[:200], uscc=checked.code, filing_number=filing_number.strip()[:100],
-                     status="active", status_reason=None, created_at=now, updated_at=now)
-    session.add(a)
-    session.flush()
-    return a
+def add_agency(session: Session, *, name: str, uscc: str, filing_number: str) -> Any:
+    """Register an agency in the one registry (:mod:`xinyong.agencies`)."""
+    return registry.register(session, name=name, uscc=uscc, filing_number=filing_number)
 
 
-def set_agency_status(session: Session, agency_id: int, *, active: bool, reason: str) -> CreditAgency:
-    a = session.get(CreditAgency, agency_id, with_for_update=True)
-    if a is None:
-        raise NotFound("agency_not_found", "未找到该信用服务机构")
-    if not active and not reason.strip():
-        raise ValidationFailed("suspension_needs_reason", "暂停信用服务机构须写明理由")
-    a.status = "active" if active else "suspended"
-    a.status_reason = reason.strip() or None
-    a.updated_at = clock.now()
-    session.flush()
-    return a
+def set_agency_status(session: Session, agency_id: int, *, active: bool, reason: str, by: str = "信用办") -> Any:
+    """Suspend or reinstate in the one registry; the suspension history is kept there."""
+    return registry.set_status(session, agency_id, active=active, reason=reason, by=by)
 
 
-def agencies(session: Session) -> list[CreditAgency]:
-    return list(session.scalars(select(CreditAgency).order_by(CreditAgency.name)))
+def agencies(session: Session) -> list[registry.AgencyView]:
+    return registry.all_agencies(session)
 
 
-def describe_agency(a: CreditAgency) -> dict[str, Any]:
-    return {"id": a.id, "name": a.name, "uscc": a.uscc, "filing_number": a.filing_number,
-            "status": a.status, "status_name": "正常" if a.status == "active" else "已暂停",
-            "status_reason": a.status_reason}
+def describe_agency(a: Any) -> dict[str, Any]:
+    return registry.describe(a)
 
 
 def public_commitments(session: Session, subject_key: str, *, masked: bool = False) -> list[dict[str, Any]]:
@@ -271,16 +247,18 @@ def public_commitments(session: Session, subject_key: str, *, masked: bool = Fal
 def supporting(session: Session, subject_key: str) -> dict[str, list[dict[str, Any]]]:
     trainings = session.scalars(select(TrainingAttendance).where(TrainingAttendance.subject_key == subject_key)
                                 .order_by(TrainingAttendance.attended_on.desc()))
-    reports = session.execute(
-        select(CreditReport, CreditAgency).join(CreditAgency, CreditAgency.id == CreditReport.agency_id)
-        .where(CreditReport.subject_key == subject_key).order_by(CreditReport.issued_on.desc()))
+    reports = list(session.scalars(select(CreditReport).where(CreditReport.subject_key == subject_key)
+                                   .order_by(CreditReport.issued_on.desc())))
+    named = registry.agency_views(session, {r.agency_id for r in reports})
     return {
         "commitments": public_commitments(session, subject_key),
         "trainings": [{"id": t.id, "provider": t.provider, "course": t.course,
                        "hours": format(Decimal(t.hours).normalize(), "f"),
                        "attended_on": t.attended_on.isoformat(), "attendee": t.attendee,
                        "certificate_number": t.certificate_number} for t in trainings],
-        "credit_reports": [{"id": r.id, "agency": a.name, "agency_status": a.status,
+        "credit_reports": [{"id": r.id, "agency": named[r.agency_id].name,
+                            "agency_status": named[r.agency_id].status,
+                            "refusal": registry.report_refusal(session, r.agency_id, r.issued_on),
                             "report_number": r.report_number, "issued_on": r.issued_on.isoformat(),
-                            "summary": r.summary} for r, a in reports],
+                            "summary": r.summary} for r in reports],
     }

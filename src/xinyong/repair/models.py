@@ -1,5 +1,6 @@
 """Tables of credit repair: one application with a part per record or listing, the supporting
-records (commitments, training, credit reports) and the registry of qualified credit service agencies.
+records (commitments, training, credit reports). The registry of credit service agencies
+(``credit_agencies``) belongs to :mod:`xinyong.agencies`; a report refers to it by id.
 
 No fee, charge or payment column exists anywhere (国办发〔2020〕49号 §（十二）: 不得以任何形式向申请信用修复
 的主体收取费用; 淮政办发〔2021〕13号 §五（一）).
@@ -138,21 +139,6 @@ class TrainingAttendance(Base):
     certificate_number: Mapped[str | None] = mapped_column(String(100))
     recorded_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-
-class CreditAgency(Base):
-    """A qualified credit service agency (具有资质的信用服务机构, 893 §十一; 淮政办发〔2021〕13号 oversight)."""
-
-    __tablename__ = "credit_agencies"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
-    uscc: Mapped[str] = mapped_column(String(18), unique=True)
-    filing_number: Mapped[str] = mapped_column(String(100))  # 备案编号
-    status: Mapped[str] = mapped_column(String(16))  # active / suspended
-    status_reason: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class CreditReport(Base):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
@@ -50,17 +50,20 @@ def home(request: Request, actor: Actor = Depends(console_actor)) -> HTMLRespons
 
 
 @router.get(BASE + "/apply", response_class=HTMLResponse)
-def apply_form(request: Request, actor: Actor = Depends(console_actor)) -> HTMLResponse:
+def apply_form(request: Request, target: list[str] = Query(default_factory=list, max_length=50),
+               actor: Actor = Depends(console_actor)) -> HTMLResponse:
+    """``?target=record:<id>`` pre-selects the record the subject came from (its own page, /my)."""
     _need(actor, "repair.apply")
     if actor.role is not Role.subject:
         raise ValidationFailed("subject_only_page", "本页面供信用主体本人申请；窗口代办请使用接口或命令行")
-    return _apply_page(request, actor)
+    return _apply_page(request, actor, chosen=set(target))
 
 
-def _apply_page(request: Request, actor: Actor, *, error: str | None = None, status: int = 200) -> HTMLResponse:
+def _apply_page(request: Request, actor: Actor, *, error: str | None = None, status: int = 200,
+                chosen: set[str] | None = None) -> HTMLResponse:
     form = filing.apply_form(actor)
     return _render(request, "apply.html", actor, status, found=form["found"], supporting=form["supporting"],
-                   error=error, declared=[(c.value, R.CONDITION_NAMES[c]) for c in R.DECLARED])
+                   error=error, declared=[(c.value, R.CONDITION_NAMES[c]) for c in R.DECLARED], chosen=chosen or set())
 
 
 @router.post(BASE + "/apply", dependencies=[Depends(verify_csrf)])

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
+from xinyong.agencies import public as registry
 from xinyong.core import clock
 from xinyong.core.access import Actor
 from xinyong.core.authority import NATIONAL_REGION, identity_denial, territory_denial
@@ -25,7 +26,6 @@ from xinyong.core.policy import Role
 from xinyong.repair import rules as R
 from xinyong.repair.loader import repair_rules
 from xinyong.repair.models import (
-    CreditAgency,
     CreditCommitment,
     CreditReport,
     RepairApplication,
@@ -212,12 +212,13 @@ def evidence(session: Session, subject_key: str, since: dt.date, on: dt.date,
             TrainingAttendance.attended_on >= since, TrainingAttendance.attended_on <= on)
     )
     report = session.execute(
-        select(CreditReport, CreditAgency).join(CreditAgency, CreditAgency.id == CreditReport.agency_id)
+        select(CreditReport)
         .where(CreditReport.subject_key == subject_key, CreditReport.issued_on >= since,
                CreditReport.issued_on <= on)
         .order_by(CreditReport.issued_on.desc(), CreditReport.id.desc())
     ).first()
-    agency_ok = None if report is None else report[1].status == "active"
+    agency_ok = None if report is None else registry.report_refusal(
+        session, report[0].agency_id, report[0].issued_on) is None
     return R.Evidence(
         declared=frozenset(R.Condition(d) for d in declared),
         commitment_on=commitment_on, training_hours=Decimal(str(hours or 0)),

@@ -76,9 +76,14 @@ def safe_next(target: str | None) -> str:
     return target
 
 
+#: pages of citizens and companies (/my) send to their own sign-in, not the staff one
+SUBJECT_LOGIN_PATH = "/my/login"
+
+
 def login_url(request: Request) -> str:
     here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return f"{LOGIN_PATH}?next={quote(safe_next(here), safe='')}"
+    path = SUBJECT_LOGIN_PATH if request.url.path == "/my" or request.url.path.startswith("/my/") else LOGIN_PATH
+    return f"{path}?next={quote(safe_next(here), safe='')}"
 
 
 def console_actor(request: Request) -> Actor:

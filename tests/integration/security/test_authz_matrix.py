@@ -38,6 +38,9 @@ EXPECTED: dict[str, dict[str, str]] = {
                             unit_bj=N, subject_a=N, subject_b=N, public=N),
     "statistics.rows": dict(admin=Y, office=Y, office_nj=Y, dept_a=Y, dept_b=Y, dept_no_region=Y, unit=N,
                             unit_bj=N, subject_a=N, subject_b=N, public=N),
+    # the credit file of a credit service agency supervised by 淮安市: the platform and the office of its territory
+    "agency.file.read": dict(admin=Y, office=Y, office_nj=N, dept_a=N, dept_b=N, dept_no_region=N, unit=N,
+                             unit_bj=N, subject_a=N, subject_b=N, public=N),
     # a record in department A's name: only department A records its own documents
     "record.write_as_a": dict(admin=N, office=N, office_nj=N, dept_a=Y, dept_b=N, dept_no_region=N, unit=N,
                               unit_bj=N, subject_a=N, subject_b=N, public=N),
@@ -108,6 +111,7 @@ class World:
     objection_id: int
     person_seq: int = 0
     repair_part: int | None = None
+    agency_id: int | None = None
 
 
 def _pid(headers: dict[str, str]) -> int | None:
@@ -235,6 +239,12 @@ def _call(w: World, use_case: str, actor: str) -> Any:
     if use_case == "record.withdraw":
         return c.post(f"/api/v1/records/{w.record_id}/withdrawal", headers=h,
                       json={"kind": "revoked", "reason": "经复核，该记录所载事实有误"})
+    if use_case == "agency.file.read":
+        if w.agency_id is None:
+            w.agency_id = int(_ok(c.post("/api/v1/agencies", headers=w.headers["office"], json={
+                "name": "江苏矩阵信用管理有限公司", "uscc": uscc(random.Random(31), region="320812"),
+                "filing_number": "苏信备2026-031"}), 201)["id"])
+        return c.get(f"/api/v1/agencies/{w.agency_id}/file", headers=h)
     raise AssertionError(use_case)
 
 
