@@ -30,6 +30,7 @@ MODEL_MODULES: list[str] = [
     "xinyong.disclosure.models",
     "xinyong.repair.models",
     "xinyong.ledger.models",
+    "xinyong.ops.models",
 ]
 
 #: "module:attribute" of each API and page router, in the order they are mounted
@@ -50,6 +51,7 @@ ROUTERS: list[str] = [
     "xinyong.disclosure.api:router",
     "xinyong.disclosure.pages:router",
     "xinyong.console.pages:router",
+    "xinyong.ops.api:router",
 ]
 
 #: (command group, "module:attribute" of its Typer app), added to the ``xinyong`` command
@@ -64,11 +66,14 @@ CLI_GROUPS: list[tuple[str, str]] = [
     ("measures", "xinyong.measures.cli:measures_app"),
     ("repair", "xinyong.repair.cli:app"),
     ("ledger", "xinyong.ledger.cli:app"),
+    ("scheduler", "xinyong.ops.cli:scheduler_app"),
+    ("keys", "xinyong.ops.cli:keys_app"),
 ]
 
 #: (name, "module:attribute") of commands at the top level of ``xinyong``
 CLI_COMMANDS: list[tuple[str, str]] = [
     ("deadlines", "xinyong.listing.cli:deadlines"),
+    ("migrate", "xinyong.ops.cli:migrate"),
 ]
 
 #: (group of the core CLI, "module:attribute" of a Typer app whose commands join that group)

@@ -123,6 +123,8 @@ ALLOWED: dict[str, frozenset[Role]] = {
     # principals
     "principal.manage": frozenset({A}),
     "access_log.read": frozenset({A, CO}),
+    # operations: the scheduler's job runs
+    "ops.job_runs.read": frozenset({A}),
 }
 
 
