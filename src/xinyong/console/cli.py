@@ -24,7 +24,7 @@ def _fail(message: str, code: int = 2) -> None:
 @principal_extra.command("account")
 def account(
     name: str = typer.Argument(..., help="姓名或名称，如 张三（淮安市信用办）"),
-    role: str = typer.Option(..., "--role", help="admin/credit_office/determining_department/implementing_unit/subject"),
+    role: str = typer.Option(..., "--role", help="角色：admin（平台管理员）、credit_office（信用办）、determining_department（认定部门）、implementing_unit（实施单位）、subject（信用主体）"),
     username: str = typer.Option(..., "--username", help="登录用户名"),
     password: str = typer.Option(..., "--password", help="登录密码（至少10位，字母与数字或符号）"),
     department: str | None = typer.Option(None, "--department", help="所属部门"),
@@ -91,7 +91,7 @@ def password(
 @principal_extra.command("role")
 def role(
     username: str = typer.Argument(..., help="登录用户名"),
-    new_role: str = typer.Option(..., "--role", help="admin/credit_office/determining_department/implementing_unit/subject"),
+    new_role: str = typer.Option(..., "--role", help="角色：admin（平台管理员）、credit_office（信用办）、determining_department（认定部门）、implementing_unit（实施单位）、subject（信用主体）"),
     department: str | None = typer.Option(None, "--department", help="新的所属部门（不给时不变）"),
     region: str | None = typer.Option(None, "--region", help="新的行政区划代码（不给时不变）"),
 ) -> None:
@@ -187,12 +187,12 @@ def _day(value: str | None, label: str) -> object:
 @access_log_app.command("list")
 def access_log_list(
     principal: str | None = typer.Option(None, "--principal", help="查询者编号、名称或部门"),
-    action: str | None = typer.Option(None, "--action"),
-    purpose: str | None = typer.Option(None, "--purpose"),
+    action: str | None = typer.Option(None, "--action", help="操作，如 credit_file.read"),
+    purpose: str | None = typer.Option(None, "--purpose", help="查询目的，如 administration"),
     since: str | None = typer.Option(None, "--since", help="起始日期（含），如 2026-11-01"),
     until: str | None = typer.Option(None, "--until", help="截止日期（含）"),
     denied: bool = typer.Option(False, "--denied", help="只列出被拒绝的"),
-    limit: int = typer.Option(100, "--limit", min=1, max=100_000),
+    limit: int = typer.Option(100, "--limit", min=1, max=100_000, help="最多显示多少条"),
 ) -> None:
     """按条件列出登记记录（JSON Lines，最新在前）。本次查阅以“审查”目的登记。"""
     from xinyong.console.review import list_log
@@ -215,7 +215,7 @@ def access_log_list(
 @access_log_app.command("anomalies")
 def access_log_anomalies(
     since: str | None = typer.Option(None, "--since", help="起始日期，默认30天前"),
-    until: str | None = typer.Option(None, "--until"),
+    until: str | None = typer.Option(None, "--until", help="截止日期（含），默认今天"),
     threshold: int = typer.Option(20, "--threshold", min=2, help="短时间内不同主体数达到此数即提示"),
     window: int = typer.Option(10, "--window-minutes", min=1, help="时间窗口（分钟）"),
 ) -> None:
