@@ -15,6 +15,9 @@ from xinyong.core.access import SYSTEM
 
 log = logging.getLogger("xinyong.scheduler")
 
+#: at most this many ids are kept with a run (the count is always complete)
+MAX_IDS = 50
+
 
 @dataclass(frozen=True)
 class Job:
@@ -32,7 +35,7 @@ def listing_expire(day: dt.date) -> dict[str, Any]:
     from xinyong.listing import service
 
     done = service.expire_listings(SYSTEM, day)
-    return {"removed": len(done), "case_ids": done}
+    return {"removed": len(done), "case_ids": done[:MAX_IDS]}
 
 
 def listing_nonconforming(day: dt.date) -> dict[str, Any]:
@@ -46,7 +49,7 @@ def publication_end(day: dt.date) -> dict[str, Any]:
     from xinyong.disclosure import service
 
     ended = service.expire_publications(SYSTEM, on=day)
-    return {"ended": len(ended), "record_ids": ended}
+    return {"ended": len(ended), "record_ids": ended[:MAX_IDS]}
 
 
 def outbox_retry(_day: dt.date) -> dict[str, Any]:

@@ -60,9 +60,9 @@ def test_every_command_and_option_has_a_chinese_help() -> None:
         if path and not CJK.search(command.help or command.short_help or ""):
             missing.append(f"{where}: command help")
         for param in command.params:
-            if getattr(param, "param_type_name", "") == "option" or type(param).__name__.endswith("Option"):
-                if not CJK.search(getattr(param, "help", None) or ""):
-                    missing.append(f"{where} {'/'.join(param.opts)}")
+            is_option = getattr(param, "param_type_name", "") == "option" or type(param).__name__.endswith("Option")
+            if is_option and not CJK.search(getattr(param, "help", None) or ""):
+                missing.append(f"{where} {'/'.join(param.opts)}")
     assert not missing, "without a Chinese help text:\n" + "\n".join(missing)
 
 
