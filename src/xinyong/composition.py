@@ -52,6 +52,7 @@ ROUTERS: list[str] = [
     "xinyong.disclosure.pages:router",
     "xinyong.console.pages:router",
     "xinyong.ops.api:router",
+    "xinyong.ops.pages:router",
 ]
 
 #: (command group, "module:attribute" of its Typer app), added to the ``xinyong`` command

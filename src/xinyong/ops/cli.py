@@ -115,8 +115,7 @@ def runs_cmd(
         typer.echo("还没有运行记录。")
     for r in rows:
         typer.echo(f"{r['id']}  {r['job_title']}  {r['run_on']}  {r['status_name']}  {r['started_at']}  {r['worker']}"
-                   + (f"  {json.dumps(r['result'], ensure_ascii=False)}" if r["result"] else "")
-                   + (f"  {r['error']}" if r["error"] else ""))
+                   + (f"  {r['summary']}" if r["summary"] else "") + (f"  {r['error']}" if r["error"] else ""))
 
 
 @keys_app.command("generate")

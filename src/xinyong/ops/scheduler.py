@@ -34,6 +34,30 @@ log = logging.getLogger("xinyong.scheduler")
 
 STATUS_NAMES = {"running": "运行中", "succeeded": "成功", "failed": "失败", "interrupted": "中断"}
 
+#: the figures a job reports, in Chinese (counts first; lists of ids after them)
+RESULT_NAMES = {
+    "removed": "移出案件", "applied": "停止适用的名单", "voided": "停止的案件", "ended": "停止公示的记录",
+    "delivered": "已投递", "failed": "投递失败", "listing_overdue": "认定程序中已逾期的事项",
+    "listing_due_soon": "三日内到期的事项", "objections_overdue": "超期未答复的异议",
+    "punishment_overdue": "超期的联合惩戒案例", "departments": "涉及部门", "handled": "已处理",
+    "case_ids": "案件编号", "record_ids": "记录编号",
+}
+
+
+def summarise(result: dict[str, Any] | None) -> str:
+    """A run's figures as one Chinese sentence (for the console page and the command line)."""
+    if not result:
+        return ""
+    parts = []
+    for key, value in result.items():
+        name = RESULT_NAMES.get(key, key)
+        if isinstance(value, list):
+            if value:
+                parts.append(f"{name}：{'、'.join(str(v) for v in value)}")
+        else:
+            parts.append(f"{name} {value}")
+    return "；".join(parts)
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -153,4 +177,4 @@ def describe(r: JobRun) -> dict[str, Any]:
     return {"id": r.id, "job": r.job, "job_title": job.title if job else r.job, "run_on": r.run_on,
             "started_at": r.started_at.isoformat(), "finished_at": r.finished_at.isoformat() if r.finished_at else None,
             "status": r.status, "status_name": STATUS_NAMES.get(r.status, r.status), "worker": r.worker,
-            "result": r.result, "error": r.error}
+            "result": r.result, "summary": summarise(r.result), "error": r.error}

@@ -138,3 +138,24 @@ def test_administrators_read_job_runs(client: Any, api_key: Any) -> None:
     assert client.get("/api/v1/ops/job-runs?job=nope", headers=api_key("admin")).status_code == 422
     with unit_of_work() as s:
         assert s.scalar(select(func.count()).select_from(JobRun)) == 1
+
+
+def test_the_console_shows_job_runs_to_administrators_in_chinese(client: Any) -> None:
+    from tests.integration.security.helpers import console_login
+
+    Scheduler([JOBS["publication_end"]]).run_job(JOBS["publication_end"], DAY)
+    console_login(client, "admin")
+    page = client.get("/console/ops/jobs", headers={"accept": "text/html"})
+    assert page.status_code == 200
+    assert "公示期限届满停止公示" in page.text and "停止公示的记录 0" in page.text and "成功" in page.text
+    assert "publication_end</td>" not in page.text and "{" not in page.text.split("<main", 1)[-1]
+    assert 'href="/console/ops/jobs"' in page.text  # in the console's menu for an administrator
+
+
+def test_the_console_page_is_refused_to_other_roles(client: Any) -> None:
+    from tests.integration.security.helpers import console_login
+
+    console_login(client, "credit_office")
+    page = client.get("/console/ops/jobs", headers={"accept": "text/html"})
+    assert page.status_code == 403
+    assert 'href="/console/ops/jobs"' not in client.get("/console", headers={"accept": "text/html"}).text
