@@ -27,10 +27,14 @@ def script_heads() -> frozenset[str]:
 def readiness() -> tuple[bool, dict[str, str]]:
     """(ready, checks) with each check's outcome in Chinese."""
     try:
-        with get_engine().connect() as conn:
-            current = frozenset(conn.execute(text("SELECT version_num FROM alembic_version")).scalars())
+        conn = get_engine().connect()
     except Exception:
         return False, {"database": "数据库无法连接", "migrations": "未检查"}
+    try:
+        with conn:
+            current = frozenset(conn.execute(text("SELECT version_num FROM alembic_version")).scalars())
+    except Exception:
+        return False, {"database": "正常", "migrations": "数据库尚未迁移（运行 xinyong migrate）"}
     expected = script_heads()
     if current != expected:
         missing = len(expected - current)

@@ -134,3 +134,19 @@ def test_one_json_line_per_request_with_request_id_role_and_no_identifiers(
     # a hostile request id is replaced
     r3 = client.get("/healthz", headers={"X-Request-ID": "bad id\n{}"})
     assert r3.headers["x-request-id"] != "bad id\n{}"
+
+
+def test_not_ready_before_the_first_migration(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from xinyong.core import db as core_db
+    from xinyong.ops.health import readiness
+
+    core_db.use_database(f"sqlite:///{tmp_path / 'empty.db'}")
+    try:
+        ready, checks = readiness()
+        assert not ready and "尚未迁移" in checks["migrations"]
+        core_db.use_database("postgresql+psycopg://nobody@127.0.0.1:1/none")
+        ready, checks = readiness()
+        assert not ready and checks["database"] == "数据库无法连接"
+    finally:
+        core_db.use_database(None)
+        core_db.dispose_engines()
