@@ -56,6 +56,22 @@ class TextFormatter(logging.Formatter):
 _HANDLER_NAME = "xinyong-structured"
 
 
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever ``sys.stderr`` is at the time of the record (a test harness or a server may
+    replace it after logging was configured)."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: Any) -> None:
+        pass
+
+
 def formatter() -> logging.Formatter:
     if os.environ.get("XINYONG_LOG_FORMAT", "json").lower() == "text":
         return TextFormatter("%(asctime)s %(levelname)s %(name)s %(message)s")
@@ -72,7 +88,7 @@ def configure() -> None:
     root = logging.getLogger()
     handler = next((h for h in root.handlers if h.get_name() == _HANDLER_NAME), None)
     if handler is None:
-        handler = logging.StreamHandler(sys.stderr)
+        handler = _StderrHandler()
         handler.set_name(_HANDLER_NAME)
         root.addHandler(handler)
     handler.setFormatter(formatter())
