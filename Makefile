@@ -2,20 +2,27 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+# two stamps: `make run` installs only what the platform needs; `make test` / `make lint` add the dev extras
+RUN_STAMP := $(VENV)/.installed-run
+STAMP  := $(VENV)/.installed-dev
 export XINYONG_DATABASE_URL ?= sqlite:///var/xinyong.db
 
 .PHONY: run test lint install init demo serve clean test-fast bench
 
-$(STAMP): pyproject.toml
+$(RUN_STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(RUN_STAMP)
+
+$(STAMP): $(RUN_STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+## make install: the platform and the dev extras (tests, lint)
 install: $(STAMP)
 
-init: $(STAMP)
+init: $(RUN_STAMP)
 	$(BIN)/xinyong init
 
 demo: init

@@ -15,6 +15,7 @@ from xinyong import __version__, composition
 from xinyong.core.errors import DomainError
 from xinyong.core.rulefiles import rule_roots
 from xinyong.disclosure.rules import OBJECTION_MAX_BYTES
+from xinyong.ops.observe import instrument
 from xinyong.rules_check import RuleSummary, validate_all
 from xinyong.web.guard import InputGuard
 from xinyong.web.security_headers import SecurityHeaders
@@ -82,4 +83,5 @@ def create_app() -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for router in composition.routers():
         app.include_router(router)
+    instrument(app)  # request ids, JSON request log, metrics (outermost middleware)
     return app

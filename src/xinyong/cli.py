@@ -10,7 +10,9 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from xinyong import composition
+from xinyong import cli_locale, composition
+
+cli_locale.install()  # Click's and Typer's own texts in Chinese (before any command is built)
 
 app = typer.Typer(
     help="Xinyong（信用）公共信用信息平台命令行",
@@ -124,8 +126,8 @@ def default_workers(url: str) -> int:
 @app.command()
 def demo(
     subjects: int = typer.Option(2000, "--subjects", min=1, help="生成的信用主体数量"),
-    records_per_subject: float = typer.Option(1.5, "--records-per-subject", min=0.0),
-    seed: int = typer.Option(20201218, "--seed"),
+    records_per_subject: float = typer.Option(1.5, "--records-per-subject", min=0.0, help="每个主体平均生成的失信行为记录数"),
+    seed: int = typer.Option(20201218, "--seed", help="随机数种子（相同种子生成相同数据）"),
     if_empty: bool = typer.Option(False, "--if-empty", help="数据库已有主体时跳过"),
 ) -> None:
     """生成逼真的演示数据（主体、法定代表人、失信行为记录）写入当前数据库。"""
@@ -158,8 +160,8 @@ def demo(
 def import_records(
     file: Path = typer.Argument(..., help="CSV、JSON Lines 或 XLSX 文件"),
     rejects: Path | None = typer.Option(None, "--rejects", help="拒收行写入的文件，默认 FILE.rejects.csv"),
-    batch_size: int = typer.Option(5000, "--batch-size", min=1, max=100_000),
-    progress: bool = typer.Option(True, "--progress/--no-progress"),
+    batch_size: int = typer.Option(5000, "--batch-size", min=1, max=100_000, help="每批（每个事务）的行数"),
+    progress: bool = typer.Option(True, "--progress/--no-progress", help="是否显示进度条"),
     source: int | None = typer.Option(None, "--source", help="导入来源：作出这些文书的认定部门的账户编号（必填）"),
     operator: str | None = typer.Option(None, "--operator", help="操作员姓名，默认为操作系统用户"),
 ) -> None:
@@ -218,7 +220,7 @@ def subject_check(code: str) -> None:
 
 
 @subject_app.command("file")
-def subject_file(code: str, purpose: str = typer.Option("administration", "--purpose")) -> None:
+def subject_file(code: str, purpose: str = typer.Option("administration", "--purpose", help="查询目的（登记在查询使用日志中），默认 administration（行政管理）")) -> None:
     """打印信用档案（JSON）。以平台（系统）身份查询，按查询目的登记查询使用日志。"""
     from xinyong.core.access import SYSTEM, Purpose, parse_purpose
     from xinyong.core.errors import DomainError
@@ -262,8 +264,8 @@ def subject_former_name(
 @principal_app.command("create")
 def principal_create(
     name: str = typer.Argument(..., help="名称，如 淮安市市场监督管理局"),
-    role: str = typer.Option(..., "--role", help="admin/credit_office/determining_department/implementing_unit/subject"),
-    department: str | None = typer.Option(None, "--department"),
+    role: str = typer.Option(..., "--role", help="角色：admin（平台管理员）、credit_office（信用办）、determining_department（认定部门）、implementing_unit（实施单位）、subject（信用主体）"),
+    department: str | None = typer.Option(None, "--department", help="所属部门，默认与名称相同"),
     region: str | None = typer.Option(None, "--region", help="行政区划代码（6位）：认定、监管等属地权限所需"),
     field: list[str] | None = typer.Option(
         None, "--field", help="职能领域代码（可多次给出），如 market_regulation；不给时按部门名称推定"),

@@ -33,6 +33,7 @@ MODEL_MODULES: list[str] = [
     "xinyong.statistics.models",
     "xinyong.agencies.models",
     "xinyong.subject_accounts.models",
+    "xinyong.ops.models",
 ]
 
 #: "module:attribute" of each API and page router, in the order they are mounted
@@ -59,6 +60,8 @@ ROUTERS: list[str] = [
     "xinyong.agencies.api:router",
     "xinyong.agencies.pages:router",
     "xinyong.subject_accounts.pages:router",
+    "xinyong.ops.api:router",
+    "xinyong.ops.pages:router",
 ]
 
 #: (command group, "module:attribute" of its Typer app), added to the ``xinyong`` command
@@ -77,11 +80,14 @@ CLI_GROUPS: list[tuple[str, str]] = [
     ("upstream", "xinyong.disclosure.cli:upstream_app"),
     ("agencies", "xinyong.agencies.cli:app"),
     ("subject-accounts", "xinyong.subject_accounts.cli:app"),
+    ("scheduler", "xinyong.ops.cli:scheduler_app"),
+    ("keys", "xinyong.ops.cli:keys_app"),
 ]
 
 #: (name, "module:attribute") of commands at the top level of ``xinyong``
 CLI_COMMANDS: list[tuple[str, str]] = [
     ("deadlines", "xinyong.listing.cli:deadlines"),
+    ("migrate", "xinyong.ops.cli:migrate"),
 ]
 
 #: (group of the core CLI, "module:attribute" of a Typer app whose commands join that group)

@@ -21,12 +21,45 @@ def _fail(message: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
+PASSWORD_ENV = "XINYONG_PASSWORD"
+
+
+def _read_password(given: str | None, from_stdin: bool) -> str:
+    """The password: one line of standard input (``--password-stdin``), the option, the environment
+    (XINYONG_PASSWORD), or typed twice at the terminal without echo."""
+    import getpass
+    import os
+    import sys
+
+    if from_stdin:
+        line = sys.stdin.readline().rstrip("\r\n")
+        if not line:
+            _fail("标准输入中没有密码")
+        return line
+    if given:
+        return given
+    if os.environ.get(PASSWORD_ENV):
+        return os.environ[PASSWORD_ENV]
+    if not sys.stdin.isatty():
+        _fail(f"请输入密码：在终端运行，或使用 --password-stdin、环境变量 {PASSWORD_ENV}")
+    for _attempt in range(3):
+        first = getpass.getpass("密码（输入时不显示）：")
+        if first and first == getpass.getpass("再次输入密码："):
+            return first
+        typer.echo("两次输入不一致或为空，请重新输入。", err=True)
+    _fail("密码输入失败")
+    raise AssertionError("unreachable")
+
+
 @principal_extra.command("account")
 def account(
     name: str = typer.Argument(..., help="姓名或名称，如 张三（淮安市信用办）"),
-    role: str = typer.Option(..., "--role", help="admin/credit_office/determining_department/implementing_unit/subject/evaluator（评估人员）"),
+    role: str = typer.Option(..., "--role", help="角色：admin（平台管理员）、credit_office（信用办）、determining_department（认定部门）、implementing_unit（实施单位）、subject（信用主体）、evaluator（评估人员）"),
     username: str = typer.Option(..., "--username", help="登录用户名"),
-    password: str = typer.Option(..., "--password", help="登录密码（至少10位，字母与数字或符号）"),
+    password: str | None = typer.Option(
+        None, "--password", help="登录密码（至少10位，字母与数字或符号）；不给时在终端提示输入（不回显），"
+        "脚本可用 --password-stdin 或环境变量 XINYONG_PASSWORD；写在命令行上的密码会留在命令历史中"),
+    password_stdin: bool = typer.Option(False, "--password-stdin", help="从标准输入读取密码（一行）"),
     department: str | None = typer.Option(None, "--department", help="所属部门"),
     region: str | None = typer.Option(None, "--region", help="行政区划代码（6位）"),
     field: list[str] | None = typer.Option(
@@ -49,6 +82,7 @@ def account(
         return
     if region is not None and not is_division(region):
         _fail(f"行政区划代码无效：{region}")
+    secret = _read_password(password, password_stdin)
     try:
         key = None
         if subject_code:
@@ -57,7 +91,7 @@ def account(
             key = subject_key(identify(subject_code).code)
         with unit_of_work() as s:
             acc = create_account(
-                s, name=name, role=r, username=username, password=password,
+                s, name=name, role=r, username=username, password=secret,
                 department=department,
                 region_code=region, subject_key=key, phone=phone, fields=field or None,
             )
@@ -72,16 +106,19 @@ def account(
 @principal_extra.command("password")
 def password(
     username: str = typer.Argument(..., help="登录用户名"),
-    new_password: str = typer.Option(..., "--password", help="新密码"),
+    new_password: str | None = typer.Option(
+        None, "--password", help="新密码；不给时在终端提示输入（不回显），脚本可用 --password-stdin 或环境变量 XINYONG_PASSWORD"),
+    password_stdin: bool = typer.Option(False, "--password-stdin", help="从标准输入读取新密码（一行）"),
 ) -> None:
     """重设控制台账户密码并解除锁定；该账户已登录的会话全部失效。"""
     from xinyong.core.accounts import set_password
     from xinyong.core.db import unit_of_work
     from xinyong.core.errors import DomainError
 
+    secret = _read_password(new_password, password_stdin)
     try:
         with unit_of_work() as s:
-            set_password(s, username, new_password)
+            set_password(s, username, secret)
     except DomainError as exc:
         _fail(exc.message)
         return
@@ -91,7 +128,7 @@ def password(
 @principal_extra.command("role")
 def role(
     username: str = typer.Argument(..., help="登录用户名"),
-    new_role: str = typer.Option(..., "--role", help="admin/credit_office/determining_department/implementing_unit/subject/evaluator（评估人员）"),
+    new_role: str = typer.Option(..., "--role", help="角色：admin（平台管理员）、credit_office（信用办）、determining_department（认定部门）、implementing_unit（实施单位）、subject（信用主体）、evaluator（评估人员）"),
     department: str | None = typer.Option(None, "--department", help="新的所属部门（不给时不变）"),
     region: str | None = typer.Option(None, "--region", help="新的行政区划代码（不给时不变）"),
 ) -> None:
@@ -187,12 +224,12 @@ def _day(value: str | None, label: str) -> object:
 @access_log_app.command("list")
 def access_log_list(
     principal: str | None = typer.Option(None, "--principal", help="查询者编号、名称或部门"),
-    action: str | None = typer.Option(None, "--action"),
-    purpose: str | None = typer.Option(None, "--purpose"),
+    action: str | None = typer.Option(None, "--action", help="操作，如 credit_file.read"),
+    purpose: str | None = typer.Option(None, "--purpose", help="查询目的，如 administration"),
     since: str | None = typer.Option(None, "--since", help="起始日期（含），如 2026-11-01"),
     until: str | None = typer.Option(None, "--until", help="截止日期（含）"),
     denied: bool = typer.Option(False, "--denied", help="只列出被拒绝的"),
-    limit: int = typer.Option(100, "--limit", min=1, max=100_000),
+    limit: int = typer.Option(100, "--limit", min=1, max=100_000, help="最多显示多少条"),
 ) -> None:
     """按条件列出登记记录（JSON Lines，最新在前）。本次查阅以“审查”目的登记。"""
     from xinyong.console.review import list_log
@@ -215,7 +252,7 @@ def access_log_list(
 @access_log_app.command("anomalies")
 def access_log_anomalies(
     since: str | None = typer.Option(None, "--since", help="起始日期，默认30天前"),
-    until: str | None = typer.Option(None, "--until"),
+    until: str | None = typer.Option(None, "--until", help="截止日期（含），默认今天"),
     threshold: int = typer.Option(20, "--threshold", min=2, help="短时间内不同主体数达到此数即提示"),
     window: int = typer.Option(10, "--window-minutes", min=1, help="时间窗口（分钟）"),
 ) -> None:

@@ -23,6 +23,13 @@ class Settings(BaseSettings):
     database_url: str = f"sqlite:///{PROJECT_VAR / 'xinyong.db'}"
     #: base64 of 32 random bytes; when empty, read (or create) var/secret.key
     secret_key: str = ""
+    #: keys used before the current one (base64, comma-separated): only to decrypt values written under
+    #: them until ``xinyong keys rotate`` has re-encrypted everything (key rotation)
+    previous_secret_keys: str = ""
+    #: the key of the keyed hashes that reference subjects everywhere (base64 of 32 bytes); empty: the
+    #: secret key. Pinned to the first key when the secret key is rotated, since every stored reference
+    #: (and the access log's hash chain) is made with it
+    hash_key: str = ""
     #: where the secret key file lives when XINYONG_SECRET_KEY is not set
     secret_key_file: str = str(PROJECT_VAR / "secret.key")
     #: extra rule folders (national/ and local/<region>/) layered over the shipped ones
@@ -98,3 +105,22 @@ def _secret_key() -> bytes:
 
 def secret_key() -> bytes:
     return _secret_key()
+
+
+def _decode_key(value: str, name: str) -> bytes:
+    key = base64.b64decode(value.strip())
+    if len(key) != 32:
+        raise RuntimeError(f"{name} must be base64 of exactly 32 bytes")
+    return key
+
+
+def previous_secret_keys() -> list[bytes]:
+    """The keys used before the current one, for decryption only (key rotation)."""
+    raw = get_settings().previous_secret_keys
+    return [_decode_key(k, "XINYONG_PREVIOUS_SECRET_KEYS") for k in raw.split(",") if k.strip()]
+
+
+def hash_key() -> bytes:
+    """The root of the keyed hashes (subject references): XINYONG_HASH_KEY, else the secret key."""
+    raw = get_settings().hash_key
+    return _decode_key(raw, "XINYONG_HASH_KEY") if raw.strip() else secret_key()

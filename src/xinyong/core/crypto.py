@@ -18,27 +18,36 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import Text
 from sqlalchemy.types import TypeDecorator
 
-from xinyong.core.config import secret_key
+from xinyong.core.config import hash_key, previous_secret_keys, secret_key
 
 
-def _derive(purpose: bytes) -> bytes:
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose).derive(secret_key())
+def _derive(purpose: bytes, root: bytes | None = None) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose).derive(root or secret_key())
 
 
 @lru_cache(maxsize=4)
 def _hmac_key(purpose: str) -> bytes:
-    return _derive(b"xinyong-hmac-" + purpose.encode())
+    # keyed hashes stay under the hash key when the secret key is rotated (XINYONG_HASH_KEY)
+    return _derive(b"xinyong-hmac-" + purpose.encode(), hash_key())
 
 
 @lru_cache(maxsize=1)
 def _aead() -> AESGCM:
     return AESGCM(_derive(b"xinyong-aes-gcm"))
+
+
+@lru_cache(maxsize=1)
+def _previous_aeads() -> tuple[AESGCM, ...]:
+    """The encryption keys of XINYONG_PREVIOUS_SECRET_KEYS, newest first: values written before a key
+    rotation stay readable until ``xinyong keys rotate`` has re-encrypted them."""
+    return tuple(AESGCM(_derive(b"xinyong-aes-gcm", k)) for k in previous_secret_keys())
 
 
 def keyed_hash(value: str, purpose: str = "subject") -> str:
@@ -57,12 +66,31 @@ def encrypt(plaintext: str) -> str:
 
 def decrypt(token: str) -> str:
     raw = base64.b64decode(token)
-    return _aead().decrypt(raw[:12], raw[12:], None).decode()
+    try:
+        return _aead().decrypt(raw[:12], raw[12:], None).decode()
+    except InvalidTag:
+        for previous in _previous_aeads():  # written under a key since rotated
+            try:
+                return previous.decrypt(raw[:12], raw[12:], None).decode()
+            except InvalidTag:
+                continue
+        raise
+
+
+def under_current_key(token: str) -> bool:
+    """Whether ``token`` was encrypted under the current key (key rotation checks this)."""
+    raw = base64.b64decode(token)
+    try:
+        _aead().decrypt(raw[:12], raw[12:], None)
+    except InvalidTag:
+        return False
+    return True
 
 
 def reset_keys() -> None:
     _hmac_key.cache_clear()
     _aead.cache_clear()
+    _previous_aeads.cache_clear()
 
 
 def hash_api_key(token: str) -> str:

@@ -147,6 +147,8 @@ ALLOWED: dict[str, frozenset[Role]] = {
     "statistics.typical.mark": frozenset({A, CO, DD}),
     "statistics.typical.publish": frozenset({A, CO}),
     "statistics.typical.public_read": frozenset({A, CO, DD, IU, SU, PU, Role.evaluator}),
+    # operations: the scheduler's job runs
+    "ops.job_runs.read": frozenset({A}),
 }
 
 

@@ -34,6 +34,7 @@ from xinyong.core.db import unit_of_work
 from xinyong.core.errors import Forbidden
 from xinyong.core.models import AccessLogEntry
 from xinyong.core.policy import is_allowed
+from xinyong.core.request_context import note_role
 
 
 @dataclass
@@ -97,6 +98,7 @@ def use_case(
 ) -> Iterator[Door]:
     """Open the door of one use case (see the module's docstring). ``serialise=True`` for a decision
     that must not interleave with a concurrent one (:func:`xinyong.core.db.unit_of_work`)."""
+    note_role(actor.role)  # the request log names the acting role (xinyong.core.request_context)
     if not is_allowed(actor.role, action):
         refuse(actor, action, purpose, subject_key=subject_key, detail=detail)
     door: Door | None = None

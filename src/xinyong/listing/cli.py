@@ -123,7 +123,7 @@ def deadlines(
 
 
 @listing_app.command("types")
-def types_cmd(as_json: bool = typer.Option(False, "--json")) -> None:
+def types_cmd(as_json: bool = typer.Option(False, "--json", help="输出 JSON")) -> None:
     """列出可用的名单类型，以及因缺少必备要素而不可用的名单类型及原因。"""
     import json
 

@@ -45,7 +45,7 @@ def screen(
     region: str | None = typer.Option(None, "--region", help="实施单位所在地区（适用地方补充清单）"),
     purpose: str | None = typer.Option(None, "--purpose", help="查询目的，默认按行政事项确定"),
     chunk: int = typer.Option(125_000, "--chunk", min=100, max=1_000_000, help="每个事务处理的行数"),
-    progress: bool = typer.Option(True, "--progress/--no-progress"),
+    progress: bool = typer.Option(True, "--progress/--no-progress", help="是否显示进度条"),
     detail: bool = typer.Option(
         False, "--detail", help="按实施单位使用的格式输出（与输入同为 CSV 或 XLSX）：筛查状态、说明、名单和措施的中文名称、依据和截止日期；"
         "XLSX 或非 UTF-8 编码的输入自动采用此格式；每个文件最多10万行"),
@@ -111,7 +111,7 @@ def _screen_detail(in_file: Path, out: Path, *, matter: str | None, on: dt.date 
 @push_app.command("run")
 def push_run(
     once: bool = typer.Option(False, "--once", help="投递当前到期的全部消息后退出"),
-    batch: int = typer.Option(100, "--batch", min=1, max=10_000),
+    batch: int = typer.Option(100, "--batch", min=1, max=10_000, help="每次认领的投递条数"),
     lease: float = typer.Option(60.0, "--lease", min=0.5, help="认领租期（秒）：进程中断后其他进程在租期满后重发"),
     poll: float = typer.Option(2.0, "--poll", min=0.05, help="空闲时轮询间隔（秒）"),
 ) -> None:
@@ -203,8 +203,9 @@ def push_register_unit(
 
 
 @measures_app.command("list")
-def measures_list(on: str | None = typer.Option(None, "--on"), region: str | None = typer.Option(None, "--region"),
-                  matter: str | None = typer.Option(None, "--matter")) -> None:
+def measures_list(on: str | None = typer.Option(None, "--on", help="日期 YYYY-MM-DD，默认今天"),
+                  region: str | None = typer.Option(None, "--region", help="地区代码（含地方补充清单）"),
+                  matter: str | None = typer.Option(None, "--matter", help="行政事项，如 procurement_bidding")) -> None:
     """打印生效的措施清单（JSON Lines）。"""
     from xinyong.core.access import SYSTEM
     from xinyong.measures.rules import RuleError

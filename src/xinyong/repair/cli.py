@@ -141,7 +141,7 @@ def training(
     provider: str = typer.Option(..., "--provider", help="培训举办单位"),
     attendee: str = typer.Option(..., "--attendee", help="参训人"),
     attended_on: str = typer.Option(..., "--on", help="培训日期（YYYY-MM-DD）"),
-    course: str = typer.Option("信用修复专题培训", "--course"),
+    course: str = typer.Option("信用修复专题培训", "--course", help="课程名称"),
     certificate: str | None = typer.Option(None, "--certificate", help="结业证书编号"),
 ) -> None:
     """登记信用修复培训（发改办财金〔2018〕893号 十：不少于3个学时）。"""

@@ -51,7 +51,9 @@ class _Requires:
         # touches the database (the denial's log entry), in the thread pool
         from xinyong.core.access import Purpose, refuse
         from xinyong.core.policy import is_allowed
+        from xinyong.core.request_context import note_role
 
+        note_role(actor.role)  # the request log names the acting role
         if not is_allowed(actor.role, self.action):
             await run_in_threadpool(refuse, actor, self.action, Purpose.administration)
         return actor
