@@ -105,6 +105,8 @@ VOCABULARIES: list[tuple[str, str]] = [
     ("listing_action", "xinyong.listing.history:OTHER_ACTION_NAMES"),
     ("list_kind", "xinyong.listing.rules:KIND_NAMES"),
     ("interview", "xinyong.listing.rules:INTERVIEW_NAMES"),
+    ("listing_end_reason", "xinyong.listing.rules:REMOVAL_REASONS"),
+    ("link_role", "xinyong.subjects.rules:LINK_ROLES"),
     ("list_type", "xinyong.listing.reads:list_type_names"),
     ("case_status", "xinyong.measures.cases:STATUS_NAMES"),
     ("case_event", "xinyong.measures.cases:EVENT_NAMES"),
@@ -124,6 +126,17 @@ VOCABULARIES: list[tuple[str, str]] = [
     ("consent_purpose", "xinyong.disclosure.rules:CONSENT_PURPOSE_NAMES"),
     ("subject_kind", "xinyong.disclosure.common:KIND_NAMES"),
     ("access_flag", "xinyong.core.audit.review:FLAG_NAMES_ZH"),
+    ("credit_file_section", "xinyong.subjects.pages:SECTION_NAMES"),
+]
+
+#: "module:attribute" of each list of the officer's own work on the console home (a
+#: ``xinyong.console.work.WorkList``: its title, the read's action, the page, a read through the use case)
+CONSOLE_WORK: list[str] = [
+    "xinyong.console.work:listing_deadlines",
+    "xinyong.console.work:cases_for_approval",
+    "xinyong.console.work:objections_to_answer",
+    "xinyong.console.work:repair_parts",
+    "xinyong.console.work:late_publications",
 ]
 
 _lock = threading.RLock()
@@ -164,6 +177,10 @@ def assemble() -> None:
             register_section(name, _attr(spec))
         for kind, spec in VOCABULARIES:
             vocabulary.register(kind, _attr(spec))
+        from xinyong.console.work import register_work
+
+        for spec in CONSOLE_WORK:
+            register_work(_attr(spec))
         _done = True
         assembly.mark_assembled()
 
