@@ -20,7 +20,9 @@ from xinyong.core.access import Actor
 from xinyong.core.workdays import add_workdays
 from xinyong.listing import service
 from xinyong.listing.loader import list_types
+from xinyong.listing.rules import State
 from xinyong.web.deps import current_actor, requires
+from xinyong.web.openapi import errors
 
 router = APIRouter(prefix="/api/v1/listing", tags=["listing 严重失信主体名单"])
 
@@ -130,12 +132,14 @@ def workdays(start: dt.date, n: int = Query(ge=0, le=10_000)) -> dict[str, Any]:
 
 # ----------------------------------------------------------------------------- cases
 @router.get("/cases", dependencies=[Depends(requires("listing.read"))], summary="认定案件列表")
-def list_cases(state: str | None = None, subject_code: str | None = None,
+def list_cases(state: str | None = Query(default=None, description="案件状态（见枚举）",
+                                         json_schema_extra={"enum": [st.value for st in State]}),
+               subject_code: str | None = None,
                actor: Actor = Depends(current_actor)) -> dict[str, Any]:
     return {"cases": service.list_cases(actor, state=state, subject_code=subject_code)}
 
 
-@router.post("/cases", status_code=201, dependencies=[Depends(requires("listing.propose"))], summary="立案（拟列入）")
+@router.post("/cases", status_code=201, responses=errors(409), dependencies=[Depends(requires("listing.propose"))], summary="立案（拟列入）")
 def propose(body: ProposeIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
     return service.propose_case(actor, subject_code=body.subject_code, list_type_id=body.list_type_id,
                                 record_ids=body.record_ids, reason=body.reason, on=body.on)

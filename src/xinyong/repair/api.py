@@ -16,6 +16,7 @@ from xinyong.core.errors import ValidationFailed
 from xinyong.repair import deciding, evidence, filing
 from xinyong.web.deps import current_actor, requires
 from xinyong.web.downloads import attachment_response
+from xinyong.web.openapi import errors
 
 router = APIRouter(prefix="/api/v1/repair", tags=["repair 信用修复"])
 
@@ -94,7 +95,7 @@ def _decode(files: list[AttachmentIn]) -> list[filing.AttachmentIn]:
     return out
 
 
-@router.post("/applications", status_code=201, dependencies=[Depends(requires("repair.apply"))],
+@router.post("/applications", status_code=201, responses=errors(409), dependencies=[Depends(requires("repair.apply"))],
              summary="提交信用修复申请（一次申请，涵盖全部记录和名单）")
 def apply(body: ApplicationIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
     return filing.apply(
@@ -203,7 +204,7 @@ def list_agencies(actor: Actor = Depends(current_actor)) -> list[dict[str, Any]]
     return evidence.list_agencies(actor)
 
 
-@router.post("/agencies", status_code=201, dependencies=[Depends(requires("repair.agency.manage"))],
+@router.post("/agencies", status_code=201, responses=errors(409), dependencies=[Depends(requires("repair.agency.manage"))],
              summary="将信用服务机构登记入名录")
 def add_agency(body: AgencyIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
     return evidence.register_agency(actor, name=body.name, uscc=body.uscc, filing_number=body.filing_number)

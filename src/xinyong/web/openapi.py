@@ -4,7 +4,8 @@ closed vocabularies as enums, and the OpenAPI document the interactive documenta
 Every refusal the API answers has one shape, ``{"error": {"code", "message", "details"?}}``
 (:class:`ErrorBody`, the same the app's exception handlers write, :mod:`xinyong.app`). A route declares
 its error statuses with :func:`errors`; :func:`complete_operation` adds those that follow from the route
-itself (a key → 401, a role check → 403, a path identifier → 404, a body → 413, any parameter → 422),
+itself (a key → 401, a role check → 403, a path identifier → 404, a change of an existing object → 409,
+a body → 413, any parameter → 422),
 so an operation added later is documented with the real shape too, and FastAPI's own ``{"detail": …}``
 validation schema never appears.
 """
@@ -81,6 +82,9 @@ def purpose_schema() -> dict[str, Any]:
             "x-enum-descriptions": {p.value: PURPOSE_NAMES_ZH[p] for p in Purpose}}
 
 
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
 def _required_action(route: APIRoute) -> str | None:
     for dep in route.dependant.dependencies:
         action = getattr(dep.call, "action", None)
@@ -105,6 +109,8 @@ def derived_statuses(route: APIRoute) -> set[int]:
         found.add(403)
     if route.dependant.path_params:
         found.add(404)
+    if route.dependant.path_params and route.methods & WRITE_METHODS:
+        found.add(409)  # a change of an existing object: another officer may have changed it first
     if route.body_field is not None:
         found |= {413, 422}
     if route.dependant.query_params or route.dependant.path_params or route.body_field is not None:
@@ -125,6 +131,9 @@ def complete_operation(route: APIRoute, operation: dict[str, Any]) -> None:
         lines.append(f"\n\n**权限**：操作“{action_zh(action)}”（`{action}`），允许的角色：{_roles_text(action)}。"
                      "每次调用（包括被拒绝的）均登记在查询使用登记中。")
     responses = operation.setdefault("responses", {})
+    for status, entry in responses.items():
+        if str(status).startswith("2") and entry.get("description") == "Successful Response":
+            entry["description"] = "成功"
     codes = sorted(derived_statuses(route) | {int(k) for k in responses if str(k).isdigit() and int(k) >= 400})
     if codes:
         lines.append("\n\n**错误**（均为 `{\"error\": {\"code\", \"message\", \"details\"}}`）：" + "；".join(
