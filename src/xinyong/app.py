@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from xinyong import __version__, composition
-from xinyong.console import navigation
+from xinyong.console import navigation, picklists
 from xinyong.core.errors import DomainError
 from xinyong.core.rulefiles import rule_roots
 from xinyong.disclosure.rules import OBJECTION_MAX_BYTES
@@ -21,7 +21,7 @@ from xinyong.web import api_docs
 from xinyong.web.guard import InputGuard
 from xinyong.web.openapi import build_openapi
 from xinyong.web.security_headers import SecurityHeaders
-from xinyong.web.templating import error_response, set_navigation
+from xinyong.web.templating import error_response, set_navigation, templates
 
 STATIC = Path(__file__).resolve().parent / "web" / "static"
 
@@ -61,6 +61,7 @@ def create_app() -> FastAPI:
     )
     app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
     set_navigation(navigation.view)
+    templates.env.globals["departments"] = picklists.departments
 
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, exc: DomainError) -> Response:

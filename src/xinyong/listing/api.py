@@ -24,6 +24,9 @@ from xinyong.listing.rules import State
 from xinyong.web.deps import current_actor, requires
 from xinyong.web.openapi import errors
 
+#: a case's states, as the schema's enum of the ``state`` filter
+STATE_SCHEMA: dict[str, Any] = {"enum": [st.value for st in State]}
+
 router = APIRouter(prefix="/api/v1/listing", tags=["listing 严重失信主体名单"])
 
 
@@ -133,7 +136,7 @@ def workdays(start: dt.date, n: int = Query(ge=0, le=10_000)) -> dict[str, Any]:
 # ----------------------------------------------------------------------------- cases
 @router.get("/cases", dependencies=[Depends(requires("listing.read"))], summary="认定案件列表")
 def list_cases(state: str | None = Query(default=None, description="案件状态（见枚举）",
-                                         json_schema_extra={"enum": [st.value for st in State]}),
+                                         json_schema_extra=STATE_SCHEMA),
                subject_code: str | None = None,
                actor: Actor = Depends(current_actor)) -> dict[str, Any]:
     return {"cases": service.list_cases(actor, state=state, subject_code=subject_code)}

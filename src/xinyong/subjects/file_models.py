@@ -23,7 +23,8 @@ REPAIR_ROW_TYPES = ["application", "commitment", "training", "credit_report"]
 
 
 def _enum(values: list[str], text: str) -> Any:
-    return Field(description=text, json_schema_extra={"enum": values})
+    enum: list[Any] = list(values)
+    return Field(description=text, json_schema_extra={"enum": enum})
 
 
 class _Row(BaseModel):

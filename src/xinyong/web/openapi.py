@@ -109,7 +109,7 @@ def derived_statuses(route: APIRoute) -> set[int]:
         found.add(403)
     if route.dependant.path_params:
         found.add(404)
-    if route.dependant.path_params and route.methods & WRITE_METHODS:
+    if route.dependant.path_params and (route.methods or set()) & WRITE_METHODS:
         found.add(409)  # a change of an existing object: another officer may have changed it first
     if route.body_field is not None:
         found |= {413, 422}
@@ -178,7 +178,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
         if not route.include_in_schema:
             continue
         path_item = paths.get(path, {})
-        for method in route.methods:
+        for method in route.methods or ():
             operation = path_item.get(method.lower())
             if operation is not None:
                 complete_operation(route, operation)
