@@ -56,7 +56,7 @@ class ObjectionIn(VersionIn):
     objection: str = Field(min_length=1, max_length=8000)
 
 
-class AnswerIn(VersionIn):
+class ListingAnswerIn(VersionIn):
     outcome: str = Field(description="upheld（异议成立）或 rejected（异议不成立）")
     answer: str = Field(min_length=1, max_length=8000)
 
@@ -180,7 +180,7 @@ def objection(case_id: int, body: ObjectionIn, actor: Actor = Depends(current_ac
 
 
 @router.post("/cases/{case_id}/answer", dependencies=[Depends(requires("listing.answer"))], summary="核实并答复异议")
-def answer(case_id: int, body: AnswerIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+def answer(case_id: int, body: ListingAnswerIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
     return service.act_on_case(actor, "listing.answer", case_id, lambda s, c: service.answer_objection(
         s, actor, c, outcome=body.outcome, answer=body.answer, version=body.version, on=body.on))
 
@@ -199,7 +199,7 @@ class ApproveIn(BaseModel):
     on: dt.date | None = None
 
 
-class ConsentIn(BaseModel):
+class ListingConsentIn(BaseModel):
     document: str = Field(min_length=1, max_length=200, description="上一级部门同意文书的文号")
     version: int | None = None
     on: dt.date | None = None
@@ -219,7 +219,7 @@ def approval(case_id: int, body: ApproveIn, actor: Actor = Depends(current_actor
 
 @router.post("/cases/{case_id}/consent", dependencies=[Depends(requires("listing.consent"))],
              summary="上一级部门同意列入决定（如市场监管总局令第44号第二十二条）")
-def upper_consent(case_id: int, body: ConsentIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+def upper_consent(case_id: int, body: ListingConsentIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
     return service.consent_to_case(actor, case_id, document=body.document, version=body.version, on=body.on)
 
 

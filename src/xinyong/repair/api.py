@@ -43,7 +43,7 @@ class ApplicationIn(BaseModel):
     attachments: list[AttachmentIn] = Field(default_factory=list, max_length=filing.MAX_ATTACHMENTS)
 
 
-class DecisionIn(BaseModel):
+class RepairDecisionIn(BaseModel):
     grant: bool = Field(description="true 准予修复；false 不予修复")
     reason: str | None = Field(default=None, max_length=4000, description="不予修复的理由")
     remedy: str | None = Field(default=None, max_length=4000, description="救济途径及再次申请的条件")
@@ -147,7 +147,7 @@ def parts(status: Literal["pending", "granted", "refused"] | None = Query(defaul
 
 @router.post("/parts/{part_id}/decision", dependencies=[Depends(requires("repair.decide"))],
              summary="认定部门作出修复决定（谁认定、谁修复；准予则同步终止名单、停止惩戒、更新公示并推送）")
-def decide(part_id: int, body: DecisionIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+def decide(part_id: int, body: RepairDecisionIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
     return deciding.decide_part(actor, part_id, grant=body.grant, reason=body.reason, remedy=body.remedy,
                                 decision_number=body.decision_number)
 
