@@ -86,3 +86,21 @@ def record_json(**overrides: Any) -> dict[str, Any]:
     out["effective_date"] = rec.effective_date.isoformat()
     out["act_date"] = rec.act_date.isoformat() if rec.act_date else None
     return out
+
+
+def console_account(role: str, *, username: str, password: str, name: str | None = None,
+                    department: str | None = None, region: str | None = None,
+                    subject_key: str | None = None) -> int:
+    """A console account (a principal that signs in with a password) of ``role``; returns the principal's
+    id. Regional roles default to 淮安市, like :func:`make_api_key`."""
+    from xinyong.core.accounts import create_account
+    from xinyong.core.policy import ROLE_NAMES_ZH
+
+    if region is None and role in REGIONAL_ROLES:
+        region = HUAIAN
+    with unit_of_work() as s:
+        account = create_account(
+            s, name=name or department or f"测试{ROLE_NAMES_ZH[Role(role)]}", role=Role(role), username=username, password=password,
+            department=department if role != "subject" else None,
+            region_code=None if region == _NO_REGION else region, subject_key=subject_key)
+        return int(account.principal_id)

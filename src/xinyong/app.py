@@ -12,16 +12,28 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from xinyong import __version__, composition
+from xinyong.console import navigation, picklists
 from xinyong.core.errors import DomainError
 from xinyong.core.rulefiles import rule_roots
 from xinyong.disclosure.rules import OBJECTION_MAX_BYTES
 from xinyong.ops.observe import instrument
 from xinyong.rules_check import RuleSummary, validate_all
+from xinyong.web import api_docs
 from xinyong.web.guard import InputGuard
+from xinyong.web.openapi import build_openapi
 from xinyong.web.security_headers import SecurityHeaders
-from xinyong.web.templating import error_response
+from xinyong.web.templating import error_response, set_navigation, templates
 
 STATIC = Path(__file__).resolve().parent / "web" / "static"
+
+API_DESCRIPTION = """公共信用信息平台的接口，供认定部门、信用办、实施单位的业务系统对接。
+
+- **身份**：请求头 `X-API-Key` 携带本单位的接口密钥（平台管理员用 `xinyong principal` 命令签发）；不带密钥即以社会公众身份调用。
+- **查询目的**：查询信用档案、共享信息、核查措施时须说明目的（`purpose`，取值见各接口的枚举），每次调用均登记备查（国办发〔2020〕49号 §（十三））。
+- **错误**：所有错误均为 `{"error": {"code": "…", "message": "中文说明", "details": …}}`，HTTP 状态码见各接口。
+- **日期**：日期为 `YYYY-MM-DD`；时刻为带时区的 ISO 8601（存储为协调世界时，页面按北京时间显示）。
+
+另有只读的 [ReDoc 文档](/api/v1/redoc)。"""
 
 
 _HTTP_CODES = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
@@ -43,10 +55,14 @@ def create_app() -> FastAPI:
     app = FastAPI(
         title="Xinyong 信用 — 公共信用信息平台",
         version=__version__,
+        description=API_DESCRIPTION,
         openapi_url="/api/v1/openapi.json",
-        docs_url="/api/v1/docs",
+        docs_url=None,
         redoc_url=None,
     )
+    app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
+    set_navigation(navigation.view)
+    templates.env.globals["departments"] = picklists.departments
 
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, exc: DomainError) -> Response:
@@ -81,6 +97,7 @@ def create_app() -> FastAPI:
         "/api/v1/self/objections": OBJECTION_MAX_BYTES, "/my/objections": OBJECTION_MAX_BYTES})
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.include_router(api_docs.router)
     for router in composition.routers():
         app.include_router(router)
     instrument(app)  # request ids, JSON request log, metrics (outermost middleware)

@@ -17,7 +17,7 @@ from typing import Any
 import typer
 from fastapi import APIRouter
 
-from xinyong.core import assembly, events
+from xinyong.core import assembly, events, vocabulary
 
 #: modules whose tables make up the schema (Alembic and the app see every table through these)
 MODEL_MODULES: list[str] = [
@@ -120,6 +120,51 @@ CREDIT_FILE_SECTIONS: list[tuple[str, str]] = [
     ("objections", "xinyong.disclosure.service:objections_section"),
 ]
 
+#: (kind, "module:attribute" of a code → Chinese name table, or of a function returning one): the names
+#: pages show instead of codes (the ``zh`` template filter, :mod:`xinyong.core.vocabulary`)
+VOCABULARIES: list[tuple[str, str]] = [
+    ("record_status", "xinyong.records.service:RECORD_STATUSES"),
+    ("document_type", "xinyong.records.rules:DOCUMENT_TYPE_NAMES"),
+    ("severity", "xinyong.records.rules:SEVERITY_NAMES"),
+    ("listing_state", "xinyong.listing.rules:STATE_NAMES"),
+    ("listing_action", "xinyong.listing.rules:ACTION_NAMES"),
+    ("listing_action", "xinyong.listing.history:OTHER_ACTION_NAMES"),
+    ("list_kind", "xinyong.listing.rules:KIND_NAMES"),
+    ("interview", "xinyong.listing.rules:INTERVIEW_NAMES"),
+    ("listing_end_reason", "xinyong.listing.rules:REMOVAL_REASONS"),
+    ("link_role", "xinyong.subjects.rules:LINK_ROLES"),
+    ("list_type", "xinyong.listing.reads:list_type_names"),
+    ("case_status", "xinyong.measures.cases:STATUS_NAMES"),
+    ("case_event", "xinyong.measures.cases:EVENT_NAMES"),
+    ("case_stage", "xinyong.measures.joint_rules:STAGE_NAMES"),
+    ("matter", "xinyong.measures.rules:MATTERS"),
+    ("measure_category", "xinyong.measures.rules:CATEGORY_NAMES"),
+    ("batch_state", "xinyong.measures.batch_jobs:STATE_NAMES"),
+    ("delivery_topic", "xinyong.measures.deliveries:TOPIC_NAMES"),
+    ("delivery_status", "xinyong.core.outbox:STATUS_NAMES"),
+    ("repair_part_status", "xinyong.repair.shared:PART_STATUS_NAMES"),
+    ("repair_target", "xinyong.repair.shared:KIND_NAMES"),
+    ("repair_status", "xinyong.repair.shared:OVERALL_NAMES"),
+    ("repair_outcome", "xinyong.repair.rules:OUTCOME_NAMES"),
+    ("objection_status", "xinyong.disclosure.rules:OBJECTION_STATUS_NAMES"),
+    ("objection_outcome", "xinyong.disclosure.rules:OUTCOME_NAMES"),
+    ("share_scope", "xinyong.disclosure.rules:SHARE_SCOPE_NAMES"),
+    ("consent_purpose", "xinyong.disclosure.rules:CONSENT_PURPOSE_NAMES"),
+    ("subject_kind", "xinyong.disclosure.common:KIND_NAMES"),
+    ("access_flag", "xinyong.core.audit.review:FLAG_NAMES_ZH"),
+    ("credit_file_section", "xinyong.subjects.pages:SECTION_NAMES"),
+]
+
+#: "module:attribute" of each list of the officer's own work on the console home (a
+#: ``xinyong.console.work.WorkList``: its title, the read's action, the page, a read through the use case)
+CONSOLE_WORK: list[str] = [
+    "xinyong.console.work:listing_deadlines",
+    "xinyong.console.work:cases_for_approval",
+    "xinyong.console.work:objections_to_answer",
+    "xinyong.console.work:repair_parts",
+    "xinyong.console.work:late_publications",
+]
+
 _lock = threading.RLock()
 _done = False
 
@@ -160,6 +205,12 @@ def assemble() -> None:
 
         for name, spec in CREDIT_FILE_SECTIONS:
             register_section(name, _attr(spec))
+        for kind, spec in VOCABULARIES:
+            vocabulary.register(kind, _attr(spec))
+        from xinyong.console.work import register_work
+
+        for spec in CONSOLE_WORK:
+            register_work(_attr(spec))
         _done = True
         assembly.mark_assembled()
 

@@ -10,8 +10,10 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
+from xinyong.console import navigation
 from xinyong.console.review import dashboard_flags, review_page
-from xinyong.core import accounts, clock
+from xinyong.console.work import work_of
+from xinyong.core import accounts, clock, vocabulary
 from xinyong.core.access import PURPOSE_NAMES_ZH, Actor, Purpose
 from xinyong.core.audit.review import CASE_KEYS, Filters
 from xinyong.core.db import unit_of_work
@@ -31,6 +33,9 @@ from xinyong.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
 
+#: the officer's own latest access-log entries on the console home
+MINE_SHOWN = 10
+
 
 def purpose_zh(value: str) -> str:
     try:
@@ -38,12 +43,6 @@ def purpose_zh(value: str) -> str:
     except ValueError:
         return value
 
-
-def local_time(value: Any) -> str:
-    if value is None:
-        return ""
-    aware = value if value.tzinfo else value.replace(tzinfo=clock.UTC)
-    return str(aware.astimezone(clock.CHINA_TZ).strftime("%Y-%m-%d %H:%M:%S"))
 
 
 def _login_page(request: Request, *, next_: str, error: str | None = None, username: str = "",
@@ -101,14 +100,16 @@ def dashboard(request: Request, actor: Actor = Depends(console_actor)) -> Respon
             .order_by(AccessLogEntry.id.desc()).limit(20)
         ).all()
         mine = [
-            {"at_local": local_time(e.at), "action": e.action, "purpose_zh": purpose_zh(e.purpose),
+            {"at": e.at, "action": e.action, "purpose_zh": purpose_zh(e.purpose),
              "allowed": e.allowed}
             for e in rows
         ]
     flags = _flags_for(actor)
+    pages = [i for i in navigation.allowed(actor) if i.url != "/console"]
     return templates.TemplateResponse(
         request, "console/dashboard.html",
-        {"actor": actor, "role_zh": ROLE_NAMES_ZH[actor.role], "mine": mine, "flags": flags},
+        {"actor": actor, "role_zh": ROLE_NAMES_ZH[actor.role], "mine": mine[:MINE_SHOWN], "flags": flags,
+         "work": work_of(actor), "pages": pages, "today": clock.today()},
     )
 
 
@@ -120,6 +121,9 @@ def _flags_for(actor: Actor) -> list[Any] | None:
 # --- 查询使用登记审查 (国办发〔2020〕49号 §（十三）) ----------------------------------------------
 
 PAGE_SIZE = 50
+#: what each case reference of an access-log entry is, in Chinese (core.audit.review.CASE_KEYS)
+CASE_KEY_NAMES = {"case_id": "案件", "case": "案件", "listing_id": "名单", "application_id": "修复申请",
+                  "objection_id": "异议", "procedure_id": "程序", "record_id": "记录"}
 
 
 def _parse_day(value: str, label: str, problems: list[str]) -> dt.date | None:
@@ -138,14 +142,15 @@ def describe_entry(e: dict[str, Any], flags: list[str]) -> dict[str, Any]:
     returned = detail.get("fields") or detail.get("catalog_items") or detail.get("sections")
     role = e["role"]
     return {
-        "id": e["id"], "seq": e["seq"], "at_local": local_time(e["at"]), "principal_id": e["principal_id"],
+        "id": e["id"], "seq": e["seq"], "at": e["at"], "principal_id": e["principal_id"],
         "principal_name": e["principal_name"], "department": e["department"] or "",
         "role_zh": ROLE_NAMES_ZH.get(Role(role), role) if role in Role.__members__ else role,
         "action": e["action"], "purpose_zh": purpose_zh(e["purpose"]), "subject": (e["subject_key"] or "")[:12],
         "allowed": e["allowed"], "reason": e["reason"] or "", "result_count": e["result_count"],
-        "returned": "、".join(str(x) for x in returned) if isinstance(returned, list) else (returned or ""),
+        "returned": "、".join(vocabulary.name_of(x) for x in returned) if isinstance(returned, list) else (
+            returned or ""),
         "masking": detail.get("masking") or "",
-        "case": next((f"{k}={detail[k]}" for k in CASE_KEYS if detail.get(k)), ""),
+        "case": next((f"{CASE_KEY_NAMES.get(k, k)} {detail[k]}" for k in CASE_KEYS if detail.get(k)), ""),
         "flags": flags,
     }
 

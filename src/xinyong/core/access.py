@@ -157,9 +157,11 @@ def refuse(
     ``code`` is ``forbidden`` for a role the policy does not allow and ``out_of_scope`` for an
     attribute rule (purpose, own subject, region, department, share scope).
     """
-    reason = reason or f"{ROLE_NAMES_ZH[actor.role]}无权执行操作 {action}"
+    from xinyong.core.vocabulary import action_zh  # the vocabulary reads this module's names
+
+    reason = reason or f"{ROLE_NAMES_ZH[actor.role]}无权执行操作“{action_zh(action)}”"
     log_denial(actor, action, purpose, subject_key=subject_key, detail=detail, reason=reason)
-    raise Forbidden(code, reason, logged=True)
+    raise Forbidden(code, reason, logged=True, details={"action": action})
 
 
 def log_denial(

@@ -19,6 +19,7 @@ from xinyong.core.access import Actor, Purpose, parse_purpose
 from xinyong.disclosure import rules, service
 from xinyong.web.deps import current_actor, requires
 from xinyong.web.downloads import attachment_response
+from xinyong.web.openapi import purpose_schema
 
 router = APIRouter(tags=["disclosure 公开与共享"])
 
@@ -52,7 +53,7 @@ class ScopesIn(BaseModel):
             summary="共享接口：按共享范围逐项、逐字段提供信用信息（须说明查询目的）")
 def share_subject(
     code: str,
-    purpose: str = Query(description="查询目的（规定清单）"),
+    purpose: str = Query(description="查询目的（规定清单）", json_schema_extra=purpose_schema()),
     actor: Actor = Depends(current_actor),
 ) -> dict[str, Any]:
     return service.share_subject(actor, code, parse_purpose(purpose, Purpose.administration))

@@ -15,6 +15,7 @@ from xinyong.core.errors import ValidationFailed
 from xinyong.ledger import service
 from xinyong.ledger.extract import MAX_BYTES, extract_bytes, extract_text
 from xinyong.web.deps import current_actor, requires
+from xinyong.web.openapi import errors
 
 router = APIRouter(prefix="/api/v1/ledger", tags=["ledger 失信约束措施台账"])
 
@@ -66,14 +67,14 @@ class MilestoneIn(BaseModel):
     due_date: dt.date
 
 
-@router.post("/documents", status_code=201, dependencies=[Depends(requires("ledger.write"))],
+@router.post("/documents", status_code=201, responses=errors(409), dependencies=[Depends(requires("ledger.write"))],
              summary="登记政策文件（粘贴全文）并分析")
 def register_pasted(body: PastedDocument, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
     meta = service.DocumentInput(body.unit_name, body.title, body.doc_number, body.issuing_unit, body.issued_on)
     return service.register_document(actor, meta, extract_text(body.text))
 
 
-@router.post("/documents/upload", status_code=201, dependencies=[Depends(requires("ledger.write"))],
+@router.post("/documents/upload", status_code=201, responses=errors(409), dependencies=[Depends(requires("ledger.write"))],
              summary="上传政策文件（.txt、.docx、.pdf）并分析")
 def register_upload(
     file: UploadFile = File(..., description=".txt、.docx 或 .pdf"),

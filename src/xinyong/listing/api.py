@@ -20,7 +20,12 @@ from xinyong.core.access import Actor
 from xinyong.core.workdays import add_workdays
 from xinyong.listing import service
 from xinyong.listing.loader import list_types
+from xinyong.listing.rules import State
 from xinyong.web.deps import current_actor, requires
+from xinyong.web.openapi import errors
+
+#: a case's states, as the schema's enum of the ``state`` filter
+STATE_SCHEMA: dict[str, Any] = {"enum": [st.value for st in State]}
 
 router = APIRouter(prefix="/api/v1/listing", tags=["listing 严重失信主体名单"])
 
@@ -51,7 +56,7 @@ class ObjectionIn(VersionIn):
     objection: str = Field(min_length=1, max_length=8000)
 
 
-class AnswerIn(VersionIn):
+class ListingAnswerIn(VersionIn):
     outcome: str = Field(description="upheld（异议成立）或 rejected（异议不成立）")
     answer: str = Field(min_length=1, max_length=8000)
 
@@ -130,12 +135,14 @@ def workdays(start: dt.date, n: int = Query(ge=0, le=10_000)) -> dict[str, Any]:
 
 # ----------------------------------------------------------------------------- cases
 @router.get("/cases", dependencies=[Depends(requires("listing.read"))], summary="认定案件列表")
-def list_cases(state: str | None = None, subject_code: str | None = None,
+def list_cases(state: str | None = Query(default=None, description="案件状态（见枚举）",
+                                         json_schema_extra=STATE_SCHEMA),
+               subject_code: str | None = None,
                actor: Actor = Depends(current_actor)) -> dict[str, Any]:
     return {"cases": service.list_cases(actor, state=state, subject_code=subject_code)}
 
 
-@router.post("/cases", status_code=201, dependencies=[Depends(requires("listing.propose"))], summary="立案（拟列入）")
+@router.post("/cases", status_code=201, responses=errors(409), dependencies=[Depends(requires("listing.propose"))], summary="立案（拟列入）")
 def propose(body: ProposeIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
     return service.propose_case(actor, subject_code=body.subject_code, list_type_id=body.list_type_id,
                                 record_ids=body.record_ids, reason=body.reason, on=body.on)
@@ -173,7 +180,7 @@ def objection(case_id: int, body: ObjectionIn, actor: Actor = Depends(current_ac
 
 
 @router.post("/cases/{case_id}/answer", dependencies=[Depends(requires("listing.answer"))], summary="核实并答复异议")
-def answer(case_id: int, body: AnswerIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+def answer(case_id: int, body: ListingAnswerIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
     return service.act_on_case(actor, "listing.answer", case_id, lambda s, c: service.answer_objection(
         s, actor, c, outcome=body.outcome, answer=body.answer, version=body.version, on=body.on))
 
@@ -192,7 +199,7 @@ class ApproveIn(BaseModel):
     on: dt.date | None = None
 
 
-class ConsentIn(BaseModel):
+class ListingConsentIn(BaseModel):
     document: str = Field(min_length=1, max_length=200, description="上一级部门同意文书的文号")
     version: int | None = None
     on: dt.date | None = None
@@ -212,7 +219,7 @@ def approval(case_id: int, body: ApproveIn, actor: Actor = Depends(current_actor
 
 @router.post("/cases/{case_id}/consent", dependencies=[Depends(requires("listing.consent"))],
              summary="上一级部门同意列入决定（如市场监管总局令第44号第二十二条）")
-def upper_consent(case_id: int, body: ConsentIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+def upper_consent(case_id: int, body: ListingConsentIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
     return service.consent_to_case(actor, case_id, document=body.document, version=body.version, on=body.on)
 
 

@@ -232,3 +232,9 @@ def subject_listings(actor: Actor, subject_code: str, on: dt.date) -> list[dict[
         rows = active_listings(door.session, subject.subject_key, on)
         door.count(len(rows))
         return [jsonable(r) for r in rows]
+
+
+def list_type_names() -> dict[str, str]:
+    """Every list type's name by id, in force or not (pages name a case's list type, never its id)."""
+    types = loader.list_types()
+    return {**{i.id: i.name for i in types.incomplete}, **{t.id: t.name for t in types.types}}

@@ -13,8 +13,15 @@ from xinyong.core.access import Actor
 from xinyong.measures import cases, deliveries, screening, service, units
 from xinyong.measures.rules import CATEGORY_NAMES, MATTERS, REACHES, check_matter
 from xinyong.web.deps import current_actor, requires
+from xinyong.web.openapi import purpose_schema
 
 router = APIRouter(tags=["measures 失信惩戒措施与联合惩戒"])
+
+
+#: the closed vocabularies of the measures API, as the schema's enums
+MATTER_SCHEMA: dict[str, Any] = {"enum": list(MATTERS)}
+MATTER_QUERY: Any = Query(default=None, description="行政事项（见枚举）", json_schema_extra=MATTER_SCHEMA)
+PURPOSE_QUERY: Any = Query(default=None, description="查询目的（见枚举）", json_schema_extra=purpose_schema())
 
 
 # --- the measure list ---------------------------------------------------------------------------
@@ -22,7 +29,7 @@ router = APIRouter(tags=["measures 失信惩戒措施与联合惩戒"])
 
 @router.get("/api/v1/measures", dependencies=[Depends(requires("measures.read"))], summary="失信惩戒措施清单")
 def list_measures(on: dt.date | None = None, region: str | None = None,
-                  matter: str | None = None, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+                  matter: str | None = MATTER_QUERY, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
     found = service.measure_list(actor, on=on, region=region, matter=matter)
     return {"on": found["on"], "region": region, "measures": found["measures"], "matters": MATTERS,
             "reaches": REACHES, "categories": {int(k): v for k, v in CATEGORY_NAMES.items()}}
@@ -36,10 +43,10 @@ def read_measure(code: str, actor: Actor = Depends(current_actor)) -> dict[str, 
 class ProposalIn(BaseModel):
     code: str = Field(description="主体的统一社会信用代码或公民身份号码")
     measure: str = Field(description="拟实施的措施代码")
-    matter: str = Field(description="行政事项")
+    matter: str = Field(description="行政事项", json_schema_extra=MATTER_SCHEMA)
     until: dt.date | None = Field(default=None, description="拟实施至（不含）")
     on: dt.date | None = None
-    purpose: str | None = None
+    purpose: str | None = Field(default=None, description="查询目的", json_schema_extra=purpose_schema())
 
 
 @router.post("/api/v1/measures/check", dependencies=[Depends(requires("measures.check"))],
@@ -54,8 +61,8 @@ def check(body: ProposalIn, actor: Actor = Depends(current_actor)) -> dict[str, 
 
 @router.get("/api/v1/screen/code/{code}", dependencies=[Depends(requires("measures.screen"))],
             summary="按代码精确筛查（适用的措施及依据）")
-def screen_by_code(code: str, matter: str | None = None, on: dt.date | None = None,
-                   region: str | None = None, purpose: str | None = None,
+def screen_by_code(code: str, matter: str | None = MATTER_QUERY, on: dt.date | None = None,
+                   region: str | None = None, purpose: str | None = PURPOSE_QUERY,
                    actor: Actor = Depends(current_actor)) -> dict[str, Any]:
     return screening.screen_by_code(actor, code, on=on, matter=matter, region=region, purpose=purpose)
 
@@ -63,8 +70,8 @@ def screen_by_code(code: str, matter: str | None = None, on: dt.date | None = No
 @router.get("/api/v1/screen/name", dependencies=[Depends(requires("measures.screen"))],
             summary="按名称模糊筛查（组织名称规范化）")
 def screen_by_name(q: str = Query(min_length=1, max_length=200, description="组织名称"),
-                   matter: str | None = None, on: dt.date | None = None, region: str | None = None,
-                   purpose: str | None = None, limit: int = Query(10, ge=1, le=50),
+                   matter: str | None = MATTER_QUERY, on: dt.date | None = None, region: str | None = None,
+                   purpose: str | None = PURPOSE_QUERY, limit: int = Query(10, ge=1, le=50),
                    min_score: float = Query(0.6, ge=0.0, le=1.0),
                    actor: Actor = Depends(current_actor)) -> dict[str, Any]:
     return screening.screen_by_name(actor, q, on=on, matter=matter, region=region, purpose=purpose,
@@ -78,10 +85,10 @@ class BatchItem(BaseModel):
 
 class BatchIn(BaseModel):
     items: list[BatchItem] = Field(max_length=screening.MAX_API_BATCH)
-    matter: str | None = None
+    matter: str | None = Field(default=None, description="行政事项", json_schema_extra=MATTER_SCHEMA)
     on: dt.date | None = None
     region: str | None = None
-    purpose: str | None = None
+    purpose: str | None = Field(default=None, description="查询目的", json_schema_extra=purpose_schema())
 
 
 @router.post("/api/v1/screen/batch", dependencies=[Depends(requires("measures.screen"))],
@@ -100,7 +107,7 @@ def screen_batch(body: BatchIn, actor: Actor = Depends(current_actor)) -> dict[s
 class CaseIn(BaseModel):
     code: str
     measure: str
-    matter: str
+    matter: str = Field(description="行政事项", json_schema_extra=MATTER_SCHEMA)
     unit_id: int | None = Field(default=None, description="响应的实施单位（已登记实施单位的主体编号）")
     unit: str | None = Field(default=None, description="实施单位的登记名称（兼容旧接口）；实施单位自己发起时可省略")
     respond_within_workdays: int | None = Field(

@@ -16,6 +16,7 @@ from xinyong.core.errors import ValidationFailed
 from xinyong.repair import deciding, evidence, filing
 from xinyong.web.deps import current_actor, requires
 from xinyong.web.downloads import attachment_response
+from xinyong.web.openapi import errors
 
 router = APIRouter(prefix="/api/v1/repair", tags=["repair 信用修复"])
 
@@ -42,7 +43,7 @@ class ApplicationIn(BaseModel):
     attachments: list[AttachmentIn] = Field(default_factory=list, max_length=filing.MAX_ATTACHMENTS)
 
 
-class DecisionIn(BaseModel):
+class RepairDecisionIn(BaseModel):
     grant: bool = Field(description="true 准予修复；false 不予修复")
     reason: str | None = Field(default=None, max_length=4000, description="不予修复的理由")
     remedy: str | None = Field(default=None, max_length=4000, description="救济途径及再次申请的条件")
@@ -94,7 +95,7 @@ def _decode(files: list[AttachmentIn]) -> list[filing.AttachmentIn]:
     return out
 
 
-@router.post("/applications", status_code=201, dependencies=[Depends(requires("repair.apply"))],
+@router.post("/applications", status_code=201, responses=errors(409), dependencies=[Depends(requires("repair.apply"))],
              summary="提交信用修复申请（一次申请，涵盖全部记录和名单）")
 def apply(body: ApplicationIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
     return filing.apply(
@@ -146,7 +147,7 @@ def parts(status: Literal["pending", "granted", "refused"] | None = Query(defaul
 
 @router.post("/parts/{part_id}/decision", dependencies=[Depends(requires("repair.decide"))],
              summary="认定部门作出修复决定（谁认定、谁修复；准予则同步终止名单、停止惩戒、更新公示并推送）")
-def decide(part_id: int, body: DecisionIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+def decide(part_id: int, body: RepairDecisionIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
     return deciding.decide_part(actor, part_id, grant=body.grant, reason=body.reason, remedy=body.remedy,
                                 decision_number=body.decision_number)
 
@@ -203,7 +204,7 @@ def list_agencies(actor: Actor = Depends(current_actor)) -> list[dict[str, Any]]
     return evidence.list_agencies(actor)
 
 
-@router.post("/agencies", status_code=201, dependencies=[Depends(requires("repair.agency.manage"))],
+@router.post("/agencies", status_code=201, responses=errors(409), dependencies=[Depends(requires("repair.agency.manage"))],
              summary="将信用服务机构登记入名录")
 def add_agency(body: AgencyIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
     return evidence.register_agency(actor, name=body.name, uscc=body.uscc, filing_number=body.filing_number)

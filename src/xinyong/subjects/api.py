@@ -11,7 +11,9 @@ from pydantic import BaseModel, Field
 from xinyong.core.access import Actor, Purpose, parse_purpose
 from xinyong.core.codes import check_code
 from xinyong.subjects import service
+from xinyong.subjects.file_models import CreditFileOut, SubjectOut
 from xinyong.web.deps import current_actor, requires
+from xinyong.web.openapi import purpose_schema
 
 router = APIRouter(prefix="/api/v1/subjects", tags=["subjects 信用主体"])
 
@@ -29,27 +31,12 @@ class SubjectIn(BaseModel):
     kind: Literal["organisation", "individual_business", "individual"] | None = None
 
 
-class SubjectOut(BaseModel):
-    code: str
-    kind: str
-    name: str
-    region_code: str
-    region_name: str
-    created: bool = False
-
-
 class LinkIn(BaseModel):
     person_code: str = Field(description="公民身份号码")
     person_name: str = Field(min_length=1, max_length=200)
     role: Literal["legal_representative", "responsible_person"]
     start_date: dt.date
     end_date: dt.date | None = None
-
-
-class CreditFileOut(BaseModel):
-    subject: SubjectOut
-    links: list[dict[str, Any]]
-    sections: dict[str, list[dict[str, Any]]]
 
 
 @router.get("/check/{code}", response_model=CodeCheckOut, dependencies=[Depends(requires("subject.check"))], summary="校验代码")
@@ -83,7 +70,8 @@ def former_name(code: str, body: FormerNameIn, actor: Actor = Depends(current_ac
 @router.get("/{code}", response_model=CreditFileOut, dependencies=[Depends(requires("credit_file.read"))], summary="信用档案")
 def credit_file(
     code: str,
-    purpose: str | None = Query(default=None, description="查询目的（规定清单）"),
+    purpose: str | None = Query(default=None, description="查询目的（规定清单），默认 administration（行政管理）",
+                                json_schema_extra=purpose_schema()),
     actor: Actor = Depends(current_actor),
 ) -> dict[str, Any]:
     return service.read_credit_file(actor, code, parse_purpose(purpose, Purpose.administration))

@@ -16,7 +16,8 @@ from xinyong.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
 
-SECTION_NAMES = {"records": "失信行为记录"}
+SECTION_NAMES = {"records": "失信行为记录", "listings": "严重失信主体名单", "listing_interviews": "信用约谈",
+                 "repair": "信用修复", "objections": "异议"}
 
 
 def _context(actor: Actor, **extra: Any) -> dict[str, Any]:

@@ -4,8 +4,9 @@ Every response carries a Content-Security-Policy that allows scripts and styles 
 ``/static`` files — no inline ``<script>``, no ``style="..."`` attribute, no ``javascript:`` link —, refuses
 being framed (``frame-ancestors 'none'``, ``X-Frame-Options: DENY``), ``X-Content-Type-Options: nosniff``
 and a ``Referrer-Policy``. Console, ``/my`` and self-service API answers are personal: ``Cache-Control:
-no-store``. The interactive API documentation (Swagger UI: an inline script and a CDN) is served
-without the CSP but still cannot be framed.
+no-store``. The interactive API documentation (Swagger UI, ReDoc) is served from the package's own
+files under ``/static/vendor`` with no inline script; its pages' policy differs only in allowing the
+inline styles both viewers set and ReDoc's search worker (``blob:``).
 
 Behind a reverse proxy that terminates TLS the application sees plain HTTP; the proxy's
 ``X-Forwarded-Proto`` is believed only when ``XINYONG_TRUST_PROXY`` is on and the request comes from an
@@ -41,8 +42,22 @@ CSP = "; ".join([
 ])
 #: pages whose content is personal: never kept by a browser or a shared cache
 NO_STORE_PREFIXES = ("/console", "/my", "/api/v1/self")
-#: third-party pages the platform serves as they are (inline script): framing refused, no CSP
-CSP_EXEMPT = ("/api/v1/docs",)
+#: the API documentation pages (Swagger UI, ReDoc): scripts only from this site as everywhere, inline
+#: styles (both viewers set them from script) and ReDoc's search worker allowed
+DOCS_PATHS = ("/api/v1/docs", "/api/v1/redoc")
+DOCS_CSP = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "worker-src 'self' blob:",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
 
 
 def headers_for(path: str, *, https: bool) -> list[tuple[bytes, bytes]]:
@@ -52,8 +67,8 @@ def headers_for(path: str, *, https: bool) -> list[tuple[bytes, bytes]]:
         (b"x-frame-options", b"DENY"),
         (b"referrer-policy", b"same-origin"),
     ]
-    if path.startswith(CSP_EXEMPT):
-        out.append((b"content-security-policy", b"frame-ancestors 'none'"))
+    if path in DOCS_PATHS:
+        out.append((b"content-security-policy", DOCS_CSP.encode()))
     else:
         out.append((b"content-security-policy", CSP.encode()))
     if any(path == p or path.startswith(p + "/") for p in NO_STORE_PREFIXES):
