@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "security_0010"
-down_revision: str | Sequence[str] | None = "security_0005"
+down_revision: str | Sequence[str] | None = "security_0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
