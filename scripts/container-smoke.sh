@@ -29,7 +29,9 @@ if [ "$MODE" = "--local" ]; then
   say "installing the package as the image does (pip install ., no dev extras) into $WORK/venv"
   "$PY" -m venv "$WORK/venv"
   "$WORK/venv/bin/pip" install --quiet --upgrade pip >/dev/null
+  had_build=0; [ -d build ] && had_build=1
   "$WORK/venv/bin/pip" install --quiet . >/dev/null
+  [ "$had_build" = 1 ] || rm -rf build   # setuptools' scratch folder, not part of the tree
   export PATH="$WORK/venv/bin:$PATH"
   export XINYONG_VAR_DIR="$WORK/data" XINYONG_DATABASE_URL="sqlite:///$WORK/data/xinyong.db"
   export XINYONG_SECRET_KEY_FILE="$WORK/data/secret.key" PROMETHEUS_MULTIPROC_DIR="$WORK/metrics"
