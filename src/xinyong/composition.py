@@ -38,6 +38,7 @@ ROUTERS: list[str] = [
     "xinyong.subjects.pages:router",
     "xinyong.catalog.api:router",
     "xinyong.records.api:router",
+    "xinyong.records.pages:router",
     "xinyong.measures.api:router",
     "xinyong.measures.pages:router",
     "xinyong.listing.api:router",

@@ -22,8 +22,9 @@
 - Each batch is ONE transaction: subjects and records are inserted with ON CONFLICT DO NOTHING on
   their natural keys, so a batch is either wholly in or wholly out, and rerunning after a crash (or
   a kill) reaches the same final state — already stored rows count as duplicates.
-- On PostgreSQL a batch goes through COPY into temporary tables and one INSERT … SELECT; on SQLite
-  through executemany.
+- On PostgreSQL a batch is COPied straight into ``records`` (a batch meeting stored rows is merged
+  through a temporary table and INSERT … ON CONFLICT DO NOTHING, :mod:`xinyong.records.bulk`); on
+  SQLite through executemany.
 """
 
 from __future__ import annotations
@@ -63,6 +64,7 @@ from xinyong.core.policy import Role
 from xinyong.core.spreadsheet import safe_row
 from xinyong.core.untrusted import check_zip
 from xinyong.core.usecase import use_case
+from xinyong.records.bulk import copy_rows
 from xinyong.records.models import Record
 from xinyong.records.rules import Accepted, RecordInput, competence_requirements
 from xinyong.records.service import accepted_values, authority_denial, record_values
@@ -471,23 +473,13 @@ def _write_batch_generic(session: Session, subjects: list[dict[str, Any]], recor
 
 
 def _write_batch_pg_copy(session: Session, subjects: list[dict[str, Any]], records: list[dict[str, Any]]) -> list[int]:
-    """COPY into temporary tables, then one INSERT … SELECT … ON CONFLICT DO NOTHING per table (the
-    subjects through the subjects capability, :func:`xinyong.subjects.public.upsert_subjects`)."""
+    """The subjects through the subjects capability (:func:`xinyong.subjects.public.upsert_subjects`), the
+    records COPied straight in, or merged when the batch meets stored rows (:func:`xinyong.records.bulk.copy_rows`)."""
     upsert_subjects(session, subjects)
-    conn = session.connection().connection.driver_connection
-    assert conn is not None
-    with conn.cursor() as cur:
-        cur.execute("CREATE TEMP TABLE IF NOT EXISTS imp_records (LIKE records INCLUDING DEFAULTS) ON COMMIT DELETE ROWS")
-        cur.execute("TRUNCATE imp_records")
-        with cur.copy(f"COPY imp_records ({', '.join(RECORD_COLUMNS)}) FROM STDIN") as copy:
-            for r in records:
-                copy.write_row([r[c] for c in RECORD_COLUMNS])
-        rcols = ", ".join(RECORD_COLUMNS)
-        cur.execute(
-            f"INSERT INTO records ({rcols}) SELECT {rcols} FROM imp_records "
-            "ON CONFLICT ON CONSTRAINT uq_records_natural_key DO NOTHING RETURNING id"
-        )
-        return [row[0] for row in cur.fetchall()]
+    if not records:
+        return []
+    return copy_rows(session, "records", tuple(RECORD_COLUMNS), [tuple(r[c] for c in RECORD_COLUMNS) for r in records],
+                     "uq_records_natural_key")
 
 
 def _write_batch_sqlite(session: Session, subjects: list[dict[str, Any]], records: list[dict[str, Any]]) -> list[int]:

@@ -28,6 +28,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import functools
 import io
 import multiprocessing
 import os
@@ -55,6 +56,7 @@ from xinyong.core.events import emit
 from xinyong.core.spreadsheet import safe_row
 from xinyong.core.text import normalise_code
 from xinyong.core.usecase import use_case
+from xinyong.records.bulk import copy_rows
 from xinyong.records.importer import (
     MAX_FIELD_CHARS,
     MAX_LINE_BYTES,
@@ -329,38 +331,47 @@ class _NationalValidator:
         self.now = clock.now()
         self.item = PENALTY_ITEM if table.kind is TableKind.penalty else LICENSING_ITEM
         self.fields = list(table.positions.items())
+        self.width = max(table.positions.values()) + 1
+        self.limits = [(name, limit) for name, limit in MAX_LENGTHS.items() if name in table.positions]
         #: raw code → subject (identity, keyed hash and encryption once per code)
         self._subjects: dict[str, Resolved] = {}
 
     def cells(self, values: list[Any]) -> dict[str, Any]:
+        """The row's fields by name: text stripped (every field is a ``str``, empty when absent), except
+        date and amount cells of a workbook, which keep their date or number. Over-long text is refused
+        (a CSV field beyond MAX_FIELD_CHARS has already refused the whole file)."""
         n = len(values)
-        row: dict[str, Any] = {}
-        for name, pos in self.fields:
-            v = values[pos] if pos < n else None
-            if isinstance(v, str):
-                v = v.strip()
-                if len(v) > MAX_FIELD_CHARS:
-                    raise DomainError("field_too_long", f"{COLUMNS[self.table.kind][name]}超过{MAX_FIELD_CHARS}个字符")
-            row[name] = v
-        for name, limit in MAX_LENGTHS.items():
-            v = row.get(name)
-            if isinstance(v, str) and len(v) > limit:
+        if n >= self.width and all(type(v) is str for v in values):  # CSV: the fast path
+            row = {name: values[pos].strip() for name, pos in self.fields}
+        else:
+            row = {}
+            for name, pos in self.fields:
+                v = values[pos] if pos < n else None
+                if isinstance(v, str):
+                    row[name] = v.strip()
+                elif name in _TYPED_FIELDS and isinstance(v, (dt.date, int, float)) and not isinstance(v, bool):
+                    row[name] = v
+                else:
+                    row[name] = text_of(v)
+        for name, limit in self.limits:
+            v = row[name]
+            if len(v) > limit:
                 raise DomainError("field_too_long", f"{COLUMNS[self.table.kind][name]}超过{limit}个字符")
         return row
 
     def subject(self, row: dict[str, Any]) -> tuple[Resolved | None, str | None, str | None]:
         """The subject, or (None, alias kind, alias code) when only an old code names it."""
-        name = text_of(row.get("subject_name"))
+        name = row.get("subject_name", "")
         if not name:
             raise DomainError("missing_subject_name", "缺少行政相对人名称")
-        category = text_of(row.get("subject_category"))
+        category = row.get("subject_category", "")
         if category not in SUBJECT_CATEGORIES:
             raise DomainError("invalid_subject_category",
                               f"行政相对人类别“{category}”应为法人及非法人组织、自然人或个体工商户")
-        uscc = text_of(row.get("uscc"))
-        id_number = text_of(row.get("id_number"))
+        uscc = row.get("uscc", "")
+        id_number = row.get("id_number", "")
         if category == NATURAL_PERSON or (not uscc and id_number):
-            id_type = text_of(row.get("id_type"))
+            id_type = row.get("id_type", "")
             if id_type not in RESIDENT_ID_TYPES:
                 raise DomainError("unsupported_id_type",
                                   f"证件类型“{id_type}”的自然人不能识别为信用主体，平台以居民身份证号码识别自然人")
@@ -371,8 +382,8 @@ class _NationalValidator:
             code = uscc
         else:
             for kind in ALIAS_FIELDS:
-                alias = normalise_code(text_of(row.get(kind)))
-                if alias:
+                alias = row.get(kind, "")
+                if alias and (alias := normalise_code(alias)):
                     return None, kind, alias
             raise DomainError("missing_subject_code",
                               "缺少行政相对人代码：法人及非法人组织、个体工商户须填写统一社会信用代码（或工商注册号等其他代码），"
@@ -393,9 +404,10 @@ class _NationalValidator:
             return []
         out = [(resolved.subject_key, "organisation_code", resolved.code[8:17])]
         for kind in ALIAS_FIELDS:
-            code = normalise_code(text_of(row.get(kind)))
-            if not code:
+            raw = row.get(kind, "")
+            if not raw:
                 continue
+            code = normalise_code(raw)
             if kind == "organisation_code":
                 if code.replace("-", "") != resolved.code[8:17]:
                     raise DomainError("organisation_code_mismatch",
@@ -405,7 +417,7 @@ class _NationalValidator:
         return out
 
     def own_document(self, row: dict[str, Any], label: str) -> str:
-        issuing = text_of(row.get("issuing_authority"))
+        issuing = row.get("issuing_authority", "")
         if not issuing:
             raise DomainError("missing_issuing_authority", f"缺少{label}")
         if issuing != self.source.department:
@@ -441,21 +453,21 @@ class _NationalValidator:
 
     def penalty(self, row: dict[str, Any], s: Resolved) -> tuple[Any, ...]:
         cols = COLUMNS[TableKind.penalty]
-        number = text_of(row.get("document_number"))
+        number = row.get("document_number", "")
         if not number:
             raise DomainError("missing_document_number", f"缺少{cols['document_number']}")
         issuing = self.own_document(row, cols["issuing_authority"])
-        if not text_of(row.get("decision_date")) and not isinstance(row.get("decision_date"), (int, float)):
+        if row.get("decision_date", "") == "":
             raise DomainError("missing_decision_date", f"缺少{cols['decision_date']}")
         decided = parse_date(row["decision_date"], cols["decision_date"])
         if decided > self.today:
             raise DomainError("future_decision_date", f"{cols['decision_date']}{decided.isoformat()}晚于今天")
-        facts = text_of(row.get("violation_facts"))
-        content = text_of(row.get("penalty_content"))
+        facts = row.get("violation_facts", "")
+        content = row.get("penalty_content", "")
         summary = facts or content
         if not summary:
             raise DomainError("missing_facts", f"缺少{cols['violation_facts']}（或{cols['penalty_content']}）")
-        category = text_of(row.get("penalty_category"))
+        category = row.get("penalty_category", "")
         fine = parse_amount(row.get("fine_amount"), cols["fine_amount"])
         if "罚款" in category and fine is None:
             raise DomainError("missing_fine_amount", f"{cols['penalty_category']}含罚款，但未填写{cols['fine_amount']}")
@@ -475,35 +487,38 @@ class _NationalValidator:
         denial = self.base._competence(accepted, self.source)
         if denial is not None:
             raise DomainError("not_competent", denial)
-        rep_id = text_of(row.get("legal_representative_id"))
+        rep_id = row.get("legal_representative_id", "")
         is_minor = False
         if s.kind == SubjectKind.individual.value and s.subject is not None:
-            is_minor = minor_on(text_of(row.get("id_number")).upper(), decided)
+            code = row.get("id_number", "").upper()
+            # only someone born within 18 years of the decision can have been a minor (skips the full parse)
+            if len(code) == 18 and code[6:10].isdigit() and int(code[6:10]) >= decided.year - 19:
+                is_minor = minor_on(code, decided)
         return (
             s.subject_key, accepted.item.code, accepted.version.catalog_id, accepted.version.edition, s.region_code,
             accepted.document_type.value, number, issuing, self.source.department, self.source.principal_id,
             decided, decided, summary, None, accepted.severity.value, is_minor, False, False, False,
             "active", self.now,
-            text_of(row.get("subject_category")) or None, text_of(row.get("legal_representative")) or None,
-            (text_of(row.get("legal_representative_id_type")) or None) if rep_id else None,
+            row.get("subject_category", "") or None, row.get("legal_representative", "") or None,
+            (row.get("legal_representative_id_type", "") or None) if rep_id else None,
             encrypt(rep_id) if rep_id else None,
-            text_of(row.get("violation_type")) or None, facts or None, text_of(row.get("penalty_basis")) or None,
-            category or None, content or None, fine, confiscation, text_of(row.get("licence_affected")) or None,
-            effective_to, publication_end, normalise_code(text_of(row.get("authority_uscc"))) or None,
-            text_of(row.get("data_source")) or None, normalise_code(text_of(row.get("data_source_uscc"))) or None,
-            text_of(row.get("remarks")) or None,
+            row.get("violation_type", "") or None, facts or None, row.get("penalty_basis", "") or None,
+            category or None, content or None, fine, confiscation, row.get("licence_affected", "") or None,
+            effective_to, publication_end, _authority_code(row.get("authority_uscc", "")) or None,
+            row.get("data_source", "") or None, _authority_code(row.get("data_source_uscc", "")) or None,
+            row.get("remarks", "") or None,
         )
 
     def licence(self, row: dict[str, Any], s: Resolved) -> tuple[Any, ...]:
         cols = COLUMNS[TableKind.licensing]
-        number = text_of(row.get("document_number"))
+        number = row.get("document_number", "")
         if not number:
             raise DomainError("missing_document_number", f"缺少{cols['document_number']}")
         issuing = self.own_document(row, cols["issuing_authority"])
-        if not text_of(row.get("decision_date")) and not isinstance(row.get("decision_date"), (int, float)):
+        if row.get("decision_date", "") == "":
             raise DomainError("missing_decision_date", f"缺少{cols['decision_date']}")
         decided = parse_date(row["decision_date"], cols["decision_date"])
-        content = text_of(row.get("content"))
+        content = row.get("content", "")
         if not content:
             raise DomainError("missing_content", f"缺少{cols['content']}")
         valid_from = parse_optional_date(row.get("valid_from"), cols["valid_from"])
@@ -511,12 +526,12 @@ class _NationalValidator:
         denial = validity_denial(decided, valid_from, valid_to, self.today)
         if denial is not None:
             raise DomainError("invalid_validity", denial)
-        category_word = text_of(row.get("category"))
+        category_word = row.get("category", "")
         category = _CATEGORY_WORDS.get(category_word)
         if category_word and category is None:
             raise DomainError("invalid_licence_category",
                               f"{cols['category']}“{category_word}”应为{'、'.join(LICENCE_CATEGORY_NAMES.values())}之一")
-        status_word = text_of(row.get("status"))
+        status_word = row.get("status", "")
         status = LICENCE_STATUS_WORDS.get(status_word)
         if status is None:
             raise DomainError("invalid_licence_status",
@@ -524,13 +539,13 @@ class _NationalValidator:
         version, item = self.item_in_force(decided, s.region_code)
         return (
             s.subject_key, item.code, version.catalog_id, version.edition, s.region_code,
-            text_of(row.get("subject_category")) or None, text_of(row.get("legal_representative")) or None,
-            text_of(row.get("document_name")) or None, number, category,
-            text_of(row.get("licence_name")) or None, text_of(row.get("licence_number")) or None, content,
-            decided, valid_from, valid_to, issuing, normalise_code(text_of(row.get("authority_uscc"))) or None,
-            status.value, text_of(row.get("data_source")) or None,
-            normalise_code(text_of(row.get("data_source_uscc"))) or None, text_of(row.get("usage_scope")) or None,
-            text_of(row.get("remarks")) or None, self.source.department, self.source.principal_id, self.now,
+            row.get("subject_category", "") or None, row.get("legal_representative", "") or None,
+            row.get("document_name", "") or None, number, category,
+            row.get("licence_name", "") or None, row.get("licence_number", "") or None, content,
+            decided, valid_from, valid_to, issuing, _authority_code(row.get("authority_uscc", "")) or None,
+            status.value, row.get("data_source", "") or None,
+            _authority_code(row.get("data_source_uscc", "")) or None, row.get("usage_scope", "") or None,
+            row.get("remarks", "") or None, self.source.department, self.source.principal_id, self.now,
         )
 
     def block(self, rows: list[tuple[int, list[Any]]]) -> Batch:
@@ -552,6 +567,11 @@ class _NationalValidator:
         return out
 
 
+#: fields a workbook may give as a date or a number (kept as such for their parsers)
+_TYPED_FIELDS = frozenset({"decision_date", "penalty_effective_to", "publication_end", "valid_from", "valid_to",
+                           "fine_amount", "confiscation_amount"})
+#: an authority's code repeats on every row of its file: normalised once
+_authority_code = functools.lru_cache(maxsize=1024)(normalise_code)
 _CATEGORY_WORDS = {name: code for code, name in LICENCE_CATEGORY_NAMES.items()} | {"": None}
 
 _worker: _NationalValidator | None = None
@@ -573,40 +593,6 @@ _TARGETS = {
 }
 
 
-def _copy_rows(session: Session, table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]],
-               constraint: str) -> list[int]:
-    """PostgreSQL: COPY the rows straight into ``table`` with ids drawn from its sequence; when the batch
-    meets a stored row (a rerun) the COPY is undone to a savepoint and the batch goes through a temporary
-    table and ``INSERT … ON CONFLICT DO NOTHING``. Returns the ids of the new rows."""
-    import psycopg
-
-    conn = session.connection().connection.driver_connection
-    assert conn is not None
-    with conn.cursor() as cur:
-        cur.execute(f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, %s)",
-                    (len(rows),))
-        ids = [r[0] for r in cur.fetchall()]
-        cols = ", ".join(("id", *columns))
-        cur.execute("SAVEPOINT national_copy")
-        try:
-            with cur.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
-                for i, r in zip(ids, rows, strict=True):
-                    copy.write_row((i, *r))
-            cur.execute("RELEASE SAVEPOINT national_copy")
-            return ids
-        except psycopg.errors.UniqueViolation:
-            cur.execute("ROLLBACK TO SAVEPOINT national_copy")
-        temp = f"imp_{table}"
-        cur.execute(f"CREATE TEMP TABLE IF NOT EXISTS {temp} (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS")
-        cur.execute(f"TRUNCATE {temp}")
-        with cur.copy(f"COPY {temp} ({cols}) FROM STDIN") as copy:
-            for i, r in zip(ids, rows, strict=True):
-                copy.write_row((i, *r))
-        cur.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {temp} ORDER BY id "
-                    f"ON CONFLICT ON CONSTRAINT {constraint} DO NOTHING RETURNING id")
-        return sorted(r[0] for r in cur.fetchall())
-
-
 def _insert_rows_sqlite(session: Session, table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> list[int]:
     conn = session.connection()
     before = conn.exec_driver_sql(f"SELECT coalesce(max(id), 0) FROM {table}").scalar_one()
@@ -617,23 +603,25 @@ def _insert_rows_sqlite(session: Session, table: str, columns: tuple[str, ...], 
     return [r[0] for r in conn.exec_driver_sql(f"SELECT id FROM {table} WHERE id > ? ORDER BY id", (before,))]
 
 
-def _write_aliases(session: Session, aliases: list[tuple[str, str, str]]) -> None:
-    if not aliases:
-        return
+def _write_aliases(session: Session, aliases: list[tuple[str, str, str]], known: set[tuple[str, str]]) -> None:
+    """Former codes not yet written by this import (the first subject a code was reported for keeps it)."""
     now = clock.now()
-    unique = sorted({(k, c): s for s, k, c in aliases}.items())
-    params = [(s, k, c, now) for (k, c), s in unique]
-    sql = (f"INSERT INTO subject_aliases ({', '.join(ALIAS_COLUMNS)}) VALUES ({{}}) "
-           "ON CONFLICT ON CONSTRAINT uq_subject_aliases_kind_code DO NOTHING")
+    fresh: dict[tuple[str, str], str] = {}
+    for key, kind, code in aliases:
+        if (kind, code) not in known:
+            fresh.setdefault((kind, code), key)
+    if not fresh:
+        return
+    params = [(key, kind, code, now) for (kind, code), key in fresh.items()]
     if session.get_bind().dialect.name == "postgresql":
-        conn = session.connection().connection.driver_connection
-        assert conn is not None
-        with conn.cursor() as cur:
-            cur.executemany(sql.format("%s, %s, %s, %s"), params)
+        copy_rows(session, "subject_aliases", ALIAS_COLUMNS, params, "uq_subject_aliases_kind_code")
     else:
         session.connection().exec_driver_sql(
             f"INSERT INTO subject_aliases ({', '.join(ALIAS_COLUMNS)}) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
             params)
+    if len(known) > 1_000_000:
+        known.clear()
+    known.update(fresh)
 
 
 def resolve_aliases(session: Session, pending: list[tuple[int, list[Any], str, str]]) -> dict[tuple[str, str], tuple[str, str]]:
@@ -657,6 +645,7 @@ def resolve_aliases(session: Session, pending: list[tuple[int, list[Any], str, s
 class _Written:
     new: int = 0
     known_subjects: set[str] = field(default_factory=set)
+    known_aliases: set[tuple[str, str]] = field(default_factory=set)
 
 
 def write_national_batch(kind: TableKind, batch: Batch, validator: _NationalValidator, written: _Written) -> list[tuple[int, list[Any], str]]:
@@ -670,7 +659,7 @@ def write_national_batch(kind: TableKind, batch: Batch, validator: _NationalVali
         subjects = [s for s in {s["subject_key"]: s for s in batch.subjects}.values()
                     if s["subject_key"] not in written.known_subjects]
         upsert_subjects(session, subjects)
-        _write_aliases(session, batch.aliases)
+        _write_aliases(session, batch.aliases, written.known_aliases)
         if batch.pending:
             known = resolve_aliases(session, batch.pending)
             names = COLUMNS[kind]
@@ -690,7 +679,7 @@ def write_national_batch(kind: TableKind, batch: Batch, validator: _NationalVali
         ids: list[int] = []
         if rows:
             if session.get_bind().dialect.name == "postgresql":
-                ids = _copy_rows(session, table, columns, rows, constraint)
+                ids = copy_rows(session, table, columns, rows, constraint)
             else:
                 ids = _insert_rows_sqlite(session, table, columns, rows)
         if ids and kind is TableKind.penalty:
