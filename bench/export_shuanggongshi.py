@@ -26,6 +26,7 @@ AUTHORITY = "淮安市市场监督管理局"
 
 def write_file(path: Path, rows: int) -> None:
     from tests.factories import uscc
+
     from xinyong.disclosure.national import PENALTY_COLUMNS
 
     rng = random.Random(2026)
