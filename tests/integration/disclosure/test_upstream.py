@@ -176,3 +176,23 @@ def test_an_imported_national_file_is_reported_item_by_item(fake: FakeUpstream, 
     assert all(p["row"]["处罚机关"] == PENALTY_AUTHORITY for p in sent)
     assert not any(p["row"]["法定代表人身份证号"] for p in sent)
     assert all(r.ack_id for r in _receipts())
+
+
+def test_licences_are_reported_when_the_records_capability_announces_them(fake: FakeUpstream) -> None:
+    """The topics ``licence.recorded`` / ``licences.imported`` (ids of new or changed licences) reach the upstream
+    as 行政许可 rows."""
+    from tests.integration.disclosure.shuanggongshi_seed import licence
+    from xinyong.core.events import emit
+    from xinyong.disclosure.national import LICENSING_COLUMNS
+
+    lid = licence(uscc(random.Random(46)), COMPANY, "清审批许〔2026〕461号")
+    with unit_of_work() as s:
+        emit(s, "licences.imported", {"subject_keys": [], "licence_ids": [lid]})
+    with unit_of_work() as s:
+        emit(s, "licence.recorded", {"subject_key": "", "licence_id": lid, "changed": True})
+    run_once(lease_seconds=5, transports=fake.transports())
+    first, second = fake.payloads()
+    assert (first["action"], first["kind"], second["action"]) == ("new", "licensing", "changed")
+    assert first["columns"] == list(LICENSING_COLUMNS)
+    assert first["row"]["行政许可决定文书号"] == "清审批许〔2026〕461号" and first["row"]["当前状态"] == "有效"
+    assert [(r.kind, r.item_id) for r in _receipts()] == [("licensing", lid)] * 2
