@@ -36,10 +36,10 @@ from xinyong.records.public import (
     ALIAS_KINDS,
     LicenceView,
     RecordView,
-    aliases_of,
+    aliases_of_subjects,
     licence_catalog_item,
     licences_decided_between,
-    records_of_item,
+    records_of_item_between,
 )
 from xinyong.subjects.public import SubjectView, subject_views
 
@@ -101,8 +101,8 @@ _ALIAS_FIELDS = {name: kind for kind, name in ALIAS_KINDS.items()}
 def _aliases(session: Session, keys: Iterable[str]) -> dict[str, dict[str, str]]:
     """The former codes (行政相对人代码_2…_6) of each subject, by field."""
     out: dict[str, dict[str, str]] = {}
-    for key in sorted(set(keys)):
-        found = {_ALIAS_FIELDS[name]: code for name, code in aliases_of(session, key) if name in _ALIAS_FIELDS}
+    for key, pairs in aliases_of_subjects(session, keys).items():
+        found = {_ALIAS_FIELDS[name]: code for name, code in pairs if name in _ALIAS_FIELDS}
         if found:
             out[key] = found
     return out
@@ -160,7 +160,8 @@ def period_items(session: Session, kind: ExchangeKind, start: dt.date, end: dt.d
             if len(page) < 1000:
                 return found
             after = page[-1].id
-    return [r for r in records_of_item(session, national.KIND_ITEMS[kind])
+    return [r for r in records_of_item_between(session, national.KIND_ITEMS[kind], start, end,
+                                               excluding_statuses=rules.HIDDEN_FROM_SHARING)
             if national.in_period(r.decision_date, start, end) and exported(r)]
 
 
@@ -168,10 +169,8 @@ def render(kind: ExchangeKind, rows: Sequence[ExchangeRow], fmt: FileFormat, enc
     header = list(national.columns_of(kind))
     body = [safe_row(national.row_values(kind, r)) for r in rows]
     if fmt is FileFormat.xlsx:
-        wb = Workbook()
-        ws = wb.active
-        assert ws is not None
-        ws.title = national.KIND_NAMES[kind] + "信息"
+        wb = Workbook(write_only=True)  # streamed rows: a large period neither slows nor fills memory
+        ws = wb.create_sheet(national.KIND_NAMES[kind] + "信息")
         ws.append(header)
         for values in body:
             ws.append([safe_cell(v) for v in values])

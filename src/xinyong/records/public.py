@@ -128,6 +128,18 @@ def records_of_item(session: Session, catalog_item: str, *, not_in: Select[Any] 
     return [view_of(r) for r in session.scalars(q.order_by(Record.id))]
 
 
+def records_of_item_between(session: Session, catalog_item: str, start: dt.date, end: dt.date, *,
+                            excluding_statuses: Iterable[str] = ()) -> list[RecordView]:
+    """The records of one catalog item decided from ``start`` to ``end`` (both included), in id order: the
+    period is selected by the database (ix on catalog_item), not by reading every record of the item."""
+    q = select(Record).where(Record.catalog_item == catalog_item, Record.decision_date >= start,
+                             Record.decision_date <= end)
+    hidden = sorted(set(excluding_statuses))
+    if hidden:
+        q = q.where(Record.status.not_in(hidden))
+    return [view_of(r) for r in session.scalars(q.order_by(Record.id))]
+
+
 def records_in_statuses(session: Session, statuses: Iterable[str]) -> list[RecordView]:
     """The records whose status is one of ``statuses``, in id order."""
     return [view_of(r) for r in session.scalars(
@@ -266,6 +278,19 @@ def subject_by_alias(session: Session, code: str, kind: str | None = None) -> st
         q = q.where(SubjectAlias.kind == kind)
     keys = set(session.scalars(q))
     return keys.pop() if len(keys) == 1 else None
+
+
+def aliases_of_subjects(session: Session, keys: Iterable[str]) -> dict[str, list[tuple[str, str]]]:
+    """``subject_key → [(kind name, code)]`` of many subjects' former codes, a few statements in all."""
+    wanted = sorted(set(keys))
+    out: dict[str, list[tuple[str, str]]] = {}
+    for start in range(0, len(wanted), 500):
+        rows = session.execute(select(SubjectAlias.subject_key, SubjectAlias.kind, SubjectAlias.code)
+                               .where(SubjectAlias.subject_key.in_(wanted[start:start + 500]))
+                               .order_by(SubjectAlias.subject_key, SubjectAlias.kind))
+        for key, kind, code in rows:
+            out.setdefault(key, []).append((ALIAS_KINDS.get(kind, kind), code))
+    return out
 
 
 def aliases_of(session: Session, subject_key: str) -> list[tuple[str, str]]:
