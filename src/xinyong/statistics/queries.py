@@ -351,7 +351,7 @@ def rows(session: Session, key: str, s: Scope, *, limit: int = 500, offset: int 
 
 def records_by_item(session: Session, s: Scope) -> list[tuple[str, str, int]]:
     src = SOURCES["records"]
-    q = (select(_r.catalog_item, _r.severity, func.count()).select_from(src.frm(s))
+    q = (select(_r.catalog_item, _r.severity, func.count()).select_from(src.from_)
          .where(FIGURE_SOURCES["records.total"][1](s), *_scope_conds(src, s))
          .group_by(_r.catalog_item, _r.severity).order_by(func.count().desc(), _r.catalog_item, _r.severity))
     return [(a, b, int(n)) for a, b, n in session.execute(q)]
@@ -414,10 +414,12 @@ TRENDS: tuple[tuple[str, Callable[[], ColumnElement[Any]], tuple[str, ...]], ...
 )
 
 
-def monthly(session: Session, s: Scope) -> dict[str, dict[str, int]]:
+def monthly(session: Session, s: Scope, skip: frozenset[str] = frozenset()) -> dict[str, dict[str, int]]:
     """Per figure of :data:`TRENDS`, its count per month of the period (one GROUP BY per source)."""
     out: dict[str, dict[str, int]] = {}
     for src_name, date_of, keys in TRENDS:
+        if src_name in skip:
+            continue
         src = SOURCES[src_name]
         m = month_of(date_of())
         first = FIGURE_SOURCES[keys[0]][1](s)
@@ -428,7 +430,7 @@ def monthly(session: Session, s: Scope) -> dict[str, dict[str, int]]:
         for row in session.execute(q):
             for i, k in enumerate(keys):
                 if row[i + 1]:
-                    out[k][str(row[0])] = int(row[i + 1])
+                    out[k][str(row[0])[:7]] = int(row[i + 1])
     return out
 
 
@@ -436,25 +438,84 @@ REGION_KEYS = ("records.total", "penalties.total", "penalties.on_time", "listing
                "punishment.responded", "punishment.responded_on_time")
 
 
-def by_region(session: Session, s: Scope) -> dict[str, dict[str, int]]:
-    """The figures of :data:`REGION_KEYS` per region one level below the scope's (one GROUP BY per source)."""
+def by_region(session: Session, s: Scope, skip: frozenset[str] = frozenset()) -> dict[str, dict[str, int]]:
+    """The figures of :data:`REGION_KEYS` per region one level below the scope's: the database counts per
+    region code (one GROUP BY per source, a few thousand codes at most), the codes are then summed up to
+    that level."""
     n = rules.child_level(s.region)
     by_source: dict[str, list[str]] = {}
     for key in REGION_KEYS:
         by_source.setdefault(FIGURE_SOURCES[key][0], []).append(key)
     out: dict[str, dict[str, int]] = {}
     for src_name, keys in by_source.items():
+        if src_name in skip:
+            continue
         src = SOURCES[src_name]
         assert src.region is not None
-        level = func.substr(src.region, 1, n)
-        q = (select(level, *[_hit(FIGURE_SOURCES[k][1](s)) for k in keys]).select_from(src.frm(s))
-             .where(or_(*[FIGURE_SOURCES[k][1](s) for k in keys]), *_scope_conds(src, s)).group_by(level))
+        q = (select(src.region, *[_hit(FIGURE_SOURCES[k][1](s)) for k in keys]).select_from(src.frm(s))
+             .where(or_(*[FIGURE_SOURCES[k][1](s) for k in keys]), *_scope_conds(src, s)).group_by(src.region))
         for row in session.execute(q):
-            region = (str(row[0]) + "0000")[:6]
+            region = (str(row[0])[:n] + "0000")[:6]
             vals = out.setdefault(region, {k: 0 for k in REGION_KEYS})
             for i, k in enumerate(keys):
-                vals[k] = int(row[i + 1])
+                vals[k] += int(row[i + 1])
     return out
+
+
+#: sources whose every figure is bounded by one date: counted once per (region code, month), and the
+#: totals, the monthly trends and the ranked regions are all summed from that one GROUP BY
+CUBED: dict[str, Callable[[], ColumnElement[Any]]] = {
+    "records": lambda: _r.decision_date,
+    "punishment": lambda: beijing_date(_pc.initiated_at),
+}
+
+
+def collect(session: Session, s: Scope) -> tuple[dict[str, int], dict[str, dict[str, int]], dict[str, dict[str, int]]]:
+    """(figures, monthly trends, ranked regions) of the scope. The large sources (:data:`CUBED`) are read
+    once each, grouped by region code and month; the others as in :func:`figures`, :func:`monthly` and
+    :func:`by_region`."""
+    n = rules.child_level(s.region)
+    trend_keys = {src: keys for src, _d, keys in TRENDS}
+    figs: dict[str, int] = {}
+    trends: dict[str, dict[str, int]] = {}
+    regions: dict[str, dict[str, int]] = {}
+    rest: dict[str, list[str]] = {}
+    for key, (src_name, _cond) in FIGURE_SOURCES.items():
+        rest.setdefault(src_name, []).append(key)
+    for src_name, date_of in CUBED.items():
+        keys = rest.pop(src_name)
+        src = SOURCES[src_name]
+        assert src.region is not None
+        m = month_of(date_of())
+        q = (select(src.region, m, *[_hit(FIGURE_SOURCES[k][1](s)) for k in keys]).select_from(src.frm(s))
+             .where(*_scope_conds(src, s)).group_by(src.region, m))
+        for k in keys:
+            figs[k] = 0
+        for k in trend_keys.get(src_name, ()):
+            trends[k] = {}
+        for row in session.execute(q):
+            region, month = (str(row[0])[:n] + "0000")[:6], str(row[1])[:7]
+            for i, k in enumerate(keys):
+                v = int(row[i + 2])
+                if not v:
+                    continue
+                figs[k] += v
+                if k in trends:
+                    trends[k][month] = trends[k].get(month, 0) + v
+                if k in REGION_KEYS:
+                    regions.setdefault(region, {rk: 0 for rk in REGION_KEYS})[k] += v
+    for src_name, keys in rest.items():
+        src = SOURCES[src_name]
+        cols = [_hit(FIGURE_SOURCES[k][1](s)).label(f"f{i}") for i, k in enumerate(keys)]
+        row = session.execute(select(*cols).select_from(src.frm(s)).where(*_scope_conds(src, s))).one()
+        figs.update({k: int(row[i] or 0) for i, k in enumerate(keys)})
+    skip = frozenset(CUBED)
+    trends.update(monthly(session, s, skip))
+    for region, vals in by_region(session, s, skip).items():
+        mine = regions.setdefault(region, {rk: 0 for rk in REGION_KEYS})
+        for k, v in vals.items():
+            mine[k] += v
+    return figs, {k: dict(sorted(v.items())) for k, v in trends.items()}, regions
 
 
 # --- list-standard evaluation (国办发〔2020〕49号 §（七）) -------------------------------------------------
