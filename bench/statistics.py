@@ -13,7 +13,7 @@
    country, then 淮安市 with its counties, then one department), each run three times: the figures
    (``statistics.service.read``: every count, rate, breakdown, monthly trend and the ranked regions)
    and the list-standard evaluation (``statistics.service.list_standards``). The best and the worst
-   of the three runs are printed. Not a test: the figures go to bench/README.md.
+   of the three runs are printed; then the first page of the rows behind one figure. Not a test: the figures go to bench/README.md.
 """
 
 from __future__ import annotations
@@ -196,6 +196,10 @@ def main() -> None:
                 extra = f" (records {out.figures['records.total']:,}, penalties on time " \
                         f"{out.figures['penalties.on_time']:,} of {out.figures['penalties.total']:,})"
             print(f"{label:38s} {what:15s} best {min(times):.2f} s, worst {max(times):.2f} s{extra}", flush=True)
+    # the rows behind a figure: the first page of the late penalties (a deadline per decision date)
+    t0 = time.perf_counter()
+    late = service.figure_rows(SYSTEM, "penalties.late", service.Query(*year, "320800"), per_page=100)
+    print(f"rows behind 'penalties.late' (淮安市, first 100 of {late['total']:,}): {time.perf_counter() - t0:.2f} s")
     core_db.use_database(None)
     core_db.dispose_engines()
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy import Date, DateTime, and_, case, column, func, literal, or_, select, values
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import ColumnElement, FromClause
 
@@ -50,6 +51,11 @@ class Source:
     #: a bound every figure of the source shares (the period on one column), also put in the WHERE
     #: clause so the database reads only the period's rows
     period: Callable[[Scope], ColumnElement[bool]] | None = None
+    #: the rows as a function of the scope, where they join something the scope decides
+    from_for: Callable[[Scope], FromClause] | None = None
+
+    def frm(self, s: Scope) -> FromClause:
+        return self.from_for(s) if self.from_for is not None else self.from_
 
 
 def _within(d: ColumnElement[Any], s: Scope) -> ColumnElement[bool]:
@@ -160,15 +166,43 @@ _bounded("screening", lambda s: _within_at(t.access_log.c.at, s))
 SCREENING_ACTIONS = ("measures.screen", "measures.check")
 
 
-def _penalty_due(s: Scope) -> ColumnElement[Any]:
-    """The publication deadline of each penalty decision date in the period, 7 working days on
-    (core.workdays, holidays and adjusted working days included): one CASE over the period's dates."""
-    days = (s.period.end - s.period.start).days + 1
-    whens = []
-    for i in range(days):
-        d = s.period.start + dt.timedelta(days=i)
-        whens.append((t.records.c.decision_date == d, literal(add_workdays(d, rules.PENALTY_WORKDAYS).date)))
-    return case(*whens, else_=None)
+@functools.lru_cache(maxsize=64)
+def _deadline_rows(start: dt.date, end: dt.date) -> tuple[tuple[dt.date, dt.datetime], ...]:
+    """(decision date, the instant its publication period ends) for each day of the period: 7 working
+    days on (core.workdays: holidays and adjusted working days included), to the end of that Beijing day."""
+    out = []
+    for i in range((end - start).days + 1):
+        d = start + dt.timedelta(days=i)
+        due = add_workdays(d, rules.PENALTY_WORKDAYS).date
+        out.append((d, _midnight(due + dt.timedelta(days=1))))
+    return tuple(out)
+
+
+def _deadlines(s: Scope) -> Any:
+    """The deadlines of :func:`_deadline_rows` as a ``WITH deadlines(d, until) AS (VALUES …)`` table,
+    joined to the records by decision date: the database compares each record with its own deadline."""
+    v = values(column("d", Date), column("until", DateTime(timezone=True)), name="deadlines")
+    return v.data(list(_deadline_rows(s.period.start, s.period.end))).cte("deadlines")
+
+
+_deadline_cache: dict[tuple[dt.date, dt.date], Any] = {}
+
+
+def _dl(s: Scope) -> Any:
+    key = (s.period.start, s.period.end)
+    if key not in _deadline_cache:
+        if len(_deadline_cache) > 64:
+            _deadline_cache.clear()
+        _deadline_cache[key] = _deadlines(s)
+    return _deadline_cache[key]
+
+
+def _records_from(s: Scope) -> FromClause:
+    dl = _dl(s)
+    return t.records.outerjoin(dl, dl.c.d == t.records.c.decision_date)
+
+
+SOURCES["records"] = dataclasses.replace(SOURCES["records"], from_for=_records_from)
 
 
 _r, _l, _o, _rp = t.records.c, t.listing_cases.c, t.objections.c, t.repair_parts.c
@@ -180,11 +214,11 @@ def _is_penalty(s: Scope) -> ColumnElement[bool]:
 
 
 def _penalty_on_time(s: Scope) -> ColumnElement[bool]:
-    return and_(_is_penalty(s), _pub_on <= _penalty_due(s))
+    return and_(_is_penalty(s), t.records.c.created_at < _dl(s).c.until)
 
 
 def _penalty_late(s: Scope) -> ColumnElement[bool]:
-    return and_(_is_penalty(s), _pub_on > _penalty_due(s))
+    return and_(_is_penalty(s), t.records.c.created_at >= _dl(s).c.until)
 
 
 def _decided(s: Scope) -> ColumnElement[bool]:
@@ -294,54 +328,11 @@ def figures(session: Session, s: Scope) -> dict[str, int]:
     out: dict[str, int] = {}
     for src_name, keys in by_source.items():
         src = SOURCES[src_name]
-        keys = [k for k in keys if k not in PENALTY_SPLIT]
         cols = [_hit(FIGURE_SOURCES[k][1](s)).label(f"f{i}") for i, k in enumerate(keys)]
-        q = select(*cols).select_from(src.from_).where(*_scope_conds(src, s))
+        q = select(*cols).select_from(src.frm(s)).where(*_scope_conds(src, s))
         row = session.execute(q).one()
         out.update({k: int(row[i] or 0) for i, k in enumerate(keys)})
-    split = penalty_split(session, s, None)
-    out["penalties.on_time"] = sum(v[0] for v in split.values())
-    out["penalties.late"] = sum(v[1] for v in split.values())
     return out
-
-
-#: figures counted by :func:`penalty_split` (their SQL condition serves the drill-down)
-PENALTY_SPLIT = ("penalties.on_time", "penalties.late")
-
-
-def penalty_split(session: Session, s: Scope, group: ColumnElement[Any] | None) -> dict[Any, tuple[int, int]]:
-    """Penalties published on time and late, per ``group`` (None: one total under the key None).
-
-    The database groups the decisions by (decision date, publication date[, group]) — a few thousand
-    groups for a year however many records — and each group is compared with its deadline, 7 working
-    days after the decision date (core.workdays: holidays and adjusted working days included)."""
-    src = SOURCES["records"]
-    cols: list[ColumnElement[Any]] = [_r.decision_date, _pub_on]
-    if group is not None:
-        cols.append(group)
-    q = (select(*cols, func.count()).select_from(src.from_).where(_is_penalty(s), *_scope_conds(src, s))
-         .group_by(*cols))
-    due_of: dict[dt.date, dt.date] = {}
-    out: dict[Any, tuple[int, int]] = {}
-    for row in session.execute(q):
-        decided, published = _as_date(row[0]), _as_date(row[1])
-        due = due_of.get(decided)
-        if due is None:
-            due = due_of[decided] = add_workdays(decided, rules.PENALTY_WORKDAYS).date
-        g = row[2] if group is not None else None
-        on_time, late = out.get(g, (0, 0))
-        n = int(row[-1])
-        out[g] = (on_time + n, late) if published <= due else (on_time, late + n)
-    return out
-
-
-def _as_date(v: Any) -> dt.date:
-    """A date from the database (SQLite returns the text of an expression's date)."""
-    if isinstance(v, dt.datetime):
-        return v.date()
-    if isinstance(v, dt.date):
-        return v
-    return dt.date.fromisoformat(str(v)[:10])
 
 
 def rows(session: Session, key: str, s: Scope, *, limit: int = 500, offset: int = 0) -> tuple[list[str], list[list[Any]], int]:
@@ -349,8 +340,8 @@ def rows(session: Session, key: str, s: Scope, *, limit: int = 500, offset: int 
     src_name, cond = FIGURE_SOURCES[key]
     src = SOURCES[src_name]
     where = [cond(s), *_scope_conds(src, s)]
-    total = int(session.execute(select(func.count()).select_from(src.from_).where(*where)).scalar_one())
-    q = (select(*[c.label(f"c{i}") for i, (_l, c) in enumerate(src.columns)]).select_from(src.from_)
+    total = int(session.execute(select(func.count()).select_from(src.frm(s)).where(*where)).scalar_one())
+    q = (select(*[c.label(f"c{i}") for i, (_l, c) in enumerate(src.columns)]).select_from(src.frm(s))
          .where(*where).order_by(src.id_col).limit(limit).offset(offset))
     return [label for label, _c in src.columns], [list(r) for r in session.execute(q)], total
 
@@ -372,7 +363,7 @@ LISTING_KEYS = ("listings.opened", "listings.decided", "listings.removed", "list
 def listings_by_type(session: Session, s: Scope) -> list[tuple[str, dict[str, int]]]:
     src = SOURCES["listings"]
     cols = [_hit(FIGURE_SOURCES[k][1](s)) for k in LISTING_KEYS]
-    q = (select(_l.list_type_id, *cols).select_from(src.from_).where(*_scope_conds(src, s))
+    q = (select(_l.list_type_id, *cols).select_from(src.frm(s)).where(*_scope_conds(src, s))
          .group_by(_l.list_type_id).order_by(_l.list_type_id))
     out = []
     for row in session.execute(q):
@@ -384,7 +375,7 @@ def listings_by_type(session: Session, s: Scope) -> list[tuple[str, dict[str, in
 
 def repair_outcomes(session: Session, s: Scope) -> list[tuple[str, int]]:
     src = SOURCES["repair"]
-    q = (select(_rp.outcome, func.count()).select_from(src.from_)
+    q = (select(_rp.outcome, func.count()).select_from(src.frm(s))
          .where(FIGURE_SOURCES["repair.granted"][1](s), *_scope_conds(src, s))
          .group_by(_rp.outcome).order_by(func.count().desc()))
     return [(o or "", int(n)) for o, n in session.execute(q)]
@@ -398,7 +389,7 @@ def average_days(session: Session, s: Scope) -> dict[str, float | None]:
         ("repair", "repair", "repair.decided", t.repair_applications.c.filed_on, _rp.decided_on),
     ):
         src = SOURCES[src_name]
-        v = session.execute(select(func.avg(days_between(a, b))).select_from(src.from_)
+        v = session.execute(select(func.avg(days_between(a, b))).select_from(src.frm(s))
                             .where(FIGURE_SOURCES[cond_key][1](s), *_scope_conds(src, s))).scalar_one()
         out[key] = round(float(v), 1) if v is not None else None
     return out
@@ -409,31 +400,37 @@ def screening_by_unit(session: Session, s: Scope) -> list[tuple[str, str, int, i
     al = t.access_log.c
     q = (select(func.coalesce(al.department, al.principal_name), al.purpose, func.count(),
                 func.coalesce(func.sum(al.result_count), 0))
-         .select_from(src.from_).where(FIGURE_SOURCES["screening.queries"][1](s), *_scope_conds(src, s))
+         .select_from(src.frm(s)).where(FIGURE_SOURCES["screening.queries"][1](s), *_scope_conds(src, s))
          .group_by(func.coalesce(al.department, al.principal_name), al.purpose)
          .order_by(func.count().desc(), func.coalesce(al.department, al.principal_name), al.purpose))
     return [(u or "", p or "", int(n), int(r or 0)) for u, p, n, r in session.execute(q)]
 
 
-TREND_KEYS: dict[str, tuple[str, Callable[[], ColumnElement[Any]]]] = {
-    "records.total": ("records", lambda: _r.decision_date),
-    "listings.decided": ("listings", lambda: _l.decided_on),
-    "punishment.initiated": ("punishment", lambda: beijing_date(_pc.initiated_at)),
-    "penalties.total": ("records", lambda: _r.decision_date),
-}
+#: the figures counted per month, grouped by their source and the date that places them in a month
+TRENDS: tuple[tuple[str, Callable[[], ColumnElement[Any]], tuple[str, ...]], ...] = (
+    ("records", lambda: _r.decision_date, ("records.total", "penalties.total", "penalties.on_time")),
+    ("listings", lambda: _l.decided_on, ("listings.decided",)),
+    ("punishment", lambda: beijing_date(_pc.initiated_at), ("punishment.initiated",)),
+)
 
 
-def monthly(session: Session, s: Scope) -> dict[str, dict[str, int]]:
-    """Per figure of :data:`TREND_KEYS`, its count per month of the period."""
+def monthly(session: Session, s: Scope, skip: frozenset[str] = frozenset()) -> dict[str, dict[str, int]]:
+    """Per figure of :data:`TRENDS`, its count per month of the period (one GROUP BY per source)."""
     out: dict[str, dict[str, int]] = {}
-    for key, (src_name, date_of) in TREND_KEYS.items():
+    for src_name, date_of, keys in TRENDS:
+        if src_name in skip:
+            continue
         src = SOURCES[src_name]
         m = month_of(date_of())
-        q = (select(m, func.count()).select_from(src.from_)
-             .where(FIGURE_SOURCES[key][1](s), *_scope_conds(src, s)).group_by(m).order_by(m))
-        out[key] = {str(month): int(n) for month, n in session.execute(q)}
-    split = penalty_split(session, s, month_of(_r.decision_date))
-    out["penalties.on_time"] = {str(m): v[0] for m, v in sorted(split.items())}
+        first = FIGURE_SOURCES[keys[0]][1](s)
+        q = (select(m, *[_hit(FIGURE_SOURCES[k][1](s)) for k in keys]).select_from(src.frm(s))
+             .where(first, *_scope_conds(src, s)).group_by(m).order_by(m))
+        for k in keys:
+            out[k] = {}
+        for row in session.execute(q):
+            for i, k in enumerate(keys):
+                if row[i + 1]:
+                    out[k][str(row[0])[:7]] = int(row[i + 1])
     return out
 
 
@@ -441,27 +438,84 @@ REGION_KEYS = ("records.total", "penalties.total", "penalties.on_time", "listing
                "punishment.responded", "punishment.responded_on_time")
 
 
-def by_region(session: Session, s: Scope) -> dict[str, dict[str, int]]:
-    """The figures of :data:`REGION_KEYS` per region one level below the scope's."""
+def by_region(session: Session, s: Scope, skip: frozenset[str] = frozenset()) -> dict[str, dict[str, int]]:
+    """The figures of :data:`REGION_KEYS` per region one level below the scope's: the database counts per
+    region code (one GROUP BY per source, a few thousand codes at most), the codes are then summed up to
+    that level."""
     n = rules.child_level(s.region)
-    out: dict[str, dict[str, int]] = {}
+    by_source: dict[str, list[str]] = {}
     for key in REGION_KEYS:
-        if key in PENALTY_SPLIT:
-            split = penalty_split(session, s, func.substr(_r.region_code, 1, n))
-            for code, (on_time, _late) in split.items():
-                region = (str(code) + "0000")[:6]
-                out.setdefault(region, {k: 0 for k in REGION_KEYS})[key] = on_time
+        by_source.setdefault(FIGURE_SOURCES[key][0], []).append(key)
+    out: dict[str, dict[str, int]] = {}
+    for src_name, keys in by_source.items():
+        if src_name in skip:
             continue
-        src_name, cond = FIGURE_SOURCES[key]
         src = SOURCES[src_name]
         assert src.region is not None
-        level = func.substr(src.region, 1, n)
-        q = (select(level, func.count()).select_from(src.from_).where(cond(s), *_scope_conds(src, s))
-             .group_by(level))
-        for code, count in session.execute(q):
-            region = (str(code) + "0000")[:6]
-            out.setdefault(region, {k: 0 for k in REGION_KEYS})[key] = int(count)
+        q = (select(src.region, *[_hit(FIGURE_SOURCES[k][1](s)) for k in keys]).select_from(src.frm(s))
+             .where(or_(*[FIGURE_SOURCES[k][1](s) for k in keys]), *_scope_conds(src, s)).group_by(src.region))
+        for row in session.execute(q):
+            region = (str(row[0])[:n] + "0000")[:6]
+            vals = out.setdefault(region, {k: 0 for k in REGION_KEYS})
+            for i, k in enumerate(keys):
+                vals[k] += int(row[i + 1])
     return out
+
+
+#: sources whose every figure is bounded by one date: counted once per (region code, month), and the
+#: totals, the monthly trends and the ranked regions are all summed from that one GROUP BY
+CUBED: dict[str, Callable[[], ColumnElement[Any]]] = {
+    "records": lambda: _r.decision_date,
+    "punishment": lambda: beijing_date(_pc.initiated_at),
+}
+
+
+def collect(session: Session, s: Scope) -> tuple[dict[str, int], dict[str, dict[str, int]], dict[str, dict[str, int]]]:
+    """(figures, monthly trends, ranked regions) of the scope. The large sources (:data:`CUBED`) are read
+    once each, grouped by region code and month; the others as in :func:`figures`, :func:`monthly` and
+    :func:`by_region`."""
+    n = rules.child_level(s.region)
+    trend_keys = {src: keys for src, _d, keys in TRENDS}
+    figs: dict[str, int] = {}
+    trends: dict[str, dict[str, int]] = {}
+    regions: dict[str, dict[str, int]] = {}
+    rest: dict[str, list[str]] = {}
+    for key, (src_name, _cond) in FIGURE_SOURCES.items():
+        rest.setdefault(src_name, []).append(key)
+    for src_name, date_of in CUBED.items():
+        keys = rest.pop(src_name)
+        src = SOURCES[src_name]
+        assert src.region is not None
+        m = month_of(date_of())
+        q = (select(src.region, m, *[_hit(FIGURE_SOURCES[k][1](s)) for k in keys]).select_from(src.frm(s))
+             .where(*_scope_conds(src, s)).group_by(src.region, m))
+        for k in keys:
+            figs[k] = 0
+        for k in trend_keys.get(src_name, ()):
+            trends[k] = {}
+        for row in session.execute(q):
+            region, month = (str(row[0])[:n] + "0000")[:6], str(row[1])[:7]
+            for i, k in enumerate(keys):
+                v = int(row[i + 2])
+                if not v:
+                    continue
+                figs[k] += v
+                if k in trends:
+                    trends[k][month] = trends[k].get(month, 0) + v
+                if k in REGION_KEYS:
+                    regions.setdefault(region, {rk: 0 for rk in REGION_KEYS})[k] += v
+    for src_name, keys in rest.items():
+        src = SOURCES[src_name]
+        cols = [_hit(FIGURE_SOURCES[k][1](s)).label(f"f{i}") for i, k in enumerate(keys)]
+        row = session.execute(select(*cols).select_from(src.frm(s)).where(*_scope_conds(src, s))).one()
+        figs.update({k: int(row[i] or 0) for i, k in enumerate(keys)})
+    skip = frozenset(CUBED)
+    trends.update(monthly(session, s, skip))
+    for region, vals in by_region(session, s, skip).items():
+        mine = regions.setdefault(region, {rk: 0 for rk in REGION_KEYS})
+        for k, v in vals.items():
+            mine[k] += v
+    return figs, {k: dict(sorted(v.items())) for k, v in trends.items()}, regions
 
 
 # --- list-standard evaluation (国办发〔2020〕49号 §（七）) -------------------------------------------------
@@ -483,13 +537,13 @@ def list_standards(session: Session, s: Scope) -> tuple[dict[str, dict[str, int]
         _hit(_l.removal_reason == "repaired"),
         _hit(early),
         _hit(_l.removed_on.is_not(None)),
-    ).select_from(src.from_).where(decided, *scope).group_by(_l.list_type_id))
+    ).select_from(src.frm(s)).where(decided, *scope).group_by(_l.list_type_id))
     counts: dict[str, dict[str, int]] = {}
     for lt, n, upheld, revoked, repaired, early_n, removed in session.execute(counts_q):
         counts[lt] = {"decided": int(n), "overturned_objection": int(upheld), "overturned_review": int(revoked),
                       "repaired": int(repaired), "removed_early": int(early_n), "removed": int(removed)}
     # overturned on objection before any decision: the case never got decided; count them too
-    obj_q = (select(_l.list_type_id, func.count()).select_from(src.from_)
+    obj_q = (select(_l.list_type_id, func.count()).select_from(src.frm(s))
              .where(_within(_l.answered_on, s), _l.answer_outcome == "upheld", _l.decided_on.is_(None), *scope)
              .group_by(_l.list_type_id))
     for lt, n in session.execute(obj_q):
@@ -503,7 +557,7 @@ def list_standards(session: Session, s: Scope) -> tuple[dict[str, dict[str, int]
     ranked = (select(_l.list_type_id.label("lt"), days.label("d"),
                      func.row_number().over(partition_by=_l.list_type_id, order_by=days).label("rn"),
                      func.count().over(partition_by=_l.list_type_id).label("n"))
-              .select_from(src.from_).where(listed, *scope).subquery())
+              .select_from(src.frm(s)).where(listed, *scope).subquery())
     mid_q = (select(ranked.c.lt, ranked.c.d).where(or_(
         ranked.c.rn == (ranked.c.n + 1) // 2, ranked.c.rn == (ranked.c.n + 2) // 2)).order_by(ranked.c.lt, ranked.c.d))
     middles: dict[str, list[int]] = {}
@@ -511,7 +565,7 @@ def list_standards(session: Session, s: Scope) -> tuple[dict[str, dict[str, int]
         middles.setdefault(lt, []).append(int(d))
     bucket_case = case(*[(days < upper, literal(label)) for upper, label in rules.DURATION_BUCKETS if upper],
                        else_=literal(rules.DURATION_BUCKETS[-1][1]))
-    dist_q = (select(_l.list_type_id, bucket_case, func.count()).select_from(src.from_)
+    dist_q = (select(_l.list_type_id, bucket_case, func.count()).select_from(src.frm(s))
               .where(listed, *scope).group_by(_l.list_type_id, bucket_case))
     dist: dict[str, dict[str, int]] = {}
     for lt, label, n in session.execute(dist_q):

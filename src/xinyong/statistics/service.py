@@ -92,14 +92,14 @@ class Report:
 def _report(session: Session, s: queries.Scope) -> Report:
     from xinyong.repair.rules import OUTCOME_NAMES
 
-    figures = queries.figures(session, s)
+    figures, monthly, by_region = queries.collect(session, s)
     figures["typical.published"] = typical_count(session, s)
     rates = [{"key": k, "label": label, "numerator": figures[n], "denominator": figures[d],
               "rate": rules.rate(figures[n], figures[d]), "explanation": why, "numerator_key": n,
               "denominator_key": d} for k, label, n, d, why in rules.RATES]
     outcome_names = {str(k): v for k, v in OUTCOME_NAMES.items()}
     regions: list[dict[str, Any]] = []
-    for code, vals in queries.by_region(session, s).items():
+    for code, vals in by_region.items():
         regions.append({"region": code, "name": division_name(code), **{k.replace(".", "_"): v for k, v in vals.items()},
                         "penalty_rate": rules.rate(vals["penalties.on_time"], vals["penalties.total"]),
                         "response_rate": rules.rate(vals["punishment.responded_on_time"], vals["punishment.responded"])})
@@ -115,7 +115,7 @@ def _report(session: Session, s: queries.Scope) -> Report:
                          for o, n in queries.repair_outcomes(session, s)],
         screening=[{"unit": u or "未注明单位", "purpose": p, "purpose_name": _purpose_name(p), "count": n,
                     "results": r} for u, p, n, r in queries.screening_by_unit(session, s)],
-        monthly=queries.monthly(session, s), regions=regions,
+        monthly=monthly, regions=regions,
         not_filtered={name: queries.applies(name, s) for name in queries.SOURCES if queries.applies(name, s)},
     )
 

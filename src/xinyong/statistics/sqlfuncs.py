@@ -62,11 +62,11 @@ class month_of(FunctionElement[Any]):
 
 @compiles(month_of, "postgresql")
 def _m_pg(element: month_of, compiler: Any, **kw: Any) -> str:
-    return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM')"
+    return f"CAST(date_trunc('month', {compiler.process(element.clauses, **kw)}) AS DATE)"
 
 
 @compiles(month_of, "sqlite")
 def _m_sqlite(element: month_of, compiler: Any, **kw: Any) -> str:
-    return f"strftime('%Y-%m', {compiler.process(element.clauses, **kw)})"
+    return f"strftime('%Y-%m-01', {compiler.process(element.clauses, **kw)})"
 
 
