@@ -75,7 +75,7 @@ def _entries(session: Session, f: Filters, region: str | None, *, limit: int,
     total = session.scalar(count) or 0
     rows = session.scalars(
         _in_territory(review._filtered(select(AccessLogEntry), f), region)
-        .order_by(AccessLogEntry.seq.desc(), AccessLogEntry.id.desc()).limit(limit).offset(offset)
+        .order_by(AccessLogEntry.seq.desc().nulls_first(), AccessLogEntry.id.desc()).limit(limit).offset(offset)
     ).all()
     return list(rows), int(total)
 
@@ -107,7 +107,7 @@ def review_page(actor: Actor, f: Filters, *, flagged_only: bool = False, page: i
             total = len(ids)
             chosen = ids[(page - 1) * page_size: page * page_size]
             rows = list(s.scalars(select(AccessLogEntry).where(AccessLogEntry.id.in_(chosen))
-                                  .order_by(AccessLogEntry.seq.desc()))) if chosen else []
+                                  .order_by(AccessLogEntry.seq.desc().nulls_first()))) if chosen else []
         else:
             rows, total = _entries(s, f, region, limit=page_size, offset=(page - 1) * page_size)
         door.count(len(rows))

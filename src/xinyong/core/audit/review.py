@@ -273,7 +273,9 @@ def _filtered(query: Select[Any], f: Filters) -> Select[Any]:
 def list_entries(session: Session, f: Filters, *, limit: int = 50, offset: int = 0) -> tuple[list[AccessLogEntry], int]:
     total = session.scalar(_filtered(select(func.count()).select_from(AccessLogEntry), f)) or 0
     rows = session.scalars(
-        _filtered(select(AccessLogEntry), f).order_by(AccessLogEntry.seq.desc(), AccessLogEntry.id.desc())
+        _filtered(select(AccessLogEntry), f)
+        # newest first: entries still queued for the sequencer (no seq yet) are the newest
+        .order_by(AccessLogEntry.seq.desc().nulls_first(), AccessLogEntry.id.desc())
         .limit(limit).offset(offset)
     ).all()
     return list(rows), int(total)
@@ -291,7 +293,7 @@ def anomalies(session: Session, since: dt.date | None = None, until: dt.date | N
     since = since or (clock.today() - dt.timedelta(days=30))
     f = Filters(principal=principal, since=since, until=until, allowed=True)
     rows: Iterable[AccessLogEntry] = session.scalars(
-        _filtered(select(AccessLogEntry), f).order_by(AccessLogEntry.seq)
+        _filtered(select(AccessLogEntry), f).order_by(AccessLogEntry.seq.asc().nulls_last(), AccessLogEntry.id)
     )
     entries = [Seen.of(e) for e in rows]
     return detect(entries, threshold=threshold, window_minutes=window_minutes)
