@@ -537,8 +537,12 @@ def main() -> None:
         result["http_fuzzy_name"] = http_names(base, key, queries)
         print(json.dumps({"http_fuzzy_name": result["http_fuzzy_name"]}), flush=True)
     finally:
-        server.terminate()
-        server.wait(10)
+        server.terminate()  # the supervisor stops its workers gracefully (in-flight requests finish)
+        try:
+            server.wait(120)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(10)
     result["audit_verify"] = audit_verify()
     print(json.dumps({"audit_verify": result["audit_verify"]}, ensure_ascii=False), flush=True)
     if not args.skip_batch:
