@@ -111,12 +111,81 @@ def tell(accounts: DemoAccounts, *, today: dt.date, seed: int = 20201218) -> Sto
     for name, county in STORY_COMPANIES:
         story.companies[name] = uscc(rng, county)
     _penalties(story, rng, today)
+    _shuanggongshi(story, accounts, today)
     _subject_account(story, accounts)
     _wage_listings(story, accounts, today)
     _joint_case(story, accounts, today)
     _record_objection_and_repair(story, accounts, today)
     _ledger(story, accounts, today)
     return story
+
+
+#: the 双公示 tables 淮安市市场监督管理局 sends, as every department sends them to the provincial platform
+LICENCES: list[tuple[int, str, str, str, str]] = [  # company index, 许可证书名称, 许可编号, 许可内容, 类别
+    (4, "食品经营许可证", "JY13208300012345", "热食类食品制售；冷食类食品制售", "普通"),
+    (5, "食品生产许可证", "SC10132083100123", "糕点、速冻食品生产", "普通"),
+    (7, "食品生产许可证", "SC12232081300456", "水产制品生产", "普通"),
+    (1, "营业执照变更登记", "DJ32080320260011", "经营范围变更：增加建筑装饰材料销售", "登记"),
+]
+DETAILED_PENALTIES: list[tuple[int, str, str, str, str, str, str]] = [
+    # company index, 违法行为类型, 违法事实, 处罚依据, 处罚类别, 处罚内容, 罚款金额（万元）
+    (5, "食品安全", "该公司销售超过保质期的食品，货值金额较小。", "《中华人民共和国食品安全法》第一百二十四条",
+     "罚款", "没收超过保质期的食品，罚款人民币0.5万元", "0.5"),
+    (6, "虚假广告", "该公司在其经营场所发布含有虚假内容的广告，误导消费者。", "《中华人民共和国广告法》第五十五条",
+     "罚款", "责令停止发布广告，罚款人民币3万元", "3"),
+]
+
+
+def _shuanggongshi(story: Story, accounts: DemoAccounts, today: dt.date) -> None:
+    """Licences and detailed penalties arrive as 双公示 tables (xinyong import FILE), the way departments send
+    them to the provincial platform: 行政许可 with its validity period, 行政处罚 with 违法事实, 处罚依据 …"""
+    import csv
+    import tempfile
+    from pathlib import Path
+
+    from xinyong.records.national.columns import LICENSING_COLUMNS, PENALTY_COLUMNS
+    from xinyong.records.national.importer import import_any
+
+    names = list(story.companies)
+    source = accounts.made["shijian"][0]
+    licence_rows = []
+    for n, (index, title, number, content, category) in enumerate(LICENCES):
+        name = names[index]
+        granted = today - dt.timedelta(days=90 + 40 * n)
+        licence_rows.append({
+            "subject_name": name, "subject_category": "法人及非法人组织", "uscc": story.companies[name],
+            "document_name": "准予行政许可决定书", "document_number": f"淮市监许〔{granted.year}〕{120 + n}号",
+            "category": category, "licence_name": title, "licence_number": number,
+            "content": content, "decision_date": granted.strftime("%Y/%m/%d"),
+            "valid_from": f"{granted.year}年{granted.month}月{granted.day}日",
+            "valid_to": (granted + dt.timedelta(days=5 * 365)).isoformat(), "issuing_authority": SAMR,
+            "status": "有效", "data_source": SAMR})
+    penalty_rows = []
+    for n, (index, kind, facts, basis, category, content, amount) in enumerate(DETAILED_PENALTIES):
+        name = names[index]
+        decided = today - dt.timedelta(days=45 + 30 * n)
+        penalty_rows.append({
+            "subject_name": name, "subject_category": "法人及非法人组织", "uscc": story.companies[name],
+            "document_number": f"淮市监罚〔{decided.year}〕{410 + n}号", "violation_type": kind,
+            "violation_facts": facts, "penalty_basis": basis, "penalty_category": category,
+            "penalty_content": content, "fine_amount": amount, "decision_date": decided.isoformat(),
+            "issuing_authority": SAMR, "data_source": SAMR})
+    with tempfile.TemporaryDirectory() as folder:
+        for columns, rows, file_name, day in (
+            (LICENSING_COLUMNS, licence_rows, "licences.csv", today - dt.timedelta(days=10)),
+            (PENALTY_COLUMNS, penalty_rows, "penalties.csv", today - dt.timedelta(days=9)),
+        ):
+            path = Path(folder) / file_name
+            with path.open("w", encoding="gbk", newline="") as fh:  # what Excel on Chinese Windows writes
+                writer = csv.writer(fh)
+                writer.writerow(list(columns.values()))
+                writer.writerows([[row.get(field, "") for field in columns] for row in rows])
+            summary = at(day, lambda path=path: import_any(  # type: ignore[misc]
+                path, source=source, operator="演示数据", rejects_path=Path(folder) / "rejects.csv"))
+            counts = summary.as_dict()
+            if counts.get("rejected"):
+                raise RuntimeError(f"演示数据的双公示表格有被拒收的行：{(Path(folder) / 'rejects.csv').read_text('utf-8')}")
+            story.records += int(counts.get("accepted", 0))
 
 
 def _subject_account(story: Story, accounts: DemoAccounts) -> None:
