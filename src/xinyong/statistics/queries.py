@@ -320,21 +320,6 @@ def _hit(cond: ColumnElement[bool]) -> ColumnElement[Any]:
     return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
 
 
-def figures(session: Session, s: Scope) -> dict[str, int]:
-    """Every figure of :data:`FIGURE_SOURCES`: one statement per source, a conditional sum per figure."""
-    by_source: dict[str, list[str]] = {}
-    for key, (src_name, _cond) in FIGURE_SOURCES.items():
-        by_source.setdefault(src_name, []).append(key)
-    out: dict[str, int] = {}
-    for src_name, keys in by_source.items():
-        src = SOURCES[src_name]
-        cols = [_hit(FIGURE_SOURCES[k][1](s)).label(f"f{i}") for i, k in enumerate(keys)]
-        q = select(*cols).select_from(src.frm(s)).where(*_scope_conds(src, s))
-        row = session.execute(q).one()
-        out.update({k: int(row[i] or 0) for i, k in enumerate(keys)})
-    return out
-
-
 def rows(session: Session, key: str, s: Scope, *, limit: int = 500, offset: int = 0) -> tuple[list[str], list[list[Any]], int]:
     """The rows behind one figure: (column labels, rows, total count)."""
     src_name, cond = FIGURE_SOURCES[key]
@@ -472,8 +457,8 @@ CUBED: dict[str, Callable[[], ColumnElement[Any]]] = {
 
 def collect(session: Session, s: Scope) -> tuple[dict[str, int], dict[str, dict[str, int]], dict[str, dict[str, int]]]:
     """(figures, monthly trends, ranked regions) of the scope. The large sources (:data:`CUBED`) are read
-    once each, grouped by region code and month; the others as in :func:`figures`, :func:`monthly` and
-    :func:`by_region`."""
+    once each, grouped by region code and month; the others in one statement per source, then their trends
+    (:func:`monthly`) and regions (:func:`by_region`)."""
     n = rules.child_level(s.region)
     trend_keys = {src: keys for src, _d, keys in TRENDS}
     figs: dict[str, int] = {}
