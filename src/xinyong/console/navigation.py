@@ -26,11 +26,12 @@ class NavItem:
 
 _LISTING, _SCREEN, _CASES = "/console/listing", "/console/screen", "/console/cases"
 _OBJECTIONS, _REPAIR, _LEDGER = "/console/disclosure/objections", "/console/repair", "/console/ledger"
-_STATISTICS, _AGENCIES, _DATA = "/console/statistics", "/console/agencies", "/console/records/import"
+_STATISTICS, _AGENCIES, _DATA = "/console/statistics", "/console/agencies", "/console/disclosure/export"
 
 NAVIGATION: list[NavItem] = [
     NavItem("工作台", "/console", None),
     NavItem("信用档案", "/console/subjects", "credit_file.read"),
+    NavItem("查阅信用档案", "/console/subjects", "credit_file.read", parent="/console/subjects"),
     NavItem("名单认定", _LISTING, "listing.read"),
     NavItem("认定案件", _LISTING, "listing.read", parent=_LISTING),
     NavItem("提出列入", "/console/listing/new", "listing.propose", parent=_LISTING),
@@ -54,25 +55,21 @@ NAVIGATION: list[NavItem] = [
     NavItem("逾期公示", "/console/disclosure/late", "disclosure.deadline.read", parent=_OBJECTIONS),
     NavItem("信用修复", _REPAIR, "repair.read"),
     NavItem("修复申请", _REPAIR, "repair.read", parent=_REPAIR),
-    NavItem("信用服务机构", "/console/repair/agencies", "repair.agency.manage", parent=_REPAIR),
     NavItem("修复培训", "/console/repair/training", "repair.training.record", parent=_REPAIR),
     NavItem("清理台账", _LEDGER, "ledger.read"),
     NavItem("本单位台账", _LEDGER, "ledger.read", parent=_LEDGER),
     NavItem("台账汇总", "/console/ledger/rollup", "ledger.rollup", parent=_LEDGER),
-    NavItem("双公示数据", _DATA, "record.import"),
-    NavItem("导入双公示信息", _DATA, "record.import", parent=_DATA),
-    NavItem("双公示数据", "/console/disclosure/export", "disclosure.export"),
-    NavItem("导出双公示信息", "/console/disclosure/export", "disclosure.export", parent="/console/disclosure/export"),
-    NavItem("向上报送回执", "/console/disclosure/upstream", "disclosure.upstream.read",
-            parent="/console/disclosure/export"),
+    NavItem("双公示数据", _DATA, "disclosure.export"),
+    NavItem("导出双公示信息", _DATA, "disclosure.export", parent=_DATA),
+    NavItem("导入双公示信息", "/console/records/import", "record.import", parent=_DATA),
+    NavItem("向上报送回执", "/console/disclosure/upstream", "disclosure.upstream.read", parent=_DATA),
     NavItem("统计评估", _STATISTICS, "statistics.read"),
     NavItem("统计图表", _STATISTICS, "statistics.read", parent=_STATISTICS),
     NavItem("名单标准评估", "/console/statistics/list-standards", "statistics.read", parent=_STATISTICS),
     NavItem("典型案例", "/console/statistics/typical-cases", "statistics.typical.read", parent=_STATISTICS),
-    NavItem("信用服务机构", _AGENCIES, "agency.manage"),
-    NavItem("机构名录", _AGENCIES, "agency.manage", parent=_AGENCIES),
-    NavItem("监管事项", "/console/agencies/supervision", "agency.supervise", parent=_AGENCIES),
-    NavItem("信用主体账户", "/console/subject-accounts", "subject_account.code.issue"),
+    NavItem("信用服务机构", _AGENCIES, "agency.manage", parent=_REPAIR),
+    NavItem("机构监管事项", "/console/agencies/supervision", "agency.supervise", parent=_REPAIR),
+    NavItem("信用主体账户", "/console/subject-accounts", "subject_account.code.issue", parent="/console/subjects"),
     NavItem("我的信用记录", "/my", "disclosure.self_read"),
     NavItem("向信用服务机构申请更正删除", "/my/agency-requests", "agency.request.read", parent="/my"),
     NavItem("登记审查", "/console/access-log", "access_log.read"),

@@ -19,6 +19,7 @@ from xinyong.core import clock
 from xinyong.core.codes import USCC_ALPHABET, resident_id_check_char, uscc_check_char
 from xinyong.core.db import unit_of_work
 from xinyong.core.regions import division_info, division_name
+from xinyong.core.workdays import add_workdays
 from xinyong.demo import names as N
 from xinyong.records.importer import _Validator, write_batch
 from xinyong.records.rules import LISTING_VIEW_ITEMS, RecordInput
@@ -167,6 +168,16 @@ def record_for(rng: random.Random, s: DemoSubject, today: dt.date, serial: int) 
     )
 
 
+def published(row: dict[str, Any], decision: dt.date, rng: random.Random) -> dict[str, Any]:
+    """The day the department entered the record: most within 7 working days of the decision (发改办财金
+    〔2018〕893号 §十二 with 国办发〔2020〕49号), one in ten later — so the statistics have a history to show."""
+    days = rng.randrange(1, 6) if rng.random() < 0.9 else rng.randrange(9, 25)
+    day = add_workdays(decision, days).date
+    at = dt.datetime(day.year, day.month, day.day, 10, tzinfo=clock.CHINA_TZ).astimezone(dt.UTC)
+    row["created_at"] = min(at, clock.now())
+    return row
+
+
 def generate_into_database(
     count: int, records_per_subject: float = 1.5, seed: int = 20201218, *, progress: bool = False,
     if_empty: bool = False, batch_size: int = 5000,
@@ -222,7 +233,7 @@ def generate_into_database(
                 serial += 1
                 rec = record_for(rng, subj, today, serial)
                 if rec is not None:
-                    rec_rows.append(validator.record(rec, row))
+                    rec_rows.append(published(validator.record(rec, row), rec.decision_date, rng))
             if rep is not None:
                 rep_row = validator.subject(RecordInput(rep.code, rep.name, "", "", "", "", today, today, ""))
                 subj_rows.append(rep_row)
@@ -232,7 +243,7 @@ def generate_into_database(
                     serial += 1
                     rec = record_for(rng, rep, today, serial)
                     if rec is not None:
-                        rec_rows.append(validator.record(rec, rep_row))
+                        rec_rows.append(published(validator.record(rec, rep_row), rec.decision_date, rng))
             if len(subj_rows) >= batch_size:
                 flush()
             if bar is not None and n % 500 == 0:
