@@ -340,7 +340,7 @@ class AuditHarness:
     rng: random.Random = field(init=False)
     env: dict[str, str] = field(init=False)
     stats: dict[str, Any] = field(default_factory=lambda: {
-        "runs": 0, "writers_killed": 0, "sequencer_killed": 0, "killed_mid_batch": 0, "acked": 0, "entries": 0,
+        "runs": 0, "writers_killed": 0, "sequencer_killed": 0, "runs_with_queue_left": 0, "acked": 0, "entries": 0,
         "left_queued": 0, "checkpoints": 0, "witnessed": 0, "lost": 0, "failures": [],
     })
 
@@ -408,7 +408,7 @@ class AuditHarness:
                 stored = {r[0] for r in conn.execute(text("SELECT subject_key FROM access_log"))}
                 queued = conn.execute(text("SELECT count(*) FROM access_log WHERE seq IS NULL")).scalar() or 0
                 self.stats["left_queued"] += queued
-                self.stats["killed_mid_batch"] += queued > 0
+                self.stats["runs_with_queue_left"] += queued > 0
         finally:
             engine.dispose()
         lost = acked - stored
