@@ -196,3 +196,26 @@ def test_licences_are_reported_when_the_records_capability_announces_them(fake: 
     assert first["columns"] == list(LICENSING_COLUMNS)
     assert first["row"]["行政许可决定文书号"] == "清审批许〔2026〕461号" and first["row"]["当前状态"] == "有效"
     assert [(r.kind, r.item_id) for r in _receipts()] == [("licensing", lid)] * 2
+
+
+def test_an_imported_licence_table_is_reported_as_licensing_rows(fake: FakeUpstream, tmp_path: Any) -> None:
+    """A 行政许可 table imported with `xinyong import` announces its licences (licences.imported), and each one
+    reaches the upstream as a 行政许可 row with its receipt — reported upward like the penalties."""
+    from pathlib import Path
+
+    from tests.exchange.generate import PENALTY_AUTHORITY
+    from xinyong.core.access import create_principal
+    from xinyong.core.policy import Role
+    from xinyong.records.national.importer import import_any
+
+    with unit_of_work() as s:
+        source = create_principal(s, name=PENALTY_AUTHORITY, role=Role.determining_department,
+                                  department=PENALTY_AUTHORITY, region_code="320800").id
+    data = Path(__file__).resolve().parents[2] / "data" / "exchange" / "licences-utf8.csv"
+    summary = import_any(data, source=source, rejects_path=tmp_path / "r.csv", workers=0, batch_size=100)
+    assert summary.accepted > 0
+    receipts = _receipts()
+    assert len(receipts) == summary.accepted and {(r.kind, r.action) for r in receipts} == {("licensing", "new")}
+    stats = run_once(lease_seconds=30, transports=fake.transports())
+    assert stats.delivered == summary.accepted
+    assert {p["kind"] for p in fake.payloads()} == {"licensing"}

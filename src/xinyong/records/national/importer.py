@@ -684,6 +684,8 @@ def write_national_batch(kind: TableKind, batch: Batch, validator: _NationalVali
                 ids = _insert_rows_sqlite(session, table, columns, rows)
         if ids and kind is TableKind.penalty:
             emit(session, "records.imported", {"subject_keys": sorted({r[0] for r in rows}), "record_ids": ids})
+        elif ids:  # licences: reported upward like penalties, never to the measures (records.licensing)
+            emit(session, "licences.imported", {"subject_keys": sorted({r[0] for r in rows}), "licence_ids": ids})
         written.new = len(ids)
         batch.rows = rows
     if len(written.known_subjects) > 500_000:
