@@ -11,6 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from xinyong.core.access import actor_of
 from xinyong.core.accounts import sign_in
 from xinyong.core.db import unit_of_work
 from xinyong.core.policy import Role
@@ -75,6 +76,22 @@ def test_the_demo_tells_the_whole_lifecycle(db_url: str, tmp_path: Path) -> None
         assert f"用户名 {username}　密码 {password}" in text and token in text
         with unit_of_work() as s:
             assert sign_in(s, username, password).actor is not None
+    # the credit office's dashboard is built from the demo's own lifecycle (the last half year)
+    import datetime as dt
+
+    from xinyong.core import clock
+    from xinyong.statistics.service import Query, read
+
+    with unit_of_work() as s:
+        office = actor_of(made.accounts.principal(s, "xinyongban"))
+    today = clock.today()
+    report = read(office, Query(start=today - dt.timedelta(days=200), end=today, region="320800"))
+    f = report.figures
+    assert f["listings.decided"] == 4 and f["listing_objections.answered"] == 1
+    assert f["objections.answered"] == 1 and f["repair.granted"] == 1
+    assert (f["punishment.initiated"], f["punishment.feedback"]) == (1, 1)
+    assert 0 < f["penalties.late"] < f["penalties.on_time"]  # most published within 7 working days
+    assert sum(sum(month.values()) for month in report.monthly.values()) > 0
     assert ensure_demo_principals(tmp_path / "again.txt", story=True) is None  # once per database
 
 
