@@ -56,7 +56,7 @@ from xinyong.core.events import emit
 from xinyong.core.spreadsheet import safe_row
 from xinyong.core.text import normalise_code
 from xinyong.core.usecase import use_case
-from xinyong.records.bulk import copy_rows
+from xinyong.records.bulk import copy_new, copy_rows
 from xinyong.records.importer import (
     MAX_FIELD_CHARS,
     MAX_LINE_BYTES,
@@ -69,7 +69,9 @@ from xinyong.records.importer import (
     _open_xlsx,
     _os_user,
     _Validator,
+    default_workers,
     resolve_source,
+    warm_up,
 )
 from xinyong.records.licensing import (
     LICENCE_CATEGORY_NAMES,
@@ -614,7 +616,7 @@ def _write_aliases(session: Session, aliases: list[tuple[str, str, str]], known:
         return
     params = [(key, kind, code, now) for (kind, code), key in fresh.items()]
     if session.get_bind().dialect.name == "postgresql":
-        copy_rows(session, "subject_aliases", ALIAS_COLUMNS, params, "uq_subject_aliases_kind_code")
+        copy_new(session, "subject_aliases", ALIAS_COLUMNS, params)
     else:
         session.connection().exec_driver_sql(
             f"INSERT INTO subject_aliases ({', '.join(ALIAS_COLUMNS)}) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
@@ -742,7 +744,7 @@ def import_table(
     today = clock.today()
     validator = _NationalValidator(table, today, source)
     written = _Written()
-    workers = workers if workers is not None else min(2, os.cpu_count() or 1)
+    workers = workers if workers is not None else default_workers()
     blocks = (_csv_blocks(path, table.encoding, batch_size) if table.encoding is not None
               else _xlsx_blocks(path, batch_size))
 
@@ -773,6 +775,7 @@ def import_table(
             for block in blocks:
                 handle(validator.block(_rows_of(block)))
         else:
+            warm_up()
             ctx = multiprocessing.get_context("fork")
             with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_die_with_parent,
                                      initargs=(os.getpid(),)) as pool:
