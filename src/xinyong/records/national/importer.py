@@ -31,6 +31,7 @@ import datetime as dt
 import functools
 import io
 import multiprocessing
+import operator
 import os
 import zipfile
 from collections import deque
@@ -334,6 +335,10 @@ class _NationalValidator:
         self.item = PENALTY_ITEM if table.kind is TableKind.penalty else LICENSING_ITEM
         self.fields = list(table.positions.items())
         self.width = max(table.positions.values()) + 1
+        #: a CSV row is a list of ``str`` (csv.reader): its cells are picked and stripped in C
+        self._names = tuple(table.positions)
+        self._pick = operator.itemgetter(*table.positions.values()) if len(table.positions) > 1 else None
+        self._csv = table.encoding is not None
         self.limits = [(name, limit) for name, limit in MAX_LENGTHS.items() if name in table.positions]
         #: raw code → subject (identity, keyed hash and encryption once per code)
         self._subjects: dict[str, Resolved] = {}
@@ -343,7 +348,9 @@ class _NationalValidator:
         date and amount cells of a workbook, which keep their date or number. Over-long text is refused
         (a CSV field beyond MAX_FIELD_CHARS has already refused the whole file)."""
         n = len(values)
-        if n >= self.width and all(type(v) is str for v in values):  # CSV: the fast path
+        if self._csv and self._pick is not None and n >= self.width:  # CSV: the fast path
+            row = dict(zip(self._names, map(str.strip, self._pick(values)), strict=True))
+        elif n >= self.width and all(type(v) is str for v in values):
             row = {name: values[pos].strip() for name, pos in self.fields}
         else:
             row = {}
@@ -402,7 +409,7 @@ class _NationalValidator:
     def aliases(self, row: dict[str, Any], resolved: Resolved) -> list[tuple[str, str, str]]:
         """Former codes of an organisation named with its USCC (组织机构代码 is the USCC's 9th to 17th
         characters, GB 32100-2015; a different one given beside it is refused)."""
-        if resolved.kind == SubjectKind.individual.value or not resolved.code:
+        if resolved.kind == _INDIVIDUAL or not resolved.code:
             return []
         out = [(resolved.subject_key, "organisation_code", resolved.code[8:17])]
         for kind in ALIAS_FIELDS:
@@ -491,7 +498,7 @@ class _NationalValidator:
             raise DomainError("not_competent", denial)
         rep_id = row.get("legal_representative_id", "")
         is_minor = False
-        if s.kind == SubjectKind.individual.value and s.subject is not None:
+        if s.kind == _INDIVIDUAL and s.subject is not None:
             code = row.get("id_number", "").upper()
             # only someone born within 18 years of the decision can have been a minor (skips the full parse)
             if len(code) == 18 and code[6:10].isdigit() and int(code[6:10]) >= decided.year - 19:
@@ -572,6 +579,7 @@ class _NationalValidator:
 #: fields a workbook may give as a date or a number (kept as such for their parsers)
 _TYPED_FIELDS = frozenset({"decision_date", "penalty_effective_to", "publication_end", "valid_from", "valid_to",
                            "fine_amount", "confiscation_amount"})
+_INDIVIDUAL = SubjectKind.individual.value
 #: an authority's code repeats on every row of its file: normalised once
 _authority_code = functools.lru_cache(maxsize=1024)(normalise_code)
 _CATEGORY_WORDS = {name: code for code, name in LICENCE_CATEGORY_NAMES.items()} | {"": None}
