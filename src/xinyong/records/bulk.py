@@ -40,32 +40,3 @@ def copy_rows(session: Session, table: str, columns: tuple[str, ...], rows: list
                     f"ON CONFLICT ON CONSTRAINT {constraint} DO NOTHING RETURNING id")
         return sorted(r[0] for r in cur.fetchall())
 
-
-def copy_new(session: Session, table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
-    """PostgreSQL: rows whose ids nobody needs (the table's own default draws them): COPY straight into
-    ``table``; when the batch meets a stored row the COPY is undone to a savepoint and the rows go through
-    a temporary table and ``INSERT … ON CONFLICT DO NOTHING`` (the first of equal rows wins)."""
-    import psycopg
-
-    if not rows:
-        return
-    conn = session.connection().connection.driver_connection
-    assert conn is not None
-    cols = ", ".join(columns)
-    with conn.cursor() as cur:
-        cur.execute("SAVEPOINT bulk_copy")
-        try:
-            with cur.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
-                for r in rows:
-                    copy.write_row(r)
-            cur.execute("RELEASE SAVEPOINT bulk_copy")
-            return
-        except psycopg.errors.UniqueViolation:
-            cur.execute("ROLLBACK TO SAVEPOINT bulk_copy")
-        temp = f"imp_new_{table}"
-        cur.execute(f"CREATE TEMP TABLE IF NOT EXISTS {temp} (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS")
-        cur.execute(f"TRUNCATE {temp}")
-        with cur.copy(f"COPY {temp} ({cols}) FROM STDIN") as copy:
-            for r in rows:
-                copy.write_row(r)
-        cur.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {temp} ORDER BY id ON CONFLICT DO NOTHING")

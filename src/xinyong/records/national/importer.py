@@ -57,7 +57,7 @@ from xinyong.core.events import emit
 from xinyong.core.spreadsheet import safe_row
 from xinyong.core.text import normalise_code
 from xinyong.core.usecase import use_case
-from xinyong.records.bulk import copy_new, copy_rows
+from xinyong.records.bulk import copy_rows
 from xinyong.records.importer import (
     MAX_FIELD_CHARS,
     MAX_LINE_BYTES,
@@ -91,7 +91,7 @@ from xinyong.records.national.columns import (
     recognise,
 )
 from xinyong.records.national.values import parse_amount, parse_date, parse_optional_date, text_of
-from xinyong.records.rules import DocumentType, RecordInput, check_record
+from xinyong.records.rules import Accepted, DocumentType, RecordInput, check_record
 from xinyong.subjects.public import subject_views, upsert_subjects
 from xinyong.subjects.rules import identify
 from xinyong.subjects.service import clean_name, subject_row
@@ -340,6 +340,8 @@ class _NationalValidator:
         self._pick = operator.itemgetter(*table.positions.values()) if len(table.positions) > 1 else None
         self._csv = table.encoding is not None
         self.limits = [(name, limit) for name, limit in MAX_LENGTHS.items() if name in table.positions]
+        #: (decision date, region) → the rules' acceptance of a penalty row (accepted rows only)
+        self._accepted: dict[tuple[dt.date, str], Accepted] = {}
         #: raw code → subject (identity, keyed hash and encryption once per code)
         self._subjects: dict[str, Resolved] = {}
 
@@ -486,16 +488,23 @@ class _NationalValidator:
         if publication_end is not None and publication_end < decided:
             raise DomainError("publication_end_before_decision",
                               f"{cols['publication_end']}（{publication_end.isoformat()}）早于{cols['decision_date']}")
-        self.item_in_force(decided, s.region_code)  # the reason in the table's own words, before the API's rules
-        rec = RecordInput(
-            subject_code="", subject_name="", catalog_item=self.item,
-            document_type=DocumentType.administrative_penalty.value, document_number=number,
-            issuing_authority=issuing, decision_date=decided, effective_date=decided, summary=summary,
-        )
-        accepted = check_record(rec, s.region_code, self.finder, self.today)  # the API's rules
-        denial = self.base._competence(accepted, self.source)
-        if denial is not None:
-            raise DomainError("not_competent", denial)
+        accepted = self._accepted.get((decided, s.region_code))
+        if accepted is None:
+            self.item_in_force(decided, s.region_code)  # the reason in the table's own words, before the API's rules
+            rec = RecordInput(
+                subject_code="", subject_name="", catalog_item=self.item,
+                document_type=DocumentType.administrative_penalty.value, document_number=number,
+                issuing_authority=issuing, decision_date=decided, effective_date=decided, summary=summary,
+            )
+            accepted = check_record(rec, s.region_code, self.finder, self.today)  # the API's rules
+            denial = self.base._competence(accepted, self.source)
+            if denial is not None:
+                raise DomainError("not_competent", denial)
+            # number, authority and summary are present (checked above) and the other fields of ``rec`` are
+            # fixed, so the rules' answer depends on the date and the region only: kept for the next rows
+            if len(self._accepted) > 100_000:
+                self._accepted.clear()
+            self._accepted[(decided, s.region_code)] = accepted
         rep_id = row.get("legal_representative_id", "")
         is_minor = False
         if s.kind == _INDIVIDUAL and s.subject is not None:
@@ -624,7 +633,12 @@ def _write_aliases(session: Session, aliases: list[tuple[str, str, str]], known:
         return
     params = [(key, kind, code, now) for (kind, code), key in fresh.items()]
     if session.get_bind().dialect.name == "postgresql":
-        copy_new(session, "subject_aliases", ALIAS_COLUMNS, params)
+        # one statement, the columns as three array parameters (no per-row formatting in Python)
+        session.connection().exec_driver_sql(
+            f"INSERT INTO subject_aliases ({', '.join(ALIAS_COLUMNS)}) "
+            "SELECT k, t, c, %(now)s FROM unnest(%(keys)s::text[], %(kinds)s::text[], %(codes)s::text[]) AS a(k, t, c) "
+            "ON CONFLICT DO NOTHING",
+            {"keys": list(fresh.values()), "kinds": [k for k, _ in fresh], "codes": [c for _, c in fresh], "now": now})
     else:
         session.connection().exec_driver_sql(
             f"INSERT INTO subject_aliases ({', '.join(ALIAS_COLUMNS)}) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
