@@ -350,6 +350,7 @@ class _NationalValidator:
         date and amount cells of a workbook, which keep their date or number. Over-long text is refused
         (a CSV field beyond MAX_FIELD_CHARS has already refused the whole file)."""
         n = len(values)
+        row: dict[str, Any]
         if self._csv and self._pick is not None and n >= self.width:  # CSV: the fast path
             row = dict(zip(self._names, map(str.strip, self._pick(values)), strict=True))
         elif n >= self.width and all(type(v) is str for v in values):
