@@ -19,9 +19,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
+from operator import mul
 
 from stdnum.cn import ric as std_ric
-from stdnum.exceptions import ValidationError
 
 from xinyong.core.regions import NATIONAL_DIVISION, is_division
 from xinyong.core.text import normalise_code
@@ -109,6 +110,16 @@ class CodeCheck:
 
 _USCC_VALUES = {c: i for i, c in enumerate(USCC_ALPHABET)}
 _USCC_SET = frozenset(USCC_ALPHABET)
+#: a bulk import meets the same subjects again and again; the checks below are pure functions of the code
+_CACHE = 65536
+
+
+def _normalise(raw: str) -> str:
+    """:func:`normalise_code`, without its Unicode normalisation and pattern for the usual case of a
+    code already typed in plain ASCII letters and digits (which both would leave as it is)."""
+    if raw.isascii() and raw.isalnum():
+        return raw.upper()
+    return normalise_code(raw)
 
 
 def uscc_check_char(first17: str) -> str:
@@ -117,13 +128,18 @@ def uscc_check_char(first17: str) -> str:
     Identical to ``stdnum.cn.uscc.calc_check_digit`` (asserted by a property test on every code
     stdnum accepts), but also defined for the letter registration authorities A, N and Y.
     """
-    values = _USCC_VALUES
-    total = sum(values[c] * w for c, w in zip(first17, USCC_WEIGHTS, strict=True))
+    if len(first17) != len(USCC_WEIGHTS):
+        raise ValueError(f"uscc_check_char needs 17 characters, got {len(first17)}")
+    total = sum(map(mul, map(_USCC_VALUES.__getitem__, first17), USCC_WEIGHTS))  # no Python-level loop
     return USCC_ALPHABET[(31 - total % 31) % 31]
 
 
 def check_uscc(raw: str) -> CodeCheck:
-    code = normalise_code(raw)
+    return _check_uscc(_normalise(raw))
+
+
+@lru_cache(maxsize=_CACHE)
+def _check_uscc(code: str) -> CodeCheck:
     kind = SubjectKind.individual_business if code[:2] == "92" else SubjectKind.organisation
 
     def fail(f: Failure, detail: str = "") -> CodeCheck:
@@ -133,9 +149,8 @@ def check_uscc(raw: str) -> CodeCheck:
         return fail(Failure.empty)
     if len(code) != 18:
         return fail(Failure.length, f"实际{len(code)}位")
-    bad = sorted(set(code) - _USCC_SET)
-    if bad:
-        return fail(Failure.charset, "不允许的字符：" + "、".join(bad))
+    if not _USCC_SET.issuperset(code):
+        return fail(Failure.charset, "不允许的字符：" + "、".join(sorted(set(code) - _USCC_SET)))
     if code[0] not in USCC_CATEGORIES:
         return fail(Failure.registration_authority, code[0])
     if code[1] not in USCC_CATEGORIES[code[0]]:
@@ -150,7 +165,11 @@ def check_uscc(raw: str) -> CodeCheck:
 
 
 def check_resident_id(raw: str, today: dt.date | None = None) -> CodeCheck:
-    code = normalise_code(raw)
+    return _check_resident_id(_normalise(raw), today)
+
+
+@lru_cache(maxsize=_CACHE)
+def _check_resident_id(code: str, today: dt.date | None) -> CodeCheck:
     kind = SubjectKind.individual
 
     def fail(f: Failure, detail: str = "") -> CodeCheck:
@@ -162,9 +181,9 @@ def check_resident_id(raw: str, today: dt.date | None = None) -> CodeCheck:
         return fail(Failure.length, f"实际{len(code)}位")
     if not code[:17].isdigit() or not (code[17].isdigit() or code[17] == "X"):
         return fail(Failure.charset, "前17位应为数字，第18位为数字或X")
-    try:
-        birth = std_ric.get_birth_date(code)
-    except ValidationError:
+    try:  # what std_ric.get_birth_date computes, without its re-normalisation of the code
+        birth = dt.date(int(code[6:10]), int(code[10:12]), int(code[12:14]))
+    except ValueError:
         return fail(Failure.birth_date, code[6:14])
     if birth < dt.date(1880, 1, 1) or (today is not None and birth > today):
         return fail(Failure.birth_date, code[6:14])
@@ -173,7 +192,7 @@ def check_resident_id(raw: str, today: dt.date | None = None) -> CodeCheck:
     # (e.g. 440524188001010014 of GB 11643's own examples), so only existence is checked here.
     if not is_division(code[:6]) or code[:6] == NATIONAL_DIVISION:
         return fail(Failure.region, code[:6])
-    expected = std_ric.calc_check_digit(code)
+    expected = _ric_check_char(code)
     if code[17] != expected:
         return fail(Failure.check_digit, f"应为{expected}")
     return CodeCheck(code, kind, True)
@@ -186,15 +205,21 @@ def looks_like_resident_id(code: str) -> bool:
 
 def check_code(raw: str, today: dt.date | None = None) -> CodeCheck:
     """Check any subject code: a resident ID when it looks like one, otherwise a USCC."""
-    code = normalise_code(raw)
+    code = _normalise(raw)
     if looks_like_resident_id(code):
-        as_id = check_resident_id(code, today)
+        as_id = _check_resident_id(code, today)
         if as_id.valid:
             return as_id
-        as_uscc = check_uscc(code)
+        as_uscc = _check_uscc(code)
         # an all-digit USCC (e.g. 1 + 1 + division…) is possible; prefer whichever validates
         return as_uscc if as_uscc.valid else as_id
-    return check_uscc(code)
+    return _check_uscc(code)
+
+
+def _ric_check_char(code: str) -> str:
+    """ISO 7064 MOD 11-2 check character of an 18-character ID: ``std_ric.calc_check_digit``'s formula."""
+    checksum = (1 - 2 * int(code[:17], 13)) % 11
+    return "X" if checksum == 10 else str(checksum)
 
 
 def resident_id_check_char(first17: str) -> str:
@@ -204,7 +229,10 @@ def resident_id_check_char(first17: str) -> str:
 
 def birth_date_of(code: str) -> dt.date | None:
     """The birth date a valid resident ID carries (GB 11643 positions 7–14); None for any other code."""
-    checked = check_resident_id(code)
+    code = _normalise(code)
+    if len(code) != 18 or not code[:17].isdigit():
+        return None  # not a resident ID (the check below would say so): most subjects are organisations
+    checked = _check_resident_id(code, None)
     if not checked.valid:
         return None
     return dt.date(int(checked.code[6:10]), int(checked.code[10:12]), int(checked.code[12:14]))

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import hmac
 import os
 from dataclasses import dataclass
 from functools import lru_cache
@@ -50,8 +49,29 @@ def _previous_aeads() -> tuple[AESGCM, ...]:
     return tuple(AESGCM(_derive(b"xinyong-aes-gcm", k)) for k in previous_secret_keys())
 
 
+@lru_cache(maxsize=4)
+def _hmac_pads(purpose: str) -> tuple[Any, Any]:
+    """SHA-256 states after the inner and outer padded keys of HMAC (RFC 2104), computed once per purpose:
+    each keyed hash then copies them instead of setting the key up again (what ``hmac.new`` costs)."""
+    key = _hmac_key(purpose)
+    if len(key) > _SHA256_BLOCK:
+        key = hashlib.sha256(key).digest()
+    key = key.ljust(_SHA256_BLOCK, b"\0")
+    return (hashlib.sha256(bytes(b ^ 0x36 for b in key)), hashlib.sha256(bytes(b ^ 0x5C for b in key)))
+
+
+_SHA256_BLOCK = 64
+
+
 def keyed_hash(value: str, purpose: str = "subject") -> str:
-    return hmac.new(_hmac_key(purpose), value.encode(), hashlib.sha256).hexdigest()[:40]
+    """HMAC-SHA256 of ``value`` under the purpose's key, hex, first 40 characters (the same bytes as
+    ``hmac.new(key, value, sha256)``)."""
+    inner, outer = _hmac_pads(purpose)
+    h = inner.copy()
+    h.update(value.encode())
+    o = outer.copy()
+    o.update(h.digest())
+    return o.hexdigest()[:40]
 
 
 def subject_key(normalised_code: str) -> str:
@@ -89,6 +109,7 @@ def under_current_key(token: str) -> bool:
 
 def reset_keys() -> None:
     _hmac_key.cache_clear()
+    _hmac_pads.cache_clear()
     _aead.cache_clear()
     _previous_aeads.cache_clear()
 

@@ -154,15 +154,26 @@ def refresh_all(session: Session, keys: Sequence[str] | None = None) -> int:
 
 
 def mark_dirty(session: Session, keys: Sequence[str]) -> None:
-    """Mark subjects for recomputation before their next screening (one statement)."""
-    from sqlalchemy.dialects import postgresql, sqlite
+    """Mark subjects for recomputation before their next screening (one statement).
 
+    PostgreSQL: the keys travel as ONE array parameter (``INSERT … SELECT unnest(…) ON CONFLICT DO
+    NOTHING``); SQLite: one driver-level executemany. Both bypass the ORM: a bulk-import batch marks
+    thousands of subjects."""
     if not keys:
         return
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    unique = list(dict.fromkeys(keys))
     now = clock.now()
-    session.execute(dialect.insert(ScreeningDirty).on_conflict_do_nothing(),
-                    [{"subject_key": k, "marked_at": now} for k in dict.fromkeys(keys)])
+    conn = session.connection()
+    table = ScreeningDirty.__tablename__
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(
+            f"INSERT INTO {table} (subject_key, marked_at) SELECT k, %(now)s FROM unnest(%(keys)s::text[]) AS k "
+            "ON CONFLICT DO NOTHING", {"keys": unique, "now": now})
+        return
+    to_db = ScreeningDirty.__table__.c.marked_at.type.bind_processor(conn.dialect)
+    stamp = to_db(now) if to_db is not None else now
+    conn.exec_driver_sql(f"INSERT INTO {table} (subject_key, marked_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                         [(k, stamp) for k in unique])
 
 
 def refresh_dirty(session: Session, keys: Sequence[str] | None = None) -> int:

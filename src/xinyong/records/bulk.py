@@ -39,3 +39,4 @@ def copy_rows(session: Session, table: str, columns: tuple[str, ...], rows: list
         cur.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {temp} ORDER BY id "
                     f"ON CONFLICT ON CONSTRAINT {constraint} DO NOTHING RETURNING id")
         return sorted(r[0] for r in cur.fetchall())
+

@@ -61,6 +61,7 @@ from xinyong.core.errors import DomainError
 from xinyong.core.events import emit
 from xinyong.core.models import Principal
 from xinyong.core.policy import Role
+from xinyong.core.regions import is_division
 from xinyong.core.spreadsheet import safe_row
 from xinyong.core.untrusted import check_zip
 from xinyong.core.usecase import use_case
@@ -84,12 +85,13 @@ FALSE = {"", "0", "false", "no", "n", "否", "f"}
 
 #: the subjects capability's row columns (xinyong.subjects.public), kept under this name for bench/
 SUBJECT_COLUMNS = list(SUBJECT_ROW_COLUMNS)
-RECORD_COLUMNS = [
+RECORD_COLUMNS = [  # subject_key first: the writers read it as r[0]
     "subject_key", "catalog_item", "catalog_id", "catalog_edition", "region_code", "document_type",
     "document_number", "issuing_authority", "department", "determined_by", "decision_date",
     "effective_date", "summary", "other_basis", "severity", "is_minor", "force_majeure", "non_intentional", "minor_violation",
     "status", "created_at",
 ]
+_RECORD_COLUMNS = tuple(RECORD_COLUMNS)
 
 
 class ImportError_(Exception):
@@ -459,7 +461,7 @@ def _dedupe_subjects(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return list(seen.values())
 
 
-def _write_batch_generic(session: Session, subjects: list[dict[str, Any]], records: list[dict[str, Any]]) -> list[int]:
+def _write_batch_generic(session: Session, subjects: list[dict[str, Any]], records: list[tuple[Any, ...]]) -> list[int]:
     dialect = session.get_bind().dialect.name
     ins = postgresql.insert if dialect == "postgresql" else sqlite.insert
     upsert_subjects(session, subjects)
@@ -468,21 +470,20 @@ def _write_batch_generic(session: Session, subjects: list[dict[str, Any]], recor
     stmt = ins(Record).on_conflict_do_nothing(
         index_elements=["issuing_authority", "document_number", "subject_key", "catalog_item"]
     ).returning(Record.id)
-    result = session.execute(stmt, records)
+    result = session.execute(stmt, [dict(zip(RECORD_COLUMNS, r, strict=True)) for r in records])
     return [row[0] for row in result.all()]
 
 
-def _write_batch_pg_copy(session: Session, subjects: list[dict[str, Any]], records: list[dict[str, Any]]) -> list[int]:
+def _write_batch_pg_copy(session: Session, subjects: list[dict[str, Any]], records: list[tuple[Any, ...]]) -> list[int]:
     """The subjects through the subjects capability (:func:`xinyong.subjects.public.upsert_subjects`), the
     records COPied straight in, or merged when the batch meets stored rows (:func:`xinyong.records.bulk.copy_rows`)."""
     upsert_subjects(session, subjects)
     if not records:
         return []
-    return copy_rows(session, "records", tuple(RECORD_COLUMNS), [tuple(r[c] for c in RECORD_COLUMNS) for r in records],
-                     "uq_records_natural_key")
+    return copy_rows(session, "records", _RECORD_COLUMNS, records, "uq_records_natural_key")
 
 
-def _write_batch_sqlite(session: Session, subjects: list[dict[str, Any]], records: list[dict[str, Any]]) -> list[int]:
+def _write_batch_sqlite(session: Session, subjects: list[dict[str, Any]], records: list[tuple[Any, ...]]) -> list[int]:
     """executemany on the session's own connection (same transaction); new ids are those above the
     previous maximum, since SQLite serialises writers and this transaction holds the write lock."""
     conn = session.connection()
@@ -493,15 +494,23 @@ def _write_batch_sqlite(session: Session, subjects: list[dict[str, Any]], record
     conn.exec_driver_sql(
         f"INSERT INTO records ({', '.join(RECORD_COLUMNS)}) VALUES ({', '.join('?' * len(RECORD_COLUMNS))}) "
         "ON CONFLICT DO NOTHING",
-        [tuple(r[c] for c in RECORD_COLUMNS) for r in records],
+        records,
     )
     return [row[0] for row in conn.exec_driver_sql("SELECT id FROM records WHERE id > ? ORDER BY id", (before,))]
 
 
 def write_batch(subjects: list[dict[str, Any]], records: list[dict[str, Any]]) -> int:
     """Store one batch in one transaction; return how many records were new."""
+    return write_rows(subjects, [tuple(r[c] for c in RECORD_COLUMNS) for r in records])
+
+
+def write_rows(subjects: list[dict[str, Any]], records: list[tuple[Any, ...]], known: set[str] | None = None) -> int:
+    """:func:`write_batch` of records as tuples in :data:`RECORD_COLUMNS` order. ``known``: the subject keys
+    this import has already written (skipped here, and the new ones added once the batch is committed)."""
     with unit_of_work() as session:
         subjects = _dedupe_subjects(subjects)
+        if known:
+            subjects = [s for s in subjects if s["subject_key"] not in known]
         dialect = session.get_bind().dialect.name
         if dialect == "postgresql":
             ids = _write_batch_pg_copy(session, subjects, records)
@@ -511,9 +520,13 @@ def write_batch(subjects: list[dict[str, Any]], records: list[dict[str, Any]]) -
             ids = _write_batch_generic(session, subjects, records)
         if ids:
             emit(session, "records.imported", {
-                "subject_keys": sorted({r["subject_key"] for r in records}), "record_ids": ids,
+                "subject_keys": sorted({r[0] for r in records}), "record_ids": ids,
             })
-        return len(ids)
+    if known is not None:
+        if len(known) > 500_000:
+            known.clear()
+        known.update(s["subject_key"] for s in subjects)
+    return len(ids)
 
 
 # --- the use case ------------------------------------------------------------------------------
@@ -569,27 +582,47 @@ def _die_with_parent(parent: int) -> None:
 
 def _validate_chunk(
     chunk: list[tuple[int, dict[str, Any]]], today: dt.date, source: Source
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[tuple[int, dict[str, Any], str]]]:
+) -> tuple[list[dict[str, Any]], list[tuple[Any, ...]], list[tuple[int, dict[str, Any], str]]]:
     """Validate one batch of rows (runs in a worker process; pure CPU, no database)."""
     global _worker_validator
     if _worker_validator is None or _worker_validator.today != today:
         _worker_validator = _Validator(today=today)
     validator = _worker_validator
-    subjects: list[dict[str, Any]] = []
-    records: list[dict[str, Any]] = []
+    subjects: dict[str, dict[str, Any]] = {}  # one per subject key (the batch's first)
+    records: list[tuple[Any, ...]] = []
     rejected: list[tuple[int, dict[str, Any], str]] = []
+    columns = _RECORD_COLUMNS
     for line, row in chunk:
         try:
             rec = to_input(row)
             subj = validator.subject(rec)
-            records.append(validator.sourced(rec, subj, source))
-            subjects.append(subj)
+            values = validator.sourced(rec, subj, source)
         except DomainError as exc:
             rejected.append((line, row, exc.message))
-    return subjects, records, rejected
+            continue
+        records.append(tuple([values[c] for c in columns]))
+        subjects.setdefault(subj["subject_key"], subj)
+    return list(subjects.values()), records, rejected
 
 
 _worker_validator: _Validator | None = None
+
+
+def default_workers() -> int:
+    """One validation worker per core this process may run on (at most 8): the writer mostly waits on
+    the database, so the workers and the server share the cores."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, 8))
+
+
+def warm_up() -> None:
+    """Load what every worker needs (the catalogs, the GB/T 2260 division table) once, before the workers
+    are forked, so they inherit it instead of each loading it again."""
+    catalogs()
+    is_division("320812")
 
 
 def _chunks(path: Path, size: int) -> Iterator[list[tuple[int, dict[str, Any]]]]:
@@ -649,16 +682,18 @@ def import_file(
     rejects = _Rejects(rejects_path or path.with_name(path.name + ".rejects.csv"))
     summary = Summary(rejects_path=str(rejects.path))
     today = clock.today()
-    workers = workers if workers is not None else min(2, os.cpu_count() or 1)
+    workers = workers if workers is not None else default_workers()
 
-    def handle(result: tuple[list[dict[str, Any]], list[dict[str, Any]], list[tuple[int, dict[str, Any], str]]]) -> None:
+    known: set[str] = set()  # subjects this import has written
+
+    def handle(result: tuple[list[dict[str, Any]], list[tuple[Any, ...]], list[tuple[int, dict[str, Any], str]]]) -> None:
         subjects, records, rejected = result
         for line, row, reason in rejected:
             rejects.write(line, row, reason)
         summary.rejected += len(rejected)
         summary.rows += len(records) + len(rejected)
         if records:
-            inserted = write_batch(subjects, records)
+            inserted = write_rows(subjects, records, known)
             summary.accepted += inserted
             summary.duplicates += len(records) - inserted
         rejects.flush()
@@ -679,6 +714,7 @@ def import_file(
                 if task is not None:
                     bar_ctx.update(task, completed=summary.rows)
         else:
+            warm_up()
             ctx = multiprocessing.get_context("fork")
             with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_die_with_parent,
                                      initargs=(os.getpid(),)) as pool:

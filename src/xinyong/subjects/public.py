@@ -237,9 +237,21 @@ def upsert_subjects(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     dialect = session.get_bind().dialect.name
     cols = ", ".join(SUBJECT_ROW_COLUMNS)
     if dialect == "postgresql":
+        import psycopg
+
         conn = session.connection().connection.driver_connection
         assert conn is not None
         with conn.cursor() as cur:
+            # the usual case (subjects new to the platform, one row each): COPY straight into the table
+            cur.execute("SAVEPOINT subjects_copy")
+            try:
+                with cur.copy(f"COPY subjects ({cols}) FROM STDIN") as copy:
+                    for s in rows:
+                        copy.write_row([s[c] for c in SUBJECT_ROW_COLUMNS])
+                cur.execute("RELEASE SAVEPOINT subjects_copy")
+                return
+            except psycopg.errors.UniqueViolation:
+                cur.execute("ROLLBACK TO SAVEPOINT subjects_copy")
             cur.execute("CREATE TEMP TABLE IF NOT EXISTS imp_subjects (LIKE subjects INCLUDING DEFAULTS) "
                         "ON COMMIT DELETE ROWS")
             cur.execute("TRUNCATE imp_subjects")

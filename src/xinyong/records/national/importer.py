@@ -31,6 +31,7 @@ import datetime as dt
 import functools
 import io
 import multiprocessing
+import operator
 import os
 import zipfile
 from collections import deque
@@ -69,7 +70,9 @@ from xinyong.records.importer import (
     _open_xlsx,
     _os_user,
     _Validator,
+    default_workers,
     resolve_source,
+    warm_up,
 )
 from xinyong.records.licensing import (
     LICENCE_CATEGORY_NAMES,
@@ -88,7 +91,7 @@ from xinyong.records.national.columns import (
     recognise,
 )
 from xinyong.records.national.values import parse_amount, parse_date, parse_optional_date, text_of
-from xinyong.records.rules import DocumentType, RecordInput, check_record
+from xinyong.records.rules import Accepted, DocumentType, RecordInput, check_record
 from xinyong.subjects.public import subject_views, upsert_subjects
 from xinyong.subjects.rules import identify
 from xinyong.subjects.service import clean_name, subject_row
@@ -332,7 +335,13 @@ class _NationalValidator:
         self.item = PENALTY_ITEM if table.kind is TableKind.penalty else LICENSING_ITEM
         self.fields = list(table.positions.items())
         self.width = max(table.positions.values()) + 1
+        #: a CSV row is a list of ``str`` (csv.reader): its cells are picked and stripped in C
+        self._names = tuple(table.positions)
+        self._pick = operator.itemgetter(*table.positions.values()) if len(table.positions) > 1 else None
+        self._csv = table.encoding is not None
         self.limits = [(name, limit) for name, limit in MAX_LENGTHS.items() if name in table.positions]
+        #: (decision date, region) → the rules' acceptance of a penalty row (accepted rows only)
+        self._accepted: dict[tuple[dt.date, str], Accepted] = {}
         #: raw code → subject (identity, keyed hash and encryption once per code)
         self._subjects: dict[str, Resolved] = {}
 
@@ -341,7 +350,10 @@ class _NationalValidator:
         date and amount cells of a workbook, which keep their date or number. Over-long text is refused
         (a CSV field beyond MAX_FIELD_CHARS has already refused the whole file)."""
         n = len(values)
-        if n >= self.width and all(type(v) is str for v in values):  # CSV: the fast path
+        row: dict[str, Any]
+        if self._csv and self._pick is not None and n >= self.width:  # CSV: the fast path
+            row = dict(zip(self._names, map(str.strip, self._pick(values)), strict=True))
+        elif n >= self.width and all(type(v) is str for v in values):
             row = {name: values[pos].strip() for name, pos in self.fields}
         else:
             row = {}
@@ -400,7 +412,7 @@ class _NationalValidator:
     def aliases(self, row: dict[str, Any], resolved: Resolved) -> list[tuple[str, str, str]]:
         """Former codes of an organisation named with its USCC (组织机构代码 is the USCC's 9th to 17th
         characters, GB 32100-2015; a different one given beside it is refused)."""
-        if resolved.kind == SubjectKind.individual.value or not resolved.code:
+        if resolved.kind == _INDIVIDUAL or not resolved.code:
             return []
         out = [(resolved.subject_key, "organisation_code", resolved.code[8:17])]
         for kind in ALIAS_FIELDS:
@@ -477,19 +489,26 @@ class _NationalValidator:
         if publication_end is not None and publication_end < decided:
             raise DomainError("publication_end_before_decision",
                               f"{cols['publication_end']}（{publication_end.isoformat()}）早于{cols['decision_date']}")
-        self.item_in_force(decided, s.region_code)  # the reason in the table's own words, before the API's rules
-        rec = RecordInput(
-            subject_code="", subject_name="", catalog_item=self.item,
-            document_type=DocumentType.administrative_penalty.value, document_number=number,
-            issuing_authority=issuing, decision_date=decided, effective_date=decided, summary=summary,
-        )
-        accepted = check_record(rec, s.region_code, self.finder, self.today)  # the API's rules
-        denial = self.base._competence(accepted, self.source)
-        if denial is not None:
-            raise DomainError("not_competent", denial)
+        accepted = self._accepted.get((decided, s.region_code))
+        if accepted is None:
+            self.item_in_force(decided, s.region_code)  # the reason in the table's own words, before the API's rules
+            rec = RecordInput(
+                subject_code="", subject_name="", catalog_item=self.item,
+                document_type=DocumentType.administrative_penalty.value, document_number=number,
+                issuing_authority=issuing, decision_date=decided, effective_date=decided, summary=summary,
+            )
+            accepted = check_record(rec, s.region_code, self.finder, self.today)  # the API's rules
+            denial = self.base._competence(accepted, self.source)
+            if denial is not None:
+                raise DomainError("not_competent", denial)
+            # number, authority and summary are present (checked above) and the other fields of ``rec`` are
+            # fixed, so the rules' answer depends on the date and the region only: kept for the next rows
+            if len(self._accepted) > 100_000:
+                self._accepted.clear()
+            self._accepted[(decided, s.region_code)] = accepted
         rep_id = row.get("legal_representative_id", "")
         is_minor = False
-        if s.kind == SubjectKind.individual.value and s.subject is not None:
+        if s.kind == _INDIVIDUAL and s.subject is not None:
             code = row.get("id_number", "").upper()
             # only someone born within 18 years of the decision can have been a minor (skips the full parse)
             if len(code) == 18 and code[6:10].isdigit() and int(code[6:10]) >= decided.year - 19:
@@ -570,6 +589,7 @@ class _NationalValidator:
 #: fields a workbook may give as a date or a number (kept as such for their parsers)
 _TYPED_FIELDS = frozenset({"decision_date", "penalty_effective_to", "publication_end", "valid_from", "valid_to",
                            "fine_amount", "confiscation_amount"})
+_INDIVIDUAL = SubjectKind.individual.value
 #: an authority's code repeats on every row of its file: normalised once
 _authority_code = functools.lru_cache(maxsize=1024)(normalise_code)
 _CATEGORY_WORDS = {name: code for code, name in LICENCE_CATEGORY_NAMES.items()} | {"": None}
@@ -614,7 +634,12 @@ def _write_aliases(session: Session, aliases: list[tuple[str, str, str]], known:
         return
     params = [(key, kind, code, now) for (kind, code), key in fresh.items()]
     if session.get_bind().dialect.name == "postgresql":
-        copy_rows(session, "subject_aliases", ALIAS_COLUMNS, params, "uq_subject_aliases_kind_code")
+        # one statement, the columns as three array parameters (no per-row formatting in Python)
+        session.connection().exec_driver_sql(
+            f"INSERT INTO subject_aliases ({', '.join(ALIAS_COLUMNS)}) "
+            "SELECT k, t, c, %(now)s FROM unnest(%(keys)s::text[], %(kinds)s::text[], %(codes)s::text[]) AS a(k, t, c) "
+            "ON CONFLICT DO NOTHING",
+            {"keys": list(fresh.values()), "kinds": [k for k, _ in fresh], "codes": [c for _, c in fresh], "now": now})
     else:
         session.connection().exec_driver_sql(
             f"INSERT INTO subject_aliases ({', '.join(ALIAS_COLUMNS)}) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
@@ -744,7 +769,7 @@ def import_table(
     today = clock.today()
     validator = _NationalValidator(table, today, source)
     written = _Written()
-    workers = workers if workers is not None else min(2, os.cpu_count() or 1)
+    workers = workers if workers is not None else default_workers()
     blocks = (_csv_blocks(path, table.encoding, batch_size) if table.encoding is not None
               else _xlsx_blocks(path, batch_size))
 
@@ -775,6 +800,7 @@ def import_table(
             for block in blocks:
                 handle(validator.block(_rows_of(block)))
         else:
+            warm_up()
             ctx = multiprocessing.get_context("fork")
             with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_die_with_parent,
                                      initargs=(os.getpid(),)) as pool:
