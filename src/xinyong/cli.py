@@ -186,8 +186,8 @@ def import_records(
 def import_file_command(
     file: Path = typer.Argument(..., help="XLSX 或 CSV（UTF-8 或 GBK）文件：行政处罚信息表、行政许可信息表或平台自有列"),
     rejects: Path | None = typer.Option(None, "--rejects", help="拒收行写入的文件，默认 FILE.rejects.csv"),
-    batch_size: int = typer.Option(5000, "--batch-size", min=1, max=100_000),
-    progress: bool = typer.Option(True, "--progress/--no-progress"),
+    batch_size: int = typer.Option(5000, "--batch-size", min=1, max=100_000, help="每批（每个事务）的行数"),
+    progress: bool = typer.Option(True, "--progress/--no-progress", help="是否显示进度条"),
     source: int | None = typer.Option(None, "--source", help="导入来源：作出这些决定的部门的账户编号（必填）"),
     operator: str | None = typer.Option(None, "--operator", help="操作员姓名，默认为操作系统用户"),
 ) -> None:

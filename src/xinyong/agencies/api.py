@@ -18,7 +18,7 @@ def _id() -> Any:
     return Path(ge=1, le=2_147_483_647)
 
 
-class AgencyIn(BaseModel):
+class AgencyRegisterIn(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     uscc: str = Field(min_length=18, max_length=18)
     filing_number: str = Field(min_length=1, max_length=100, description="备案编号")
@@ -44,7 +44,7 @@ class EntryIn(BaseModel):
     source: str | None = Field(default=None, max_length=200, description="投诉人或查处单位")
 
 
-class RectificationIn(BaseModel):
+class AgencyRectificationIn(BaseModel):
     requirement: str = Field(min_length=1, max_length=4000)
     deadline: dt.date
     finding_id: int | None = Field(default=None, ge=1, le=2_147_483_647)
@@ -64,7 +64,7 @@ class RequestIn(BaseModel):
     requested_change: str = Field(min_length=1, max_length=4000)
 
 
-class AnswerIn(BaseModel):
+class AgencyRequestAnswerIn(BaseModel):
     answer: Literal["corrected", "deleted", "refused"]
     text: str = Field(min_length=1, max_length=4000)
     answered_on: dt.date
@@ -82,7 +82,7 @@ def registry(actor: Actor = Depends(current_actor)) -> list[dict[str, Any]]:
 
 
 @router.post("", status_code=201, dependencies=[Depends(requires("agency.manage"))], summary="登记信用服务机构")
-def register(body: AgencyIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+def register(body: AgencyRegisterIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
     return service.register_agency(actor, name=body.name, uscc=body.uscc, filing_number=body.filing_number,
                                    region_code=body.region_code)
 
@@ -118,7 +118,7 @@ def entry(body: EntryIn, agency_id: int = _id(), actor: Actor = Depends(current_
 
 @router.post("/{agency_id}/rectifications", status_code=201, dependencies=[Depends(requires("agency.supervise"))],
              summary="责令整改")
-def rectify(body: RectificationIn, agency_id: int = _id(), actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+def rectify(body: AgencyRectificationIn, agency_id: int = _id(), actor: Actor = Depends(current_actor)) -> dict[str, Any]:
     return service.order_rectification(actor, agency_id, requirement=body.requirement, deadline=body.deadline,
                                        finding_id=body.finding_id)
 
@@ -144,7 +144,7 @@ def mine(actor: Actor = Depends(current_actor)) -> list[dict[str, Any]]:
 
 @router.post("/requests/{request_id}/answer", dependencies=[Depends(requires("agency.request.answer"))],
              summary="登记机构答复")
-def answer(body: AnswerIn, request_id: int = _id(), actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+def answer(body: AgencyRequestAnswerIn, request_id: int = _id(), actor: Actor = Depends(current_actor)) -> dict[str, Any]:
     return service.record_agency_answer(actor, request_id, answer=body.answer, text=body.text,
                                         answered_on=body.answered_on)
 

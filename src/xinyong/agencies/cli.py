@@ -138,7 +138,7 @@ def rectify(agency_id: int = typer.Argument(..., help="机构编号"),
 def request(agency_id: int = typer.Argument(..., help="机构编号"),
             subject: str = typer.Option(..., "--subject", help="申请主体的统一社会信用代码或公民身份号码"),
             kind: str = typer.Option(..., "--kind", help="correction（更正）或 deletion（删除）"),
-            ground: str = typer.Option("error", "--ground", help="error / trade_secret / privacy / other_rights"),
+            ground: str = typer.Option("error", "--ground", help="申请理由：error（信息错误）、trade_secret（涉及商业秘密）、privacy（涉及个人隐私）、other_rights（侵犯其他合法权益）"),
             information: str = typer.Option(..., "--information", help="机构掌握的相关信息"),
             change: str = typer.Option(..., "--change", help="请求更正或删除的内容")) -> None:
     """窗口代为登记主体的更正、删除申请。"""
@@ -150,7 +150,7 @@ def request(agency_id: int = typer.Argument(..., help="机构编号"),
 
 @app.command("answer")
 def answer(request_id: int = typer.Argument(..., help="申请编号"),
-           answer: str = typer.Option(..., "--answer", help="corrected / deleted / refused"),
+           answer: str = typer.Option(..., "--answer", help="机构答复：corrected（已更正）、deleted（已删除）、refused（不予更正删除）"),
            text: str = typer.Option(..., "--text", help="机构答复内容"),
            on: str = typer.Option(..., "--on", help="答复日期 YYYY-MM-DD")) -> None:
     """登记机构对申请的答复。"""

@@ -50,7 +50,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("地区汇总", "/console/cases/regions", "measures.case_typical", parent=_CASES),
     NavItem("实施单位名录", "/console/units", "measures.unit_read", parent=_CASES),
     NavItem("定向推送", "/console/push", "push.read", parent=_CASES),
-    NavItem("异议处理", _OBJECTIONS, "disclosure.deadline.read"),
+    NavItem("公开与异议", _OBJECTIONS, "disclosure.deadline.read"),
     NavItem("异议答复", _OBJECTIONS, "disclosure.deadline.read", parent=_OBJECTIONS),
     NavItem("逾期公示", "/console/disclosure/late", "disclosure.deadline.read", parent=_OBJECTIONS),
     NavItem("信用修复", _REPAIR, "repair.read"),
@@ -59,10 +59,9 @@ NAVIGATION: list[NavItem] = [
     NavItem("清理台账", _LEDGER, "ledger.read"),
     NavItem("本单位台账", _LEDGER, "ledger.read", parent=_LEDGER),
     NavItem("台账汇总", "/console/ledger/rollup", "ledger.rollup", parent=_LEDGER),
-    NavItem("双公示数据", _DATA, "disclosure.export"),
-    NavItem("导出双公示信息", _DATA, "disclosure.export", parent=_DATA),
-    NavItem("导入双公示信息", "/console/records/import", "record.import", parent=_DATA),
-    NavItem("向上报送回执", "/console/disclosure/upstream", "disclosure.upstream.read", parent=_DATA),
+    NavItem("导出双公示信息", _DATA, "disclosure.export", parent=_OBJECTIONS),
+    NavItem("导入双公示信息", "/console/records/import", "record.import", parent=_OBJECTIONS),
+    NavItem("向上报送回执", "/console/disclosure/upstream", "disclosure.upstream.read", parent=_OBJECTIONS),
     NavItem("统计评估", _STATISTICS, "statistics.read"),
     NavItem("统计图表", _STATISTICS, "statistics.read", parent=_STATISTICS),
     NavItem("名单标准评估", "/console/statistics/list-standards", "statistics.read", parent=_STATISTICS),
@@ -73,7 +72,8 @@ NAVIGATION: list[NavItem] = [
     NavItem("我的信用记录", "/my", "disclosure.self_read"),
     NavItem("向信用服务机构申请更正删除", "/my/agency-requests", "agency.request.read", parent="/my"),
     NavItem("登记审查", "/console/access-log", "access_log.read"),
-    NavItem("定时任务", "/console/ops/jobs", "ops.job_runs.read"),
+    NavItem("查询使用登记审查", "/console/access-log", "access_log.read", parent="/console/access-log"),
+    NavItem("定时任务", "/console/ops/jobs", "ops.job_runs.read", parent="/console/access-log"),
 ]
 
 

@@ -146,7 +146,7 @@ def office_consent(body: OfficeConsentIn, actor: Actor = Depends(current_actor))
 # --- objections for the determining department -------------------------------------------------
 
 
-class AnswerIn(BaseModel):
+class ObjectionAnswerIn(BaseModel):
     outcome: str = Field(description="upheld（异议成立，撤销记录）或 rejected（异议不成立，维持）")
     answer: str = Field(min_length=1, max_length=4000)
 
@@ -168,7 +168,7 @@ def read_objection(objection_id: Id, actor: Actor = Depends(current_actor)) -> d
 @router.post("/api/v1/disclosure/objections/{objection_id}/answer",
              dependencies=[Depends(requires("disclosure.objection.answer"))],
              summary="答复异议（谁认定、谁答复；异议成立即撤销该记录）")
-def answer(objection_id: Id, body: AnswerIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+def answer(objection_id: Id, body: ObjectionAnswerIn, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
     return service.answer_objection(actor, objection_id, body.outcome, body.answer)
 
 

@@ -157,7 +157,7 @@ class TypicalOut(BaseModel):
     marked_by: str | None = None
 
 
-class TypicalIn(BaseModel):
+class TypicalCaseMarkIn(BaseModel):
     kind: Literal["record", "punishment_case", "listing_case"]
     source_id: int
     title: str = Field(min_length=2, max_length=100)
@@ -256,7 +256,7 @@ def published_typical_cases(actor: Actor = Depends(current_actor)) -> list[Typic
 
 @router.post("/typical-cases", dependencies=[Depends(requires("statistics.typical.mark"))],
              response_model=TypicalOut, status_code=201, summary="标记典型案例")
-def mark_typical(body: TypicalIn, actor: Actor = Depends(current_actor)) -> TypicalOut:
+def mark_typical(body: TypicalCaseMarkIn, actor: Actor = Depends(current_actor)) -> TypicalOut:
     return TypicalOut(**service.mark_typical(actor, kind=body.kind, source_id=body.source_id, title=body.title,
                                              summary=body.summary))
 

@@ -10,13 +10,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from xinyong.agencies.models import CreditAgency
 from xinyong.core.clock import CHINA_TZ, UTC
 from xinyong.disclosure.models import Objection
 from xinyong.listing.models import Interview, ListingCase, RectificationOrder
 from xinyong.measures.models import PunishmentCase
 from xinyong.records.models import Record
 from xinyong.repair.models import (
-    CreditAgency,
     CreditCommitment,
     CreditReport,
     RepairApplication,
