@@ -68,6 +68,26 @@ class DemoAccounts:
     made: dict[str, tuple[int, str, str]] = field(default_factory=dict)
     roles: dict[str, str] = field(default_factory=dict)  # username → Chinese role and name
     tasks: dict[str, str] = field(default_factory=dict)
+    #: label → the code a subject signs in with at /my/login (subjects have no user name to type)
+    codes: dict[str, str] = field(default_factory=dict)
+
+    @staticmethod
+    def new_password() -> str:
+        return _password()
+
+    def adopt(self, session: Session, username: str, label: str, password: str, role_line: str, task: str, *,
+              sign_in_as: str | None = None) -> Principal:
+        """Take an account made by the platform's own registration (a subject's, at /my) into the list."""
+        account = session.scalar(select(ConsoleAccount).where(ConsoleAccount.username == username))
+        assert account is not None
+        principal = session.get(Principal, account.principal_id)
+        assert principal is not None
+        key = issue_api_key(session, principal)
+        self.made[label] = (principal.id, password, key.token)
+        self.roles[label], self.tasks[label] = role_line, task
+        if sign_in_as is not None:
+            self.codes[label] = sign_in_as
+        return principal
 
     def principal(self, session: Session, username: str) -> Principal:
         principal = session.get(Principal, self.made[username][0])
@@ -88,9 +108,11 @@ class DemoAccounts:
         return principal
 
     def lines(self, url: str) -> list[str]:
-        out = [f"演示账户（仅用于本地演示；在 {url}/console/login 登录，信用主体在 {url}/my 登录）", ""]
+        out = [f"演示账户（仅用于本地演示；在 {url}/console/login 登录，信用主体在 {url}/my/login 以统一社会信用代码登录）", ""]
         for username, (_pid, password, token) in self.made.items():
-            out += [f"{self.roles[username]}", f"  用户名 {username}　密码 {password}",
+            login = (f"  统一社会信用代码 {self.codes[username]}　密码 {password}" if username in self.codes
+                     else f"  用户名 {username}　密码 {password}")
+            out += [f"{self.roles[username]}", login,
                     f"  先试：{self.tasks[username].replace('：/', f'：{url}/')}", f"  API密钥（请求头 X-API-Key，{url}/api/v1/docs）：{token}", ""]
         return out
 

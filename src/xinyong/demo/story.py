@@ -190,10 +190,6 @@ def _shuanggongshi(story: Story, accounts: DemoAccounts, today: dt.date) -> None
 
 def _subject_account(story: Story, accounts: DemoAccounts) -> None:
     """The company of the subject account signs in at /my to see its own file, object and apply for repair."""
-    from xinyong.core.policy import Role
-    from xinyong.demo.accounts import DemoAccount
-    from xinyong.subjects import service as subjects
-
     name = SUBJECT_COMPANY
     code = story.companies[name]
     # a general penalty old enough to be repaired (一般失信信息 3个月后可申请: 国家发展改革委令第36号, unverified)
@@ -213,10 +209,19 @@ def _subject_account(story: Story, accounts: DemoAccounts) -> None:
     at(add_workdays(recent, 2).date, lambda: _ingest(disputed, SAMR))
     story.objection_target = disputed.document_number
     story.records += 2
+    # the company registers at /my with a one-time code the credit office issues (the self-registration path)
+    from xinyong.subject_accounts import service as subject_accounts
+
+    office = _officer(accounts, "xinyongban")
+    issued = subject_accounts.issue_code(office, code)
+    password = accounts.new_password()
+    subject_accounts.register(code, issued["code"], password, password, address=None)
+    username = subject_accounts.account_username(code)
+    assert username is not None  # registered just now
     with unit_of_work() as s:
-        key = subjects.require(s, story.companies[name]).subject_key
-        accounts.add(s, DemoAccount("qiye", name, Role.subject, None, "320830",
-                                    "查看本企业的信用档案、提出异议、申请信用修复：/my"), subject_key=key)
+        accounts.adopt(s, username, "qiye", password,
+                       f"信用主体　{name}", "查看本企业的信用档案、提出异议、申请信用修复：/my/login",
+                       sign_in_as=code)
 
 
 def _ingest(rec: RecordInput, department: str) -> int:

@@ -127,6 +127,17 @@ def _username(subject_key: str) -> str:
     return f"subject-{subject_key[:32]}"
 
 
+def account_username(subject_code: str) -> str | None:
+    """The console user name of a subject's registered account (None: not registered)."""
+    key = _identify(subject_code)
+    if key is None:
+        return None
+    with unit_of_work() as s:
+        row = s.scalar(select(SubjectAccount).where(SubjectAccount.subject_key == key))
+        account = s.get(ConsoleAccount, row.account_id) if row is not None else None
+        return account.username if account is not None else None
+
+
 def register(subject_code: str, one_time_code: str, password: str, repeated: str, *,
              address: str | None) -> Registered:
     """Register the subject's account (or set a new password) with a one-time code: single use, before it

@@ -72,8 +72,16 @@ def test_the_demo_tells_the_whole_lifecycle(db_url: str, tmp_path: Path) -> None
     assert stat.S_IMODE(made.path.stat().st_mode) == 0o600
     roles = {spec.role for spec in DEMO_ACCOUNTS} | {Role.subject}
     assert roles >= {Role.admin, Role.credit_office, Role.determining_department, Role.implementing_unit}
+    from xinyong.subject_accounts import service as subject_accounts
+
     for username, (_pid, password, token) in made.accounts.made.items():
-        assert f"用户名 {username}　密码 {password}" in text and token in text
+        assert token in text
+        if username in made.accounts.codes:  # the company signs in at /my/login with its code
+            code = made.accounts.codes[username]
+            assert f"统一社会信用代码 {code}　密码 {password}" in text
+            assert subject_accounts.sign_in(code, password, address=None)
+            continue
+        assert f"用户名 {username}　密码 {password}" in text
         with unit_of_work() as s:
             assert sign_in(s, username, password).actor is not None
     # the credit office's dashboard is built from the demo's own lifecycle (the last half year)
