@@ -166,14 +166,24 @@ def import_records(
     operator: str | None = typer.Option(None, "--operator", help="操作员姓名，默认为操作系统用户"),
 ) -> None:
     """批量导入某一认定部门本部门作出的文书所认定的失信行为记录：每批一个事务，按自然键幂等，登记查询使用日志，最后打印 JSON 汇总。"""
-    from xinyong.records.importer import ImportError_, MalformedFile, import_records
+    from xinyong.records.importer import import_records
+
+    _run_import(import_records, file, rejects=rejects, batch_size=batch_size, progress=progress, source=source,
+                operator=operator)
+
+
+def _run_import(importer: Any, file: Path, *, rejects: Path | None, batch_size: int, progress: bool,
+                source: int | None, operator: str | None) -> None:
+    """One translation of both import commands: the file checked, the importer called, its refusal shown
+    (exit 2: the file itself, refused before anything was written; exit 1: the import), the summary printed."""
+    from xinyong.records.importer import ImportError_, MalformedFile
 
     if not file.is_file():
         _fail(f"文件不存在：{file}")
     try:
-        summary = import_records(file, source=source, operator=operator, rejects_path=rejects,
-                                 batch_size=batch_size, progress=progress)
-    except MalformedFile as exc:  # the file itself: refused before anything was written
+        summary = importer(file, source=source, operator=operator, rejects_path=rejects,
+                           batch_size=batch_size, progress=progress)
+    except MalformedFile as exc:
         _fail(str(exc), 2)
         return
     except ImportError_ as exc:
@@ -192,21 +202,10 @@ def import_file_command(
     operator: str | None = typer.Option(None, "--operator", help="操作员姓名，默认为操作系统用户"),
 ) -> None:
     """导入一个文件：按表头识别行政处罚信息表或行政许可信息表（“双公示”数据交换列），由生效的目录决定每行记为何种信息；每批一个事务，按文书号幂等，最后打印 JSON 汇总。"""
-    from xinyong.records.importer import ImportError_, MalformedFile
     from xinyong.records.national.importer import import_any
 
-    if not file.is_file():
-        _fail(f"文件不存在：{file}")
-    try:
-        summary = import_any(file, source=source, operator=operator, rejects_path=rejects,
-                             batch_size=batch_size, progress=progress)
-    except MalformedFile as exc:
-        _fail(str(exc), 2)
-        return
-    except ImportError_ as exc:
-        _fail(str(exc), 1)
-        return
-    typer.echo(json.dumps(summary.as_dict(), ensure_ascii=False))
+    _run_import(import_any, file, rejects=rejects, batch_size=batch_size, progress=progress, source=source,
+                operator=operator)
 
 
 @subject_app.command("check")
