@@ -71,3 +71,21 @@ def serve(folder: Path, database_url: str, *, env: dict[str, str] | None = None)
                 proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 proc.kill()
+
+
+@contextmanager
+def chromium(profile: Path, **options: object) -> Iterator[object]:
+    """A headless Chromium context (playwright, Debian's chromium) with a Chinese locale, closed afterwards;
+    ``options`` go to ``launch_persistent_context`` (viewport, accept_downloads …)."""
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            str(profile), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS, locale="zh-CN",
+            **options,  # type: ignore[arg-type]
+        )
+        try:
+            yield context
+        finally:
+            context.close()

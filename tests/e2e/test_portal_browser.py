@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.live_server import CHROMIUM, CHROMIUM_ARGS, require_chromium, serve
+from tests.live_server import chromium, require_chromium, serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -80,18 +80,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
 
 @pytest.fixture
 def browser_context(tmp_path: Path) -> Iterator[Any]:
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(
-            str(tmp_path / "profile"), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
-            locale="zh-CN", viewport={"width": 1200, "height": 900},
-        )
-        try:
-            yield context
-        finally:
-            context.close()
+    with chromium(tmp_path / "profile", viewport={"width": 1200, "height": 900}) as context:
+        yield context
 
 
 def test_search_with_the_keyboard_and_read_a_subject_page(server: dict[str, Any], browser_context: Any) -> None:

@@ -19,7 +19,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.live_server import CHROMIUM, CHROMIUM_ARGS, require_chromium, serve
+from tests.live_server import chromium, require_chromium, serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -116,18 +116,8 @@ def codes() -> set[str]:
 
 @pytest.fixture
 def browser(tmp_path: Path) -> Iterator[Any]:
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(
-            str(tmp_path / "profile"), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
-            locale="zh-CN", viewport={"width": 1280, "height": 900},
-        )
-        try:
-            yield context
-        finally:
-            context.close()
+    with chromium(tmp_path / "profile", viewport={"width": 1280, "height": 900}) as context:
+        yield context
 
 
 def problems_of(text: str, codes: set[str]) -> list[str]:
