@@ -90,15 +90,25 @@ def test_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[core_clock.SetClock]
         core_clock.install(previous)
 
 
-@pytest.fixture(scope="session")
-def _templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+def _migrate_on_test_clock(url: str) -> None:
+    """Migrate ``url`` with the tests' clock installed: which access-log partitions exist ahead of time
+    must not depend on the day the tests run."""
     from xinyong.core.migrate import upgrade
 
+    previous = core_clock.install(core_clock.SetClock(dt.datetime.fromisoformat(TEST_NOW)))
+    try:
+        upgrade(url)
+    finally:
+        core_clock.install(previous)
+    core_db.dispose_engines()
+
+
+@pytest.fixture(scope="session")
+def _templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     made: dict[str, str] = {}
     sqlite_path = tmp_path_factory.mktemp("db") / "template.db"
     url = f"sqlite:///{sqlite_path}"
-    upgrade(url)
-    core_db.dispose_engines()
+    _migrate_on_test_clock(url)
     made["sqlite"] = url
     pg_name = None
     if PG_PROBLEM is None:
@@ -107,8 +117,7 @@ def _templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, s
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{pg_name}"'))
         pg_url = make_url(PG_URL).set(database=pg_name).render_as_string(hide_password=False)
-        upgrade(pg_url)
-        core_db.dispose_engines()
+        _migrate_on_test_clock(pg_url)
         made["postgresql"] = pg_url
     yield made
     if pg_name is not None:

@@ -7,10 +7,10 @@ import datetime as dt
 import json
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import pytest
 from alembic import command
@@ -20,6 +20,7 @@ from sqlalchemy.engine import make_url
 from xinyong.core import db as core_db
 from xinyong.core.access import SYSTEM, Purpose, guard
 from xinyong.core.audit.chain import GENESIS, chained
+from xinyong.core.audit.partitions import ensure_partitions
 from xinyong.core.audit.sequencer import sequence_pending, unsequenced_backlog
 from xinyong.core.audit.verify import load_against, verify_all
 from xinyong.core.config import reset_settings
@@ -202,3 +203,46 @@ def test_http_witness(db_url, monkeypatch: pytest.MonkeyPatch) -> None:
     finally:
         server.shutdown()
         reset_settings()
+
+
+class _WriterAtCreation:
+    """The log's connection, with a request writing an entry of the month on another connection just as
+    the partition is about to be created (the moment a check-then-create would race)."""
+
+    def __init__(self, conn: Any, write: Callable[[], None]) -> None:
+        self._conn, self._write, self.writer = conn, write, None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._conn, name)
+
+    def execute(self, statement: Any, *args: Any, **kwargs: Any) -> Any:
+        if self.writer is None and str(statement).startswith("CREATE TABLE IF NOT EXISTS access_log_y"):
+            self.writer = threading.Thread(target=self._write)
+            self.writer.start()
+            self.writer.join(0.5)  # under the lock it waits; without it, it commits to DEFAULT here
+        return self._conn.execute(statement, *args, **kwargs)
+
+
+def test_a_partition_made_while_requests_write_that_month(db_url, test_clock) -> None:
+    """A month without a partition: the sequencer creates it while a request writes an entry of that
+    month. Neither fails, and the entry lands in the new partition."""
+    if get_engine().dialect.name != "postgresql":
+        pytest.skip("partitions exist on PostgreSQL only")
+    test_clock.set(dt.datetime(2031, 5, 10, 9, 0, tzinfo=dt.UTC))
+    errors: list[BaseException] = []
+
+    def write() -> None:
+        try:
+            _one(1)
+        except BaseException as exc:
+            errors.append(exc)
+
+    with get_engine().connect() as conn, conn.begin():
+        racing = _WriterAtCreation(conn, write)
+        made = ensure_partitions(racing, dt.date(2031, 5, 10), months_ahead=0)  # type: ignore[arg-type]
+    assert racing.writer is not None
+    racing.writer.join(10)
+    assert errors == [] and made == ["access_log_y2031m05"]
+    with get_engine().connect() as conn:
+        where = conn.execute(text("SELECT tableoid::regclass::text FROM access_log WHERE subject_key = 'w00001'"))
+        assert where.scalar() == "access_log_y2031m05"

@@ -14,6 +14,7 @@ import logging
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 
 log = logging.getLogger(__name__)
 
@@ -71,24 +72,44 @@ def create_partition_sql(first: dt.date) -> list[str]:
 
 def ensure_partitions(conn: Connection, today: dt.date, months_ahead: int = 1) -> list[str]:
     """Create the partitions of this month and the next ``months_ahead`` ones if missing. A month whose
-    rows already went to the DEFAULT partition is left there (moving rows is an operator's job)."""
+    rows already went to the DEFAULT partition is left there (moving rows is an operator's job).
+
+    Checking the DEFAULT partition and creating the new one happen under one lock of the log, taken
+    only when a partition is missing (once a month): otherwise a request could write a row of that
+    month into DEFAULT between the check and the creation, and the creation would fail. The lock waits
+    at most ``lock_timeout``; a month left uncreated is tried again on the next round."""
     if not is_partitioned(conn):
         return []
     made = []
     first = month_start(today)
     for _ in range(months_ahead + 1):
         name = partition_name(first)
-        exists = conn.execute(text("SELECT to_regclass(:n)"), {"n": name}).scalar()
-        if exists is None:
-            start, end = month_bounds(first)
-            stray = conn.execute(text(f"SELECT 1 FROM {TABLE}_default WHERE at >= :a AND at < :b LIMIT 1"),
-                                 {"a": start, "b": end}).first()
-            if stray is None:
-                for sql in create_partition_sql(first):
-                    conn.execute(text(sql))
-                made.append(name)
-            else:
-                log.info("access_log: rows of %s are in the default partition; %s not created",
-                            first.strftime("%Y-%m"), name)
+        if _exists(conn, name):
+            first = next_month(first)
+            continue
+        try:
+            with conn.begin_nested():
+                conn.execute(text("SET LOCAL lock_timeout = '2s'"))
+                # CREATE TABLE … PARTITION OF takes this lock anyway; taking it before the check closes
+                # the window in which a row of the month could reach DEFAULT.
+                conn.execute(text(f"LOCK TABLE {TABLE} IN ACCESS EXCLUSIVE MODE"))
+                if not _exists(conn, name):
+                    start, end = month_bounds(first)
+                    stray = conn.execute(text(f"SELECT 1 FROM {TABLE}_default WHERE at >= :a AND at < :b LIMIT 1"),
+                                         {"a": start, "b": end}).first()
+                    if stray is None:
+                        for sql in create_partition_sql(first):
+                            conn.execute(text(sql))
+                        made.append(name)
+                    else:
+                        log.info("access_log: rows of %s are in the default partition; %s not created",
+                                 first.strftime("%Y-%m"), name)
+        except DBAPIError as exc:
+            log.warning("access_log: partition %s not created this round (%s); tried again next round",
+                        name, exc.orig.__class__.__name__ if exc.orig is not None else exc)
         first = next_month(first)
     return made
+
+
+def _exists(conn: Connection, name: str) -> bool:
+    return conn.execute(text("SELECT to_regclass(:n)"), {"n": name}).scalar() is not None

@@ -289,15 +289,16 @@ def sequence_pending(session_factory: Callable[[], Session] | None = None, now: 
     factory = session_factory or default_factory()
     size = batch or _settings().audit_sequence_batch
     total = 0
+    from xinyong.core.audit.partitions import ensure_partitions
+
+    with factory() as session, session.begin():
+        # its own short transaction: the lock it may take is not held while entries are integrated
+        ensure_partitions(session.connection(), (now or clock.now()).astimezone(dt.UTC).date())
     for model in _queued_models():
         first = True
         while True:
             when = now or clock.now()
             with factory() as session, session.begin():
-                if first:
-                    from xinyong.core.audit.partitions import ensure_partitions
-
-                    ensure_partitions(session.connection(), when.astimezone(dt.UTC).date())
                 done, more = _integrate(session, model, when, batch=size, force_seal=force_seal,
                                         check_witness=first)
             total += done

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from xinyong.core import clock
 from xinyong.core.audit.chain import append_only_ddl, drop_append_only_ddl
 from xinyong.core.audit.partitions import create_partition_sql, month_start, next_month
 
@@ -48,7 +49,7 @@ def _partition(bind: sa.engine.Connection) -> None:
     months = {month_start(r[0].astimezone(dt.UTC).date()) for r in bind.execute(sa.text(
         "SELECT DISTINCT date_trunc('month', at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' "
         "FROM access_log_unpartitioned"))}
-    today = month_start(dt.datetime.now(dt.UTC).date())
+    today = month_start(clock.now().astimezone(dt.UTC).date())
     months |= {today, next_month(today), next_month(next_month(today))}
     op.execute("CREATE OR REPLACE FUNCTION xinyong_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
                "BEGIN RAISE EXCEPTION USING MESSAGE = TG_TABLE_NAME || ' is append-only (只允许追加，不得修改或删除)', "
