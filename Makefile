@@ -57,6 +57,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/batch_screening.py --rows $(BENCH_SIZE)
 	$(BIN)/python bench/name_screening.py --orgs $(BENCH_SIZE) --queries 1000
 	$(BIN)/python bench/import_records.py --rows $(BENCH_SIZE) --backends postgresql
+	$(BIN)/python bench/statistics_figures.py --records $(BENCH_SIZE)
 	$(BIN)/python bench/audit_chain.py --entries 2000 \
 		--database postgresql+psycopg://postgres@127.0.0.1:5432/xy_bench_screening
 

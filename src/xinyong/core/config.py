@@ -43,6 +43,11 @@ class Settings(BaseSettings):
     trust_proxy: bool = False
     #: the proxy addresses whose forwarded headers are believed (comma-separated addresses or networks)
     forwarded_allow_ips: str = "127.0.0.1"
+    #: PostgreSQL connections each process keeps open (a request beyond them opens one more, up to
+    #: ``db_max_overflow``, closed again afterwards — costly: keep this at the concurrency a process
+    #: serves). workers × (pool + overflow) must stay below the server's max_connections
+    db_pool_size: int = 16
+    db_max_overflow: int = 8
     #: echo SQL (debugging)
     sql_echo: bool = False
     #: the largest request body accepted (bytes); a larger one is refused with 413 before it is read

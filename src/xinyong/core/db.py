@@ -71,7 +71,9 @@ def get_engine(url: str | None = None) -> Engine:
                     Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
                 kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
             else:
-                kwargs["pool_pre_ping"] = True
+                settings = get_settings()
+                kwargs.update(pool_pre_ping=True, pool_size=settings.db_pool_size,
+                              max_overflow=settings.db_max_overflow)
             engine = create_engine(url, **kwargs)
             if parsed.get_backend_name() == "sqlite":
                 event.listen(engine, "connect", _on_sqlite_connect)
@@ -138,6 +140,40 @@ def single_read(url: str | None = None) -> Iterator[Session]:
     with get_engine(url).connect().execution_options(isolation_level="AUTOCOMMIT") as conn, \
             Session(bind=conn) as session:
         yield session
+
+
+_READ_ONLY = "xy_read_only"
+
+
+@contextmanager
+def read_and_register(url: str | None = None) -> Iterator[Session]:
+    """A use case that only reads, and registers the read in the access log (exact screening, the hot
+    path): on PostgreSQL its statements run in autocommit — no BEGIN, no COMMIT round trip — and the
+    access-log entry ``guard`` deferred is written at the end by one INSERT that commits by itself, so
+    the answer leaves only once the entry is durable. Reading in autocommit gives each statement its
+    own snapshot; the use cases that take this read their answer in one statement.
+
+    Any other write is refused (the session would commit it statement by statement, not as a whole):
+    a use case that writes uses :func:`unit_of_work`. On SQLite this is :func:`unit_of_work` with the
+    same refusal. On an exception nothing is written, as with a rolled-back unit of work."""
+    engine = get_engine(url)
+    if engine.dialect.name != "postgresql":
+        with unit_of_work(url) as session:
+            session.info[_READ_ONLY] = True
+            yield session
+        return
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn, \
+            Session(bind=conn, expire_on_commit=False) as session:
+        session.info[_READ_ONLY] = True
+        yield session
+        session.commit()  # before_commit writes the deferred access-log entry (xinyong.core.audit.chain)
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_writes_when_read_only(session: Session, _context: Any, _instances: Any) -> None:
+    if session.info.get(_READ_ONLY) and (session.new or session.dirty or session.deleted):
+        changed = sorted({type(o).__name__ for o in (*session.new, *session.dirty, *session.deleted)})
+        raise RuntimeError(f"read_and_register: this use case reads only, yet it changed {', '.join(changed)}")
 
 
 def is_postgres(url: str | None = None) -> bool:

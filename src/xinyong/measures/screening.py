@@ -33,7 +33,7 @@ from xinyong.core import clock
 from xinyong.core.access import Actor, Purpose, guard, parse_purpose
 from xinyong.core.codes import SubjectKind, check_code
 from xinyong.core.crypto import subject_key
-from xinyong.core.db import unit_of_work
+from xinyong.core.db import read_and_register, unit_of_work
 from xinyong.core.errors import ValidationFailed
 from xinyong.core.models import AccessLogEntry
 from xinyong.core.text import normalise_code
@@ -99,7 +99,7 @@ def screen_by_code(actor: Actor, code: str, *, on: dt.date | None = None, matter
                    region: str | None = None, purpose: str | Purpose | None = None) -> dict[str, Any]:
     """Exact screening of one code: the measures that apply to it for the matter on the day, with
     their basis (国办发〔2020〕49号 §（七）: 依法依规实施失信惩戒)."""
-    with unit_of_work() as session:
+    with read_and_register() as session:  # a read and its access-log entry: no transaction round trips
         return screen_code(session, actor, code, on=on or clock.today(), matter=matter, region=region,
                            purpose=purpose)
 

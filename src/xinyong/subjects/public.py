@@ -20,9 +20,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Subquery, func, insert, select
+from sqlalchemy import Select, Subquery, bindparam, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql import Executable
 
 from xinyong.core import clock
 from xinyong.core.codes import SubjectKind
@@ -163,17 +164,20 @@ def subjects_by_uscc(session: Session, uscc: str) -> list[SubjectView]:
         select(Subject).where(Subject.uscc == uscc.upper()).order_by(Subject.id))]
 
 
-def _links(session: Session, where: ColumnElement[bool]) -> list[LinkView]:
-    org, person = aliased(Subject), aliased(Subject)
-    rows = session.execute(
-        select(SubjectLink.organisation_key, org.name, SubjectLink.person_key, person.name, SubjectLink.role,
-               SubjectLink.start_date, SubjectLink.end_date)
-        .join(org, org.subject_key == SubjectLink.organisation_key)
-        .join(person, person.subject_key == SubjectLink.person_key)
-        .where(where)
-        .order_by(SubjectLink.start_date, SubjectLink.id)
-    ).all()
-    return [LinkView(*row) for row in rows]
+_ORG, _PERSON = aliased(Subject, name="link_org"), aliased(Subject, name="link_person")
+_LINKS = (select(SubjectLink.organisation_key, _ORG.name, SubjectLink.person_key, _PERSON.name, SubjectLink.role,
+                 SubjectLink.start_date, SubjectLink.end_date)
+          .join(_ORG, _ORG.subject_key == SubjectLink.organisation_key)
+          .join(_PERSON, _PERSON.subject_key == SubjectLink.person_key)
+          .order_by(SubjectLink.start_date, SubjectLink.id))
+#: built once: screening reads a subject's links on every request, and building an aliased join costs
+#: more than the query itself (bench/README.md, exact screening)
+_LINKS_OF_ORGANISATIONS = _LINKS.where(SubjectLink.organisation_key.in_(bindparam("keys", expanding=True)))
+_LINKS_OF_PERSONS = _LINKS.where(SubjectLink.person_key.in_(bindparam("keys", expanding=True)))
+
+
+def _links(session: Session, statement: Executable, keys: Sequence[str]) -> list[LinkView]:
+    return [LinkView(*row) for row in session.execute(statement, {"keys": list(keys)}).all()]
 
 
 def links_of_subjects(session: Session, keys: Iterable[str]) -> dict[str, list[LinkView]]:
@@ -182,7 +186,7 @@ def links_of_subjects(session: Session, keys: Iterable[str]) -> dict[str, list[L
     wanted = sorted(set(keys))
     out: dict[str, list[LinkView]] = {}
     for start in range(0, len(wanted), _CHUNK):
-        for link in _links(session, SubjectLink.organisation_key.in_(wanted[start:start + _CHUNK])):
+        for link in _links(session, _LINKS_OF_ORGANISATIONS, wanted[start:start + _CHUNK]):
             out.setdefault(link.organisation_key, []).append(link)
     return out
 
@@ -192,7 +196,7 @@ def links_of_persons(session: Session, keys: Iterable[str]) -> dict[str, list[Li
     wanted = sorted(set(keys))
     out: dict[str, list[LinkView]] = {}
     for start in range(0, len(wanted), _CHUNK):
-        for link in _links(session, SubjectLink.person_key.in_(wanted[start:start + _CHUNK])):
+        for link in _links(session, _LINKS_OF_PERSONS, wanted[start:start + _CHUNK]):
             out.setdefault(link.person_key, []).append(link)
     return out
 

@@ -1,6 +1,6 @@
 """Statistics benchmark on PostgreSQL: every figure of a year over 1,000,000 records.
 
-    .venv/bin/python bench/statistics.py [--records 1000000] [--reuse]
+    .venv/bin/python bench/statistics_figures.py [--records 1000000] [--reuse]
 
 1. A fresh database (``xy_bench_statistics``) migrated with Alembic, filled in the database itself with
    ``INSERT … SELECT generate_series``: 200,000 subjects over seven counties of 淮安市 and one of 北京市;
