@@ -307,7 +307,11 @@ def http_exact(base: str, key: str, codes: list[str], threads: int) -> dict[str,
     return out
 
 
-def load_test(host: str, port: int, key: str, codes: list[str], clients: int, seconds: float) -> dict[str, Any]:
+EXACT_PATH = "/api/v1/screen/code/{code}?matter=procurement_bidding"
+
+
+def load_test(host: str, port: int, key: str, codes: list[str], clients: int, seconds: float,
+              path: str = EXACT_PATH) -> dict[str, Any]:
     """``clients`` keep-alive connections, each sending its next request as soon as the previous
     answer is read, for ``seconds``: requests/s, latency percentiles, errors (any status but 200).
 
@@ -327,7 +331,7 @@ def load_test(host: str, port: int, key: str, codes: list[str], clients: int, se
             while time.perf_counter() < deadline:
                 code = codes[n % len(codes)]
                 n += clients
-                req = (f"GET /api/v1/screen/code/{code}?matter=procurement_bidding HTTP/1.1\r\n"
+                req = (f"GET {path.format(code=code)} HTTP/1.1\r\n"
                        f"Host: {host}\r\nX-API-Key: {key}\r\n\r\n").encode()
                 t = time.perf_counter()
                 writer.write(req)
@@ -527,9 +531,17 @@ def main() -> None:
                                                                                result["bare_pg_lookup"])
         print(json.dumps({"http_exact": result["http_exact"]}), flush=True)
         load_codes = [pop["codes"][rng.randrange(n)] for _ in range(20_000)]
+        load_test("127.0.0.1", args.port, key, load_codes[::7], args.clients, 3)  # warm every worker
+        # the HTTP stack's own ceiling on this machine: the same server, clients and middleware on
+        # /healthz (no database), so the screening's figure can be read against what serving alone costs
+        ceiling = load_test("127.0.0.1", args.port, key, load_codes, args.clients, min(args.duration, 15),
+                            path="/healthz")
+        result["http_ceiling_healthz"] = ceiling
+        print(json.dumps({"http_ceiling_healthz": ceiling}), flush=True)
         load = load_test("127.0.0.1", args.port, key, load_codes, args.clients, args.duration)
         pg_tps = result["pgbench_select_only"]["tps"]
         load["share_of_pgbench_tps"] = round(load["rps"] / pg_tps, 3) if pg_tps else None
+        load["share_of_http_ceiling"] = round(load["rps"] / ceiling["rps"], 3) if ceiling["rps"] else None
         result["load_test"] = load
         print(json.dumps({"load_test": load}), flush=True)
         orgs = [i for i in sample if pop["kinds"][i] != "individual"][: args.names]

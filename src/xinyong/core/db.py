@@ -8,6 +8,7 @@ failed request leaves nothing half-written (DESIGN.md principle 4).
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import ColumnElement, MetaData, create_engine, event, update
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from xinyong.core.authority import region_prefix
@@ -160,13 +161,33 @@ def read_and_register(url: str | None = None) -> Iterator[Session]:
     if engine.dialect.name != "postgresql":
         with unit_of_work(url) as session:
             session.info[_READ_ONLY] = True
-            yield session
+            conn = session.connection()
+            conn.info[_READ_ONLY] = True
+            try:
+                yield session
+            finally:
+                conn.info.pop(_READ_ONLY, None)
         return
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn, \
             Session(bind=conn, expire_on_commit=False) as session:
         session.info[_READ_ONLY] = True
-        yield session
-        session.commit()  # before_commit writes the deferred access-log entry (xinyong.core.audit.chain)
+        conn.info[_READ_ONLY] = True
+        try:
+            yield session
+            session.commit()  # before_commit writes the deferred access-log entry (xinyong.core.audit.chain)
+        finally:
+            conn.info.pop(_READ_ONLY, None)  # the connection goes back to the pool
+
+
+#: the one statement a read_and_register connection may write: its access-log entry
+_ENTRY_INSERT = "INSERT INTO access_log "
+_CTE_WRITE = re.compile(r"\bAS\s*\(\s*(INSERT|UPDATE|DELETE)\b|\)\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
+
+
+def reads_only(session: Session) -> bool:
+    """True inside :func:`read_and_register`: a use case that finds it must write (a marked screening
+    index to recompute) does so in a :func:`unit_of_work` instead."""
+    return bool(session.info.get(_READ_ONLY))
 
 
 @event.listens_for(Session, "before_flush")
@@ -174,6 +195,18 @@ def _refuse_writes_when_read_only(session: Session, _context: Any, _instances: A
     if session.info.get(_READ_ONLY) and (session.new or session.dirty or session.deleted):
         changed = sorted({type(o).__name__ for o in (*session.new, *session.dirty, *session.deleted)})
         raise RuntimeError(f"read_and_register: this use case reads only, yet it changed {', '.join(changed)}")
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _refuse_core_writes_when_read_only(conn: Connection, _cursor: Any, statement: str, _parameters: Any,
+                                       _context: Any, _executemany: bool) -> None:
+    """Writes that bypass the ORM (Core DELETE/INSERT/UPDATE) are refused on a read_and_register
+    connection too: in autocommit they would commit one by one, and a reader could see half of them."""
+    if conn.info.get(_READ_ONLY) and not statement.startswith(_ENTRY_INSERT):
+        head = statement.lstrip()[:6].upper()
+        if head in ("INSERT", "UPDATE", "DELETE") or head.startswith("MERGE") or (
+                head.startswith("WITH") and _CTE_WRITE.search(statement)):
+            raise RuntimeError(f"read_and_register: this use case reads only, yet it ran {statement[:60]!r}")
 
 
 def is_postgres(url: str | None = None) -> bool:

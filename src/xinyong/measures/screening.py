@@ -33,7 +33,7 @@ from xinyong.core import clock
 from xinyong.core.access import Actor, Purpose, guard, parse_purpose
 from xinyong.core.codes import SubjectKind, check_code
 from xinyong.core.crypto import subject_key
-from xinyong.core.db import read_and_register, unit_of_work
+from xinyong.core.db import read_and_register, reads_only, unit_of_work
 from xinyong.core.errors import ValidationFailed
 from xinyong.core.models import AccessLogEntry
 from xinyong.core.text import normalise_code
@@ -99,9 +99,19 @@ def screen_by_code(actor: Actor, code: str, *, on: dt.date | None = None, matter
                    region: str | None = None, purpose: str | Purpose | None = None) -> dict[str, Any]:
     """Exact screening of one code: the measures that apply to it for the matter on the day, with
     their basis (国办发〔2020〕49号 §（七）: 依法依规实施失信惩戒)."""
-    with read_and_register() as session:  # a read and its access-log entry: no transaction round trips
-        return screen_code(session, actor, code, on=on or clock.today(), matter=matter, region=region,
-                           purpose=purpose)
+    day = on or clock.today()
+    try:
+        with read_and_register() as session:  # a read and its access-log entry: no transaction round trips
+            return screen_code(session, actor, code, on=day, matter=matter, region=region, purpose=purpose)
+    except _NeedsTransaction:
+        pass  # nothing was written: the entry is written with the answer below
+    with unit_of_work() as session:
+        return screen_code(session, actor, code, on=day, matter=matter, region=region, purpose=purpose)
+
+
+class _NeedsTransaction(Exception):
+    """The subject cannot be answered from one read: its index is marked for recomputation, or it is a
+    person whose answer also reads the organisations it represents (which may be marked)."""
 
 
 def screen_by_name(actor: Actor, name: str, *, on: dt.date | None = None, matter: str | None = None,
@@ -137,6 +147,8 @@ def screen_code(session: Session, actor: Actor, raw_code: str, *, on: dt.date, m
     matter = check_matter(matter)
     identity = identify(raw_code)  # a malformed code is refused with the failed check
     subject, own = service.subject_with_index(session, subject_key(identity.code))
+    if subject is not None and reads_only(session) and (own is None or subject.kind == SubjectKind.individual.value):
+        raise _NeedsTransaction  # recomputing an index is a write, and must be one transaction
     entry = screening_access(session, actor, by="code", purpose=purpose, matter=matter, on=on,
                              subject_key=subject.subject_key if subject else None)
     if subject is None:
@@ -175,9 +187,10 @@ def screen_name(session: Session, actor: Actor, name: str, *, on: dt.date, matte
     entry = screening_access(session, actor, by="name", purpose=purpose, matter=matter, on=on,
                              detail={"name": name})
     found = search_names(session, name, limit, cutoff)
+    own = service.index_rows_of(session, [s.subject_key for s, _ in found])  # every hit's rows at once
     hits = []
     for s, h in found:
-        hit = _hit(session, s, h.score, on, matter, region or actor.region_code)
+        hit = _hit(session, s, h.score, on, matter, region or actor.region_code, own.get(s.subject_key))
         hit.update({"exact": h.exact, "matched_former_name": h.former,
                     "matched_name": h.matched_name if h.former else None, "listed": bool(hit["lists"])})
         hits.append(hit)

@@ -255,6 +255,22 @@ def subject_with_index(session: Session, key: str) -> tuple[SubjectView | None, 
     return subject, [r.ScreeningFact for r in rows if r.ScreeningFact is not None]
 
 
+def index_rows_of(session: Session, keys: Sequence[str]) -> dict[str, list[ScreeningFact] | None]:
+    """The index rows of several subjects in two statements (screening by name explains every hit):
+    key → its rows, or ``None`` for a subject marked for recomputation (its rows are recomputed by
+    :func:`indexed_derivations`, in the caller's transaction)."""
+    if not keys:
+        return {}
+    wanted = sorted(set(keys))
+    dirty = set(session.scalars(select(ScreeningDirty.subject_key).where(ScreeningDirty.subject_key.in_(wanted))))
+    rows: dict[str, list[ScreeningFact] | None] = {k: (None if k in dirty else []) for k in wanted}
+    for fact in session.scalars(select(ScreeningFact).where(ScreeningFact.subject_key.in_(wanted))):
+        own = rows[fact.subject_key]
+        if own is not None:
+            own.append(fact)
+    return rows
+
+
 # built once: the single screening runs it for every request (xinyong.subjects.public.subject_columns
 # is a subquery both databases flatten: the plan is the plain join's)
 _SV = subject_columns()

@@ -121,3 +121,27 @@ def test_name_screening_with_extreme_min_score(client: Any, api_key: Any, penali
     assert near.status_code == 200 and near.json()["hits"] == []
     everything = client.get("/api/v1/screen/name", params={"q": "示例", "min_score": 0.0}, headers=headers)
     assert everything.status_code == 200
+
+
+def test_a_marked_subject_is_recomputed_in_one_transaction_then_answered(client: Any, api_key: Any,
+                                                                        penalised: Any) -> None:
+    """The fast path reads in autocommit; a subject whose index is marked for recomputation is answered
+    by the transactional path (the recomputation is a write): same answer, index rebuilt, one entry."""
+    from xinyong.core.crypto import subject_key
+    from xinyong.measures import service
+    from xinyong.measures.models import ScreeningDirty, ScreeningFact
+
+    key = subject_key(penalised["code"])
+    with unit_of_work() as s:
+        service.mark_dirty(s, [key])
+        s.execute(ScreeningFact.__table__.delete().where(ScreeningFact.subject_key == key))
+    headers = api_key("implementing_unit", department="淮安市公共资源交易中心")
+    r = client.get(f"/api/v1/screen/code/{penalised['code']}", params={"matter": "procurement_bidding"},
+                   headers=headers)
+    assert r.status_code == 200, r.text
+    assert r.json()["hits"][0]["measures"] == ["procurement-major-violation"]
+    with unit_of_work() as s:
+        assert s.scalars(select(ScreeningDirty).where(ScreeningDirty.subject_key == key)).all() == []
+        assert s.scalars(select(ScreeningFact).where(ScreeningFact.subject_key == key)).all() != []
+        entries = list(s.scalars(select(AccessLogEntry).where(AccessLogEntry.action == "measures.screen")))
+    assert len(entries) == 1 and entries[0].result_count == 1 and entries[0].subject_key == key

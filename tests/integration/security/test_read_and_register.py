@@ -5,7 +5,7 @@ writes nothing; on both engines."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, text
 
 from xinyong.core.access import Actor, Purpose, guard
 from xinyong.core.db import get_engine, read_and_register, unit_of_work
@@ -49,3 +49,14 @@ def test_a_failure_inside_writes_no_entry(db_url) -> None:
         guard(s, UNIT, "measures.screen", purpose=Purpose.procurement)
         raise ValueError("查询失败")
     assert _entries() == 0
+
+
+def test_a_write_that_bypasses_the_orm_is_refused_too(db_url) -> None:
+    """A Core DELETE would commit on its own in autocommit, half a change visible to every reader."""
+    with pytest.raises(RuntimeError, match="reads only"), read_and_register() as s:
+        s.execute(delete(Subject))
+    with pytest.raises(RuntimeError, match="reads only"), read_and_register() as s:
+        s.execute(text("WITH gone AS (DELETE FROM subjects RETURNING id) SELECT count(*) FROM gone"))
+    assert _entries() == 0
+    with unit_of_work() as s:  # the connection went back to the pool writable
+        s.execute(delete(Subject))

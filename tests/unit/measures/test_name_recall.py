@@ -12,8 +12,8 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xinyong.measures.name_index import NameIndex
-from xinyong.measures.name_match import split_name
+from xinyong.measures.name_index import TRADE_FLOOR, NameIndex
+from xinyong.measures.name_match import parts_score, split_name
 
 CASES = json.loads((Path(__file__).parent / "data" / "name_cases.json").read_text(encoding="utf-8"))
 #: a hit at or above this is shown as a sure match; precision counts those that are not expected
@@ -102,3 +102,35 @@ def test_every_subject_with_the_same_normalised_name_is_returned(name: str, copi
 
 if __name__ == "__main__":  # the figures recorded in bench/README.md
     print(measure())
+
+
+_TRADE_CHARS = "华信达丰瑞恒通泰安盛鑫源德隆宏远新光明利嘉和祥昌"
+
+
+@settings(max_examples=300, deadline=None)
+@given(q_trade=st.text(_TRADE_CHARS, min_size=2, max_size=4), c_trade=st.text(_TRADE_CHARS, min_size=2, max_size=4),
+       industry=st.sampled_from(["科技", "商贸", "物业管理", ""]), other=st.sampled_from(["科技", "商贸", "物流", ""]),
+       region=st.sampled_from(["淮安市", "江苏省淮安市", "南京市", ""]))
+def test_a_name_sharing_no_character_of_the_trade_name_stays_below_the_floor(
+        q_trade: str, c_trade: str, industry: str, other: str, region: str) -> None:
+    """What the fallback relies on: a 字号 sharing no character with the query's scores at most
+    TRADE_FLOOR, whatever region, industry and form agree."""
+    q, c = split_name(f"淮安市{q_trade}{industry}有限公司"), split_name(f"{region}{c_trade}{other}有限公司")
+    if set(q.trade) & set(c.trade):
+        return
+    assert parts_score(q, c) <= TRADE_FLOOR
+
+
+def test_the_fallback_finds_a_near_name_sharing_no_bigram() -> None:
+    """华信科技 against 华达科技: no shared 字号 bigram, and 科技 is shared by more names than the
+    candidate step keeps; the character fallback still finds it, as comparing every name did."""
+    index = NameIndex()
+    index.CANDIDATES = 5  # what a million names does to a common bigram, at the scale of a test
+    for i in range(40):
+        parts = split_name(f"淮安市{_TRADE_CHARS[i % 20]}{_TRADE_CHARS[(i + 7) % 20]}科技有限公司")
+        if not set(parts.trade) & set("华信"):  # the others share 科技 with the query, not its 字号
+            index.add(f"o{i}", parts.norm, parts.core)
+    target = split_name("淮安市华达科技有限公司")
+    index.add("target", target.norm, target.core)
+    hits = index.search("淮安市华信科技有限公司", 10, 0.6)
+    assert "target" in {h.subject_key for h in hits}
