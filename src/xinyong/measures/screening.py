@@ -33,7 +33,7 @@ from xinyong.core import clock
 from xinyong.core.access import Actor, Purpose, guard, parse_purpose
 from xinyong.core.codes import SubjectKind, check_code
 from xinyong.core.crypto import subject_key
-from xinyong.core.db import read_and_register, reads_only, unit_of_work
+from xinyong.core.db import read_and_register, unit_of_work
 from xinyong.core.errors import ValidationFailed
 from xinyong.core.models import AccessLogEntry
 from xinyong.core.text import normalise_code
@@ -103,15 +103,10 @@ def screen_by_code(actor: Actor, code: str, *, on: dt.date | None = None, matter
     try:
         with read_and_register() as session:  # a read and its access-log entry: no transaction round trips
             return screen_code(session, actor, code, on=day, matter=matter, region=region, purpose=purpose)
-    except _NeedsTransaction:
-        pass  # nothing was written: the entry is written with the answer below
+    except service.IndexMarked:
+        pass  # nothing was written; the index is recomputed, and the entry written, in one transaction
     with unit_of_work() as session:
         return screen_code(session, actor, code, on=day, matter=matter, region=region, purpose=purpose)
-
-
-class _NeedsTransaction(Exception):
-    """The subject cannot be answered from one read: its index is marked for recomputation, or it is a
-    person whose answer also reads the organisations it represents (which may be marked)."""
 
 
 def screen_by_name(actor: Actor, name: str, *, on: dt.date | None = None, matter: str | None = None,
@@ -147,8 +142,6 @@ def screen_code(session: Session, actor: Actor, raw_code: str, *, on: dt.date, m
     matter = check_matter(matter)
     identity = identify(raw_code)  # a malformed code is refused with the failed check
     subject, own = service.subject_with_index(session, subject_key(identity.code))
-    if subject is not None and reads_only(session) and (own is None or subject.kind == SubjectKind.individual.value):
-        raise _NeedsTransaction  # recomputing an index is a write, and must be one transaction
     entry = screening_access(session, actor, by="code", purpose=purpose, matter=matter, on=on,
                              subject_key=subject.subject_key if subject else None)
     if subject is None:

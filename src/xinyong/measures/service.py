@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from xinyong.core import clock
 from xinyong.core.access import Actor, Purpose, parse_purpose
+from xinyong.core.db import reads_only
 from xinyong.core.errors import NotFound
 from xinyong.core.outbox import deliveries_of
 from xinyong.core.policy import Role
@@ -207,6 +208,11 @@ def links_of_person(session: Session, person_key: str) -> list[LinkFact]:
             for lk in links_of_persons(session, [person_key]).get(person_key, [])]
 
 
+class IndexMarked(Exception):
+    """Raised in a :func:`xinyong.core.db.read_and_register` session when a subject to explain is marked
+    for recomputation: recomputing is a write, which the caller does in a unit of work instead."""
+
+
 def indexed_derivations(session: Session, subject_key: str, kind: str | None = None,
                         own: list[ScreeningFact] | None = None) -> tuple[list[Derivation], list[ScreeningFact]]:
     """The subject's own index rows plus what reaches it through organisations it represented.
@@ -223,6 +229,8 @@ def indexed_derivations(session: Session, subject_key: str, kind: str | None = N
     if dirty_keys:
         dirty = list(session.scalars(
             select(ScreeningDirty.subject_key).where(ScreeningDirty.subject_key.in_(dirty_keys))))
+        if dirty and reads_only(session):
+            raise IndexMarked(dirty)
         for key in dirty:
             refresh_index(session, key)
     if own is None:

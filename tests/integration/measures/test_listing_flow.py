@@ -71,3 +71,29 @@ def test_listing_reaches_screening_push_and_representative(client: Any, api_key:
     with unit_of_work() as s:
         topics = [m.topic for m in s.scalars(select(OutboxMessage).order_by(OutboxMessage.id))]
     assert topics.count("push.listing.ended") == 2
+
+
+def test_a_person_whose_organisation_is_marked_is_answered_after_the_recomputation(client: Any, api_key: Any) -> None:
+    """Screening a person reads the organisations it represents; when one of them is marked for
+    recomputation, the answer waits for it (one transaction) instead of reading the stale rows."""
+    from xinyong.core.crypto import subject_key
+    from xinyong.core.models import AccessLogEntry
+    from xinyong.measures import service
+    from xinyong.measures.models import ScreeningFact
+
+    dd = api_key("determining_department", department=DEPT, region=REGION)
+    setup, _case = _list(client, dd)
+    org_key = subject_key(setup.code)
+    with unit_of_work() as s:
+        service.mark_dirty(s, [org_key])
+        s.execute(ScreeningFact.__table__.delete().where(ScreeningFact.subject_key == org_key))
+        before = len(s.scalars(select(AccessLogEntry).where(AccessLogEntry.action == "measures.screen")).all())
+    unit = api_key("implementing_unit", department="淮安市财政局")
+    person = client.get(f"/api/v1/screen/code/{setup.person_code}", params={"matter": "fiscal_subsidy"},
+                        headers=unit)
+    assert person.status_code == 200, person.text
+    assert person.json()["hits"][0]["measures"] == ["migrant-wage-restrictions"]
+    with unit_of_work() as s:
+        assert s.scalars(select(ScreeningFact).where(ScreeningFact.subject_key == org_key)).all() != []
+        after = len(s.scalars(select(AccessLogEntry).where(AccessLogEntry.action == "measures.screen")).all())
+    assert after == before + 1
