@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     #: serves). workers × (pool + overflow) must stay below the server's max_connections
     db_pool_size: int = 16
     db_max_overflow: int = 8
+    #: test each pooled connection with a round trip before lending it (off: a connection the server
+    #: dropped fails the one request that meets it, and the pool is refreshed)
+    db_pre_ping: bool = True
     #: echo SQL (debugging)
     sql_echo: bool = False
     #: the largest request body accepted (bytes); a larger one is refused with 413 before it is read

@@ -73,7 +73,7 @@ def get_engine(url: str | None = None) -> Engine:
                 kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
             else:
                 settings = get_settings()
-                kwargs.update(pool_pre_ping=True, pool_size=settings.db_pool_size,
+                kwargs.update(pool_pre_ping=settings.db_pre_ping, pool_size=settings.db_pool_size,
                               max_overflow=settings.db_max_overflow)
             engine = create_engine(url, **kwargs)
             if parsed.get_backend_name() == "sqlite":
