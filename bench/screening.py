@@ -410,10 +410,8 @@ def in_process(codes: list[str]) -> dict[str, Any]:
     use_database(sa_url())
     on = dt.date.today()
 
-    def screen(code: str) -> None:
-        with unit_of_work() as s:
-            screening.screen_code(s, SYSTEM, code, on=on, matter="procurement_bidding", region=None,
-                                  purpose=Purpose.procurement)
+    def screen(code: str) -> None:  # the use case the API calls (its read and its entry, no transaction)
+        screening.screen_by_code(SYSTEM, code, on=on, matter="procurement_bidding", purpose=Purpose.procurement)
 
     def log_only(_code: str) -> None:
         with unit_of_work() as s:
