@@ -104,3 +104,18 @@ def console_account(role: str, *, username: str, password: str, name: str | None
             department=department if role != "subject" else None,
             region_code=None if region == _NO_REGION else region, subject_key=subject_key)
         return int(account.principal_id)
+
+
+def mark_index_stale(subject_code: str) -> str:
+    """Leave a subject's screening index as a change leaves it until recomputed: marked, rows gone.
+    Returns the subject key."""
+    from xinyong.core.crypto import subject_key
+    from xinyong.core.db import unit_of_work
+    from xinyong.measures import service
+    from xinyong.measures.models import ScreeningFact
+
+    key = subject_key(subject_code)
+    with unit_of_work() as s:
+        service.mark_dirty(s, [key])
+        s.execute(ScreeningFact.__table__.delete().where(ScreeningFact.subject_key == key))
+    return key

@@ -23,6 +23,7 @@ from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
+from typing import Any
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -76,6 +77,8 @@ class NameIndex:
     max_id: int = 0
     max_former_id: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
+    #: per-name counters reused by every query (under the lock), zeroed again after each count
+    _counts: np.ndarray[Any, np.dtype[np.uint16]] | None = field(default=None, repr=False)
 
     def load(self, session: Session) -> None:
         with self.lock:
@@ -135,17 +138,25 @@ class NameIndex:
                      if (p := postings.get(g)) is not None and len(p)]
             if not views:
                 return []
-            counts = np.bincount(np.concatenate(views) if len(views) > 1 else views[0])
+            size = len(self.cores)
+            if self._counts is None or len(self._counts) < size:
+                self._counts = np.zeros(size + size // 4 + 1024, dtype=np.uint16)
+            counts = self._counts
+            # a posting holds each name once, so one vectorised increment per posting counts exactly
+            # (no 8-byte counter per name allocated and scanned per query, as bincount did)
+            for view in views:
+                counts[view] += 1
             del views
-        found = np.flatnonzero(counts)
-        shared = counts[found]
+            found = np.flatnonzero(counts[:size])
+            shared = counts[found].astype(np.int64)
+            counts[found] = 0
         if len(found) > self.CANDIDATES:
             # the CANDIDATES-th largest count; every name above it, then those at it in index order
             kth = np.partition(shared, len(shared) - self.CANDIDATES)[len(shared) - self.CANDIDATES]
-            above = found[shared > kth]
-            at = found[shared == kth][: self.CANDIDATES - len(above)]
-            found = np.concatenate((above, at))
-            shared = counts[found]
+            above = np.flatnonzero(shared > kth)
+            at = np.flatnonzero(shared == kth)[: self.CANDIDATES - len(above)]
+            kept = np.concatenate((above, at))
+            found, shared = found[kept], shared[kept]
         order = np.lexsort((found, -shared))
         return list(found[order].tolist())
 

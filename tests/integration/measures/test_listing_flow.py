@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from tests.factories import mark_index_stale
 from tests.integration.listing.helpers import DEPT, REGION, approve_api, make_subject
 from xinyong.core.db import unit_of_work
 from xinyong.core.outbox import OutboxMessage
@@ -76,17 +77,13 @@ def test_listing_reaches_screening_push_and_representative(client: Any, api_key:
 def test_a_person_whose_organisation_is_marked_is_answered_after_the_recomputation(client: Any, api_key: Any) -> None:
     """Screening a person reads the organisations it represents; when one of them is marked for
     recomputation, the answer waits for it (one transaction) instead of reading the stale rows."""
-    from xinyong.core.crypto import subject_key
     from xinyong.core.models import AccessLogEntry
-    from xinyong.measures import service
     from xinyong.measures.models import ScreeningFact
 
     dd = api_key("determining_department", department=DEPT, region=REGION)
     setup, _case = _list(client, dd)
-    org_key = subject_key(setup.code)
+    org_key = mark_index_stale(setup.code)
     with unit_of_work() as s:
-        service.mark_dirty(s, [org_key])
-        s.execute(ScreeningFact.__table__.delete().where(ScreeningFact.subject_key == org_key))
         before = len(s.scalars(select(AccessLogEntry).where(AccessLogEntry.action == "measures.screen")).all())
     unit = api_key("implementing_unit", department="淮安市财政局")
     person = client.get(f"/api/v1/screen/code/{setup.person_code}", params={"matter": "fiscal_subsidy"},

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from tests.factories import department_headers, record_json, uscc
+from tests.factories import department_headers, mark_index_stale, record_json, uscc
 from xinyong.core.db import unit_of_work
 from xinyong.core.models import AccessLogEntry
 
@@ -127,14 +127,9 @@ def test_a_marked_subject_is_recomputed_in_one_transaction_then_answered(client:
                                                                         penalised: Any) -> None:
     """The fast path reads in autocommit; a subject whose index is marked for recomputation is answered
     by the transactional path (the recomputation is a write): same answer, index rebuilt, one entry."""
-    from xinyong.core.crypto import subject_key
-    from xinyong.measures import service
     from xinyong.measures.models import ScreeningDirty, ScreeningFact
 
-    key = subject_key(penalised["code"])
-    with unit_of_work() as s:
-        service.mark_dirty(s, [key])
-        s.execute(ScreeningFact.__table__.delete().where(ScreeningFact.subject_key == key))
+    key = mark_index_stale(penalised["code"])
     headers = api_key("implementing_unit", department="淮安市公共资源交易中心")
     r = client.get(f"/api/v1/screen/code/{penalised['code']}", params={"matter": "procurement_bidding"},
                    headers=headers)

@@ -12,7 +12,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xinyong.measures.name_index import TRADE_FLOOR, NameIndex
+from xinyong.measures.name_index import TRADE_FLOOR, NameIndex, _bigrams
 from xinyong.measures.name_match import parts_score, split_name
 
 CASES = json.loads((Path(__file__).parent / "data" / "name_cases.json").read_text(encoding="utf-8"))
@@ -134,3 +134,25 @@ def test_the_fallback_finds_a_near_name_sharing_no_bigram() -> None:
     index.add("target", target.norm, target.core)
     hits = index.search("淮安市华信科技有限公司", 10, 0.6)
     assert "target" in {h.subject_key for h in hits}
+
+
+def _reference_candidates(index: NameIndex, grams: set[str], limit: int) -> list[int]:
+    """Most shared grams first, then index order: counted the plain way."""
+    shared = {}
+    for g in grams:
+        for pos in index.postings.get(g, ()):
+            shared[pos] = shared.get(pos, 0) + 1
+    return sorted(shared, key=lambda p: (-shared[p], p))[:limit]
+
+
+@settings(max_examples=200, deadline=None)
+@given(names=st.lists(st.text(_TRADE_CHARS + "科技商贸", min_size=1, max_size=6), min_size=1, max_size=60),
+       query=st.text(_TRADE_CHARS + "科技商贸", min_size=1, max_size=6), limit=st.integers(min_value=1, max_value=20))
+def test_candidates_are_the_names_sharing_most_bigrams(names: list[str], query: str, limit: int) -> None:
+    """The counters reused across queries count exactly, and are left at zero for the next query."""
+    index = NameIndex()
+    index.CANDIDATES = limit
+    for i, core in enumerate(names):
+        index.add(f"o{i}", core, core)
+    for _ in range(2):  # twice: the second count starts from the counters the first one used
+        assert index.candidates(query) == _reference_candidates(index, _bigrams(query), limit)
