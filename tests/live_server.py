@@ -9,9 +9,11 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -71,6 +73,38 @@ def serve(folder: Path, database_url: str, *, env: dict[str, str] | None = None)
                 proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 proc.kill()
+
+
+@dataclass(frozen=True)
+class Site:
+    """A served database: what its seed returned, the base URL and the folder (``server.log``)."""
+
+    seeded: Any
+    base: str
+    folder: Path
+
+
+@contextmanager
+def seeded_site(tmp_path_factory: pytest.TempPathFactory, name: str, seed: Callable[[], Any], *,
+                browser: bool = True) -> Iterator[Site]:
+    """A fresh SQLite database in its own folder, migrated, filled by ``seed`` (run with the platform
+    pointed at that database, and pointed back after), then served until the block ends."""
+    from xinyong.core import db as core_db
+    from xinyong.core.migrate import upgrade
+
+    if browser:
+        require_chromium()
+    folder = tmp_path_factory.mktemp(name)
+    url = f"sqlite:///{folder / (name + '.db')}"
+    upgrade(url)
+    core_db.use_database(url)
+    try:
+        seeded = seed()
+    finally:
+        core_db.use_database(None)
+        core_db.dispose_engines()
+    with serve(folder, url) as base:
+        yield Site(seeded, base, folder)
 
 
 @contextmanager

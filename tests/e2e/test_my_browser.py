@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.live_server import chromium, require_chromium, serve
+from tests.live_server import chromium, seeded_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -22,51 +22,40 @@ COMPANY_PASSWORD = "company-pass-2026"
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "images" / "my.png"
 
 
-def _seed(url: str) -> dict[str, Any]:
+def _seed() -> dict[str, Any]:
     from tests.factories import record_input, uscc
     from xinyong.core import clock
     from xinyong.core import db as core_db
     from xinyong.core.accounts import create_account
-    from xinyong.core.migrate import upgrade
     from xinyong.core.policy import Role
     from xinyong.records import service as records
     from xinyong.subjects import service as subjects
 
-    upgrade(url)
-    core_db.use_database(url)
-    try:
-        code = uscc(random.Random(2021), "320812")
-        name = "淮安市清江浦区示例商贸有限公司"
-        today = clock.today()
-        with core_db.unit_of_work() as s:
-            subject, _ = subjects.register(s, code, name)
-            penalty = records.ingest(s, record_input(
-                subject_code=code, subject_name=name, document_number="淮市监罚〔2026〕318号",
-                decision_date=today - dt.timedelta(days=30), effective_date=today - dt.timedelta(days=25),
-                summary="销售不符合食品安全标准的食品（过期乳制品），没收违法所得并罚款五万元",
-            )).record
-            records.ingest(s, record_input(
-                subject_code=code, subject_name=name, catalog_item="admin-inspection",
-                document_type="administrative_decision", document_number="淮市监检〔2026〕7号",
-                decision_date=today - dt.timedelta(days=10), effective_date=today - dt.timedelta(days=10),
-                summary="内部检查记录（不予公开）",
-            ))
-            create_account(s, name="淮安市信用办", role=Role.credit_office, username="xinyongban",
-                           password=OFFICER_PASSWORD, department="淮安市信用办", region_code="320800")
-            return {"key": subject.subject_key, "code": code, "name": name, "penalty_id": penalty.id}
-    finally:
-        core_db.use_database(None)
-        core_db.dispose_engines()
+    code = uscc(random.Random(2021), "320812")
+    name = "淮安市清江浦区示例商贸有限公司"
+    today = clock.today()
+    with core_db.unit_of_work() as s:
+        subject, _ = subjects.register(s, code, name)
+        penalty = records.ingest(s, record_input(
+            subject_code=code, subject_name=name, document_number="淮市监罚〔2026〕318号",
+            decision_date=today - dt.timedelta(days=30), effective_date=today - dt.timedelta(days=25),
+            summary="销售不符合食品安全标准的食品（过期乳制品），没收违法所得并罚款五万元",
+        )).record
+        records.ingest(s, record_input(
+            subject_code=code, subject_name=name, catalog_item="admin-inspection",
+            document_type="administrative_decision", document_number="淮市监检〔2026〕7号",
+            decision_date=today - dt.timedelta(days=10), effective_date=today - dt.timedelta(days=10),
+            summary="内部检查记录（不予公开）",
+        ))
+        create_account(s, name="淮安市信用办", role=Role.credit_office, username="xinyongban",
+                       password=OFFICER_PASSWORD, department="淮安市信用办", region_code="320800")
+        return {"key": subject.subject_key, "code": code, "name": name, "penalty_id": penalty.id}
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    require_chromium()
-    folder = tmp_path_factory.mktemp("my")
-    url = f"sqlite:///{folder / 'my.db'}"
-    seeded = _seed(url)
-    with serve(folder, url) as base:
-        yield {**seeded, "base": base}
+    with seeded_site(tmp_path_factory, "my", _seed) as site:
+        yield {**site.seeded, "base": site.base}
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.live_server import chromium, require_chromium, serve
+from tests.live_server import chromium, seeded_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -23,59 +23,48 @@ SCREENSHOT = Path("/tmp/disclosure_subject_page.png")
 SCREENSHOT_PHONE = Path("/tmp/disclosure_subject_page_phone.png")
 
 
-def _seed(url: str) -> dict[str, Any]:
+def _seed() -> dict[str, Any]:
     from tests.factories import record_input, resident_id, uscc
     from xinyong.core import clock
     from xinyong.core import db as core_db
     from xinyong.core.accounts import create_account
-    from xinyong.core.migrate import upgrade
     from xinyong.core.policy import Role
     from xinyong.records import service as records
     from xinyong.subjects import service as subjects
 
-    upgrade(url)
-    core_db.use_database(url)
-    try:
-        code = uscc(random.Random(2020), "320812")
-        name = "淮安市清江浦区示例商贸有限公司"
-        today = clock.today()
-        with core_db.unit_of_work() as s:
-            subject, _ = subjects.register(s, code, name)
-            subjects.link_person(s, code, resident_id(random.Random(3)), "王建国", "legal_representative",
-                                 dt.date(2019, 5, 1))
-            penalty = records.ingest(s, record_input(
-                subject_code=code, subject_name=name, document_number="淮市监罚〔2026〕318号",
-                decision_date=today - dt.timedelta(days=30), effective_date=today - dt.timedelta(days=25),
-                summary="销售不符合食品安全标准的食品（过期乳制品），没收违法所得并罚款五万元",
-            )).record
-            records.ingest(s, record_input(
-                subject_code=code, subject_name=name, catalog_item="admin-ruling",
-                document_type="administrative_ruling", document_number="淮政裁〔2026〕12号",
-                issuing_authority="淮安市人民政府", decision_date=today - dt.timedelta(days=60),
-                effective_date=today - dt.timedelta(days=60), summary="合同纠纷行政裁决，责令支付货款",
-            ))
-            records.ingest(s, record_input(
-                subject_code=code, subject_name=name, catalog_item="admin-inspection",
-                document_type="administrative_decision", document_number="淮市监检〔2026〕7号",
-                decision_date=today - dt.timedelta(days=10), effective_date=today - dt.timedelta(days=10),
-                summary="内部检查记录（不予公开）",
-            ))
-            create_account(s, name=name, role=Role.subject, username="shili", password=PASSWORD,
-                           subject_key=subject.subject_key)
-            return {"key": subject.subject_key, "code": code, "name": name, "penalty_id": penalty.id}
-    finally:
-        core_db.use_database(None)
-        core_db.dispose_engines()
+    code = uscc(random.Random(2020), "320812")
+    name = "淮安市清江浦区示例商贸有限公司"
+    today = clock.today()
+    with core_db.unit_of_work() as s:
+        subject, _ = subjects.register(s, code, name)
+        subjects.link_person(s, code, resident_id(random.Random(3)), "王建国", "legal_representative",
+                             dt.date(2019, 5, 1))
+        penalty = records.ingest(s, record_input(
+            subject_code=code, subject_name=name, document_number="淮市监罚〔2026〕318号",
+            decision_date=today - dt.timedelta(days=30), effective_date=today - dt.timedelta(days=25),
+            summary="销售不符合食品安全标准的食品（过期乳制品），没收违法所得并罚款五万元",
+        )).record
+        records.ingest(s, record_input(
+            subject_code=code, subject_name=name, catalog_item="admin-ruling",
+            document_type="administrative_ruling", document_number="淮政裁〔2026〕12号",
+            issuing_authority="淮安市人民政府", decision_date=today - dt.timedelta(days=60),
+            effective_date=today - dt.timedelta(days=60), summary="合同纠纷行政裁决，责令支付货款",
+        ))
+        records.ingest(s, record_input(
+            subject_code=code, subject_name=name, catalog_item="admin-inspection",
+            document_type="administrative_decision", document_number="淮市监检〔2026〕7号",
+            decision_date=today - dt.timedelta(days=10), effective_date=today - dt.timedelta(days=10),
+            summary="内部检查记录（不予公开）",
+        ))
+        create_account(s, name=name, role=Role.subject, username="shili", password=PASSWORD,
+                       subject_key=subject.subject_key)
+        return {"key": subject.subject_key, "code": code, "name": name, "penalty_id": penalty.id}
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    require_chromium()
-    folder = tmp_path_factory.mktemp("portal")
-    url = f"sqlite:///{folder / 'portal.db'}"
-    seeded = _seed(url)
-    with serve(folder, url) as base:
-        yield {**seeded, "base": base}
+    with seeded_site(tmp_path_factory, "portal", _seed) as site:
+        yield {**site.seeded, "base": site.base}
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.live_server import chromium, require_chromium, serve
+from tests.live_server import chromium, seeded_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -42,60 +42,49 @@ VISIBLE_TEXT = """() => {
 CODE_SHAPE = re.compile(r"^[a-z]+(?:_[a-z]+)+$|^[a-z_]+\.[a-z_]+(?:\.[a-z_]+)*$")
 
 
-def _seed(url: str) -> dict[str, Any]:
+def _seed() -> dict[str, Any]:
     from tests.factories import console_account, record_input, uscc
     from xinyong.composition import assemble
     from xinyong.core import db as core_db
     from xinyong.core.access import actor_of
-    from xinyong.core.migrate import upgrade
     from xinyong.core.models import Principal
     from xinyong.disclosure.objections import file_objection
     from xinyong.listing.procedure import propose_case
     from xinyong.records import service as records
     from xinyong.repair.filing import PartRequest, apply
 
-    upgrade(url)
-    core_db.use_database(url)
     assemble()
-    try:
-        code = uscc(random.Random(1818), "320812")
-        name = "淮安市走查示例建筑劳务有限公司"
-        with core_db.unit_of_work() as s:
-            rid = []
-            for n, summary in enumerate(["拖欠农民工工资，经责令限期支付逾期仍未支付",
-                                         "未按规定办理社会保险登记，逾期未改正"]):
-                rec = records.ingest(s, record_input(
-                    subject_code=code, subject_name=name, issuing_authority=DEPT, summary=summary,
-                    document_number=f"淮人社罚〔2026〕{40 + n}号",
-                    decision_date=dt.date(2026, 9, 1), effective_date=dt.date(2026, 9, 5))).record
-                rid.append(rec.id)
-            key = rec.subject_key
-        ids = {role: console_account(role, username=f"walk-{role.replace('_', '-')}", password=PASSWORD,
-                                     department=DEPT if role == "determining_department" else None,
-                                     name=name if role == "subject" else None,
-                                     subject_key=key if role == "subject" else None)
-               for role in ROLES}
-        with core_db.unit_of_work() as s:
-            actors = {role: actor_of(s.get_one(Principal, pid)) for role, pid in ids.items()}
-        propose_case(actors["determining_department"], subject_code=code, list_type_id="migrant-wage-arrears",
-                     record_ids=[rid[0]], reason="拖欠农民工工资数额较大，经责令仍不支付")
-        file_objection(actors["subject"], rid[1], "登记日期与处罚决定书不一致，请予核实更正", [])
-        apply(actors["subject"], None, applicant_name="张伟", statement="已缴清罚款并整改完毕",
-              parts=[PartRequest("record", rid[1], ("act_corrected", "effects_removed", "obligations_performed"))])
-        return {"code": code, "key": key, "name": name}
-    finally:
-        core_db.use_database(None)
-        core_db.dispose_engines()
+    code = uscc(random.Random(1818), "320812")
+    name = "淮安市走查示例建筑劳务有限公司"
+    with core_db.unit_of_work() as s:
+        rid = []
+        for n, summary in enumerate(["拖欠农民工工资，经责令限期支付逾期仍未支付",
+                                     "未按规定办理社会保险登记，逾期未改正"]):
+            rec = records.ingest(s, record_input(
+                subject_code=code, subject_name=name, issuing_authority=DEPT, summary=summary,
+                document_number=f"淮人社罚〔2026〕{40 + n}号",
+                decision_date=dt.date(2026, 9, 1), effective_date=dt.date(2026, 9, 5))).record
+            rid.append(rec.id)
+        key = rec.subject_key
+    ids = {role: console_account(role, username=f"walk-{role.replace('_', '-')}", password=PASSWORD,
+                                 department=DEPT if role == "determining_department" else None,
+                                 name=name if role == "subject" else None,
+                                 subject_key=key if role == "subject" else None)
+           for role in ROLES}
+    with core_db.unit_of_work() as s:
+        actors = {role: actor_of(s.get_one(Principal, pid)) for role, pid in ids.items()}
+    propose_case(actors["determining_department"], subject_code=code, list_type_id="migrant-wage-arrears",
+                 record_ids=[rid[0]], reason="拖欠农民工工资数额较大，经责令仍不支付")
+    file_objection(actors["subject"], rid[1], "登记日期与处罚决定书不一致，请予核实更正", [])
+    apply(actors["subject"], None, applicant_name="张伟", statement="已缴清罚款并整改完毕",
+          parts=[PartRequest("record", rid[1], ("act_corrected", "effects_removed", "obligations_performed"))])
+    return {"code": code, "key": key, "name": name}
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    require_chromium()
-    folder = tmp_path_factory.mktemp("walk")
-    url = f"sqlite:///{folder / 'walk.db'}"
-    seeded = _seed(url)
-    with serve(folder, url) as base:
-        yield {**seeded, "base": base}
+    with seeded_site(tmp_path_factory, "walk", _seed) as site:
+        yield {**site.seeded, "base": site.base}
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from tests.integration.hardening.bombs import docx_bomb, pdf_flate_bomb, pdf_many_pages, xlsx_bomb
-from tests.live_server import serve
+from tests.live_server import seeded_site
 
 pytestmark = pytest.mark.slow
 
@@ -24,20 +24,12 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     from tests.factories import make_api_key
-    from xinyong.core import db as core_db
-    from xinyong.core.migrate import upgrade
 
-    folder = tmp_path_factory.mktemp("bomb")
-    url = f"sqlite:///{folder / 'bomb.db'}"
-    upgrade(url)
-    core_db.use_database(url)
-    try:
-        key = make_api_key("implementing_unit", department="淮安市交通运输局")
-    finally:
-        core_db.use_database(None)
-        core_db.dispose_engines()
-    with serve(folder, url) as base:
-        yield {"base": base, "headers": {"X-API-Key": key}, "log": folder / "server.log"}
+    def seed() -> str:
+        return make_api_key("implementing_unit", department="淮安市交通运输局")
+
+    with seeded_site(tmp_path_factory, "bomb", seed, browser=False) as site:
+        yield {"base": site.base, "headers": {"X-API-Key": site.seeded}, "log": site.folder / "server.log"}
 
 
 BOMBS = [("bomb.docx", docx_bomb), ("bomb.pdf", pdf_flate_bomb), ("pages.pdf", pdf_many_pages),

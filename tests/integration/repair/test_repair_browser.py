@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.live_server import CHROMIUM, CHROMIUM_ARGS, require_chromium, serve
+from tests.live_server import CHROMIUM, CHROMIUM_ARGS, seeded_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -20,43 +20,32 @@ PASSWORD = "repair-walk-42"
 SAMR = "淮安市市场监督管理局"
 
 
-def _seed(url: str) -> dict[str, Any]:
+def _seed() -> dict[str, Any]:
     from tests.factories import record_input, uscc
     from xinyong.core import db as core_db
     from xinyong.core.accounts import create_account
-    from xinyong.core.migrate import upgrade
     from xinyong.core.policy import Role
     from xinyong.records import service as records
     from xinyong.subjects import service as subjects
 
-    upgrade(url)
-    core_db.use_database(url)
-    try:
-        code = uscc(random.Random(36), "320812")
-        name = "淮安市清江浦区修复示例商贸有限公司"
-        with core_db.unit_of_work() as s:
-            subject, _ = subjects.register(s, code, name)
-            rec = records.ingest(s, record_input(
-                subject_code=code, subject_name=name, document_number="淮市监罚〔2025〕777号",
-                decision_date=dt.date(2025, 5, 6), effective_date=dt.date(2025, 5, 20))).record
-            create_account(s, name=name, role=Role.subject, username="xiufu", password=PASSWORD,
-                           subject_key=subject.subject_key)
-            create_account(s, name="市场监管局信用科", role=Role.determining_department, username="shijian",
-                           password=PASSWORD, department=SAMR, region_code="320800")
-            return {"code": code, "key": subject.subject_key, "record_id": rec.id}
-    finally:
-        core_db.use_database(None)
-        core_db.dispose_engines()
+    code = uscc(random.Random(36), "320812")
+    name = "淮安市清江浦区修复示例商贸有限公司"
+    with core_db.unit_of_work() as s:
+        subject, _ = subjects.register(s, code, name)
+        rec = records.ingest(s, record_input(
+            subject_code=code, subject_name=name, document_number="淮市监罚〔2025〕777号",
+            decision_date=dt.date(2025, 5, 6), effective_date=dt.date(2025, 5, 20))).record
+        create_account(s, name=name, role=Role.subject, username="xiufu", password=PASSWORD,
+                       subject_key=subject.subject_key)
+        create_account(s, name="市场监管局信用科", role=Role.determining_department, username="shijian",
+                       password=PASSWORD, department=SAMR, region_code="320800")
+        return {"code": code, "key": subject.subject_key, "record_id": rec.id}
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    require_chromium()
-    folder = tmp_path_factory.mktemp("repair")
-    url = f"sqlite:///{folder / 'repair.db'}"
-    seeded = _seed(url)
-    with serve(folder, url) as base:
-        yield {**seeded, "base": base}
+    with seeded_site(tmp_path_factory, "repair", _seed) as site:
+        yield {**site.seeded, "base": site.base}
 
 
 def _sign_in(page: Any, base: str, path: str, username: str) -> None:
