@@ -42,11 +42,12 @@ import signal
 import sys
 import zipfile
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -564,6 +565,9 @@ def _count_rows(path: Path) -> int | None:
     return None
 
 
+T = TypeVar("T")
+R = TypeVar("R")
+
 #: prctl(2) option: the signal a process receives when its parent dies (Linux)
 PR_SET_PDEATHSIG = 1
 
@@ -623,6 +627,46 @@ def warm_up() -> None:
     are forked, so they inherit it instead of each loading it again."""
     catalogs()
     is_division("320812")
+
+
+def run_in_order(items: Iterable[T], here: Callable[[T], R], there: Callable[..., R], args: tuple[Any, ...],
+                 handle: Callable[[R], None], workers: int) -> None:
+    """Validate ``items`` and hand each result to ``handle`` in input order: with ``workers`` ≤ 0 by
+    ``here`` in this process, else by ``there(item, *args)`` in that many forked processes (the
+    catalogs loaded before the fork, :func:`warm_up`), at most ``workers`` items ahead of the writer."""
+    if workers <= 0:
+        for item in items:
+            handle(here(item))
+        return
+    warm_up()
+    ctx = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_die_with_parent,
+                             initargs=(os.getpid(),)) as pool:
+        pending: deque[Future[R]] = deque()
+        for item in items:
+            pending.append(pool.submit(there, item, *args))
+            while len(pending) > workers:
+                handle(pending.popleft().result())
+        while pending:
+            handle(pending.popleft().result())
+
+
+@contextmanager
+def import_progress(shown: bool, name: str, total: Callable[[], int | None]) -> Iterator[Callable[[int], None]]:
+    """A progress bar on the terminal while an import runs (``shown``); yields ``update(rows done)``."""
+    if not shown:
+        yield lambda _done: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    bar = Progress(TextColumn("导入 {task.description}"), BarColumn(), MofNCompleteColumn(),
+                   TimeRemainingColumn(), transient=True)
+    bar.start()
+    task = bar.add_task(name, total=total())
+    try:
+        yield lambda done: bar.update(task, completed=done)
+    finally:
+        bar.stop()
 
 
 def _chunks(path: Path, size: int) -> Iterator[list[tuple[int, dict[str, Any]]]]:
@@ -697,41 +741,13 @@ def import_file(
             summary.accepted += inserted
             summary.duplicates += len(records) - inserted
         rejects.flush()
+        shown(summary.rows)
 
-    bar_ctx: Any = None
-    task: Any = None
-    if progress:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-        bar_ctx = Progress(TextColumn("导入 {task.description}"), BarColumn(), MofNCompleteColumn(),
-                           TimeRemainingColumn(), transient=True)
-        bar_ctx.start()
-        task = bar_ctx.add_task(path.name, total=_count_rows(path))
     try:
-        if workers <= 0:
-            for chunk in _chunks(path, batch_size):
-                handle(_validate_chunk(chunk, today, source))
-                if task is not None:
-                    bar_ctx.update(task, completed=summary.rows)
-        else:
-            warm_up()
-            ctx = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_die_with_parent,
-                                     initargs=(os.getpid(),)) as pool:
-                pending: deque[Future[Any]] = deque()
-                for chunk in _chunks(path, batch_size):
-                    pending.append(pool.submit(_validate_chunk, chunk, today, source))
-                    while len(pending) > workers:
-                        handle(pending.popleft().result())
-                        if task is not None:
-                            bar_ctx.update(task, completed=summary.rows)
-                while pending:
-                    handle(pending.popleft().result())
-                    if task is not None:
-                        bar_ctx.update(task, completed=summary.rows)
+        with import_progress(progress, path.name, lambda: _count_rows(path)) as shown:
+            run_in_order(_chunks(path, batch_size), lambda chunk: _validate_chunk(chunk, today, source),
+                         _validate_chunk, (today, source), handle, workers)
     finally:
-        if bar_ctx is not None:
-            bar_ctx.stop()
         rejects.close()
     if summary.rejected == 0:
         summary.rejects_path = None

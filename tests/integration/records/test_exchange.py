@@ -143,7 +143,7 @@ def test_utf8_csv_with_bom_imports_the_same_records_in_worker_processes(db_url: 
     first = snapshot()
     core_db.use_database(second_db)
     summary = import_any(DATA / "penalties-utf8.csv", source=source_id(), rejects_path=tmp_path / "b.csv",
-                         workers=2, batch_size=40)
+                         workers=2, batch_size=40, progress=True)
     assert summary.accepted == len(first["records"])
     assert snapshot() == first
 

@@ -201,7 +201,7 @@ def test_import_is_one_logged_batch_of_the_sources_own_documents(db_url: str, tm
                 "document_number": "（2025）苏08民终9号"}
     path = write_csv(tmp_path / "in.csv", [*data, data[2], foreign, judgment])
     src = source_id()
-    summary = import_records(path, source=src, operator="李四", workers=0)
+    summary = import_records(path, source=src, operator="李四", workers=0, progress=True)
     assert summary.as_dict() == {"accepted": 6, "rejected": 2, "duplicates": 1}
     with (tmp_path / "in.csv.rejects.csv").open(encoding="utf-8-sig") as fh:
         rejected = {r["document_number"]: r["reason"] for r in csv.DictReader(fh)}

@@ -30,13 +30,9 @@ import csv
 import datetime as dt
 import functools
 import io
-import multiprocessing
 import operator
-import os
 import zipfile
-from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -66,13 +62,13 @@ from xinyong.records.importer import (
     MalformedFile,
     Source,
     Summary,
-    _die_with_parent,
     _open_xlsx,
     _os_user,
     _Validator,
     default_workers,
+    import_progress,
     resolve_source,
-    warm_up,
+    run_in_order,
 )
 from xinyong.records.licensing import (
     LICENCE_CATEGORY_NAMES,
@@ -773,16 +769,6 @@ def import_table(
     blocks = (_csv_blocks(path, table.encoding, batch_size) if table.encoding is not None
               else _xlsx_blocks(path, batch_size))
 
-    bar: Any = None
-    task: Any = None
-    if progress:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-        bar = Progress(TextColumn("导入 {task.description}"), BarColumn(), MofNCompleteColumn(),
-                       TimeRemainingColumn(), transient=True)
-        bar.start()
-        task = bar.add_task(path.name, total=_count_lines(path))
-
     def handle(batch: Batch) -> None:
         late = write_national_batch(table.kind, batch, validator, written) if (batch.rows or batch.pending) else []
         for line, values, reason in sorted([*batch.rejected, *late], key=lambda r: r[0]):
@@ -792,30 +778,15 @@ def import_table(
         summary.duplicates += len(batch.rows) - written.new
         summary.rows += len(batch.rows) + len(batch.rejected) + len(late)
         written.new = 0
-        if task is not None:
-            bar.update(task, completed=summary.rows)
+        shown(summary.rows)
 
     try:
-        if workers <= 0:
-            for block in blocks:
-                handle(validator.block(_rows_of(block)))
-        else:
-            warm_up()
-            ctx = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_die_with_parent,
-                                     initargs=(os.getpid(),)) as pool:
-                pending: deque[Future[Batch]] = deque()
-                for block in blocks:
-                    pending.append(pool.submit(_validate_block, block, table, today, source))
-                    while len(pending) > workers:
-                        handle(pending.popleft().result())
-                while pending:
-                    handle(pending.popleft().result())
+        with import_progress(progress, path.name, lambda: _count_lines(path)) as shown:
+            run_in_order(blocks, lambda block: validator.block(_rows_of(block)), _validate_block,
+                         (table, today, source), handle, workers)
     except (csv.Error, UnicodeDecodeError) as exc:
         raise MalformedFile(f"{path.name}：文件内容无法读取（{type(exc).__name__}），导入已停止") from None
     finally:
-        if bar is not None:
-            bar.stop()
         rejects.close()
     if summary.rejected == 0:
         summary.rejects_path = None
