@@ -510,6 +510,30 @@ def _masked_fields(
     return out, masked, withheld
 
 
+def _sharing_refusal(item: CatalogItem, viewer: Viewer, subject: SubjectFacts, consents: Sequence[Consent],
+                     on: dt.date, *, hidden: bool = False) -> str | None:
+    """Why a department may not receive an item's information (None: it may): the item not shared, the
+    receiver outside its share scope, the information hidden by its status, or a person's information
+    going only to receivers outside government without the person's consent (49号 §（十四））."""
+    if not item.shareable:
+        return "not_shareable"
+    scopes = viewer.share_scopes & item.share_scope
+    if not scopes:
+        return "out_of_share_scope"
+    if hidden:
+        return "status_hidden"
+    if subject.individual and scopes <= NON_GOVERNMENT_SCOPES and not has_consent(
+            consents, item.code, ConsentPurpose.sharing, on):
+        return "no_basis_or_consent"
+    return None
+
+
+def _public_needs_consent(item: CatalogItem, subject: SubjectFacts, consents: Sequence[Consent], on: dt.date) -> bool:
+    """A person's information is public only on a statutory basis or with the person's consent."""
+    return subject.individual and not has_statutory_basis(item) and not has_consent(
+        consents, item.code, ConsentPurpose.public_disclosure, on)
+
+
 def decide_record(
     record: RecordFacts,
     subject: SubjectFacts,
@@ -542,19 +566,9 @@ def decide_record(
         marks.append(DISPUTED_MARK)
 
     if viewer.kind is ViewerKind.department:
-        if not item.shareable:
-            return Decision(False, "not_shareable")
-        scopes = viewer.share_scopes & item.share_scope
-        if not scopes:
-            return Decision(False, "out_of_share_scope")
-        if record.status in HIDDEN_FROM_SHARING:
-            return Decision(False, "status_hidden")
-        if (
-            subject.individual
-            and scopes <= NON_GOVERNMENT_SCOPES
-            and not has_consent(consents, item.code, ConsentPurpose.sharing, on)
-        ):
-            return Decision(False, "no_basis_or_consent")
+        refusal = _sharing_refusal(item, viewer, subject, consents, on, hidden=record.status in HIDDEN_FROM_SHARING)
+        if refusal is not None:
+            return Decision(False, refusal)
         values, masked, withheld = _masked_fields(record.fields, SHARE_RECORD_FIELDS, item, subject)
         if record.status == "disclosure_ended":
             marks.append(STATUS_MARKS["disclosure_ended"])
@@ -578,9 +592,7 @@ def decide_record(
     ends = publication_ends(window, record.fields.get("publication_end"))
     if on >= ends:
         return Decision(False, "period_ended", window=window)
-    if subject.individual and not has_statutory_basis(item) and not has_consent(
-        consents, item.code, ConsentPurpose.public_disclosure, on
-    ):
+    if _public_needs_consent(item, subject, consents, on):
         return Decision(False, "no_basis_or_consent", window=window)
     values, masked, withheld = _masked_fields(record.fields, PUBLIC_RECORD_FIELDS, item, subject)
     values["disclosure_ends"] = ends.isoformat()
@@ -634,9 +646,7 @@ def decide_licence(
         return Decision(False, "not_yet_effective", window=window)
     if on >= window.ends:
         return Decision(False, "period_ended", window=window)
-    if subject.individual and not has_statutory_basis(item) and not has_consent(
-        consents, item.code, ConsentPurpose.public_disclosure, on
-    ):
+    if _public_needs_consent(item, subject, consents, on):
         return Decision(False, "no_basis_or_consent", window=window)
     values, masked, withheld = _masked_fields(licence, PUBLIC_LICENCE_FIELDS, item, subject)
     # a period of a century is the catalog's way of saying "no end": shown as 长期, not as a date
@@ -674,22 +684,14 @@ def decide_listing(
     if item is None:
         return Decision(False, "catalog_item_unknown")
     if viewer.kind is ViewerKind.department:
-        if not item.shareable:
-            return Decision(False, "not_shareable")
-        scopes = viewer.share_scopes & item.share_scope
-        if not scopes:
-            return Decision(False, "out_of_share_scope")
-        if subject.individual and scopes <= NON_GOVERNMENT_SCOPES and not has_consent(
-            consents, item.code, ConsentPurpose.sharing, on
-        ):
-            return Decision(False, "no_basis_or_consent")
+        refusal = _sharing_refusal(item, viewer, subject, consents, on)
+        if refusal is not None:
+            return Decision(False, refusal)
         values, masked, withheld = _masked_fields(listing, SHARE_LISTING_FIELDS, item, subject)
         return Decision(True, fields=values, masked=masked, withheld=withheld)
     if not item.disclosable:
         return Decision(False, "not_disclosable")
-    if subject.individual and not has_statutory_basis(item) and not has_consent(
-        consents, item.code, ConsentPurpose.public_disclosure, on
-    ):
+    if _public_needs_consent(item, subject, consents, on):
         return Decision(False, "no_basis_or_consent")
     values, masked, withheld = _masked_fields(listing, PUBLIC_LISTING_FIELDS, item, subject)
     return Decision(True, fields=values, masked=masked, withheld=withheld)
