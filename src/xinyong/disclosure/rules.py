@@ -632,10 +632,9 @@ def decide_licence(
     if item is None:
         return Decision(False, "catalog_item_unknown")
     if viewer.kind is ViewerKind.department:
-        if not item.shareable:
-            return Decision(False, "not_shareable")
-        if not (viewer.share_scopes & item.share_scope):
-            return Decision(False, "out_of_share_scope")
+        refusal = _sharing_refusal(item, viewer, subject, consents, on)
+        if refusal is not None:
+            return Decision(False, refusal)
         values, masked, withheld = _masked_fields(licence, PUBLIC_LICENCE_FIELDS, item, subject)
         return Decision(True, fields=values, masked=masked, withheld=withheld)
     decided = licence["decision_date"]

@@ -130,6 +130,25 @@ def test_individuals_need_a_statutory_basis_or_consent() -> None:
                                rules.PUBLIC_VIEWER, TODAY, regimes=regimes()).visible
 
 
+def test_a_persons_licence_goes_beyond_government_only_with_consent() -> None:
+    """As for records and listings (49号 §（十四））: a local catalog that shares licences with financial
+    institutions does not make a person's licence theirs without the person's consent."""
+    import dataclasses
+
+    licensing = dataclasses.replace(item("admin-license"), share_scope=frozenset(
+        {ShareScope.government, ShareScope.financial_institutions}))
+    licence = {"decision_date": dt.date(2026, 6, 1), "licence_name": "食品经营许可证", "content": "预包装食品销售"}
+    banks = Viewer(ViewerKind.department, share_scopes=frozenset({ShareScope.financial_institutions}))
+    refused = rules.decide_licence(licence, PERSON, licensing, banks, TODAY)
+    assert not refused.visible and refused.reason == "no_basis_or_consent"
+    consent = Consent(PERSON.subject_key, ConsentPurpose.sharing, ConsentMethod.written,
+                      frozenset({"admin-license"}), dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    assert rules.decide_licence(licence, PERSON, licensing, banks, TODAY, consents=[consent]).visible
+    assert rules.decide_licence(licence, ORG, licensing, banks, TODAY).visible
+    government = Viewer(ViewerKind.department, share_scopes=frozenset({ShareScope.government}))
+    assert rules.decide_licence(licence, PERSON, licensing, government, TODAY).visible
+
+
 def test_minor_persons_never_public() -> None:
     d = rules.decide_record(facts("admin-penalty", is_minor=True), ORG, item("admin-penalty"),
                             rules.PUBLIC_VIEWER, TODAY, regimes=regimes())
