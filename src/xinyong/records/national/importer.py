@@ -32,7 +32,7 @@ import functools
 import io
 import operator
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -459,15 +459,20 @@ class _NationalValidator:
             return resolved, self.penalty(row, resolved), aliases, None
         return resolved, self.licence(row, resolved), aliases, None
 
-    def penalty(self, row: dict[str, Any], s: Resolved) -> tuple[Any, ...]:
-        cols = COLUMNS[TableKind.penalty]
+    def document(self, row: dict[str, Any], cols: Mapping[str, str]) -> tuple[str, str, dt.date]:
+        """What every 双公示 row must carry: the document number, the department's own document (its
+        issuing authority), and the decision date."""
         number = row.get("document_number", "")
         if not number:
             raise DomainError("missing_document_number", f"缺少{cols['document_number']}")
         issuing = self.own_document(row, cols["issuing_authority"])
         if row.get("decision_date", "") == "":
             raise DomainError("missing_decision_date", f"缺少{cols['decision_date']}")
-        decided = parse_date(row["decision_date"], cols["decision_date"])
+        return number, issuing, parse_date(row["decision_date"], cols["decision_date"])
+
+    def penalty(self, row: dict[str, Any], s: Resolved) -> tuple[Any, ...]:
+        cols = COLUMNS[TableKind.penalty]
+        number, issuing, decided = self.document(row, cols)
         if decided > self.today:
             raise DomainError("future_decision_date", f"{cols['decision_date']}{decided.isoformat()}晚于今天")
         facts = row.get("violation_facts", "")
@@ -526,13 +531,7 @@ class _NationalValidator:
 
     def licence(self, row: dict[str, Any], s: Resolved) -> tuple[Any, ...]:
         cols = COLUMNS[TableKind.licensing]
-        number = row.get("document_number", "")
-        if not number:
-            raise DomainError("missing_document_number", f"缺少{cols['document_number']}")
-        issuing = self.own_document(row, cols["issuing_authority"])
-        if row.get("decision_date", "") == "":
-            raise DomainError("missing_decision_date", f"缺少{cols['decision_date']}")
-        decided = parse_date(row["decision_date"], cols["decision_date"])
+        number, issuing, decided = self.document(row, cols)
         content = row.get("content", "")
         if not content:
             raise DomainError("missing_content", f"缺少{cols['content']}")
