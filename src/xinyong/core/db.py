@@ -137,9 +137,10 @@ def claim(session: Session, row: Any, column: str, expected: Iterable[str], valu
 @contextmanager
 def single_read(url: str | None = None) -> Iterator[Session]:
     """A session for reads that need no transaction (one statement, e.g. resolving an API key):
-    the connection is in autocommit, so there is no BEGIN/COMMIT round trip. Never write with it."""
+    the connection is in autocommit, so there is no BEGIN/COMMIT round trip. Never write with it
+    (:func:`read_and_register` adds the one write a read may carry, its access-log entry)."""
     with get_engine(url).connect().execution_options(isolation_level="AUTOCOMMIT") as conn, \
-            Session(bind=conn) as session:
+            Session(bind=conn, expire_on_commit=False) as session:
         yield session
 
 
@@ -157,24 +158,15 @@ def read_and_register(url: str | None = None) -> Iterator[Session]:
     Any other write is refused (the session would commit it statement by statement, not as a whole):
     a use case that writes uses :func:`unit_of_work`. On SQLite this is :func:`unit_of_work` with the
     same refusal. On an exception nothing is written, as with a rolled-back unit of work."""
-    engine = get_engine(url)
-    if engine.dialect.name != "postgresql":
-        with unit_of_work(url) as session:
-            session.info[_READ_ONLY] = True
-            conn = session.connection()
-            conn.info[_READ_ONLY] = True
-            try:
-                yield session
-            finally:
-                conn.info.pop(_READ_ONLY, None)
-        return
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn, \
-            Session(bind=conn, expire_on_commit=False) as session:
+    autocommit = get_engine(url).dialect.name == "postgresql"
+    with (single_read(url) if autocommit else unit_of_work(url)) as session:
         session.info[_READ_ONLY] = True
+        conn = session.connection()
         conn.info[_READ_ONLY] = True
         try:
             yield session
-            session.commit()  # before_commit writes the deferred access-log entry (xinyong.core.audit.chain)
+            if autocommit:
+                session.commit()  # before_commit writes the deferred access-log entry (xinyong.core.audit.chain)
         finally:
             conn.info.pop(_READ_ONLY, None)  # the connection goes back to the pool
 
