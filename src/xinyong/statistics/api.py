@@ -211,10 +211,7 @@ def export_statistics(fmt: Literal["csv", "xlsx"] = "xlsx", q: service.Query = D
                       actor: Actor = Depends(current_actor)) -> Response:
     report = service.read(actor, q)
     tabs = export.tables(report)
-    name = f"信用监管统计_{report.scope.period.start}_{report.scope.period.end}"
-    if fmt == "csv":
-        return attachment_response(export.to_csv(tabs), "text/csv; charset=utf-8", name + ".csv")
-    return attachment_response(export.to_xlsx(tabs), XLSX, name + ".xlsx")
+    return _tables_file(tabs, f"信用监管统计_{report.scope.period.start}_{report.scope.period.end}", fmt)
 
 
 @router.get("/rows/{key}", dependencies=[Depends(requires("statistics.rows"))], response_model=RowsOut,
@@ -236,7 +233,10 @@ def export_standards(fmt: Literal["csv", "xlsx"] = "xlsx", q: service.Query = De
                      actor: Actor = Depends(current_actor)) -> Response:
     data = service.list_standards(actor, q)
     tabs = export.standards_tables(data)
-    name = f"名单认定标准评估_{data['period']['from']}_{data['period']['to']}"
+    return _tables_file(tabs, f"名单认定标准评估_{data['period']['from']}_{data['period']['to']}", fmt)
+
+
+def _tables_file(tabs: list[export.Table], name: str, fmt: str) -> Response:
     if fmt == "csv":
         return attachment_response(export.to_csv(tabs), "text/csv; charset=utf-8", name + ".csv")
     return attachment_response(export.to_xlsx(tabs), XLSX, name + ".xlsx")
