@@ -228,6 +228,17 @@ def _open_xlsx(path: Path) -> Any:
         raise MalformedFile(f"{path.name}：无法读取该 Excel（.xlsx）文件，文件可能已损坏或不是 .xlsx 格式") from None
 
 
+def xlsx_header(path: Path) -> tuple[Any, ...]:
+    """The first row of the first worksheet of an .xlsx file, as the cells' values."""
+    wb = _open_xlsx(path)
+    try:
+        if not wb.worksheets:
+            raise MalformedFile(f"{path.name}：工作簿中没有工作表")
+        return tuple(next(wb.worksheets[0].iter_rows(max_row=1, values_only=True), ()))
+    finally:
+        wb.close()
+
+
 def _depth(value: Any) -> int:
     if isinstance(value, dict):
         return 1 + max((_depth(v) for v in value.values()), default=0)
@@ -251,16 +262,11 @@ def inspect_file(path: Path) -> None:
 def _inspect(path: Path) -> None:
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
-        wb = _open_xlsx(path)
         try:
-            if not wb.worksheets:
-                raise MalformedFile(f"{path.name}：工作簿中没有工作表")
-            first = next(wb.worksheets[0].iter_rows(max_row=1, values_only=True), ())
-            _check_header([str(c).strip() if c is not None else "" for c in first], path)
+            first = xlsx_header(path)
         except (ValueError, KeyError, TypeError, SyntaxError, zipfile.BadZipFile, EOFError):
             raise MalformedFile(f"{path.name}：无法读取该 Excel（.xlsx）文件，文件可能已损坏") from None
-        finally:
-            wb.close()
+        _check_header([str(c).strip() if c is not None else "" for c in first], path)
         return
     if suffix not in _TEXT_SUFFIXES:
         raise MalformedFile(f"不支持的文件格式“{path.suffix}”，请使用 .csv、.jsonl 或 .xlsx")

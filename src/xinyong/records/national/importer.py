@@ -69,6 +69,7 @@ from xinyong.records.importer import (
     import_progress,
     resolve_source,
     run_in_order,
+    xlsx_header,
 )
 from xinyong.records.licensing import (
     LICENCE_CATEGORY_NAMES,
@@ -159,14 +160,7 @@ def header_of(path: Path) -> list[str] | None:
     """The first row of a CSV or XLSX file (None: not such a file)."""
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
-        wb = _open_xlsx(path)
-        try:
-            if not wb.worksheets:
-                raise MalformedFile(f"{path.name}：工作簿中没有工作表")
-            first = next(wb.worksheets[0].iter_rows(max_row=1, values_only=True), ())
-            return [text_of(c) for c in first]
-        finally:
-            wb.close()
+        return [text_of(c) for c in xlsx_header(path)]
     if suffix == ".csv":
         encoding = detect_encoding(path)
         with path.open(encoding=encoding, newline="") as fh:
