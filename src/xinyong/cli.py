@@ -156,14 +156,21 @@ def demo(
     typer.echo(f"以上账户已保存到 {made.path}（仅本机可读）。")
 
 
+#: the options both import commands take
+_REJECTS = typer.Option(None, "--rejects", help="拒收行写入的文件，默认 FILE.rejects.csv")
+_BATCH_SIZE = typer.Option(5000, "--batch-size", min=1, max=100_000, help="每批（每个事务）的行数")
+_PROGRESS = typer.Option(True, "--progress/--no-progress", help="是否显示进度条")
+_OPERATOR = typer.Option(None, "--operator", help="操作员姓名，默认为操作系统用户")
+
+
 @import_app.command("records")
 def import_records(
     file: Path = typer.Argument(..., help="CSV、JSON Lines 或 XLSX 文件"),
-    rejects: Path | None = typer.Option(None, "--rejects", help="拒收行写入的文件，默认 FILE.rejects.csv"),
-    batch_size: int = typer.Option(5000, "--batch-size", min=1, max=100_000, help="每批（每个事务）的行数"),
-    progress: bool = typer.Option(True, "--progress/--no-progress", help="是否显示进度条"),
+    rejects: Path | None = _REJECTS,
+    batch_size: int = _BATCH_SIZE,
+    progress: bool = _PROGRESS,
     source: int | None = typer.Option(None, "--source", help="导入来源：作出这些文书的认定部门的账户编号（必填）"),
-    operator: str | None = typer.Option(None, "--operator", help="操作员姓名，默认为操作系统用户"),
+    operator: str | None = _OPERATOR,
 ) -> None:
     """批量导入某一认定部门本部门作出的文书所认定的失信行为记录：每批一个事务，按自然键幂等，登记查询使用日志，最后打印 JSON 汇总。"""
     from xinyong.records.importer import import_records
@@ -195,11 +202,11 @@ def _run_import(importer: Any, file: Path, *, rejects: Path | None, batch_size: 
 @import_app.command("file")
 def import_file_command(
     file: Path = typer.Argument(..., help="XLSX 或 CSV（UTF-8 或 GBK）文件：行政处罚信息表、行政许可信息表或平台自有列"),
-    rejects: Path | None = typer.Option(None, "--rejects", help="拒收行写入的文件，默认 FILE.rejects.csv"),
-    batch_size: int = typer.Option(5000, "--batch-size", min=1, max=100_000, help="每批（每个事务）的行数"),
-    progress: bool = typer.Option(True, "--progress/--no-progress", help="是否显示进度条"),
+    rejects: Path | None = _REJECTS,
+    batch_size: int = _BATCH_SIZE,
+    progress: bool = _PROGRESS,
     source: int | None = typer.Option(None, "--source", help="导入来源：作出这些决定的部门的账户编号（必填）"),
-    operator: str | None = typer.Option(None, "--operator", help="操作员姓名，默认为操作系统用户"),
+    operator: str | None = _OPERATOR,
 ) -> None:
     """导入一个文件：按表头识别行政处罚信息表或行政许可信息表（“双公示”数据交换列），由生效的目录决定每行记为何种信息；每批一个事务，按文书号幂等，最后打印 JSON 汇总。"""
     from xinyong.records.national.importer import import_any
