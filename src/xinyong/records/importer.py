@@ -539,20 +539,23 @@ def write_rows(subjects: list[dict[str, Any]], records: list[tuple[Any, ...]], k
 # --- the use case ------------------------------------------------------------------------------
 
 
-class _Rejects:
-    def __init__(self, path: Path) -> None:
+class RejectFile:
+    """A reject file, created only when a row is refused (a rerun rewrites it from scratch); every cell
+    written as text (:func:`xinyong.core.spreadsheet.safe_row`)."""
+
+    def __init__(self, path: Path, header: list[str]) -> None:
         self.path = path
-        path.unlink(missing_ok=True)  # a rerun rewrites the reject file from scratch
+        path.unlink(missing_ok=True)
+        self.header = header
         self._fh: io.TextIOWrapper | None = None
         self._writer: Any = None
 
-    def write(self, line: int, row: dict[str, Any], reason: str) -> None:
+    def add(self, cells: list[Any]) -> None:
         if self._fh is None:
             self._fh = self.path.open("w", encoding="utf-8-sig", newline="")
             self._writer = csv.writer(self._fh)
-            self._writer.writerow(["line", "reason", *FIELDS])
-        self._writer.writerow(safe_row([line, reason, *[row.get(f, "") for f in FIELDS]] if "__raw__" not in row
-                                       else [line, reason, row["__raw__"]]))
+            self._writer.writerow(self.header)
+        self._writer.writerow(safe_row(cells))
 
     def flush(self) -> None:
         if self._fh is not None:
@@ -561,6 +564,17 @@ class _Rejects:
     def close(self) -> None:
         if self._fh is not None:
             self._fh.close()
+
+
+class _Rejects(RejectFile):
+    """The platform's own columns after line and reason (a row that could not be parsed: its raw text)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path, ["line", "reason", *FIELDS])
+
+    def write(self, line: int, row: dict[str, Any], reason: str) -> None:
+        self.add([line, reason, *[row.get(f, "") for f in FIELDS]] if "__raw__" not in row
+                 else [line, reason, row["__raw__"]])
 
 
 def _count_rows(path: Path) -> int | None:

@@ -50,7 +50,6 @@ from xinyong.core.crypto import encrypt
 from xinyong.core.db import unit_of_work
 from xinyong.core.errors import DomainError
 from xinyong.core.events import emit
-from xinyong.core.spreadsheet import safe_row
 from xinyong.core.text import normalise_code
 from xinyong.core.usecase import use_case
 from xinyong.records.bulk import copy_rows
@@ -60,6 +59,7 @@ from xinyong.records.importer import (
     MB,
     ImportError_,
     MalformedFile,
+    RejectFile,
     Source,
     Summary,
     _open_xlsx,
@@ -711,26 +711,14 @@ def write_national_batch(kind: TableKind, batch: Batch, validator: _NationalVali
 # --- the use case ------------------------------------------------------------------------------
 
 
-class _Rejects:
+class _Rejects(RejectFile):
     """The reject file: the table's own columns after 行号 and 拒收原因, every cell as text."""
 
     def __init__(self, path: Path, header: list[str]) -> None:
-        self.path = path
-        path.unlink(missing_ok=True)
-        self.header = header
-        self._fh: io.TextIOWrapper | None = None
-        self._writer: Any = None
+        super().__init__(path, ["行号", "拒收原因", *header])
 
     def write(self, line: int, values: list[Any], reason: str) -> None:
-        if self._fh is None:
-            self._fh = self.path.open("w", encoding="utf-8-sig", newline="")
-            self._writer = csv.writer(self._fh)
-            self._writer.writerow(["行号", "拒收原因", *self.header])
-        self._writer.writerow(safe_row([line, reason, *["" if v is None else v for v in values]]))
-
-    def close(self) -> None:
-        if self._fh is not None:
-            self._fh.close()
+        self.add([line, reason, *["" if v is None else v for v in values]])
 
 
 def _count_lines(path: Path) -> int | None:
