@@ -1,5 +1,7 @@
 """A few rounds of bench/crash_harness.py in the suite: kill the importer and the server at random
-points; no partial batch, integrity check ok, audit chain verifies, nothing acknowledged lost."""
+points (no partial batch, integrity check ok, audit chain verifies, nothing acknowledged lost); kill the
+access log's writers and sequencer between write and sequencing (nothing acknowledged lost, the log
+verifies against its witness). The full 100 runs: bench/README.md."""
 
 from __future__ import annotations
 
@@ -27,3 +29,11 @@ def test_kills_leave_a_consistent_database(db_url, tmp_path: Path) -> None:
     assert stats["failures"] == []
     assert stats["runs"] == 3 and stats["server_killed"] + stats["importer_killed"] >= 3
     assert stats["batches_stored"] >= 12  # at least the file imported to completion at the end
+
+
+@pytest.mark.slow
+def test_killing_writers_and_sequencer_loses_no_entry(db_url, tmp_path: Path) -> None:
+    stats = _harness().run_audit(db_url, runs=4, writers=3, seed=11, workdir=tmp_path, progress=False)
+    assert stats["failures"] == []
+    assert stats["runs"] == 4 and stats["lost"] == 0
+    assert stats["sequencer_killed"] >= 1 and stats["writers_killed"] >= 4
