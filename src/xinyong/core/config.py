@@ -48,9 +48,11 @@ class Settings(BaseSettings):
     #: serves). workers × (pool + overflow) must stay below the server's max_connections
     db_pool_size: int = 16
     db_max_overflow: int = 8
-    #: test each pooled connection with a round trip before lending it (off: a connection the server
-    #: dropped fails the one request that meets it, and the pool is refreshed)
+    #: test a pooled connection with a round trip before lending it when it sat unused for more than
+    #: ``db_ping_after_idle_seconds`` (off: a connection the server dropped fails the one request that
+    #: meets it, and the pool is refreshed)
     db_pre_ping: bool = True
+    db_ping_after_idle_seconds: float = 2.0
     #: echo SQL (debugging)
     sql_echo: bool = False
     #: the largest request body accepted (bytes); a larger one is refused with 413 before it is read

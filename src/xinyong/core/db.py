@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, MetaData, create_engine, event, update
 from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from xinyong.core.authority import region_prefix
@@ -73,13 +75,42 @@ def get_engine(url: str | None = None) -> Engine:
                 kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
             else:
                 settings = get_settings()
-                kwargs.update(pool_pre_ping=settings.db_pre_ping, pool_size=settings.db_pool_size,
-                              max_overflow=settings.db_max_overflow)
+                kwargs.update(pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow)
             engine = create_engine(url, **kwargs)
+            if parsed.get_backend_name() != "sqlite" and settings.db_pre_ping:
+                _ping_when_idle(engine, settings.db_ping_after_idle_seconds)
             if parsed.get_backend_name() == "sqlite":
                 event.listen(engine, "connect", _on_sqlite_connect)
             _engines[url] = engine
         return engine
+
+
+_IDLE_SINCE = "xy_idle_since"
+
+
+def _ping_when_idle(engine: Engine, after_seconds: float) -> None:
+    """Test a pooled connection with a round trip before lending it, when it sat unused in the pool for
+    more than ``after_seconds``. A connection the database dropped (a restart, an idle timeout) is then
+    replaced before a request meets it, while a busy server — connections lent again within
+    milliseconds — pays no round trip per request (SQLAlchemy's ``pool_pre_ping`` pings on every
+    checkout: a seventh of an exact screening's time). A connection that fails in use anyway makes
+    SQLAlchemy invalidate the whole pool, so only the requests already holding one fail."""
+
+    def returned(_dbapi: Any, record: Any) -> None:
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+    def lent(dbapi: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get(_IDLE_SINCE)
+        if since is None or time.monotonic() - since <= after_seconds:
+            return  # a new connection, or one in use moments ago
+        try:
+            with dbapi.cursor() as cursor:
+                cursor.execute("SELECT 1")
+        except Exception as error:  # any failure: the pool replaces the connection and tries again
+            raise DisconnectionError(str(error)) from error
+
+    event.listen(engine, "checkin", returned)
+    event.listen(engine, "checkout", lent)
 
 
 def session_factory(url: str | None = None) -> sessionmaker[Session]:
