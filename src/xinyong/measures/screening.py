@@ -39,7 +39,6 @@ from xinyong.core.models import AccessLogEntry
 from xinyong.core.text import normalise_code
 from xinyong.measures import service
 from xinyong.measures.catalog import measure_set
-from xinyong.measures.models import ScreeningFact
 from xinyong.measures.name_index import NameHit, search_names
 from xinyong.measures.names import normalise_name
 from xinyong.measures.rules import (
@@ -153,7 +152,7 @@ def screen_code(session: Session, actor: Actor, raw_code: str, *, on: dt.date, m
 
 
 def _hit(session: Session, subject: SubjectView, score: float, on: dt.date, matter: str | None,
-         region: str | None, own: list[ScreeningFact] | None = None) -> dict[str, Any]:
+         region: str | None, own: list[service.IndexRow] | None = None) -> dict[str, Any]:
     decision, lists = service.explain_subject(session, subject, on, matter, region, own)
     return {
         "subject": describe_subject(subject),

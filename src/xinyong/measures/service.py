@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.orm import Session
@@ -193,7 +193,36 @@ def refresh_dirty(session: Session, keys: Sequence[str] | None = None) -> int:
     return len(dirty)
 
 
-def _derivation(row: ScreeningFact) -> Derivation:
+class IndexRow(NamedTuple):
+    """One row of the screening index as read for an explanation: plain values, no ORM object (the
+    single screening reads them on every request; loading entities cost more than the query)."""
+
+    subject_key: str
+    kind: str
+    code: str
+    reach: str
+    treatment: str
+    source_kind: str
+    source_id: int
+    source_label: str
+    anchor: dt.date
+    start_date: dt.date
+    end_date: dt.date | None
+    reason: str | None
+    replaces: str | None
+    via_role: str | None
+
+
+_INDEX_COLUMNS = tuple(getattr(ScreeningFact, name) for name in IndexRow._fields)
+
+
+def _index_rows(session: Session, *where: Any) -> list[IndexRow]:
+    """Index rows matching ``where``, read with Core (the session's pending changes flushed first)."""
+    session.flush()
+    return [IndexRow._make(r) for r in session.connection().execute(select(*_INDEX_COLUMNS).where(*where))]
+
+
+def _derivation(row: IndexRow) -> Derivation:
     return Derivation(
         measure_code=row.code, subject_key=row.subject_key, reach=row.reach,
         source_kind=row.source_kind, source_id=row.source_id, source_label=row.source_label,
@@ -214,7 +243,7 @@ class IndexMarked(Exception):
 
 
 def indexed_derivations(session: Session, subject_key: str, kind: str | None = None,
-                        own: list[ScreeningFact] | None = None) -> tuple[list[Derivation], list[ScreeningFact]]:
+                        own: list[IndexRow] | None = None) -> tuple[list[Derivation], list[IndexRow]]:
     """The subject's own index rows plus what reaches it through organisations it represented.
 
     ``own``: the subject's index rows when the caller has already read them with the subject and
@@ -234,14 +263,12 @@ def indexed_derivations(session: Session, subject_key: str, kind: str | None = N
         for key in dirty:
             refresh_index(session, key)
     if own is None:
-        own = list(session.scalars(select(ScreeningFact).where(ScreeningFact.subject_key == subject_key)))
+        own = _index_rows(session, ScreeningFact.subject_key == subject_key)
     derivations = [_derivation(r) for r in own if r.kind == "measure"]
     if links:
         org_keys = sorted({link.organisation_key for link in links})
-        org_rows = session.scalars(select(ScreeningFact).where(
-            ScreeningFact.subject_key.in_(org_keys), ScreeningFact.kind == "measure",
-            ScreeningFact.reach.in_(sorted(PERSON_ROLES)),
-        ))
+        org_rows = _index_rows(session, ScreeningFact.subject_key.in_(org_keys), ScreeningFact.kind == "measure",
+                               ScreeningFact.reach.in_(sorted(PERSON_ROLES)))
         by_org: dict[str, list[Derivation]] = {}
         for r in org_rows:
             by_org.setdefault(r.subject_key, []).append(_derivation(r))
@@ -249,21 +276,22 @@ def indexed_derivations(session: Session, subject_key: str, kind: str | None = N
     return derivations, [r for r in own if r.kind == "list"]
 
 
-def subject_with_index(session: Session, key: str) -> tuple[SubjectView | None, list[ScreeningFact] | None]:
+def subject_with_index(session: Session, key: str) -> tuple[SubjectView | None, list[IndexRow] | None]:
     """The subject with ``key`` and its index rows in one round trip (the subjects capability's public
     columns ⟕ screening_facts, with the dirty mark). The rows are ``None`` when the subject is marked
     dirty: they are recomputed by :func:`indexed_derivations`."""
-    rows = session.execute(_SUBJECT_WITH_INDEX, {"key": key}).all()
+    session.flush()
+    rows = session.connection().execute(_SUBJECT_WITH_INDEX, {"key": key}).all()
     if not rows:
         return None, None
     first = rows[0]
-    subject = SubjectView(first.subject_key, first.kind, first.name, first.display_code, first.region_code)
-    if first.dirty:
+    subject = SubjectView(*first[:5])
+    if first[5]:
         return subject, None
-    return subject, [r.ScreeningFact for r in rows if r.ScreeningFact is not None]
+    return subject, [IndexRow._make(r[6:]) for r in rows if r[6] is not None]
 
 
-def index_rows_of(session: Session, keys: Sequence[str]) -> dict[str, list[ScreeningFact] | None]:
+def index_rows_of(session: Session, keys: Sequence[str]) -> dict[str, list[IndexRow] | None]:
     """The index rows of several subjects in two statements (screening by name explains every hit):
     key → its rows, or ``None`` for a subject marked for recomputation (its rows are recomputed by
     :func:`indexed_derivations`, in the caller's transaction)."""
@@ -271,8 +299,8 @@ def index_rows_of(session: Session, keys: Sequence[str]) -> dict[str, list[Scree
         return {}
     wanted = sorted(set(keys))
     dirty = set(session.scalars(select(ScreeningDirty.subject_key).where(ScreeningDirty.subject_key.in_(wanted))))
-    rows: dict[str, list[ScreeningFact] | None] = {k: (None if k in dirty else []) for k in wanted}
-    for fact in session.scalars(select(ScreeningFact).where(ScreeningFact.subject_key.in_(wanted))):
+    rows: dict[str, list[IndexRow] | None] = {k: (None if k in dirty else []) for k in wanted}
+    for fact in _index_rows(session, ScreeningFact.subject_key.in_(wanted)):
         own = rows[fact.subject_key]
         if own is not None:
             own.append(fact)
@@ -283,9 +311,9 @@ def index_rows_of(session: Session, keys: Sequence[str]) -> dict[str, list[Scree
 # is a subquery both databases flatten: the plan is the plain join's)
 _SV = subject_columns()
 _SUBJECT_WITH_INDEX = (
-    select(_SV.c.subject_key, _SV.c.kind, _SV.c.name, _SV.c.display_code, _SV.c.region_code, ScreeningFact,
+    select(_SV.c.subject_key, _SV.c.kind, _SV.c.name, _SV.c.display_code, _SV.c.region_code,
            select(ScreeningDirty.subject_key).where(ScreeningDirty.subject_key == bindparam("key"))
-           .exists().label("dirty"))
+           .exists().label("dirty"), *_INDEX_COLUMNS)
     .select_from(_SV)
     .outerjoin(ScreeningFact, ScreeningFact.subject_key == _SV.c.subject_key)
     .where(_SV.c.subject_key == bindparam("key"))
@@ -293,7 +321,7 @@ _SUBJECT_WITH_INDEX = (
 
 
 def explain_subject(session: Session, subject: SubjectView, on: dt.date, matter: str | None,
-                    region: str | None, own: list[ScreeningFact] | None = None,
+                    region: str | None, own: list[IndexRow] | None = None,
                     ) -> tuple[Decision, list[dict[str, Any]]]:
     """Applicable measures from the index, with the live listings behind them."""
     derivations, lists = indexed_derivations(session, subject.subject_key, subject.kind, own)
