@@ -325,6 +325,14 @@ def add_former_names(session: Session, rows: Sequence[dict[str, Any]]) -> int:
     return len(new)
 
 
+def registration_marks(session: Session) -> tuple[int, int]:
+    """The highest subject id and former-name id registered, in one indexed statement: an in-memory
+    index of names (:mod:`xinyong.measures.name_index`) that saw both is current."""
+    row = session.execute(select(select(func.max(Subject.id)).scalar_subquery(),
+                                 select(func.max(SubjectFormerName.id)).scalar_subquery())).one()
+    return int(row[0] or 0), int(row[1] or 0)
+
+
 def former_names_since(session: Session, after_id: int, *, organisations_only: bool = True,
                        ) -> list[tuple[int, str, str]]:
     """``(id, subject_key, former name)`` of every former name recorded after ``after_id`` (in id

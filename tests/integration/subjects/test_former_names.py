@@ -70,3 +70,21 @@ def test_the_command_line_records_a_former_name(db_url: str) -> None:
     assert OLD in done.output
     bad = CliRunner().invoke(app, ["subject", "former-name", code, OLD, "--until", "2024-13-01"])
     assert bad.exit_code == 2 and "日期" in bad.output
+
+
+def test_names_registered_after_a_screening_are_found_by_the_next_one(client: Any, api_key: Any) -> None:
+    """The index of names in memory is brought up to date when a subject or a former name was
+    registered since it last looked, and only then."""
+    unit = api_key("implementing_unit")
+    assert client.get("/api/v1/screen/name", params={"q": NEW}, headers=unit).json()["hits"] == []
+    code = uscc(random.Random(3141))
+    with unit_of_work() as s:
+        subjects.register(s, code, NEW)
+    hits = client.get("/api/v1/screen/name", params={"q": NEW}, headers=unit).json()["hits"]
+    assert [h["subject"]["code"] for h in hits] == [code]
+    with unit_of_work() as s:
+        region = subjects.require(s, code).region_code
+    office = api_key("credit_office", region=region)
+    assert client.post(f"/api/v1/subjects/{code}/former-names", json={"name": OLD}, headers=office).status_code == 201
+    hits = client.get("/api/v1/screen/name", params={"q": OLD}, headers=unit).json()["hits"]
+    assert hits[0]["subject"]["code"] == code and hits[0]["matched_former_name"]
