@@ -183,7 +183,8 @@ _LINKS_OF_PERSONS = _LINKS.where(SubjectLink.person_key.in_(bindparam("keys", ex
 
 
 def _links(session: Session, statement: Executable, keys: Sequence[str]) -> list[LinkView]:
-    return [LinkView(*row) for row in session.execute(statement, {"keys": list(keys)}).all()]
+    session.flush()  # plain rows through the connection: the ORM's statement handling is not needed
+    return [LinkView(*row) for row in session.connection().execute(statement, {"keys": list(keys)})]
 
 
 def links_of_subjects(session: Session, keys: Iterable[str]) -> dict[str, list[LinkView]]:
