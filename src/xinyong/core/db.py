@@ -104,8 +104,8 @@ def _ping_when_idle(engine: Engine, after_seconds: float) -> None:
         if since is None or time.monotonic() - since <= after_seconds:
             return  # a new connection, or one in use moments ago
         try:
-            with dbapi.cursor() as cursor:
-                cursor.execute("SELECT 1")
+            # the dialect's ping leaves the connection as it found it (no transaction left open)
+            engine.dialect.do_ping(dbapi)
         except Exception as error:  # any failure: the pool replaces the connection and tries again
             raise DisconnectionError(str(error)) from error
 

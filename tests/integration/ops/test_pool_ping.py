@@ -43,6 +43,9 @@ def test_a_connection_dropped_while_idle_is_replaced_before_it_is_lent(
     clock = core_db.time.monotonic() + 5
     monkeypatch.setattr(core_db.time, "monotonic", lambda: clock)  # the connection sat idle 5 s
     assert _backend_pid(engine) != pid  # the request got a fresh connection, and no error
+    clock += 5
+    with core_db.single_read(pg_pool) as session:  # pinged again, and lent outside any transaction
+        assert session.execute(text("SELECT 1")).scalar_one() == 1
 
 
 def test_a_connection_lent_again_at_once_is_not_pinged(pg_pool: str) -> None:
