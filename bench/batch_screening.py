@@ -11,7 +11,7 @@ Uses the database of ``bench/screening.py`` (``xy_bench_screening``; generated f
    memory of that process (``wait4``).
 2. **the database alone**: the numbers and subject keys of the same rows (already hashed) COPYed into
    the platform's temporary table and the platform's whole-file statement run over it with the same
-   settings (xinyong.measures.csv_screening.FILE_STATEMENT, its result fetched). The ratio of the two
+   settings (xinyong.measures.csv_screening.file_statement, its result fetched). The ratio of the two
    is printed.
 
 Not a test: the figures go to bench/README.md.
@@ -39,7 +39,7 @@ from screening import ADMIN_URL, DB_NAME, generate, machine, pg_dsn, reload_popu
 from sqlalchemy.engine import make_url
 
 from xinyong.measures.catalog import measure_set
-from xinyong.measures.csv_screening import FILE_SETTINGS, FILE_STATEMENT, KEYS_TABLE
+from xinyong.measures.csv_screening import FILE_SETTINGS, KEYS_TABLE, file_statement
 from xinyong.measures.rules import allowed_codes
 
 MATTER = "procurement_bidding"
@@ -92,7 +92,7 @@ def in_database(keys: list[str], on: dt.date) -> dict[str, Any]:
         t_copy = time.perf_counter() - t
         t1 = time.perf_counter()
         with conn.cursor() as cur:
-            cur.execute(FILE_STATEMENT, {"allowed": allowed, "on": on})
+            cur.execute(file_statement(cur, len(keys)), {"allowed": allowed, "on": on})
             n = len(cur.fetchall())
         t_join = time.perf_counter() - t1
     return {"rows": n, "copy_s": round(t_copy, 2), "join_s": round(t_join, 2),

@@ -10,7 +10,7 @@ import random
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from tests.integration.listing.helpers import listed_case
 from xinyong.core.access import SYSTEM
@@ -45,7 +45,7 @@ def _rows(subjects: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("quoted", [False, True])
-def test_file_of_many_chunks_agrees_with_row_screening(db_url: str, tmp_path: Path, quoted: bool) -> None:
+def test_file_of_many_chunks_agrees_with_row_screening(backend: str, tmp_path: Path, quoted: bool) -> None:
     generate_into_database(60, 2.0, seed=5)
     listed_case(31)
     rows = _rows(_subjects())
@@ -56,6 +56,11 @@ def test_file_of_many_chunks_agrees_with_row_screening(db_url: str, tmp_path: Pa
         # a remark with a comma and a quote makes the file one the csv module must read (quoted cells)
         w.writerows([str(i), code, name, '投标人"甲",一标段' if quoted and i % 3 == 0 else "投标人"]
                     for i, (code, name) in enumerate(rows))
+    if backend == "postgresql":
+        # the index's size known, and smaller than the file: every subject's rows are aggregated (the
+        # other tests, on an index never analysed, narrow them to the file's subjects first)
+        with unit_of_work() as s:
+            s.execute(text("ANALYZE screening_facts"))
     stats = screen_csv(src, dst, SYSTEM, matter=MATTER, on=ON, chunk=40)
 
     with unit_of_work() as s:
