@@ -199,7 +199,7 @@ _SUBJECTS = sql_of(subject_columns())
 
 #: one row per row of :data:`KEYS_TABLE` (its number, then the subject's display code, key and kind,
 #: NULL when no subject has the key, and its live lists and applicable own measures joined by ';',
-#: NULL when none). The index rows are filtered by the rule of
+#: empty when none). The index rows are filtered by the rule of
 #: :func:`xinyong.measures.screening.screen_keys` (in force on the day; a list; or a measure reaching
 #: the subject itself, not withheld, allowed for the matter and region) and aggregated once per
 #: subject by hashing, without DISTINCT or ORDER BY inside the aggregate: each needs a sort per
@@ -211,7 +211,7 @@ FILE_STATEMENT = (
     "WHERE f.start_date <= %(on)s AND (f.end_date IS NULL OR f.end_date > %(on)s) "
     "AND (f.kind = 'list' OR (f.kind = 'measure' AND f.reach = 'subject' AND f.treatment <> 'withheld' "
     "AND f.code = ANY(%(allowed)s::text[]))){among} GROUP BY f.subject_key) "
-    "SELECT k.ord, s.display_code, s.subject_key, s.kind, found.lists, found.measures "
+    "SELECT k.ord, s.display_code, s.subject_key, s.kind, coalesce(found.lists, ''), coalesce(found.measures, '') "
     f"FROM {KEYS_TABLE} k LEFT JOIN {_SUBJECTS} s ON s.subject_key = k.subject_key "
     "LEFT JOIN found ON found.subject_key = s.subject_key"
 )
@@ -315,10 +315,8 @@ def _in_order(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
         want += 1
 
 
-def _codes(joined: str | None, cache: dict[str, str]) -> str:
+def _codes(joined: str, cache: dict[str, str]) -> str:
     """Codes joined by ';' as the database aggregated them (any order, repeated) sorted and distinct."""
-    if not joined:
-        return ""
     if ";" not in joined:
         return joined
     done = cache.get(joined)
@@ -347,15 +345,19 @@ def _tails(rows: Iterable[tuple[Any, ...]], answers: dict[int, BatchResult],
     """The tail of each row from the rows of :data:`FILE_STATEMENT` in order, the answers to the rows
     matched by name and the measures reaching persons through organisations (:func:`_reached_persons`)."""
     cache: dict[str, str] = {}
-    for i, display, key, kind, lists_, measures_ in rows:
+    tail = _Tail
+    for i, display, key, kind, lists, measures in rows:
         if display is None:
-            answer = answers.get(i)
+            answer = answers.get(i) if answers else None
             yield _NOT_FOUND if answer is None else _tail_of(answer)
             continue
-        lists, measures = _codes(lists_, cache), _codes(measures_, cache)
-        if kind == _INDIVIDUAL and key in reached:
+        if ";" in lists:
+            lists = _codes(lists, cache)
+        if ";" in measures:
+            measures = _codes(measures, cache)
+        if reached and kind == _INDIVIDUAL and key in reached:
             measures = ";".join(sorted(reached[key] | set(measures.split(";")) - {""}))
-        yield _Tail(f"{display},1,{lists},{measures}", key, True, bool(lists or measures), bool(measures))
+        yield tail(f"{display},1,{lists},{measures}", key, True, bool(lists or measures), bool(measures))
 
 
 def _tail_of(r: BatchResult) -> _Tail:

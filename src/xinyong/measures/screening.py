@@ -396,6 +396,9 @@ def row_keys(rows: Sequence[tuple[str, str]]) -> list[str | None]:
 def code_keys(raws: Sequence[str]) -> list[str | None]:
     """The subject key of each raw code, None where it is not 18 characters once normalised; a code
     already in its usual form (18 ASCII letters and digits) is only upper-cased."""
+    joined = "".join(raws)
+    if set(map(len, raws)) == {18} and joined.isascii() and joined.isalnum():  # the usual batch, at once
+        return list(subject_keys("\n".join(raws).upper().split("\n")))
     codes = [raw.upper() if len(raw) == 18 and raw.isascii() and raw.isalnum() else normalise_code(raw)
              for raw in raws]
     if all(len(code) == 18 for code in codes):
