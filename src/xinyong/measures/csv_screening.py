@@ -3,7 +3,8 @@
 Every input row and column is written back in order, with matched_code, match_score, lists and
 measures (codes sorted and joined by ';') — the answers of :func:`xinyong.measures.screening.screen_rows`.
 The access log has one entry per ``chunk`` rows (49号 §（十三） 查询使用登记): the number of rows, how
-many found a subject and the keys of the subjects found with lists or measures.
+many found a subject and the keys of the subjects found with lists or measures. On PostgreSQL the first
+entry is registered before the file is read, so a file without rows leaves one entry of no rows.
 
 PostgreSQL screens the whole file in one transaction (:func:`_whole_file`): the rows' subject keys are
 COPYed into a temporary table while the file is read and hashed, marked index rows among them are
@@ -241,8 +242,6 @@ def _whole_file(src: Path, dst: Path, layout: _Layout, job: _Job) -> dict[str, i
         entries = [_entry(session, job)]  # the access decision comes before any row is read
         raw = session.connection().connection.driver_connection
         with raw.cursor() as cur:  # type: ignore[union-attr]
-            for setting in FILE_SETTINGS:
-                cur.execute(f"SET LOCAL {setting}")
             cur.execute(f"CREATE TEMPORARY TABLE {KEYS_TABLE} (ord integer NOT NULL, subject_key text) "
                         "ON COMMIT DROP")
             total, named = _copy_keys(cur, _pairs(src, layout))
@@ -253,6 +252,8 @@ def _whole_file(src: Path, dst: Path, layout: _Layout, job: _Job) -> dict[str, i
         answers = by_name(session, named, on=job.on, matter=job.matter, region=where) if named else {}
         reached = _reached_persons(session, job.on, allowed)
         with raw.cursor() as cur:  # type: ignore[union-attr]
+            for setting in FILE_SETTINGS:  # for this statement (the name searches above plan as usual)
+                cur.execute(f"SET LOCAL {setting}")
             rows = cur.stream(file_statement(cur, total), {"on": job.on, "allowed": allowed}, size=10_000)
             return _write(src, dst, layout, _tails(_in_order(rows), answers, reached), _ChunkLog(entries, job))
 

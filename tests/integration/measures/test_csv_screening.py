@@ -87,3 +87,26 @@ def test_file_of_many_chunks_agrees_with_row_screening(backend: str, tmp_path: P
                    sorted({r.subject_key for r in c if r.subject_key and (r.lists or r.measures)})) for c in chunks)
     assert sorted((d["rows"], d["matched"], d["subject_keys"]) for d, _ in details) == want
     assert all(n == len(d["subject_keys"]) for d, n in details)
+
+
+def test_file_of_names_only_agrees_with_row_screening(backend: str, tmp_path: Path) -> None:
+    """A file without a code column: every row is screened by its name, as row-by-row screening does;
+    a file with a header and no rows is answered with its header."""
+    generate_into_database(30, 2.0, seed=8)
+    names = [name for _, name in _subjects()[:12]] + ["不存在的某某贸易有限公司", ""]
+    src, dst = tmp_path / "in.csv", tmp_path / "out.csv"
+    src.write_text("name\n" + "\n".join(names) + "\n", encoding="utf-8")
+    assert screen_csv(src, dst, SYSTEM, matter=MATTER, on=ON, chunk=100)["rows"] == len(names)
+    with unit_of_work() as s:
+        expected = screening.screen_rows(s, [("", n) for n in names], on=ON, matter=MATTER, region=None)
+    with dst.open(encoding="utf-8", newline="") as fh:
+        got = list(csv.reader(fh))[1:]
+    assert [r[0] if r else "" for r in got] == names
+    assert [r[-4:] for r in got] == [
+        [r.matched_code, "1" if r.match_score == 1.0 else f"{r.match_score:g}", r.lists, r.measures]
+        for r in expected]
+    assert sum(1 for r in expected if r.matched_code) >= 6
+
+    src.write_text("code,name\n", encoding="utf-8")
+    assert screen_csv(src, dst, SYSTEM, matter=MATTER, on=ON) == {"rows": 0, "matched": 0, "with_measures": 0}
+    assert dst.read_bytes() == b"code,name,matched_code,match_score,lists,measures\r\n"
