@@ -230,9 +230,10 @@ def file_statement(cur: Any, rows: int) -> str:
     return FILE_STATEMENT.replace("{among}", among)
 
 
-#: for :data:`FILE_STATEMENT`: the hashes in memory (no temporary files), no JIT compilation (tens of
-#: milliseconds for a plan that runs once), no parallel workers (measured slower on two cores, where
-#: this process reads and writes beside the database), and no sort where hashing does
+#: for :data:`FILE_STATEMENT`: room for the hash tables of a million subjects and keys in memory, no JIT
+#: compilation (tens of milliseconds for a plan that runs once), no parallel workers (no gain measured
+#: on two cores, where this process works beside the database, and a Gather would send the rows out
+#: of the keys' order, to be held back by :func:`_in_order`), and no sort where hashing does
 FILE_SETTINGS = ("work_mem = '256MB'", "jit = off", "max_parallel_workers_per_gather = 0", "enable_sort = off")
 
 
