@@ -9,9 +9,10 @@ Uses the database of ``bench/screening.py`` (``xy_bench_screening``; generated f
    code once, shuffled, repeated when there are more rows than subjects): read the file, normalise
    and check each code, keyed hash, the join, write the answer file. Wall time and the peak resident
    memory of that process (``wait4``).
-2. **the database alone**: the subject keys of the same rows (already hashed) COPYed into a temporary
-   table and joined with ``subjects`` and ``screening_facts`` by PostgreSQL in one statement, with the
-   same filter and aggregation as the platform (its result fetched). The ratio of the two is printed.
+2. **the database alone**: the numbers and subject keys of the same rows (already hashed) COPYed into
+   the platform's temporary table and the platform's whole-file statement run over it with the same
+   settings (xinyong.measures.csv_screening.file_statement, its result fetched). The ratio of the two
+   is printed.
 
 Not a test: the figures go to bench/README.md.
 """
@@ -38,8 +39,8 @@ from screening import ADMIN_URL, DB_NAME, generate, machine, pg_dsn, reload_popu
 from sqlalchemy.engine import make_url
 
 from xinyong.measures.catalog import measure_set
+from xinyong.measures.csv_screening import FILE_SETTINGS, KEYS_TABLE, file_statement
 from xinyong.measures.rules import allowed_codes
-from xinyong.measures.screening import _AGGREGATED_PG
 
 MATTER = "procurement_bidding"
 
@@ -75,24 +76,23 @@ def run_cli(src: Path, dst: Path) -> dict[str, Any]:
 
 
 def in_database(keys: list[str], on: dt.date) -> dict[str, Any]:
-    """COPY the keys into a temporary table, then the platform's aggregate join over it, in one
-    statement, its rows fetched: the database's own time for the batch."""
-    sql = _AGGREGATED_PG.replace("WHERE s.subject_key = ANY(:keys)",
-                                 "JOIN bench_keys k ON k.subject_key = s.subject_key")
+    """COPY the rows' numbers and keys into the platform's temporary table, then the platform's
+    whole-file statement over it with its settings, its rows fetched: the database's own time for the
+    batch."""
     allowed = sorted(allowed_codes(measure_set(), on, MATTER, None))
     with psycopg.connect(pg_dsn()) as conn:
-        for setting in ("max_parallel_workers_per_gather = 0", "jit = off", "work_mem = '64MB'"):
+        for setting in FILE_SETTINGS:
             conn.execute(f"SET {setting}")
         t = time.perf_counter()
-        conn.execute("CREATE TEMP TABLE bench_keys (subject_key text) ON COMMIT DROP")
-        with conn.cursor().copy("COPY bench_keys (subject_key) FROM STDIN") as cp:
-            for k in keys:
-                cp.write_row((k,))
+        conn.execute(f"CREATE TEMP TABLE {KEYS_TABLE} (ord integer NOT NULL, subject_key text) ON COMMIT DROP")
+        with conn.cursor().copy(f"COPY {KEYS_TABLE} (ord, subject_key) FROM STDIN") as cp:
+            for i, k in enumerate(keys):
+                cp.write_row((i, k))
+        conn.execute(f"ANALYZE {KEYS_TABLE}")
         t_copy = time.perf_counter() - t
-        conn.execute("ANALYZE bench_keys")
         t1 = time.perf_counter()
         with conn.cursor() as cur:
-            cur.execute(sql, {"allowed": allowed, "on": on})
+            cur.execute(file_statement(cur, len(keys)), {"allowed": allowed, "on": on})
             n = len(cur.fetchall())
         t_join = time.perf_counter() - t1
     return {"rows": n, "copy_s": round(t_copy, 2), "join_s": round(t_join, 2),

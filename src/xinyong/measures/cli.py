@@ -44,7 +44,7 @@ def screen(
     on: str | None = typer.Option(None, "--on", help="筛查日期 YYYY-MM-DD，默认今天"),
     region: str | None = typer.Option(None, "--region", help="实施单位所在地区（适用地方补充清单）"),
     purpose: str | None = typer.Option(None, "--purpose", help="查询目的，默认按行政事项确定"),
-    chunk: int = typer.Option(125_000, "--chunk", min=100, max=1_000_000, help="每个事务处理的行数"),
+    chunk: int = typer.Option(125_000, "--chunk", min=100, max=1_000_000, help="每条查询登记（访问日志）涵盖的行数；SQLite 上也是每个事务处理的行数"),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="是否显示进度条"),
     detail: bool = typer.Option(
         False, "--detail", help="按实施单位使用的格式输出（与输入同为 CSV 或 XLSX）：筛查状态、说明、名单和措施的中文名称、依据和截止日期；"
@@ -58,7 +58,8 @@ def screen(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from xinyong.core.access import SYSTEM
-    from xinyong.measures.screening import screen_csv, screening_purpose
+    from xinyong.measures.csv_screening import screen_csv
+    from xinyong.measures.screening import screening_purpose
 
     if not in_file.exists():
         _fail(f"文件不存在：{in_file}")

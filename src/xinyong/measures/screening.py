@@ -3,27 +3,23 @@
 Design for speed (bench/screening.py): the engine's output per subject is kept in the
 ``screening_facts`` index, so screening a code is one indexed lookup plus a filter by date, matter
 and the list in force; a subject without index rows is answered without running anything. Batches
-look codes up in chunks (``= ANY(array)`` on PostgreSQL, ``IN`` on SQLite).
+look codes up in chunks (``= ANY(array)`` on PostgreSQL, ``IN`` on SQLite); a CSV file screened on
+PostgreSQL is looked up whole, through a temporary table (xinyong.measures.csv_screening).
 
 Every screening is one access-log entry with its purpose (49号 §（十三））: single screenings name the
 subject; a batch chunk records the number of rows and the keys of the subjects it matched. The access
 decision of every screening — role, purpose (stated or the matter's default, from the fixed list),
 subject — is :func:`screening_access`; the use cases the API, the console and the CLI call
-(:func:`screen_by_code`, :func:`screen_by_name`, :func:`screen_list`, :func:`screen_csv`) all reach it,
+(:func:`screen_by_code`, :func:`screen_by_name`, :func:`screen_list`,
+:func:`xinyong.measures.csv_screening.screen_csv`) all reach it,
 and it adds no round trip: the entry joins the screening's own transaction and is written with Core
 at its commit (xinyong.core.audit.chain, bench/README.md).
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import gc
-from collections import deque
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
-from pathlib import Path
+from collections.abc import Iterator, Sequence
 from typing import Any, NamedTuple
 
 from sqlalchemy import text
@@ -32,7 +28,7 @@ from sqlalchemy.orm import Session
 from xinyong.core import clock
 from xinyong.core.access import Actor, Purpose, guard, parse_purpose
 from xinyong.core.codes import SubjectKind, check_code
-from xinyong.core.crypto import subject_key
+from xinyong.core.crypto import subject_key, subject_keys
 from xinyong.core.db import read_and_register, unit_of_work
 from xinyong.core.errors import ValidationFailed
 from xinyong.core.models import AccessLogEntry
@@ -56,8 +52,6 @@ from xinyong.subjects.rules import identify
 
 ACTION = "measures.screen"
 MAX_API_BATCH = 10_000
-#: chunks screened at once by the CSV command, each in its own transaction (and connection)
-BATCH_WORKERS = 2
 #: from this many keys a chunk is screened with the batch settings of :func:`_own_facts`
 BIG_CHUNK = 10_001
 #: default purpose of a screening for each matter (查询使用目的, 49号 §（十三））
@@ -341,6 +335,10 @@ def _own_facts(session: Session, keys: Sequence[str], on: dt.date, allowed: froz
             for key, (display, kind, name) in subjects.items()}
 
 
+#: persons' links as :func:`link_measures` reads them, to be completed with a ``WHERE`` on ``person_key``
+LINKS_OF_PERSONS = f"SELECT person_key, organisation_key, role, start_date, end_date FROM {_LINKS} l "
+
+
 def screen_keys(session: Session, keys: Sequence[str], *, on: dt.date, matter: str | None,
                 region: str | None) -> dict[str, BatchResult]:
     """Screen many subject keys at once; keys without a subject are absent from the result.
@@ -355,42 +353,57 @@ def screen_keys(session: Session, keys: Sequence[str], *, on: dt.date, matter: s
     results = _own_facts(session, keys, on, allowed)
     persons = [k for k, r in results.items() if r.kind == SubjectKind.individual.value]
     if persons:
-        link_rows = _fetch(
-            session,
-            f"SELECT person_key, organisation_key, role, start_date, end_date FROM {_LINKS} l "
-            "WHERE person_key = ANY(:keys)",
-            f"SELECT person_key, organisation_key, role, start_date, end_date FROM {_LINKS} l "
-            "WHERE person_key IN ({keys})",
-            persons,
-        )
-        links: dict[str, list[LinkFact]] = {}
-        for p, org, role, lstart, lend in link_rows:
-            links.setdefault(p, []).append(
-                LinkFact(org, "", role, _as_date(lstart), _as_date(lend) if lend is not None else None))
-        orgs = sorted({lf.organisation_key for ls in links.values() for lf in ls})
-        service.refresh_dirty(session, orgs)
-        org_derivs: dict[str, list[Derivation]] = {}
-        for row in _fetch(session, _FACTS + "= ANY(:keys)", _FACTS + "IN ({keys})", orgs):
-            if row[1] == "measure" and row[3] in PERSON_ROLES:
-                org_derivs.setdefault(row[0], []).append(_light(row))
-        for p, ls in links.items():
-            extra = via_links(p, ls, org_derivs)
-            codes = set(applicable_codes(extra, on, allowed)) if extra else set()
-            if codes:
-                own = results[p].measures
-                results[p] = results[p]._replace(measures=_joined(codes | set(own.split(";")) if own else codes))
+        link_rows = _fetch(session, LINKS_OF_PERSONS + "WHERE person_key = ANY(:keys)",
+                           LINKS_OF_PERSONS + "WHERE person_key IN ({keys})", persons)
+        for p, codes in link_measures(session, link_rows, on, allowed).items():
+            own = results[p].measures
+            results[p] = results[p]._replace(measures=_joined(codes | set(own.split(";")) if own else codes))
     return results
 
 
+def link_measures(session: Session, link_rows: Sequence[Any], on: dt.date, allowed: frozenset[str],
+                  ) -> dict[str, set[str]]:
+    """The applicable measures that reach each person through the organisations it represents or
+    represented (893 §八), from the persons' link rows (person, organisation, role, start, end);
+    persons reached by none are absent."""
+    links: dict[str, list[LinkFact]] = {}
+    for p, org, role, lstart, lend in link_rows:
+        links.setdefault(p, []).append(
+            LinkFact(org, "", role, _as_date(lstart), _as_date(lend) if lend is not None else None))
+    if not links:
+        return {}
+    orgs = sorted({lf.organisation_key for ls in links.values() for lf in ls})
+    service.refresh_dirty(session, orgs)
+    org_derivs: dict[str, list[Derivation]] = {}
+    for row in _fetch(session, _FACTS + "= ANY(:keys)", _FACTS + "IN ({keys})", orgs):
+        if row[1] == "measure" and row[3] in PERSON_ROLES:
+            org_derivs.setdefault(row[0], []).append(_light(row))
+    reached: dict[str, set[str]] = {}
+    for p, ls in links.items():
+        extra = via_links(p, ls, org_derivs)
+        codes = set(applicable_codes(extra, on, allowed)) if extra else set()
+        if codes:
+            reached[p] = codes
+    return reached
 
 
 def row_keys(rows: Sequence[tuple[str, str]]) -> list[str | None]:
     """The subject key of each ``(code, name)`` row, None where the row carries no well-formed code."""
-    keys: list[str | None] = []
-    for raw, _name in rows:
-        code = raw.upper() if len(raw) == 18 and raw.isascii() and raw.isalnum() else normalise_code(raw)
-        keys.append(subject_key(code) if len(code) == 18 else None)
-    return keys
+    return code_keys([raw for raw, _name in rows])
+
+
+def code_keys(raws: Sequence[str]) -> list[str | None]:
+    """The subject key of each raw code, None where it is not 18 characters once normalised; a code
+    already in its usual form (18 ASCII letters and digits) is only upper-cased."""
+    joined = "".join(raws)
+    if set(map(len, raws)) == {18} and joined.isascii() and joined.isalnum():  # the usual batch, at once
+        return list(subject_keys("\n".join(raws).upper().split("\n")))
+    codes = [raw.upper() if len(raw) == 18 and raw.isascii() and raw.isalnum() else normalise_code(raw)
+             for raw in raws]
+    if all(len(code) == 18 for code in codes):
+        return list(subject_keys(codes))
+    hashed = iter(subject_keys([code for code in codes if len(code) == 18]))
+    return [next(hashed) if len(code) == 18 else None for code in codes]
 
 
 def _unmatched_code(raw: str) -> BatchResult:
@@ -407,30 +420,64 @@ def _merge(results: Sequence[BatchResult]) -> tuple[str, str]:
     return _joined(lists), _joined(measures)
 
 
+def by_name(session: Session, names: dict[int, str], *, on: dt.date, matter: str | None, region: str | None,
+            cutoff: float = 0.8) -> dict[int, BatchResult]:
+    """The answer to each row that has only a name (row number → name): every subject with that exact
+    normalised name (or former name) counts — two or more make the row 名称有歧义, with all their codes
+    and the lists and measures of any of them (none is dropped); with no exact match, the best near
+    match at or above ``cutoff``; else 未找到."""
+    hits: dict[int, list[NameHit]] = {}
+    for i, name in names.items():
+        found = search_names(session, name, limit=1, cutoff=cutoff)
+        if found:
+            exact = [h for _s, h in found if h.exact]
+            hits[i] = exact or [found[0][1]]
+    found_keys: dict[str, BatchResult] = {}
+    if hits:
+        wanted = sorted({h.subject_key for row_hits in hits.values() for h in row_hits})
+        found_keys = screen_keys(session, wanted, on=on, matter=matter, region=region)
+    return {i: _name_result(hits.get(i, []), found_keys) for i in names}
+
+
+def _name_result(hits: Sequence[NameHit], found: dict[str, BatchResult]) -> BatchResult:
+    found_rows = [found[h.subject_key] for h in hits if h.subject_key in found]
+    if len(found_rows) > 1:
+        lists, measures = _merge(found_rows)
+        listed = sum(1 for r in found_rows if r.lists)
+        return BatchResult(
+            "", 1.0, lists, measures, None, found_rows[0].name, found_rows[0].kind, STATUS_AMBIGUOUS,
+            AMBIGUOUS_NOTICE.format(n=len(found_rows)) + (f"其中{listed}个在列名单。" if listed else ""),
+            ";".join(r.matched_code for r in found_rows), ";".join(str(r.subject_key) for r in found_rows))
+    if not found_rows:
+        return BatchResult(status=STATUS_NOT_FOUND)
+    hit = hits[0]
+    r = found_rows[0]._replace(match_score=round(hit.score, 4))
+    if not hit.exact:
+        return r._replace(note=f"名称近似匹配（匹配度{hit.score:.2f}），请核对名称和代码")
+    if hit.former:
+        return r._replace(note=f"按曾用名“{hit.matched_name}”匹配")
+    return r
+
+
+def name_only(raw: str, name: str) -> bool:
+    """Whether a row without a well-formed code is matched by its name: it has a name and no code at all
+    (a malformed code is reported as such, not replaced by the name)."""
+    return bool(name.strip()) and not raw.strip()
+
+
 def screen_rows(session: Session, rows: Sequence[tuple[str, str]], *, on: dt.date, matter: str | None,
                 region: str | None, name_cutoff: float = 0.8, keys: Sequence[str | None] | None = None,
                 ) -> list[BatchResult]:
     """Screen ``(code, name)`` rows: a code is matched exactly (and wins); a code that finds nothing
-    is checked (代码无效 with the failed check, or 未找到). A row with only a name is matched by name:
-    every subject with that exact normalised name (or former name) counts — two or more make the row
-    名称有歧义, with all their codes and the lists and measures of any of them (none is dropped); with
-    no exact match, the best near match at or above ``name_cutoff``. ``keys``: :func:`row_keys` of
-    the rows when the caller computed them already (the CSV command does, beside the database work)."""
+    is checked (代码无效 with the failed check, or 未找到). A row with only a name is matched by name
+    (:func:`by_name`). ``keys``: :func:`row_keys` of the rows when the caller computed them already
+    (the CSV command does, beside the database work)."""
     if keys is None:
         keys = row_keys(rows)
     by_key = screen_keys(session, list(dict.fromkeys(k for k in keys if k)), on=on, matter=matter, region=region)
-    by_name_hits: dict[int, list[NameHit]] = {}
-    for i, key in enumerate(keys):
-        raw, name = rows[i]
-        if key is None and name.strip() and not raw.strip():
-            found = search_names(session, name, limit=1, cutoff=name_cutoff)
-            if found:
-                exact = [h for _s, h in found if h.exact]
-                by_name_hits[i] = exact or [found[0][1]]
-    by_name: dict[str, BatchResult] = {}
-    if by_name_hits:
-        wanted = sorted({h.subject_key for hits in by_name_hits.values() for h in hits})
-        by_name = screen_keys(session, wanted, on=on, matter=matter, region=region)
+    named = by_name(session, {i: name for i, ((raw, name), key) in enumerate(zip(rows, keys, strict=True))
+                              if key is None and name_only(raw, name)},
+                    on=on, matter=matter, region=region, cutoff=name_cutoff)
     out: list[BatchResult] = []
     for i, key in enumerate(keys):
         raw, _name = rows[i]
@@ -438,34 +485,15 @@ def screen_rows(session: Session, rows: Sequence[tuple[str, str]], *, on: dt.dat
             out.append(by_key[key] if key in by_key else _unmatched_code(raw))
         elif raw.strip():
             out.append(_unmatched_code(raw))
-        elif i in by_name_hits:
-            found_rows = [by_name[h.subject_key] for h in by_name_hits[i] if h.subject_key in by_name]
-            if len(found_rows) > 1:
-                lists, measures = _merge(found_rows)
-                listed = sum(1 for r in found_rows if r.lists)
-                out.append(BatchResult(
-                    "", 1.0, lists, measures, None, found_rows[0].name, found_rows[0].kind, STATUS_AMBIGUOUS,
-                    AMBIGUOUS_NOTICE.format(n=len(found_rows)) + (f"其中{listed}个在列名单。" if listed else ""),
-                    ";".join(r.matched_code for r in found_rows), ";".join(str(r.subject_key) for r in found_rows)))
-            elif found_rows:
-                hit = by_name_hits[i][0]
-                r = found_rows[0]._replace(match_score=round(hit.score, 4))
-                if not hit.exact:
-                    r = r._replace(note=f"名称近似匹配（匹配度{hit.score:.2f}），请核对名称和代码")
-                elif hit.former:
-                    r = r._replace(note=f"按曾用名“{hit.matched_name}”匹配")
-                out.append(r)
-            else:
-                out.append(BatchResult(status=STATUS_NOT_FOUND))
         else:
-            out.append(BatchResult(status=STATUS_NOT_FOUND))
+            out.append(named.get(i) or BatchResult(status=STATUS_NOT_FOUND))
     return out
 
 
 def screen_batch(session: Session, actor: Actor, rows: Sequence[tuple[str, str]], *, on: dt.date,
                  matter: str | None, region: str | None, purpose: str | Purpose | None,
                  keys: Sequence[str | None] | None = None) -> list[BatchResult]:
-    """One batch chunk inside ``session`` (:func:`screen_list` and :func:`screen_csv` open it)."""
+    """One batch chunk inside ``session`` (:func:`screen_list` opens it, and the CSV command on SQLite)."""
     matter = check_matter(matter)
     entry = screening_access(session, actor, by="batch", purpose=purpose, matter=matter, on=on,
                              detail={"rows": len(rows)})
@@ -475,99 +503,3 @@ def screen_batch(session: Session, actor: Actor, rows: Sequence[tuple[str, str]]
     entry.detail = {**entry.detail, "matched": sum(1 for r in results if r.subject_key),
                     "subject_keys": hits}
     return results
-
-
-# --- CSV ---------------------------------------------------------------------------------------
-
-OUT_COLUMNS = ("matched_code", "match_score", "lists", "measures")
-
-
-def screen_csv(src: Path, dst: Path, actor: Actor, *, matter: str | None, on: dt.date | None = None,
-               region: str | None = None, purpose: str | Purpose | None = None, chunk: int = 125_000,
-               progress: Callable[[int], None] | None = None) -> dict[str, int]:
-    """Screen every row of ``src`` and write ``dst``: every input row and column in order, plus
-    matched_code, match_score, lists and measures (codes joined by ';'). One transaction and one
-    access-log entry per chunk. :data:`BATCH_WORKERS` chunks are screened at once, each in its own
-    transaction, while this thread reads and hashes the next chunk and writes the finished ones in
-    input order."""
-    with _cyclic_gc_paused():
-        return _screen_csv(src, dst, actor, matter=matter, on=on, region=region, purpose=purpose, chunk=chunk,
-                           progress=progress)
-
-
-@contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    """A batch allocates millions of tuples and strings, none of them in a reference cycle; the
-    cyclic collector would rescan them over and over (a quarter of the CPU time of a million-row
-    batch). Paused for the batch, run once after it."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-        gc.collect()
-
-
-def _screen_csv(src: Path, dst: Path, actor: Actor, *, matter: str | None, on: dt.date | None,
-                region: str | None, purpose: str | Purpose | None, chunk: int,
-                progress: Callable[[int], None] | None) -> dict[str, int]:
-    matter = check_matter(matter)
-    day = on or clock.today()
-    why = screening_purpose(purpose, matter)  # an invalid purpose is refused before the file is read
-    stats = {"rows": 0, "matched": 0, "with_measures": 0}
-
-    def work(pairs: list[tuple[str, str]], keys: list[str | None]) -> list[BatchResult]:
-        with unit_of_work() as s:
-            return screen_batch(s, actor, pairs, on=day, matter=matter, region=region, purpose=why, keys=keys)
-
-    with src.open(encoding="utf-8-sig", newline="") as fin:
-        reader = csv.reader(fin)
-        header = next(reader, None)
-        if header is None:
-            raise ValidationFailed("empty_file", f"{src.name} 是空文件，缺少表头")
-        cols = [h.strip().lower() for h in header]
-        if "code" not in cols and "name" not in cols:
-            raise ValidationFailed("missing_columns", f"{src.name} 的表头必须包含 code 列、name 列或两者")
-        clash = [c for c in OUT_COLUMNS if c in cols]
-        if clash:
-            raise ValidationFailed("column_clash", f"{src.name} 已包含输出列：{'、'.join(clash)}")
-        ci = cols.index("code") if "code" in cols else None
-        ni = cols.index("name") if "name" in cols else None
-
-        def pair(row: list[str]) -> tuple[str, str]:
-            code = row[ci] if ci is not None and ci < len(row) else ""
-            name = row[ni] if ni is not None and ni < len(row) else ""
-            return code, name
-
-        with dst.open("w", encoding="utf-8", newline="") as fout, \
-                ThreadPoolExecutor(max_workers=BATCH_WORKERS) as pool:
-            writer = csv.writer(fout)
-            writer.writerow([*header, *OUT_COLUMNS])
-            pending: deque[tuple[list[list[str]], Future[list[BatchResult]]]] = deque()
-            more = True
-            while more or pending:
-                while more and len(pending) < BATCH_WORKERS:
-                    block = [row for _, row in zip(range(chunk), reader, strict=False)]
-                    if not block:
-                        more = False
-                        break
-                    pairs = [pair(r) for r in block]
-                    # keyed hashes here, while the workers wait on the database
-                    pending.append((block, pool.submit(work, pairs, row_keys(pairs))))
-                if not pending:
-                    break
-                done_block, future = pending.popleft()
-                results = future.result()
-                writer.writerows(
-                    [*row, r.matched_code, "1" if r.match_score == 1.0 else f"{r.match_score:g}",
-                     r.lists, r.measures]
-                    for row, r in zip(done_block, results, strict=True)
-                )
-                stats["matched"] += sum(1 for r in results if r.matched_code)
-                stats["with_measures"] += sum(1 for r in results if r.measures)
-                stats["rows"] += len(done_block)
-                if progress:
-                    progress(len(done_block))
-    return stats

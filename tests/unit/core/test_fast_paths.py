@@ -48,3 +48,17 @@ def test_birth_date_is_stdnum(code: str) -> None:
         except Exception:
             born_ok = False
         assert not born_ok or std_ric.get_birth_date(code).year < 1880
+
+
+@given(st.lists(st.text(alphabet="0123456789abcxyzXYZ -ＡＢ１２\u3000", max_size=20), max_size=8),
+       st.booleans())
+def test_batch_keys_are_subject_keys(raws: list[str], all_codes: bool) -> None:
+    """crypto.subject_keys and screening.code_keys (with their all-codes fast path) give each row the
+    key single screening gives it."""
+    from xinyong.measures.screening import code_keys
+
+    if all_codes:
+        raws = [(r.strip() + "9" * 18)[:18].replace(" ", "1").replace("\u3000", "2") for r in raws]
+    normalised = [normalise_code(r) for r in raws]
+    assert crypto.subject_keys(normalised) == [crypto.subject_key(c) for c in normalised]
+    assert code_keys(raws) == [crypto.subject_key(c) if len(c) == 18 else None for c in normalised]

@@ -45,7 +45,14 @@ _PENDING = "xy_audit_pending"
 
 # --- canonical encoding ------------------------------------------------------------------------
 
+#: values canonical as they are, returned before the isinstance checks below (a batch screening's
+#: access-log entry lists hundreds of thousands of subject keys)
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def _norm(value: Any) -> Any:
+    if type(value) in _PLAIN:
+        return value
     if isinstance(value, dt.datetime):
         aware = value if value.tzinfo else value.replace(tzinfo=dt.UTC)
         return aware.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
