@@ -29,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -64,12 +65,16 @@ def run_cli(src: Path, dst: Path) -> dict[str, Any]:
     proc = subprocess.Popen([sys.executable, "-m", "xinyong", "screen", str(src), "--out", str(dst),
                              "--matter", MATTER, "--no-progress"], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    out, err = proc.communicate()
+    with ThreadPoolExecutor(max_workers=1) as reader:
+        stderr = reader.submit(proc.stderr.read)  # type: ignore[union-attr]
+        out = proc.stdout.read()  # type: ignore[union-attr]
+        err = stderr.result()
+    # reaped here with wait4: the peak memory of this process alone (RUSAGE_CHILDREN would report the
+    # largest child so far, e.g. a generator run earlier by the benchmark)
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.perf_counter() - t
-    # the child is reaped by communicate(); its own peak memory is the largest of the children so far
-    import resource
-
-    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    peak_kib = usage.ru_maxrss
     if proc.returncode != 0:
         raise RuntimeError(err)
     return {"seconds": round(seconds, 2), "peak_rss_mb": round(peak_kib / 1024), **json.loads(out.strip().splitlines()[-1])}
