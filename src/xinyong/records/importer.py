@@ -57,6 +57,7 @@ from xinyong.catalog.rules import CatalogItem, CatalogVersion
 from xinyong.core import clock
 from xinyong.core.access import Actor, Purpose, actor_of, log_denial
 from xinyong.core.authority import competence_denial
+from xinyong.core.copytext import copy_lines
 from xinyong.core.db import unit_of_work
 from xinyong.core.errors import DomainError
 from xinyong.core.events import emit
@@ -487,7 +488,7 @@ def _write_batch_pg_copy(session: Session, subjects: list[dict[str, Any]], recor
     upsert_subjects(session, subjects)
     if not records:
         return []
-    return copy_rows(session, "records", _RECORD_COLUMNS, records, "uq_records_natural_key")
+    return copy_rows(session, "records", _RECORD_COLUMNS, copy_lines(records), "uq_records_natural_key")
 
 
 def _write_batch_sqlite(session: Session, subjects: list[dict[str, Any]], records: list[tuple[Any, ...]]) -> list[int]:

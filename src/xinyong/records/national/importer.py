@@ -46,6 +46,7 @@ from xinyong.catalog.rules import CatalogItem, CatalogVersion
 from xinyong.core import clock
 from xinyong.core.access import Purpose
 from xinyong.core.codes import SubjectKind, minor_on
+from xinyong.core.copytext import copy_lines
 from xinyong.core.crypto import encrypt
 from xinyong.core.db import unit_of_work
 from xinyong.core.errors import DomainError
@@ -693,7 +694,7 @@ def write_national_batch(kind: TableKind, batch: Batch, validator: _NationalVali
         ids: list[int] = []
         if rows:
             if session.get_bind().dialect.name == "postgresql":
-                ids = copy_rows(session, table, columns, rows, constraint)
+                ids = copy_rows(session, table, columns, copy_lines(rows), constraint)
             else:
                 ids = _insert_rows_sqlite(session, table, columns, rows)
         if ids and kind is TableKind.penalty:
