@@ -48,7 +48,7 @@ from xinyong.core.access import Purpose
 from xinyong.core.codes import SubjectKind, minor_on
 from xinyong.core.copytext import copy_lines
 from xinyong.core.crypto import encrypt
-from xinyong.core.db import unit_of_work
+from xinyong.core.db import is_postgres, unit_of_work
 from xinyong.core.errors import DomainError
 from xinyong.core.events import emit
 from xinyong.core.text import normalise_code
@@ -90,7 +90,7 @@ from xinyong.records.national.columns import (
 )
 from xinyong.records.national.values import parse_amount, parse_date, parse_optional_date, text_of
 from xinyong.records.rules import Accepted, DocumentType, RecordInput, check_record
-from xinyong.subjects.public import subject_views, upsert_subjects
+from xinyong.subjects.public import subject_copy_lines, subject_views, upsert_subject_lines, upsert_subjects
 from xinyong.subjects.rules import identify
 from xinyong.subjects.service import clean_name, subject_row
 
@@ -306,13 +306,36 @@ class Resolved:
 
 @dataclass
 class Batch:
-    """The outcome of one block: rows to write, rows waiting for an alias lookup, rejected rows."""
+    """The outcome of one block: rows to write, rows waiting for an alias lookup, rejected rows. For
+    PostgreSQL the worker hands the rows and the new subjects over as COPY text (:meth:`to_copy_text`)."""
 
     subjects: list[dict[str, Any]] = field(default_factory=list)
     rows: list[tuple[Any, ...]] = field(default_factory=list)
     aliases: list[tuple[str, str, str]] = field(default_factory=list)
     pending: list[tuple[int, list[Any], str, str]] = field(default_factory=list)
     rejected: list[tuple[int, list[Any], str]] = field(default_factory=list)
+    #: ``rows`` as COPY text lines (then ``rows`` is empty), the new subjects as (key, line), and the
+    #: rows' subject keys, sorted
+    lines: list[bytes] | None = None
+    subject_lines: list[tuple[str, bytes]] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)
+
+    @property
+    def size(self) -> int:
+        """How many rows the block gave to write (those waiting for an alias lookup aside)."""
+        return len(self.rows) if self.lines is None else len(self.lines)
+
+    def to_copy_text(self) -> Batch:
+        """The rows and new subjects as COPY text (:mod:`xinyong.core.copytext`), made where the block was
+        validated: the writer then only streams bytes, and bytes are what crosses between the processes.
+        A subject key's last row is kept at its first place, as the writer's merge of a batch's subjects
+        does."""
+        subjects = {s["subject_key"]: s for s in self.subjects}
+        self.subject_lines = list(zip(subjects, subject_copy_lines(list(subjects.values())), strict=True))
+        self.keys = sorted({r[0] for r in self.rows})
+        self.lines = copy_lines(self.rows)
+        self.rows, self.subjects = [], []
+        return self
 
 
 class _NationalValidator:
@@ -587,12 +610,13 @@ _CATEGORY_WORDS = {name: code for code, name in LICENCE_CATEGORY_NAMES.items()} 
 _worker: _NationalValidator | None = None
 
 
-def _validate_block(block: Block, table: Table, today: dt.date, source: Source) -> Batch:
-    """One block (runs in a worker process; pure CPU, no database)."""
+def _validate_block(block: Block, table: Table, today: dt.date, source: Source, copy_text: bool) -> Batch:
+    """One block (runs in a worker process; pure CPU, no database); ``copy_text``: for PostgreSQL."""
     global _worker
     if _worker is None or _worker.today != today or _worker.table != table or _worker.source != source:
         _worker = _NationalValidator(table, today, source)
-    return _worker.block(_rows_of(block))
+    batch = _worker.block(_rows_of(block))
+    return batch.to_copy_text() if copy_text else batch
 
 
 # --- writing -----------------------------------------------------------------------------------
@@ -624,12 +648,9 @@ def _write_aliases(session: Session, aliases: list[tuple[str, str, str]], known:
         return
     params = [(key, kind, code, now) for (kind, code), key in fresh.items()]
     if session.get_bind().dialect.name == "postgresql":
-        # one statement, the columns as three array parameters (no per-row formatting in Python)
-        session.connection().exec_driver_sql(
-            f"INSERT INTO subject_aliases ({', '.join(ALIAS_COLUMNS)}) "
-            "SELECT k, t, c, %(now)s FROM unnest(%(keys)s::text[], %(kinds)s::text[], %(codes)s::text[]) AS a(k, t, c) "
-            "ON CONFLICT DO NOTHING",
-            {"keys": list(fresh.values()), "kinds": [k for k, _ in fresh], "codes": [c for _, c in fresh], "now": now})
+        # COPied like the rows, ids drawn in this order (what the ON CONFLICT insert it falls back to, and
+        # which stood here before, gives them: a conflicting row draws its id too)
+        copy_rows(session, "subject_aliases", ALIAS_COLUMNS, copy_lines(params), None)
     else:
         session.connection().exec_driver_sql(
             f"INSERT INTO subject_aliases ({', '.join(ALIAS_COLUMNS)}) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
@@ -659,6 +680,7 @@ def resolve_aliases(session: Session, pending: list[tuple[int, list[Any], str, s
 @dataclass
 class _Written:
     new: int = 0
+    rows: int = 0
     known_subjects: set[str] = field(default_factory=set)
     known_aliases: set[tuple[str, str]] = field(default_factory=set)
 
@@ -666,47 +688,73 @@ class _Written:
 def write_national_batch(kind: TableKind, batch: Batch, validator: _NationalValidator, written: _Written) -> list[tuple[int, list[Any], str]]:
     """One batch in one transaction: aliases resolved, subjects, aliases and rows written, an event for
     the penalty records (the measures index marks their subjects). Returns the rows rejected here."""
-    table, columns, constraint = _TARGETS[kind]
     late_rejects: list[tuple[int, list[Any], str]] = []
     with unit_of_work() as session:
-        rows = list(batch.rows)
+        if session.get_bind().dialect.name == "postgresql" and batch.lines is None:
+            batch.to_copy_text()  # validated in this process
         # subjects and their former codes first: a row later in the batch may name a subject by an old code
-        subjects = [s for s in {s["subject_key"]: s for s in batch.subjects}.values()
-                    if s["subject_key"] not in written.known_subjects]
-        upsert_subjects(session, subjects)
+        subject_keys = _write_subjects(session, batch, written.known_subjects)
         _write_aliases(session, batch.aliases, written.known_aliases)
-        if batch.pending:
-            known = resolve_aliases(session, batch.pending)
-            names = COLUMNS[kind]
-            for line, values, alias_kind, code in batch.pending:
-                hit = known.get((alias_kind, code))
-                if hit is None:
-                    late_rejects.append((line, values, f"{names[alias_kind]}“{code}”未对应平台中已登记的主体，"
-                                                       f"请填写{names['uscc']}"))
-                    continue
-                try:
-                    _, values_out, _, _ = validator.row(values, Resolved(hit[0], hit[1], "", None, None))
-                except DomainError as exc:
-                    late_rejects.append((line, values, exc.message))
-                    continue
-                assert values_out is not None
-                rows.append(values_out)
-        ids: list[int] = []
-        if rows:
-            if session.get_bind().dialect.name == "postgresql":
-                ids = copy_rows(session, table, columns, copy_lines(rows), constraint)
-            else:
-                ids = _insert_rows_sqlite(session, table, columns, rows)
+        late = _resolve_pending(session, kind, batch.pending, validator, late_rejects)
+        ids, keys, written.rows = _write_rows(session, kind, batch, late)
         if ids and kind is TableKind.penalty:
-            emit(session, "records.imported", {"subject_keys": sorted({r[0] for r in rows}), "record_ids": ids})
+            emit(session, "records.imported", {"subject_keys": keys, "record_ids": ids})
         elif ids:  # licences: reported upward like penalties, never to the measures (records.licensing)
-            emit(session, "licences.imported", {"subject_keys": sorted({r[0] for r in rows}), "licence_ids": ids})
+            emit(session, "licences.imported", {"subject_keys": keys, "licence_ids": ids})
         written.new = len(ids)
-        batch.rows = rows
     if len(written.known_subjects) > 500_000:
         written.known_subjects.clear()
-    written.known_subjects.update(s["subject_key"] for s in subjects)
+    written.known_subjects.update(subject_keys)
     return late_rejects
+
+
+def _write_subjects(session: Session, batch: Batch, known: set[str]) -> list[str]:
+    """The batch's new subjects this import has not written yet (one row per key: the last of the batch);
+    returns their keys."""
+    if batch.lines is not None:
+        fresh = [(key, line) for key, line in batch.subject_lines if key not in known]
+        upsert_subject_lines(session, [line for _, line in fresh])
+        return [key for key, _ in fresh]
+    subjects = [s for s in {s["subject_key"]: s for s in batch.subjects}.values() if s["subject_key"] not in known]
+    upsert_subjects(session, subjects)
+    return [s["subject_key"] for s in subjects]
+
+
+def _resolve_pending(session: Session, kind: TableKind, pending: list[tuple[int, list[Any], str, str]],
+                     validator: _NationalValidator, rejects: list[tuple[int, list[Any], str]]) -> list[tuple[Any, ...]]:
+    """The rows naming their subject by a former code only, validated once the code is looked up (a code
+    known as no subject's, or as several subjects', rejects its row into ``rejects``)."""
+    if not pending:
+        return []
+    known = resolve_aliases(session, pending)
+    names = COLUMNS[kind]
+    rows: list[tuple[Any, ...]] = []
+    for line, values, alias_kind, code in pending:
+        hit = known.get((alias_kind, code))
+        if hit is None:
+            rejects.append((line, values, f"{names[alias_kind]}“{code}”未对应平台中已登记的主体，请填写{names['uscc']}"))
+            continue
+        try:
+            _, values_out, _, _ = validator.row(values, Resolved(hit[0], hit[1], "", None, None))
+        except DomainError as exc:
+            rejects.append((line, values, exc.message))
+            continue
+        assert values_out is not None
+        rows.append(values_out)
+    return rows
+
+
+def _write_rows(session: Session, kind: TableKind, batch: Batch, late: list[tuple[Any, ...]]) -> tuple[list[int], list[str], int]:
+    """The batch's rows, then those resolved through a former code: (new ids, the rows' subject keys
+    sorted, how many rows)."""
+    table, columns, constraint = _TARGETS[kind]
+    if batch.lines is not None:
+        lines = [*batch.lines, *copy_lines(late)] if late else batch.lines
+        keys = sorted({*batch.keys, *(r[0] for r in late)}) if late else batch.keys
+        return (copy_rows(session, table, columns, lines, constraint) if lines else []), keys, len(lines)
+    rows = [*batch.rows, *late]
+    ids = _insert_rows_sqlite(session, table, columns, rows) if rows else []
+    return ids, sorted({r[0] for r in rows}), len(rows)
 
 
 # --- the use case ------------------------------------------------------------------------------
@@ -752,20 +800,20 @@ def import_table(
               else _xlsx_blocks(path, batch_size))
 
     def handle(batch: Batch) -> None:
-        late = write_national_batch(table.kind, batch, validator, written) if (batch.rows or batch.pending) else []
+        late = write_national_batch(table.kind, batch, validator, written) if (batch.size or batch.pending) else []
         for line, values, reason in sorted([*batch.rejected, *late], key=lambda r: r[0]):
             rejects.write(line, values, reason)
         summary.rejected += len(batch.rejected) + len(late)
         summary.accepted += written.new
-        summary.duplicates += len(batch.rows) - written.new
-        summary.rows += len(batch.rows) + len(batch.rejected) + len(late)
-        written.new = 0
+        summary.duplicates += written.rows - written.new
+        summary.rows += written.rows + len(batch.rejected) + len(late)
+        written.new = written.rows = 0
         shown(summary.rows)
 
     try:
         with import_progress(progress, path.name, lambda: _count_lines(path)) as shown:
             run_in_order(blocks, lambda block: validator.block(_rows_of(block)), _validate_block,
-                         (table, today, source), handle, workers)
+                         (table, today, source, is_postgres()), handle, workers)
     except (csv.Error, UnicodeDecodeError) as exc:
         raise MalformedFile(f"{path.name}：文件内容无法读取（{type(exc).__name__}），导入已停止") from None
     finally:
