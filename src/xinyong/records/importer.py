@@ -57,8 +57,7 @@ from xinyong.catalog.rules import CatalogItem, CatalogVersion
 from xinyong.core import clock
 from xinyong.core.access import Actor, Purpose, actor_of, log_denial
 from xinyong.core.authority import competence_denial
-from xinyong.core.copytext import copy_lines
-from xinyong.core.db import unit_of_work
+from xinyong.core.db import is_postgres, unit_of_work
 from xinyong.core.errors import DomainError
 from xinyong.core.events import emit
 from xinyong.core.models import Principal
@@ -67,11 +66,11 @@ from xinyong.core.regions import is_division
 from xinyong.core.spreadsheet import safe_row
 from xinyong.core.untrusted import check_zip
 from xinyong.core.usecase import use_case
-from xinyong.records.bulk import copy_rows
+from xinyong.records.bulk import Validated, copy_rows
 from xinyong.records.models import Record
 from xinyong.records.rules import Accepted, RecordInput, competence_requirements
 from xinyong.records.service import accepted_values, authority_denial, record_values
-from xinyong.subjects.public import SUBJECT_ROW_COLUMNS, upsert_subjects
+from xinyong.subjects.public import SUBJECT_ROW_COLUMNS, upsert_subject_lines, upsert_subjects
 from xinyong.subjects.rules import identify
 from xinyong.subjects.service import clean_name, subject_row
 
@@ -482,15 +481,6 @@ def _write_batch_generic(session: Session, subjects: list[dict[str, Any]], recor
     return [row[0] for row in result.all()]
 
 
-def _write_batch_pg_copy(session: Session, subjects: list[dict[str, Any]], records: list[tuple[Any, ...]]) -> list[int]:
-    """The subjects through the subjects capability (:func:`xinyong.subjects.public.upsert_subjects`), the
-    records COPied straight in, or merged when the batch meets stored rows (:func:`xinyong.records.bulk.copy_rows`)."""
-    upsert_subjects(session, subjects)
-    if not records:
-        return []
-    return copy_rows(session, "records", _RECORD_COLUMNS, copy_lines(records), "uq_records_natural_key")
-
-
 def _write_batch_sqlite(session: Session, subjects: list[dict[str, Any]], records: list[tuple[Any, ...]]) -> list[int]:
     """executemany on the session's own connection (same transaction); new ids are those above the
     previous maximum, since SQLite serialises writers and this transaction holds the write lock."""
@@ -513,27 +503,38 @@ def write_batch(subjects: list[dict[str, Any]], records: list[dict[str, Any]]) -
 
 
 def write_rows(subjects: list[dict[str, Any]], records: list[tuple[Any, ...]], known: set[str] | None = None) -> int:
-    """:func:`write_batch` of records as tuples in :data:`RECORD_COLUMNS` order. ``known``: the subject keys
-    this import has already written (skipped here, and the new ones added once the batch is committed)."""
+    """:func:`write_batch` of records as tuples in :data:`RECORD_COLUMNS` order (see :func:`write_validated`)."""
+    return write_validated(Validated(subjects=_dedupe_subjects(subjects), rows=records), known)
+
+
+def write_validated(batch: Validated, known: set[str] | None = None) -> int:
+    """Store one batch of records (:data:`RECORD_COLUMNS`) and their new subjects (one per key) in one
+    transaction; return how many records were new. ``known``: the subject keys this import has already
+    written (skipped here, and the new ones added once the batch is committed). On PostgreSQL the
+    subjects go through the subjects capability (:func:`xinyong.subjects.public.upsert_subject_lines`)
+    and the records are COPied straight in, or merged when the batch meets stored rows
+    (:func:`xinyong.records.bulk.copy_rows`)."""
     with unit_of_work() as session:
-        subjects = _dedupe_subjects(subjects)
-        if known:
-            subjects = [s for s in subjects if s["subject_key"] not in known]
         dialect = session.get_bind().dialect.name
         if dialect == "postgresql":
-            ids = _write_batch_pg_copy(session, subjects, records)
-        elif dialect == "sqlite":
-            ids = _write_batch_sqlite(session, subjects, records)
+            if batch.lines is None:
+                batch.to_copy_text()
+            fresh = [(key, line) for key, line in batch.subject_lines if not known or key not in known]
+            upsert_subject_lines(session, [line for _, line in fresh])
+            written = [key for key, _ in fresh]
+            assert batch.lines is not None
+            ids = copy_rows(session, "records", _RECORD_COLUMNS, batch.lines, "uq_records_natural_key") if batch.lines else []
         else:
-            ids = _write_batch_generic(session, subjects, records)
+            subjects = [s for s in batch.subjects if not known or s["subject_key"] not in known]
+            write = _write_batch_sqlite if dialect == "sqlite" else _write_batch_generic
+            ids = write(session, subjects, batch.rows)
+            written = [s["subject_key"] for s in subjects]
         if ids:
-            emit(session, "records.imported", {
-                "subject_keys": sorted({r[0] for r in records}), "record_ids": ids,
-            })
+            emit(session, "records.imported", {"subject_keys": batch.subject_keys(), "record_ids": ids})
     if known is not None:
         if len(known) > 500_000:
             known.clear()
-        known.update(s["subject_key"] for s in subjects)
+        known.update(written)
     return len(ids)
 
 
@@ -606,9 +607,10 @@ def _die_with_parent(parent: int) -> None:
 
 
 def _validate_chunk(
-    chunk: list[tuple[int, dict[str, Any]]], today: dt.date, source: Source
-) -> tuple[list[dict[str, Any]], list[tuple[Any, ...]], list[tuple[int, dict[str, Any], str]]]:
-    """Validate one batch of rows (runs in a worker process; pure CPU, no database)."""
+    chunk: list[tuple[int, dict[str, Any]]], today: dt.date, source: Source, copy_text: bool = False,
+) -> tuple[Validated, list[tuple[int, dict[str, Any], str]]]:
+    """Validate one batch of rows (runs in a worker process; pure CPU, no database); ``copy_text``: the
+    accepted rows as COPY text, for PostgreSQL."""
     global _worker_validator
     if _worker_validator is None or _worker_validator.today != today:
         _worker_validator = _Validator(today=today)
@@ -627,7 +629,10 @@ def _validate_chunk(
             continue
         records.append(tuple([values[c] for c in columns]))
         subjects.setdefault(subj["subject_key"], subj)
-    return list(subjects.values()), records, rejected
+    batch = Validated(subjects=list(subjects.values()), rows=records)
+    if copy_text:
+        batch.to_copy_text()
+    return batch, rejected
 
 
 _worker_validator: _Validator | None = None
@@ -751,23 +756,23 @@ def import_file(
 
     known: set[str] = set()  # subjects this import has written
 
-    def handle(result: tuple[list[dict[str, Any]], list[tuple[Any, ...]], list[tuple[int, dict[str, Any], str]]]) -> None:
-        subjects, records, rejected = result
+    def handle(result: tuple[Validated, list[tuple[int, dict[str, Any], str]]]) -> None:
+        batch, rejected = result
         for line, row, reason in rejected:
             rejects.write(line, row, reason)
         summary.rejected += len(rejected)
-        summary.rows += len(records) + len(rejected)
-        if records:
-            inserted = write_rows(subjects, records, known)
+        summary.rows += batch.size + len(rejected)
+        if batch.size:
+            inserted = write_validated(batch, known)
             summary.accepted += inserted
-            summary.duplicates += len(records) - inserted
+            summary.duplicates += batch.size - inserted
         rejects.flush()
         shown(summary.rows)
 
     try:
         with import_progress(progress, path.name, lambda: _count_rows(path)) as shown:
             run_in_order(_chunks(path, batch_size), lambda chunk: _validate_chunk(chunk, today, source),
-                         _validate_chunk, (today, source), handle, workers)
+                         _validate_chunk, (today, source, is_postgres()), handle, workers)
     finally:
         rejects.close()
     if summary.rejected == 0:

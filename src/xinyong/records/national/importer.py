@@ -53,7 +53,7 @@ from xinyong.core.errors import DomainError
 from xinyong.core.events import emit
 from xinyong.core.text import normalise_code
 from xinyong.core.usecase import use_case
-from xinyong.records.bulk import copy_rows
+from xinyong.records.bulk import Validated, copy_rows
 from xinyong.records.importer import (
     MAX_FIELD_CHARS,
     MAX_LINE_BYTES,
@@ -90,7 +90,7 @@ from xinyong.records.national.columns import (
 )
 from xinyong.records.national.values import parse_amount, parse_date, parse_optional_date, text_of
 from xinyong.records.rules import Accepted, DocumentType, RecordInput, check_record
-from xinyong.subjects.public import subject_copy_lines, subject_views, upsert_subject_lines, upsert_subjects
+from xinyong.subjects.public import subject_views, upsert_subject_lines, upsert_subjects
 from xinyong.subjects.rules import identify
 from xinyong.subjects.service import clean_name, subject_row
 
@@ -305,37 +305,13 @@ class Resolved:
 
 
 @dataclass
-class Batch:
-    """The outcome of one block: rows to write, rows waiting for an alias lookup, rejected rows. For
-    PostgreSQL the worker hands the rows and the new subjects over as COPY text (:meth:`to_copy_text`)."""
+class Batch(Validated):
+    """The outcome of one block: rows to write (for PostgreSQL as COPY text, made in the worker), rows
+    waiting for an alias lookup, rejected rows."""
 
-    subjects: list[dict[str, Any]] = field(default_factory=list)
-    rows: list[tuple[Any, ...]] = field(default_factory=list)
     aliases: list[tuple[str, str, str]] = field(default_factory=list)
     pending: list[tuple[int, list[Any], str, str]] = field(default_factory=list)
     rejected: list[tuple[int, list[Any], str]] = field(default_factory=list)
-    #: ``rows`` as COPY text lines (then ``rows`` is empty), the new subjects as (key, line), and the
-    #: rows' subject keys, sorted
-    lines: list[bytes] | None = None
-    subject_lines: list[tuple[str, bytes]] = field(default_factory=list)
-    keys: list[str] = field(default_factory=list)
-
-    @property
-    def size(self) -> int:
-        """How many rows the block gave to write (those waiting for an alias lookup aside)."""
-        return len(self.rows) if self.lines is None else len(self.lines)
-
-    def to_copy_text(self) -> Batch:
-        """The rows and new subjects as COPY text (:mod:`xinyong.core.copytext`), made where the block was
-        validated: the writer then only streams bytes, and bytes are what crosses between the processes.
-        A subject key's last row is kept at its first place, as the writer's merge of a batch's subjects
-        does."""
-        subjects = {s["subject_key"]: s for s in self.subjects}
-        self.subject_lines = list(zip(subjects, subject_copy_lines(list(subjects.values())), strict=True))
-        self.keys = sorted({r[0] for r in self.rows})
-        self.lines = copy_lines(self.rows)
-        self.rows, self.subjects = [], []
-        return self
 
 
 class _NationalValidator:
@@ -616,7 +592,9 @@ def _validate_block(block: Block, table: Table, today: dt.date, source: Source, 
     if _worker is None or _worker.today != today or _worker.table != table or _worker.source != source:
         _worker = _NationalValidator(table, today, source)
     batch = _worker.block(_rows_of(block))
-    return batch.to_copy_text() if copy_text else batch
+    if copy_text:
+        batch.to_copy_text()
+    return batch
 
 
 # --- writing -----------------------------------------------------------------------------------
