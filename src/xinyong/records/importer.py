@@ -606,20 +606,28 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _validate_chunk(
-    chunk: list[tuple[int, dict[str, Any]]], today: dt.date, source: Source, copy_text: bool = False,
-) -> tuple[Validated, list[tuple[int, dict[str, Any], str]]]:
+@dataclass
+class _Checked(Validated):
+    """A validated chunk: the rows to write, the rejected rows (line, row, reason), and — for a CSV block,
+    whose lines are counted from the block's first row as 2 — how many rows the block held."""
+
+    rejected: list[tuple[int, dict[str, Any], str]] = field(default_factory=list)
+    block_rows: int | None = None
+
+
+def _validate_chunk(chunk: Chunk, today: dt.date, source: Source, copy_text: bool = False) -> _Checked:
     """Validate one batch of rows (runs in a worker process; pure CPU, no database); ``copy_text``: the
     accepted rows as COPY text, for PostgreSQL."""
     global _worker_validator
     if _worker_validator is None or _worker_validator.today != today:
         _worker_validator = _Validator(today=today)
     validator = _worker_validator
+    rows = _block_rows(chunk) if isinstance(chunk, _CsvBlock) else chunk
     subjects: dict[str, dict[str, Any]] = {}  # one per subject key (the batch's first)
     records: list[tuple[Any, ...]] = []
     rejected: list[tuple[int, dict[str, Any], str]] = []
     columns = _RECORD_COLUMNS
-    for line, row in chunk:
+    for line, row in rows:
         try:
             rec = to_input(row)
             subj = validator.subject(rec)
@@ -629,10 +637,11 @@ def _validate_chunk(
             continue
         records.append(tuple([values[c] for c in columns]))
         subjects.setdefault(subj["subject_key"], subj)
-    batch = Validated(subjects=list(subjects.values()), rows=records)
+    batch = _Checked(subjects=list(subjects.values()), rows=records, rejected=rejected,
+                     block_rows=len(rows) if isinstance(chunk, _CsvBlock) else None)
     if copy_text:
         batch.to_copy_text()
-    return batch, rejected
+    return batch
 
 
 _worker_validator: _Validator | None = None
@@ -695,7 +704,104 @@ def import_progress(shown: bool, name: str, total: Callable[[], int | None]) -> 
         bar.stop()
 
 
-def _chunks(path: Path, size: int) -> Iterator[list[tuple[int, dict[str, Any]]]]:
+@dataclass(frozen=True)
+class _CsvBlock:
+    """Whole records of a CSV file as its text, parsed by a worker (:func:`_block_rows`): the main process
+    only cuts the file (:func:`_csv_blocks`). ``problem``: why reading stopped after these records."""
+
+    header: list[str]
+    text: str
+    problem: str | None = None
+
+
+#: what a worker validates: (line, row) pairs, or a block of a CSV file
+Chunk = list[tuple[int, dict[str, Any]]] | _CsvBlock
+
+
+class _ReadError(Exception):
+    """Reading a CSV block failed (a file changed after :func:`inspect_file`) after ``rows`` rows of it."""
+
+    def __init__(self, rows: int, problem: str) -> None:
+        super().__init__(rows, problem)
+        self.rows = rows
+        self.problem = problem
+
+
+#: appended to a record's text, a quoted field that is a row of its own only if the record was complete
+_PROBE = '"\ue000\n'
+
+
+def _ends_record(text: str) -> bool:
+    """Whether ``text``, read by the csv module from the start of a record, ends where a record ends (and
+    not inside a quoted field)."""
+    try:
+        *_, last = csv.reader(io.StringIO(text + _PROBE, newline=""))
+    except (csv.Error, ValueError):
+        return False
+    return last == [_PROBE[1:]]
+
+
+#: a line that is only its end: the csv module reads it as an empty row, which :func:`read_rows` skips
+_BLANK = frozenset({"\n", "\r\n", "\r"})
+
+
+def _csv_blocks(path: Path, size: int) -> Iterator[_CsvBlock]:
+    """The rows of a CSV file in blocks of ``size`` rows (the last one fewer) as the file's text, read as
+    :func:`read_rows` reads them, so the workers parse exactly the rows, and batches, it gives. A line
+    with no quote character outside a quoted field ends its record; any other is asked of the csv
+    module (:func:`_ends_record`). A decoding failure ends the blocks with one holding the whole records
+    read before it, and the problem."""
+    csv.field_size_limit(MAX_FIELD_CHARS)
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        header = next(csv.reader(fh), [])
+        _check_header(header, path)
+        lines: list[str] = []
+        rows, size = 0, max(size, 1)
+        open_at: int | None = None  # where the record still open (a quoted field across lines) begins
+        try:
+            for line in fh:
+                lines.append(line)
+                if '"' in line:
+                    start = len(lines) - 1 if open_at is None else open_at
+                    open_at = None if _ends_record("".join(lines[start:])) else start
+                    rows += open_at is None
+                elif open_at is None and line not in _BLANK:
+                    rows += 1
+                if rows >= size:
+                    yield _CsvBlock(header, "".join(lines))
+                    lines, rows = [], 0
+        except UnicodeDecodeError:
+            yield _CsvBlock(header, "".join(lines[:open_at]), "文件内容无法读取")
+            return
+        if rows or open_at is not None:  # (blank lines alone make no row)
+            yield _CsvBlock(header, "".join(lines))
+
+
+def _block_rows(block: _CsvBlock) -> list[tuple[int, dict[str, Any]]]:
+    """The rows of a CSV block as :func:`read_rows` gives them, numbered from 2 (runs in a worker)."""
+    csv.field_size_limit(MAX_FIELD_CHARS)
+    rows: list[tuple[int, dict[str, Any]]] = []
+    try:
+        reader = csv.DictReader(io.StringIO(block.text, newline=""), fieldnames=block.header)
+        for line, row in enumerate(reader, start=2):
+            rows.append((line, row))
+    except (csv.Error, ValueError) as exc:
+        raise _ReadError(len(rows), _csv_problem(exc) if isinstance(exc, csv.Error) else "文件内容无法读取") from None
+    if block.problem is not None:
+        raise _ReadError(len(rows), block.problem)
+    return rows
+
+
+def _chunks(path: Path, size: int) -> Iterator[Chunk]:
+    """The file in chunks for the workers: a CSV file as blocks of its text (:func:`_csv_blocks`), a JSON
+    Lines or XLSX file as its rows, read here."""
+    if path.suffix.lower() == ".csv":
+        try:
+            yield from _csv_blocks(path, size)
+        except (csv.Error, UnicodeDecodeError) as exc:  # the header (a file changed after inspect_file)
+            problem = _csv_problem(exc) if isinstance(exc, csv.Error) else "文件内容无法读取"
+            raise MalformedFile(f"{path.name} 第2行附近：{problem}，导入已停止") from None
+        return
     chunk: list[tuple[int, dict[str, Any]]] = []
     line = 1
     try:
@@ -756,10 +862,11 @@ def import_file(
 
     known: set[str] = set()  # subjects this import has written
 
-    def handle(result: tuple[Validated, list[tuple[int, dict[str, Any], str]]]) -> None:
-        batch, rejected = result
+    def handle(batch: _Checked) -> None:
+        rejected = batch.rejected
+        before = summary.rows if batch.block_rows is not None else 0  # a CSV block counts its lines from 2
         for line, row, reason in rejected:
-            rejects.write(line, row, reason)
+            rejects.write(before + line, row, reason)
         summary.rejected += len(rejected)
         summary.rows += batch.size + len(rejected)
         if batch.size:
@@ -773,6 +880,8 @@ def import_file(
         with import_progress(progress, path.name, lambda: _count_rows(path)) as shown:
             run_in_order(_chunks(path, batch_size), lambda chunk: _validate_chunk(chunk, today, source),
                          _validate_chunk, (today, source, is_postgres()), handle, workers)
+    except _ReadError as exc:  # rows read before the failure: those written and those of the failing block
+        raise MalformedFile(f"{path.name} 第{summary.rows + exc.rows + 2}行附近：{exc.problem}，导入已停止") from None
     finally:
         rejects.close()
     if summary.rejected == 0:
