@@ -306,8 +306,9 @@ def _inspect(path: Path) -> None:
                 if header is None:
                     raise MalformedFile(f"{path.name}：文件为空")
                 _check_header(header, path)
-                for _ in reader:
-                    pass
+                if not plain_csv(path):
+                    for _ in reader:
+                        pass
             except csv.Error as exc:
                 raise MalformedFile(f"{path.name} 第{reader.line_num}行：{_csv_problem(exc)}，已拒绝整个文件") from None
     else:
@@ -324,6 +325,17 @@ def _inspect(path: Path) -> None:
                 if isinstance(value, dict) and any(isinstance(v, str) and len(v) > MAX_FIELD_CHARS
                                                    for v in value.values()):
                     raise _long_field(path, n)
+
+
+def plain_csv(path: Path) -> bool:
+    """Whether the csv module can read every row of this CSV file without an error, so that reading it
+    whole to find one can be skipped: it has no quote character and no line longer than a field may be.
+    Without quotes a record is one line of text (the lines as ``newline=""`` cuts them) and its fields
+    are pieces of it, and the csv module refuses such a line only for a field beyond
+    ``csv.field_size_limit`` (:data:`MAX_FIELD_CHARS`). A quote byte is never part of another character
+    in UTF-8 or GB18030, and a line in bytes is at least as long as in characters."""
+    with path.open("rb") as fh:
+        return not any(len(line) > MAX_FIELD_CHARS or b'"' in line for line in fh)
 
 
 def _csv_problem(exc: csv.Error) -> str:

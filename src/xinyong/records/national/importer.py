@@ -68,6 +68,7 @@ from xinyong.records.importer import (
     _Validator,
     default_workers,
     import_progress,
+    plain_csv,
     resolve_source,
     run_in_order,
     xlsx_header,
@@ -159,15 +160,20 @@ def detect_encoding(path: Path) -> str:
 
 def header_of(path: Path) -> list[str] | None:
     """The first row of a CSV or XLSX file (None: not such a file)."""
+    return _header_and_encoding(path)[0]
+
+
+def _header_and_encoding(path: Path) -> tuple[list[str] | None, str | None]:
+    """:func:`header_of`, and the encoding of a CSV file (:func:`detect_encoding`; None for XLSX)."""
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
-        return [text_of(c) for c in xlsx_header(path)]
+        return [text_of(c) for c in xlsx_header(path)], None
     if suffix == ".csv":
         encoding = detect_encoding(path)
         with path.open(encoding=encoding, newline="") as fh:
             line = fh.readline(MAX_LINE_BYTES)
-        return next(csv.reader([line]), [])
-    return None
+        return next(csv.reader([line]), []), encoding
+    return None, None
 
 
 def inspect_table(path: Path) -> Table | None:
@@ -176,7 +182,7 @@ def inspect_table(path: Path) -> Table | None:
     malformed (binary, neither UTF-8 nor GBK, a line or field beyond the limits, a damaged or oversized
     .xlsx) is refused as a whole."""
     try:
-        header = header_of(path)
+        header, encoding = _header_and_encoding(path)
     except MalformedFile:
         raise
     except DomainError as exc:  # the zip check of an .xlsx
@@ -192,9 +198,7 @@ def inspect_table(path: Path) -> Table | None:
     missing = missing_columns(kind, positions)
     if missing:
         raise ImportError_(f"{path.name}：{TABLE_NAMES[kind]}表缺少必需的列：{'、'.join(missing)}")
-    encoding = None
-    if path.suffix.lower() == ".csv":
-        encoding = detect_encoding(path)
+    if encoding is not None:
         _check_csv(path, encoding)
     return Table(kind=kind, positions=positions, encoding=encoding, header=header)
 
@@ -205,6 +209,8 @@ def _check_csv(path: Path, encoding: str) -> None:
         for n, line in enumerate(raw, start=1):
             if len(line) > MAX_LINE_BYTES:
                 raise MalformedFile(f"{path.name} 第{n}行：该行超过{MAX_LINE_BYTES // MB}MB的上限，已拒绝整个文件")
+    if plain_csv(path):
+        return
     with path.open(encoding=encoding, newline="") as fh:
         reader = csv.reader(fh)
         try:
