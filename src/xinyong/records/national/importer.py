@@ -46,7 +46,7 @@ from xinyong.catalog.rules import CatalogItem, CatalogVersion
 from xinyong.core import clock
 from xinyong.core.access import Purpose
 from xinyong.core.codes import SubjectKind, minor_on
-from xinyong.core.copytext import copy_lines
+from xinyong.core.copytext import copy_line, copy_lines
 from xinyong.core.crypto import encrypt
 from xinyong.core.db import is_postgres, unit_of_work
 from xinyong.core.errors import DomainError
@@ -275,7 +275,7 @@ def _rows_of(block: Block) -> list[tuple[int, list[Any]]]:
     reader = csv.reader(io.StringIO(body))
     line = start
     for cells in reader:
-        if any(c.strip() for c in cells):
+        if "".join(cells).strip():  # a cell with more than spaces (one C call, not one per cell)
             out.append((line, cells))
         line = start + reader.line_num
     return out
@@ -318,6 +318,18 @@ class Batch(Validated):
     aliases: list[tuple[str, str, str]] = field(default_factory=list)
     pending: list[tuple[int, list[Any], str, str]] = field(default_factory=list)
     rejected: list[tuple[int, list[Any], str]] = field(default_factory=list)
+    #: PostgreSQL: ``aliases`` as ((kind, code), COPY text of subject key, kind and code), the first
+    #: subject a code was reported for in the block keeping it
+    alias_lines: list[tuple[tuple[str, str], bytes]] | None = None
+
+    def to_copy_text(self) -> Batch:
+        super().to_copy_text()
+        first: dict[tuple[str, str], str] = {}
+        for key, kind, code in self.aliases:
+            first.setdefault((kind, code), key)
+        lines = copy_lines((key, kind, code) for (kind, code), key in first.items())
+        self.alias_lines, self.aliases = list(zip(first, lines, strict=True)), []
+        return self
 
 
 class _NationalValidator:
@@ -621,27 +633,32 @@ def _insert_rows_sqlite(session: Session, table: str, columns: tuple[str, ...], 
     return [r[0] for r in conn.exec_driver_sql(f"SELECT id FROM {table} WHERE id > ? ORDER BY id", (before,))]
 
 
-def _write_aliases(session: Session, aliases: list[tuple[str, str, str]], known: set[tuple[str, str]]) -> None:
+def _write_aliases(session: Session, batch: Batch, known: set[tuple[str, str]]) -> None:
     """Former codes not yet written by this import (the first subject a code was reported for keeps it)."""
     now = clock.now()
-    fresh: dict[tuple[str, str], str] = {}
-    for key, kind, code in aliases:
-        if (kind, code) not in known:
-            fresh.setdefault((kind, code), key)
-    if not fresh:
-        return
-    params = [(key, kind, code, now) for (kind, code), key in fresh.items()]
-    if session.get_bind().dialect.name == "postgresql":
-        # COPied like the rows, ids drawn in this order (what the ON CONFLICT insert it falls back to, and
-        # which stood here before, gives them: a conflicting row draws its id too)
-        copy_rows(session, "subject_aliases", ALIAS_COLUMNS, copy_lines(params), None)
+    if batch.alias_lines is not None:  # PostgreSQL
+        fresh_lines = [(code, line) for code, line in batch.alias_lines if code not in known]
+        if fresh_lines:
+            # COPied like the rows, ids drawn in this order (what the ON CONFLICT insert it falls back to,
+            # and which stood here before, gives them: a conflicting row draws its id too)
+            stamp = b"\t" + copy_line((now,))
+            copy_rows(session, "subject_aliases", ALIAS_COLUMNS, [line + stamp for _, line in fresh_lines], None)
+        written: list[tuple[str, str]] = [code for code, _ in fresh_lines]
     else:
-        session.connection().exec_driver_sql(
-            f"INSERT INTO subject_aliases ({', '.join(ALIAS_COLUMNS)}) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            params)
+        fresh: dict[tuple[str, str], str] = {}
+        for key, kind, code in batch.aliases:
+            if (kind, code) not in known:
+                fresh.setdefault((kind, code), key)
+        if fresh:
+            session.connection().exec_driver_sql(
+                f"INSERT INTO subject_aliases ({', '.join(ALIAS_COLUMNS)}) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                [(key, kind, code, now) for (kind, code), key in fresh.items()])
+        written = list(fresh)
+    if not written:
+        return
     if len(known) > 1_000_000:
         known.clear()
-    known.update(fresh)
+    known.update(written)
 
 
 def resolve_aliases(session: Session, pending: list[tuple[int, list[Any], str, str]]) -> dict[tuple[str, str], tuple[str, str]]:
@@ -678,7 +695,7 @@ def write_national_batch(kind: TableKind, batch: Batch, validator: _NationalVali
             batch.to_copy_text()  # validated in this process
         # subjects and their former codes first: a row later in the batch may name a subject by an old code
         subject_keys = _write_subjects(session, batch, written.known_subjects)
-        _write_aliases(session, batch.aliases, written.known_aliases)
+        _write_aliases(session, batch, written.known_aliases)
         late = _resolve_pending(session, kind, batch.pending, validator, late_rejects)
         ids, keys, written.rows = _write_rows(session, kind, batch, late)
         if ids and kind is TableKind.penalty:
