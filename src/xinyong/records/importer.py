@@ -25,6 +25,9 @@
 - On PostgreSQL a batch is COPied straight into ``records`` (a batch meeting stored rows is merged
   through a temporary table and INSERT … ON CONFLICT DO NOTHING, :mod:`xinyong.records.bulk`); on
   SQLite through executemany.
+- Speed: a CSV file is cut into blocks of whole records that worker processes parse and validate
+  (:func:`_csv_blocks`); for PostgreSQL the workers hand the rows over as COPY text
+  (:mod:`xinyong.core.copytext`), so the writer only streams bytes.
 """
 
 from __future__ import annotations

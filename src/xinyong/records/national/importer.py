@@ -18,9 +18,10 @@
   number + subject [+ item]), a reject file with the Chinese reason of every rejected row, a progress bar
   and a JSON summary.
 - Speed: validation runs in worker processes on blocks of raw lines (the main process only cuts the file);
-  codes, dates, amounts and catalog lookups are cached per distinct value; rows travel as tuples; on
-  PostgreSQL a batch is COPied straight into its table with ids drawn beforehand, falling back to a
-  temporary table and ``INSERT … ON CONFLICT DO NOTHING`` only when the batch meets a stored row.
+  codes, dates, amounts and catalog lookups are cached per distinct value; on PostgreSQL the workers
+  hand the rows, new subjects and former codes over as COPY text (:mod:`xinyong.core.copytext`), and a
+  batch is COPied straight into its table with ids drawn beforehand, falling back to a temporary table
+  and ``INSERT … ON CONFLICT DO NOTHING`` only when the batch meets a stored row.
 """
 
 from __future__ import annotations
