@@ -25,6 +25,9 @@
 - On PostgreSQL a batch is COPied straight into ``records`` (a batch meeting stored rows is merged
   through a temporary table and INSERT … ON CONFLICT DO NOTHING, :mod:`xinyong.records.bulk`); on
   SQLite through executemany.
+- Speed: a CSV file is cut into blocks of whole records that worker processes parse and validate
+  (:func:`_csv_blocks`); for PostgreSQL the workers hand the rows over as COPY text
+  (:mod:`xinyong.core.copytext`), so the writer only streams bytes.
 """
 
 from __future__ import annotations
@@ -57,7 +60,7 @@ from xinyong.catalog.rules import CatalogItem, CatalogVersion
 from xinyong.core import clock
 from xinyong.core.access import Actor, Purpose, actor_of, log_denial
 from xinyong.core.authority import competence_denial
-from xinyong.core.db import unit_of_work
+from xinyong.core.db import is_postgres, unit_of_work
 from xinyong.core.errors import DomainError
 from xinyong.core.events import emit
 from xinyong.core.models import Principal
@@ -66,11 +69,11 @@ from xinyong.core.regions import is_division
 from xinyong.core.spreadsheet import safe_row
 from xinyong.core.untrusted import check_zip
 from xinyong.core.usecase import use_case
-from xinyong.records.bulk import copy_rows
+from xinyong.records.bulk import Validated, copy_rows
 from xinyong.records.models import Record
 from xinyong.records.rules import Accepted, RecordInput, competence_requirements
 from xinyong.records.service import accepted_values, authority_denial, record_values
-from xinyong.subjects.public import SUBJECT_ROW_COLUMNS, upsert_subjects
+from xinyong.subjects.public import SUBJECT_ROW_COLUMNS, upsert_subject_lines, upsert_subjects
 from xinyong.subjects.rules import identify
 from xinyong.subjects.service import clean_name, subject_row
 
@@ -306,8 +309,9 @@ def _inspect(path: Path) -> None:
                 if header is None:
                     raise MalformedFile(f"{path.name}：文件为空")
                 _check_header(header, path)
-                for _ in reader:
-                    pass
+                if not plain_csv(path):
+                    for _ in reader:
+                        pass
             except csv.Error as exc:
                 raise MalformedFile(f"{path.name} 第{reader.line_num}行：{_csv_problem(exc)}，已拒绝整个文件") from None
     else:
@@ -324,6 +328,17 @@ def _inspect(path: Path) -> None:
                 if isinstance(value, dict) and any(isinstance(v, str) and len(v) > MAX_FIELD_CHARS
                                                    for v in value.values()):
                     raise _long_field(path, n)
+
+
+def plain_csv(path: Path) -> bool:
+    """Whether the csv module can read every row of this CSV file without an error, so that reading it
+    whole to find one can be skipped: it has no quote character and no line longer than a field may be.
+    Without quotes a record is one line of text (the lines as ``newline=""`` cuts them) and its fields
+    are pieces of it, and the csv module refuses such a line only for a field beyond
+    ``csv.field_size_limit`` (:data:`MAX_FIELD_CHARS`). A quote byte is never part of another character
+    in UTF-8 or GB18030, and a line in bytes is at least as long as in characters."""
+    with path.open("rb") as fh:
+        return not any(len(line) > MAX_FIELD_CHARS or b'"' in line for line in fh)
 
 
 def _csv_problem(exc: csv.Error) -> str:
@@ -481,15 +496,6 @@ def _write_batch_generic(session: Session, subjects: list[dict[str, Any]], recor
     return [row[0] for row in result.all()]
 
 
-def _write_batch_pg_copy(session: Session, subjects: list[dict[str, Any]], records: list[tuple[Any, ...]]) -> list[int]:
-    """The subjects through the subjects capability (:func:`xinyong.subjects.public.upsert_subjects`), the
-    records COPied straight in, or merged when the batch meets stored rows (:func:`xinyong.records.bulk.copy_rows`)."""
-    upsert_subjects(session, subjects)
-    if not records:
-        return []
-    return copy_rows(session, "records", _RECORD_COLUMNS, records, "uq_records_natural_key")
-
-
 def _write_batch_sqlite(session: Session, subjects: list[dict[str, Any]], records: list[tuple[Any, ...]]) -> list[int]:
     """executemany on the session's own connection (same transaction); new ids are those above the
     previous maximum, since SQLite serialises writers and this transaction holds the write lock."""
@@ -512,27 +518,38 @@ def write_batch(subjects: list[dict[str, Any]], records: list[dict[str, Any]]) -
 
 
 def write_rows(subjects: list[dict[str, Any]], records: list[tuple[Any, ...]], known: set[str] | None = None) -> int:
-    """:func:`write_batch` of records as tuples in :data:`RECORD_COLUMNS` order. ``known``: the subject keys
-    this import has already written (skipped here, and the new ones added once the batch is committed)."""
+    """:func:`write_batch` of records as tuples in :data:`RECORD_COLUMNS` order (see :func:`write_validated`)."""
+    return write_validated(Validated(subjects=_dedupe_subjects(subjects), rows=records), known)
+
+
+def write_validated(batch: Validated, known: set[str] | None = None) -> int:
+    """Store one batch of records (:data:`RECORD_COLUMNS`) and their new subjects (one per key) in one
+    transaction; return how many records were new. ``known``: the subject keys this import has already
+    written (skipped here, and the new ones added once the batch is committed). On PostgreSQL the
+    subjects go through the subjects capability (:func:`xinyong.subjects.public.upsert_subject_lines`)
+    and the records are COPied straight in, or merged when the batch meets stored rows
+    (:func:`xinyong.records.bulk.copy_rows`)."""
     with unit_of_work() as session:
-        subjects = _dedupe_subjects(subjects)
-        if known:
-            subjects = [s for s in subjects if s["subject_key"] not in known]
         dialect = session.get_bind().dialect.name
         if dialect == "postgresql":
-            ids = _write_batch_pg_copy(session, subjects, records)
-        elif dialect == "sqlite":
-            ids = _write_batch_sqlite(session, subjects, records)
+            if batch.lines is None:
+                batch.to_copy_text()
+            fresh = [(key, line) for key, line in batch.subject_lines if not known or key not in known]
+            upsert_subject_lines(session, [line for _, line in fresh])
+            written = [key for key, _ in fresh]
+            assert batch.lines is not None
+            ids = copy_rows(session, "records", _RECORD_COLUMNS, batch.lines, "uq_records_natural_key") if batch.lines else []
         else:
-            ids = _write_batch_generic(session, subjects, records)
+            subjects = [s for s in batch.subjects if not known or s["subject_key"] not in known]
+            write = _write_batch_sqlite if dialect == "sqlite" else _write_batch_generic
+            ids = write(session, subjects, batch.rows)
+            written = [s["subject_key"] for s in subjects]
         if ids:
-            emit(session, "records.imported", {
-                "subject_keys": sorted({r[0] for r in records}), "record_ids": ids,
-            })
+            emit(session, "records.imported", {"subject_keys": batch.subject_keys(), "record_ids": ids})
     if known is not None:
         if len(known) > 500_000:
             known.clear()
-        known.update(s["subject_key"] for s in subjects)
+        known.update(written)
     return len(ids)
 
 
@@ -604,19 +621,28 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _validate_chunk(
-    chunk: list[tuple[int, dict[str, Any]]], today: dt.date, source: Source
-) -> tuple[list[dict[str, Any]], list[tuple[Any, ...]], list[tuple[int, dict[str, Any], str]]]:
-    """Validate one batch of rows (runs in a worker process; pure CPU, no database)."""
+@dataclass
+class _Checked(Validated):
+    """A validated chunk: the rows to write, the rejected rows (line, row, reason), and — for a CSV block,
+    whose lines are counted from the block's first row as 2 — how many rows the block held."""
+
+    rejected: list[tuple[int, dict[str, Any], str]] = field(default_factory=list)
+    block_rows: int | None = None
+
+
+def _validate_chunk(chunk: Chunk, today: dt.date, source: Source, copy_text: bool = False) -> _Checked:
+    """Validate one batch of rows (runs in a worker process; pure CPU, no database); ``copy_text``: the
+    accepted rows as COPY text, for PostgreSQL."""
     global _worker_validator
     if _worker_validator is None or _worker_validator.today != today:
         _worker_validator = _Validator(today=today)
     validator = _worker_validator
+    rows = _block_rows(chunk) if isinstance(chunk, _CsvBlock) else chunk
     subjects: dict[str, dict[str, Any]] = {}  # one per subject key (the batch's first)
     records: list[tuple[Any, ...]] = []
     rejected: list[tuple[int, dict[str, Any], str]] = []
     columns = _RECORD_COLUMNS
-    for line, row in chunk:
+    for line, row in rows:
         try:
             rec = to_input(row)
             subj = validator.subject(rec)
@@ -626,7 +652,11 @@ def _validate_chunk(
             continue
         records.append(tuple([values[c] for c in columns]))
         subjects.setdefault(subj["subject_key"], subj)
-    return list(subjects.values()), records, rejected
+    batch = _Checked(subjects=list(subjects.values()), rows=records, rejected=rejected,
+                     block_rows=len(rows) if isinstance(chunk, _CsvBlock) else None)
+    if copy_text:
+        batch.to_copy_text()
+    return batch
 
 
 _worker_validator: _Validator | None = None
@@ -689,7 +719,104 @@ def import_progress(shown: bool, name: str, total: Callable[[], int | None]) -> 
         bar.stop()
 
 
-def _chunks(path: Path, size: int) -> Iterator[list[tuple[int, dict[str, Any]]]]:
+@dataclass(frozen=True)
+class _CsvBlock:
+    """Whole records of a CSV file as its text, parsed by a worker (:func:`_block_rows`): the main process
+    only cuts the file (:func:`_csv_blocks`). ``problem``: why reading stopped after these records."""
+
+    header: list[str]
+    text: str
+    problem: str | None = None
+
+
+#: what a worker validates: (line, row) pairs, or a block of a CSV file
+Chunk = list[tuple[int, dict[str, Any]]] | _CsvBlock
+
+
+class _ReadError(Exception):
+    """Reading a CSV block failed (a file changed after :func:`inspect_file`) after ``rows`` rows of it."""
+
+    def __init__(self, rows: int, problem: str) -> None:
+        super().__init__(rows, problem)
+        self.rows = rows
+        self.problem = problem
+
+
+#: appended to a record's text, a quoted field that is a row of its own only if the record was complete
+_PROBE = '"\ue000\n'
+
+
+def _ends_record(text: str) -> bool:
+    """Whether ``text``, read by the csv module from the start of a record, ends where a record ends (and
+    not inside a quoted field)."""
+    try:
+        *_, last = csv.reader(io.StringIO(text + _PROBE, newline=""))
+    except (csv.Error, ValueError):
+        return False
+    return last == [_PROBE[1:]]
+
+
+#: a line that is only its end: the csv module reads it as an empty row, which :func:`read_rows` skips
+_BLANK = frozenset({"\n", "\r\n", "\r"})
+
+
+def _csv_blocks(path: Path, size: int) -> Iterator[_CsvBlock]:
+    """The rows of a CSV file in blocks of ``size`` rows (the last one fewer) as the file's text, read as
+    :func:`read_rows` reads them, so the workers parse exactly the rows, and batches, it gives. A line
+    with no quote character outside a quoted field ends its record; any other is asked of the csv
+    module (:func:`_ends_record`). A decoding failure ends the blocks with one holding the whole records
+    read before it, and the problem."""
+    csv.field_size_limit(MAX_FIELD_CHARS)
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        header = next(csv.reader(fh), [])
+        _check_header(header, path)
+        lines: list[str] = []
+        rows, size = 0, max(size, 1)
+        open_at: int | None = None  # where the record still open (a quoted field across lines) begins
+        try:
+            for line in fh:
+                lines.append(line)
+                if '"' in line:
+                    start = len(lines) - 1 if open_at is None else open_at
+                    open_at = None if _ends_record("".join(lines[start:])) else start
+                    rows += open_at is None
+                elif open_at is None and line not in _BLANK:
+                    rows += 1
+                if rows >= size:
+                    yield _CsvBlock(header, "".join(lines))
+                    lines, rows = [], 0
+        except UnicodeDecodeError:
+            yield _CsvBlock(header, "".join(lines[:open_at]), "文件内容无法读取")
+            return
+        if rows or open_at is not None:  # (blank lines alone make no row)
+            yield _CsvBlock(header, "".join(lines))
+
+
+def _block_rows(block: _CsvBlock) -> list[tuple[int, dict[str, Any]]]:
+    """The rows of a CSV block as :func:`read_rows` gives them, numbered from 2 (runs in a worker)."""
+    csv.field_size_limit(MAX_FIELD_CHARS)
+    rows: list[tuple[int, dict[str, Any]]] = []
+    try:
+        reader = csv.DictReader(io.StringIO(block.text, newline=""), fieldnames=block.header)
+        for line, row in enumerate(reader, start=2):
+            rows.append((line, row))
+    except (csv.Error, ValueError) as exc:
+        raise _ReadError(len(rows), _csv_problem(exc) if isinstance(exc, csv.Error) else "文件内容无法读取") from None
+    if block.problem is not None:
+        raise _ReadError(len(rows), block.problem)
+    return rows
+
+
+def _chunks(path: Path, size: int) -> Iterator[Chunk]:
+    """The file in chunks for the workers: a CSV file as blocks of its text (:func:`_csv_blocks`), a JSON
+    Lines or XLSX file as its rows, read here."""
+    if path.suffix.lower() == ".csv":
+        try:
+            yield from _csv_blocks(path, size)
+        except (csv.Error, UnicodeDecodeError) as exc:  # the header (a file changed after inspect_file)
+            problem = _csv_problem(exc) if isinstance(exc, csv.Error) else "文件内容无法读取"
+            raise MalformedFile(f"{path.name} 第2行附近：{problem}，导入已停止") from None
+        return
     chunk: list[tuple[int, dict[str, Any]]] = []
     line = 1
     try:
@@ -750,23 +877,26 @@ def import_file(
 
     known: set[str] = set()  # subjects this import has written
 
-    def handle(result: tuple[list[dict[str, Any]], list[tuple[Any, ...]], list[tuple[int, dict[str, Any], str]]]) -> None:
-        subjects, records, rejected = result
+    def handle(batch: _Checked) -> None:
+        rejected = batch.rejected
+        before = summary.rows if batch.block_rows is not None else 0  # a CSV block counts its lines from 2
         for line, row, reason in rejected:
-            rejects.write(line, row, reason)
+            rejects.write(before + line, row, reason)
         summary.rejected += len(rejected)
-        summary.rows += len(records) + len(rejected)
-        if records:
-            inserted = write_rows(subjects, records, known)
+        summary.rows += batch.size + len(rejected)
+        if batch.size:
+            inserted = write_validated(batch, known)
             summary.accepted += inserted
-            summary.duplicates += len(records) - inserted
+            summary.duplicates += batch.size - inserted
         rejects.flush()
         shown(summary.rows)
 
     try:
         with import_progress(progress, path.name, lambda: _count_rows(path)) as shown:
             run_in_order(_chunks(path, batch_size), lambda chunk: _validate_chunk(chunk, today, source),
-                         _validate_chunk, (today, source), handle, workers)
+                         _validate_chunk, (today, source, is_postgres()), handle, workers)
+    except _ReadError as exc:  # rows read before the failure: those written and those of the failing block
+        raise MalformedFile(f"{path.name} 第{summary.rows + exc.rows + 2}行附近：{exc.problem}，导入已停止") from None
     finally:
         rejects.close()
     if summary.rejected == 0:

@@ -10,7 +10,9 @@ Two pieces serve the hot paths without an extra round trip:
   join's. :func:`sql_of` renders them for the statements screening sends through the driver.
 - :func:`upsert_subjects` writes a batch of new subjects for the bulk importer and the demo data in one
   statement per batch (``COPY`` + one ``INSERT … SELECT`` on PostgreSQL, one ``executemany`` on SQLite),
-  ``ON CONFLICT DO NOTHING`` on the keyed hash, inside the caller's transaction.
+  ``ON CONFLICT DO NOTHING`` on the keyed hash, inside the caller's transaction;
+  :func:`upsert_subject_lines` the same from COPY text the importer's workers made
+  (:func:`subject_copy_lines`).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from sqlalchemy.sql import Executable
 
 from xinyong.core import clock
 from xinyong.core.codes import SubjectKind
+from xinyong.core.copytext import copy_lines, for_connection, joined
 from xinyong.core.crypto import subject_key
 from xinyong.core.errors import NotFound
 from xinyong.core.regions import division_name
@@ -241,36 +244,14 @@ def sql_of(selectable: Subquery) -> str:
 def upsert_subjects(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     """Register the subjects of ``rows`` (:func:`xinyong.subjects.service.subject_row` values, one per
     subject key) that are not registered yet, in the caller's transaction: one statement per batch
-    (PostgreSQL: ``COPY`` into a temporary table and one ``INSERT … SELECT``; SQLite: one
-    ``executemany``), ``ON CONFLICT DO NOTHING``. An existing subject is left as it is."""
+    (PostgreSQL: ``COPY``, see :func:`upsert_subject_lines`; SQLite: one ``executemany``),
+    ``ON CONFLICT DO NOTHING``. An existing subject is left as it is."""
     if not rows:
         return
     dialect = session.get_bind().dialect.name
     cols = ", ".join(SUBJECT_ROW_COLUMNS)
     if dialect == "postgresql":
-        import psycopg
-
-        conn = session.connection().connection.driver_connection
-        assert conn is not None
-        with conn.cursor() as cur:
-            # the usual case (subjects new to the platform, one row each): COPY straight into the table
-            cur.execute("SAVEPOINT subjects_copy")
-            try:
-                with cur.copy(f"COPY subjects ({cols}) FROM STDIN") as copy:
-                    for s in rows:
-                        copy.write_row([s[c] for c in SUBJECT_ROW_COLUMNS])
-                cur.execute("RELEASE SAVEPOINT subjects_copy")
-                return
-            except psycopg.errors.UniqueViolation:
-                cur.execute("ROLLBACK TO SAVEPOINT subjects_copy")
-            cur.execute("CREATE TEMP TABLE IF NOT EXISTS imp_subjects (LIKE subjects INCLUDING DEFAULTS) "
-                        "ON COMMIT DELETE ROWS")
-            cur.execute("TRUNCATE imp_subjects")
-            with cur.copy(f"COPY imp_subjects ({cols}) FROM STDIN") as copy:
-                for s in rows:
-                    copy.write_row([s[c] for c in SUBJECT_ROW_COLUMNS])
-            cur.execute(f"INSERT INTO subjects ({cols}) SELECT DISTINCT ON (subject_key) {cols} FROM imp_subjects "
-                        "ON CONFLICT DO NOTHING")
+        upsert_subject_lines(session, subject_copy_lines(rows))
     elif dialect == "sqlite":
         session.connection().exec_driver_sql(
             f"INSERT INTO subjects ({cols}) VALUES ({', '.join('?' * len(SUBJECT_ROW_COLUMNS))}) "
@@ -280,6 +261,44 @@ def upsert_subjects(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     else:
         ins = postgresql.insert if dialect == "postgresql" else sqlite.insert
         session.execute(ins(Subject).on_conflict_do_nothing(index_elements=["subject_key"]), list(rows))
+
+
+def subject_copy_lines(rows: Sequence[dict[str, Any]]) -> list[bytes]:
+    """New subject rows (:func:`xinyong.subjects.service.subject_row` values) as COPY text lines in
+    :data:`SUBJECT_ROW_COLUMNS` order (:mod:`xinyong.core.copytext`): the bulk importer's workers make
+    them, the writer passes them to :func:`upsert_subject_lines`."""
+    return copy_lines([s[c] for c in SUBJECT_ROW_COLUMNS] for s in rows)
+
+
+def upsert_subject_lines(session: Session, lines: Sequence[bytes]) -> None:
+    """PostgreSQL: :func:`upsert_subjects` of rows given as :func:`subject_copy_lines`. The usual case
+    (subjects new to the platform) is one ``COPY`` straight into the table; a batch meeting a registered
+    subject is undone to a savepoint and goes through a temporary table and one ``INSERT … SELECT …
+    ON CONFLICT DO NOTHING``."""
+    if not lines:
+        return
+    import psycopg
+
+    cols = ", ".join(SUBJECT_ROW_COLUMNS)
+    conn = session.connection().connection.driver_connection
+    assert conn is not None
+    payload = for_connection(joined(lines), conn.info.encoding)
+    with conn.cursor() as cur:
+        cur.execute("SAVEPOINT subjects_copy")
+        try:
+            with cur.copy(f"COPY subjects ({cols}) FROM STDIN") as copy:
+                copy.write(payload)
+            cur.execute("RELEASE SAVEPOINT subjects_copy")
+            return
+        except psycopg.errors.UniqueViolation:
+            cur.execute("ROLLBACK TO SAVEPOINT subjects_copy")
+        cur.execute("CREATE TEMP TABLE IF NOT EXISTS imp_subjects (LIKE subjects INCLUDING DEFAULTS) "
+                    "ON COMMIT DELETE ROWS")
+        cur.execute("TRUNCATE imp_subjects")
+        with cur.copy(f"COPY imp_subjects ({cols}) FROM STDIN") as copy:
+            copy.write(payload)
+        cur.execute(f"INSERT INTO subjects ({cols}) SELECT DISTINCT ON (subject_key) {cols} FROM imp_subjects "
+                    "ON CONFLICT DO NOTHING")
 
 
 def add_links(session: Session, rows: Sequence[dict[str, Any]]) -> None:

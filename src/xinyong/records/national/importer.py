@@ -18,9 +18,10 @@
   number + subject [+ item]), a reject file with the Chinese reason of every rejected row, a progress bar
   and a JSON summary.
 - Speed: validation runs in worker processes on blocks of raw lines (the main process only cuts the file);
-  codes, dates, amounts and catalog lookups are cached per distinct value; rows travel as tuples; on
-  PostgreSQL a batch is COPied straight into its table with ids drawn beforehand, falling back to a
-  temporary table and ``INSERT … ON CONFLICT DO NOTHING`` only when the batch meets a stored row.
+  codes, dates, amounts and catalog lookups are cached per distinct value; on PostgreSQL the workers
+  hand the rows, new subjects and former codes over as COPY text (:mod:`xinyong.core.copytext`), and a
+  batch is COPied straight into its table with ids drawn beforehand, falling back to a temporary table
+  and ``INSERT … ON CONFLICT DO NOTHING`` only when the batch meets a stored row.
 """
 
 from __future__ import annotations
@@ -46,13 +47,14 @@ from xinyong.catalog.rules import CatalogItem, CatalogVersion
 from xinyong.core import clock
 from xinyong.core.access import Purpose
 from xinyong.core.codes import SubjectKind, minor_on
+from xinyong.core.copytext import copy_line, copy_lines
 from xinyong.core.crypto import encrypt
-from xinyong.core.db import unit_of_work
+from xinyong.core.db import is_postgres, unit_of_work
 from xinyong.core.errors import DomainError
 from xinyong.core.events import emit
 from xinyong.core.text import normalise_code
 from xinyong.core.usecase import use_case
-from xinyong.records.bulk import copy_rows
+from xinyong.records.bulk import Validated, copy_rows
 from xinyong.records.importer import (
     MAX_FIELD_CHARS,
     MAX_LINE_BYTES,
@@ -67,6 +69,7 @@ from xinyong.records.importer import (
     _Validator,
     default_workers,
     import_progress,
+    plain_csv,
     resolve_source,
     run_in_order,
     xlsx_header,
@@ -89,7 +92,7 @@ from xinyong.records.national.columns import (
 )
 from xinyong.records.national.values import parse_amount, parse_date, parse_optional_date, text_of
 from xinyong.records.rules import Accepted, DocumentType, RecordInput, check_record
-from xinyong.subjects.public import subject_views, upsert_subjects
+from xinyong.subjects.public import subject_views, upsert_subject_lines, upsert_subjects
 from xinyong.subjects.rules import identify
 from xinyong.subjects.service import clean_name, subject_row
 
@@ -158,15 +161,20 @@ def detect_encoding(path: Path) -> str:
 
 def header_of(path: Path) -> list[str] | None:
     """The first row of a CSV or XLSX file (None: not such a file)."""
+    return _header_and_encoding(path)[0]
+
+
+def _header_and_encoding(path: Path) -> tuple[list[str] | None, str | None]:
+    """:func:`header_of`, and the encoding of a CSV file (:func:`detect_encoding`; None for XLSX)."""
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
-        return [text_of(c) for c in xlsx_header(path)]
+        return [text_of(c) for c in xlsx_header(path)], None
     if suffix == ".csv":
         encoding = detect_encoding(path)
         with path.open(encoding=encoding, newline="") as fh:
             line = fh.readline(MAX_LINE_BYTES)
-        return next(csv.reader([line]), [])
-    return None
+        return next(csv.reader([line]), []), encoding
+    return None, None
 
 
 def inspect_table(path: Path) -> Table | None:
@@ -175,7 +183,7 @@ def inspect_table(path: Path) -> Table | None:
     malformed (binary, neither UTF-8 nor GBK, a line or field beyond the limits, a damaged or oversized
     .xlsx) is refused as a whole."""
     try:
-        header = header_of(path)
+        header, encoding = _header_and_encoding(path)
     except MalformedFile:
         raise
     except DomainError as exc:  # the zip check of an .xlsx
@@ -191,9 +199,7 @@ def inspect_table(path: Path) -> Table | None:
     missing = missing_columns(kind, positions)
     if missing:
         raise ImportError_(f"{path.name}：{TABLE_NAMES[kind]}表缺少必需的列：{'、'.join(missing)}")
-    encoding = None
-    if path.suffix.lower() == ".csv":
-        encoding = detect_encoding(path)
+    if encoding is not None:
         _check_csv(path, encoding)
     return Table(kind=kind, positions=positions, encoding=encoding, header=header)
 
@@ -204,6 +210,8 @@ def _check_csv(path: Path, encoding: str) -> None:
         for n, line in enumerate(raw, start=1):
             if len(line) > MAX_LINE_BYTES:
                 raise MalformedFile(f"{path.name} 第{n}行：该行超过{MAX_LINE_BYTES // MB}MB的上限，已拒绝整个文件")
+    if plain_csv(path):
+        return
     with path.open(encoding=encoding, newline="") as fh:
         reader = csv.reader(fh)
         try:
@@ -268,7 +276,7 @@ def _rows_of(block: Block) -> list[tuple[int, list[Any]]]:
     reader = csv.reader(io.StringIO(body))
     line = start
     for cells in reader:
-        if any(c.strip() for c in cells):
+        if "".join(cells).strip():  # a cell with more than spaces (one C call, not one per cell)
             out.append((line, cells))
         line = start + reader.line_num
     return out
@@ -304,14 +312,25 @@ class Resolved:
 
 
 @dataclass
-class Batch:
-    """The outcome of one block: rows to write, rows waiting for an alias lookup, rejected rows."""
+class Batch(Validated):
+    """The outcome of one block: rows to write (for PostgreSQL as COPY text, made in the worker), rows
+    waiting for an alias lookup, rejected rows."""
 
-    subjects: list[dict[str, Any]] = field(default_factory=list)
-    rows: list[tuple[Any, ...]] = field(default_factory=list)
     aliases: list[tuple[str, str, str]] = field(default_factory=list)
     pending: list[tuple[int, list[Any], str, str]] = field(default_factory=list)
     rejected: list[tuple[int, list[Any], str]] = field(default_factory=list)
+    #: PostgreSQL: ``aliases`` as ((kind, code), COPY text of subject key, kind and code), the first
+    #: subject a code was reported for in the block keeping it
+    alias_lines: list[tuple[tuple[str, str], bytes]] | None = None
+
+    def to_copy_text(self) -> Batch:
+        super().to_copy_text()
+        first: dict[tuple[str, str], str] = {}
+        for key, kind, code in self.aliases:
+            first.setdefault((kind, code), key)
+        lines = copy_lines((key, kind, code) for (kind, code), key in first.items())
+        self.alias_lines, self.aliases = list(zip(first, lines, strict=True)), []
+        return self
 
 
 class _NationalValidator:
@@ -586,12 +605,15 @@ _CATEGORY_WORDS = {name: code for code, name in LICENCE_CATEGORY_NAMES.items()} 
 _worker: _NationalValidator | None = None
 
 
-def _validate_block(block: Block, table: Table, today: dt.date, source: Source) -> Batch:
-    """One block (runs in a worker process; pure CPU, no database)."""
+def _validate_block(block: Block, table: Table, today: dt.date, source: Source, copy_text: bool) -> Batch:
+    """One block (runs in a worker process; pure CPU, no database); ``copy_text``: for PostgreSQL."""
     global _worker
     if _worker is None or _worker.today != today or _worker.table != table or _worker.source != source:
         _worker = _NationalValidator(table, today, source)
-    return _worker.block(_rows_of(block))
+    batch = _worker.block(_rows_of(block))
+    if copy_text:
+        batch.to_copy_text()
+    return batch
 
 
 # --- writing -----------------------------------------------------------------------------------
@@ -612,30 +634,32 @@ def _insert_rows_sqlite(session: Session, table: str, columns: tuple[str, ...], 
     return [r[0] for r in conn.exec_driver_sql(f"SELECT id FROM {table} WHERE id > ? ORDER BY id", (before,))]
 
 
-def _write_aliases(session: Session, aliases: list[tuple[str, str, str]], known: set[tuple[str, str]]) -> None:
+def _write_aliases(session: Session, batch: Batch, known: set[tuple[str, str]]) -> None:
     """Former codes not yet written by this import (the first subject a code was reported for keeps it)."""
     now = clock.now()
-    fresh: dict[tuple[str, str], str] = {}
-    for key, kind, code in aliases:
-        if (kind, code) not in known:
-            fresh.setdefault((kind, code), key)
-    if not fresh:
-        return
-    params = [(key, kind, code, now) for (kind, code), key in fresh.items()]
-    if session.get_bind().dialect.name == "postgresql":
-        # one statement, the columns as three array parameters (no per-row formatting in Python)
-        session.connection().exec_driver_sql(
-            f"INSERT INTO subject_aliases ({', '.join(ALIAS_COLUMNS)}) "
-            "SELECT k, t, c, %(now)s FROM unnest(%(keys)s::text[], %(kinds)s::text[], %(codes)s::text[]) AS a(k, t, c) "
-            "ON CONFLICT DO NOTHING",
-            {"keys": list(fresh.values()), "kinds": [k for k, _ in fresh], "codes": [c for _, c in fresh], "now": now})
+    if batch.alias_lines is not None:  # PostgreSQL
+        fresh_lines = [(code, line) for code, line in batch.alias_lines if code not in known]
+        if fresh_lines:
+            # COPied like the rows, ids drawn in this order (what the ON CONFLICT insert it falls back to,
+            # and which stood here before, gives them: a conflicting row draws its id too)
+            stamp = b"\t" + copy_line((now,))
+            copy_rows(session, "subject_aliases", ALIAS_COLUMNS, [line + stamp for _, line in fresh_lines], None)
+        written: list[tuple[str, str]] = [code for code, _ in fresh_lines]
     else:
-        session.connection().exec_driver_sql(
-            f"INSERT INTO subject_aliases ({', '.join(ALIAS_COLUMNS)}) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            params)
+        fresh: dict[tuple[str, str], str] = {}
+        for key, kind, code in batch.aliases:
+            if (kind, code) not in known:
+                fresh.setdefault((kind, code), key)
+        if fresh:
+            session.connection().exec_driver_sql(
+                f"INSERT INTO subject_aliases ({', '.join(ALIAS_COLUMNS)}) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                [(key, kind, code, now) for (kind, code), key in fresh.items()])
+        written = list(fresh)
+    if not written:
+        return
     if len(known) > 1_000_000:
         known.clear()
-    known.update(fresh)
+    known.update(written)
 
 
 def resolve_aliases(session: Session, pending: list[tuple[int, list[Any], str, str]]) -> dict[tuple[str, str], tuple[str, str]]:
@@ -658,6 +682,7 @@ def resolve_aliases(session: Session, pending: list[tuple[int, list[Any], str, s
 @dataclass
 class _Written:
     new: int = 0
+    rows: int = 0
     known_subjects: set[str] = field(default_factory=set)
     known_aliases: set[tuple[str, str]] = field(default_factory=set)
 
@@ -665,47 +690,73 @@ class _Written:
 def write_national_batch(kind: TableKind, batch: Batch, validator: _NationalValidator, written: _Written) -> list[tuple[int, list[Any], str]]:
     """One batch in one transaction: aliases resolved, subjects, aliases and rows written, an event for
     the penalty records (the measures index marks their subjects). Returns the rows rejected here."""
-    table, columns, constraint = _TARGETS[kind]
     late_rejects: list[tuple[int, list[Any], str]] = []
     with unit_of_work() as session:
-        rows = list(batch.rows)
+        if session.get_bind().dialect.name == "postgresql" and batch.lines is None:
+            batch.to_copy_text()  # validated in this process
         # subjects and their former codes first: a row later in the batch may name a subject by an old code
-        subjects = [s for s in {s["subject_key"]: s for s in batch.subjects}.values()
-                    if s["subject_key"] not in written.known_subjects]
-        upsert_subjects(session, subjects)
-        _write_aliases(session, batch.aliases, written.known_aliases)
-        if batch.pending:
-            known = resolve_aliases(session, batch.pending)
-            names = COLUMNS[kind]
-            for line, values, alias_kind, code in batch.pending:
-                hit = known.get((alias_kind, code))
-                if hit is None:
-                    late_rejects.append((line, values, f"{names[alias_kind]}“{code}”未对应平台中已登记的主体，"
-                                                       f"请填写{names['uscc']}"))
-                    continue
-                try:
-                    _, values_out, _, _ = validator.row(values, Resolved(hit[0], hit[1], "", None, None))
-                except DomainError as exc:
-                    late_rejects.append((line, values, exc.message))
-                    continue
-                assert values_out is not None
-                rows.append(values_out)
-        ids: list[int] = []
-        if rows:
-            if session.get_bind().dialect.name == "postgresql":
-                ids = copy_rows(session, table, columns, rows, constraint)
-            else:
-                ids = _insert_rows_sqlite(session, table, columns, rows)
+        subject_keys = _write_subjects(session, batch, written.known_subjects)
+        _write_aliases(session, batch, written.known_aliases)
+        late = _resolve_pending(session, kind, batch.pending, validator, late_rejects)
+        ids, keys, written.rows = _write_rows(session, kind, batch, late)
         if ids and kind is TableKind.penalty:
-            emit(session, "records.imported", {"subject_keys": sorted({r[0] for r in rows}), "record_ids": ids})
+            emit(session, "records.imported", {"subject_keys": keys, "record_ids": ids})
         elif ids:  # licences: reported upward like penalties, never to the measures (records.licensing)
-            emit(session, "licences.imported", {"subject_keys": sorted({r[0] for r in rows}), "licence_ids": ids})
+            emit(session, "licences.imported", {"subject_keys": keys, "licence_ids": ids})
         written.new = len(ids)
-        batch.rows = rows
     if len(written.known_subjects) > 500_000:
         written.known_subjects.clear()
-    written.known_subjects.update(s["subject_key"] for s in subjects)
+    written.known_subjects.update(subject_keys)
     return late_rejects
+
+
+def _write_subjects(session: Session, batch: Batch, known: set[str]) -> list[str]:
+    """The batch's new subjects this import has not written yet (one row per key: the last of the batch);
+    returns their keys."""
+    if batch.lines is not None:
+        fresh = [(key, line) for key, line in batch.subject_lines if key not in known]
+        upsert_subject_lines(session, [line for _, line in fresh])
+        return [key for key, _ in fresh]
+    subjects = [s for s in {s["subject_key"]: s for s in batch.subjects}.values() if s["subject_key"] not in known]
+    upsert_subjects(session, subjects)
+    return [s["subject_key"] for s in subjects]
+
+
+def _resolve_pending(session: Session, kind: TableKind, pending: list[tuple[int, list[Any], str, str]],
+                     validator: _NationalValidator, rejects: list[tuple[int, list[Any], str]]) -> list[tuple[Any, ...]]:
+    """The rows naming their subject by a former code only, validated once the code is looked up (a code
+    known as no subject's, or as several subjects', rejects its row into ``rejects``)."""
+    if not pending:
+        return []
+    known = resolve_aliases(session, pending)
+    names = COLUMNS[kind]
+    rows: list[tuple[Any, ...]] = []
+    for line, values, alias_kind, code in pending:
+        hit = known.get((alias_kind, code))
+        if hit is None:
+            rejects.append((line, values, f"{names[alias_kind]}“{code}”未对应平台中已登记的主体，请填写{names['uscc']}"))
+            continue
+        try:
+            _, values_out, _, _ = validator.row(values, Resolved(hit[0], hit[1], "", None, None))
+        except DomainError as exc:
+            rejects.append((line, values, exc.message))
+            continue
+        assert values_out is not None
+        rows.append(values_out)
+    return rows
+
+
+def _write_rows(session: Session, kind: TableKind, batch: Batch, late: list[tuple[Any, ...]]) -> tuple[list[int], list[str], int]:
+    """The batch's rows, then those resolved through a former code: (new ids, the rows' subject keys
+    sorted, how many rows)."""
+    table, columns, constraint = _TARGETS[kind]
+    if batch.lines is not None:
+        lines = [*batch.lines, *copy_lines(late)] if late else batch.lines
+        keys = sorted({*batch.keys, *(r[0] for r in late)}) if late else batch.keys
+        return (copy_rows(session, table, columns, lines, constraint) if lines else []), keys, len(lines)
+    rows = [*batch.rows, *late]
+    ids = _insert_rows_sqlite(session, table, columns, rows) if rows else []
+    return ids, sorted({r[0] for r in rows}), len(rows)
 
 
 # --- the use case ------------------------------------------------------------------------------
@@ -751,20 +802,20 @@ def import_table(
               else _xlsx_blocks(path, batch_size))
 
     def handle(batch: Batch) -> None:
-        late = write_national_batch(table.kind, batch, validator, written) if (batch.rows or batch.pending) else []
+        late = write_national_batch(table.kind, batch, validator, written) if (batch.size or batch.pending) else []
         for line, values, reason in sorted([*batch.rejected, *late], key=lambda r: r[0]):
             rejects.write(line, values, reason)
         summary.rejected += len(batch.rejected) + len(late)
         summary.accepted += written.new
-        summary.duplicates += len(batch.rows) - written.new
-        summary.rows += len(batch.rows) + len(batch.rejected) + len(late)
-        written.new = 0
+        summary.duplicates += written.rows - written.new
+        summary.rows += written.rows + len(batch.rejected) + len(late)
+        written.new = written.rows = 0
         shown(summary.rows)
 
     try:
         with import_progress(progress, path.name, lambda: _count_lines(path)) as shown:
             run_in_order(blocks, lambda block: validator.block(_rows_of(block)), _validate_block,
-                         (table, today, source), handle, workers)
+                         (table, today, source, is_postgres()), handle, workers)
     except (csv.Error, UnicodeDecodeError) as exc:
         raise MalformedFile(f"{path.name}：文件内容无法读取（{type(exc).__name__}），导入已停止") from None
     finally:
