@@ -19,7 +19,9 @@ from typing import Any
 def _formatter() -> tuple[Any, Any]:
     """psycopg's text-COPY row formatter (its C version with psycopg-binary) and a transformer over the
     global adapters (no connection): str, int, bool, date, datetime and Decimal dump the same with
-    or without one."""
+    or without one. ``_copy_base`` is not psycopg's public interface: tests/integration/records/
+    test_copy_text.py compares these lines with what ``write_row`` sends, so an upgrade that changes it
+    fails there rather than writing different rows."""
     from psycopg import _copy_base
     from psycopg.adapt import Transformer
 
