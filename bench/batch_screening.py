@@ -8,7 +8,7 @@ Uses the database of ``bench/screening.py`` (``xy_bench_screening``; generated f
 1. **xinyong**: ``xinyong screen IN.csv --out OUT.csv`` on a CSV of ``--rows`` codes (every subject's
    code once, shuffled, repeated when there are more rows than subjects): read the file, normalise
    and check each code, keyed hash, the join, write the answer file. Wall time and the peak resident
-   memory of that process (``wait4``).
+   memory of that process (its ``VmHWM``, read while it runs).
 2. **the database alone**: the numbers and subject keys of the same rows (already hashed) COPYed into
    the platform's temporary table and the platform's whole-file statement run over it with the same
    settings (xinyong.measures.csv_screening.file_statement, its result fetched). The ratio of the two
@@ -65,16 +65,30 @@ def run_cli(src: Path, dst: Path) -> dict[str, Any]:
     proc = subprocess.Popen([sys.executable, "-m", "xinyong", "screen", str(src), "--out", str(dst),
                              "--matter", MATTER, "--no-progress"], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    with ThreadPoolExecutor(max_workers=1) as reader:
-        stderr = reader.submit(proc.stderr.read)  # type: ignore[union-attr]
+    peak_kib = 0
+
+    def watch() -> None:
+        # the process's own high-water mark (VmHWM) while it runs: wait4's ru_maxrss would also count the
+        # memory of this benchmark process, which Linux carries into a child at fork and across exec
+        nonlocal peak_kib
+        status = Path(f"/proc/{proc.pid}/status")
+        while proc.poll() is None:
+            try:
+                for line in status.read_text().splitlines():
+                    if line.startswith("VmHWM:"):
+                        peak_kib = max(peak_kib, int(line.split()[1]))
+            except (OSError, ValueError):
+                break
+            time.sleep(0.05)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        watcher = pool.submit(watch)
+        stderr = pool.submit(proc.stderr.read)  # type: ignore[union-attr]
         out = proc.stdout.read()  # type: ignore[union-attr]
         err = stderr.result()
-    # reaped here with wait4: the peak memory of this process alone (RUSAGE_CHILDREN would report the
-    # largest child so far, e.g. a generator run earlier by the benchmark)
-    _pid, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
+        proc.wait()
+        watcher.result()
     seconds = time.perf_counter() - t
-    peak_kib = usage.ru_maxrss
     if proc.returncode != 0:
         raise RuntimeError(err)
     return {"seconds": round(seconds, 2), "peak_rss_mb": round(peak_kib / 1024), **json.loads(out.strip().splitlines()[-1])}
