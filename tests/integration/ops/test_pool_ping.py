@@ -48,8 +48,10 @@ def test_a_connection_dropped_while_idle_is_replaced_before_it_is_lent(
         assert session.execute(text("SELECT 1")).scalar_one() == 1
 
 
-def test_a_connection_lent_again_at_once_is_not_pinged(pg_pool: str) -> None:
+def test_a_connection_lent_again_at_once_is_not_pinged(pg_pool: str, monkeypatch: pytest.MonkeyPatch) -> None:
     engine = core_db.get_engine(pg_pool)
+    now = core_db.time.monotonic()
+    monkeypatch.setattr(core_db.time, "monotonic", lambda: now)  # no time passes, however slow the machine
     pid = _backend_pid(engine)
     _terminate(pg_pool, pid)
     # returned moments ago: lent without a round trip, so the dropped connection meets the statement
