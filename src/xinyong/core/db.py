@@ -17,9 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import ColumnElement, MetaData, create_engine, event, update
-from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.engine import Connection, CursorResult, Engine, make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.sql import Executable
+from sqlalchemy.util.typing import TupleAny
 
 from xinyong.core.authority import region_prefix
 from xinyong.core.config import get_settings
@@ -173,6 +175,15 @@ def single_read(url: str | None = None) -> Iterator[Session]:
     with get_engine(url).connect().execution_options(isolation_level="AUTOCOMMIT") as conn, \
             Session(bind=conn, expire_on_commit=False) as session:
         yield session
+
+
+def plain_rows(session: Session, statement: Executable,
+               params: dict[str, Any] | None = None) -> CursorResult[*TupleAny]:
+    """``statement`` run on the session's connection, its rows as plain tuples: no ORM statement handling,
+    no entities (the hot paths read a handful of rows per request, and loading entities cost more than
+    the query). The session's pending changes are flushed first, as autoflush would."""
+    session.flush()
+    return session.connection().execute(statement, params)
 
 
 _READ_ONLY = "xy_read_only"

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from xinyong.core import clock
 from xinyong.core.access import Actor, Purpose, parse_purpose
-from xinyong.core.db import reads_only
+from xinyong.core.db import plain_rows, reads_only
 from xinyong.core.errors import NotFound
 from xinyong.core.outbox import deliveries_of
 from xinyong.core.policy import Role
@@ -217,9 +217,8 @@ _INDEX_COLUMNS = tuple(getattr(ScreeningFact, name) for name in IndexRow._fields
 
 
 def _index_rows(session: Session, *where: Any) -> list[IndexRow]:
-    """Index rows matching ``where``, read with Core (the session's pending changes flushed first)."""
-    session.flush()
-    return [IndexRow._make(r) for r in session.connection().execute(select(*_INDEX_COLUMNS).where(*where))]
+    """Index rows matching ``where``, as plain rows (:func:`xinyong.core.db.plain_rows`)."""
+    return [IndexRow._make(r) for r in plain_rows(session, select(*_INDEX_COLUMNS).where(*where))]
 
 
 def _derivation(row: IndexRow) -> Derivation:
@@ -280,8 +279,7 @@ def subject_with_index(session: Session, key: str) -> tuple[SubjectView | None, 
     """The subject with ``key`` and its index rows in one round trip (the subjects capability's public
     columns ⟕ screening_facts, with the dirty mark). The rows are ``None`` when the subject is marked
     dirty: they are recomputed by :func:`indexed_derivations`."""
-    session.flush()
-    rows = session.connection().execute(_SUBJECT_WITH_INDEX, {"key": key}).all()
+    rows = plain_rows(session, _SUBJECT_WITH_INDEX, {"key": key}).all()
     if not rows:
         return None, None
     first = rows[0]

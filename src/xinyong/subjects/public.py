@@ -31,6 +31,7 @@ from xinyong.core import clock
 from xinyong.core.codes import SubjectKind
 from xinyong.core.copytext import copy_lines, for_connection, joined
 from xinyong.core.crypto import subject_key
+from xinyong.core.db import plain_rows
 from xinyong.core.errors import NotFound
 from xinyong.core.regions import division_name
 from xinyong.subjects.models import Subject, SubjectFormerName, SubjectLink
@@ -111,10 +112,9 @@ def subject_views(session: Session, keys: Iterable[str]) -> dict[str, SubjectVie
     """The subjects among ``keys`` (absent keys are left out), one statement per 500 keys."""
     wanted = sorted(set(keys))
     out: dict[str, SubjectView] = {}
-    session.flush()  # read with Core below: plain rows, no entities (screening by name reads ten a query)
-    conn = session.connection()
     for start in range(0, len(wanted), _CHUNK):
-        for row in conn.execute(select(*_VIEW_COLUMNS).where(Subject.subject_key.in_(wanted[start:start + _CHUNK]))):
+        # plain rows, no entities: screening by name reads one subject per hit
+        for row in plain_rows(session, select(*_VIEW_COLUMNS).where(Subject.subject_key.in_(wanted[start:start + _CHUNK]))):
             out[row[0]] = SubjectView(*row)
     return out
 
@@ -186,8 +186,7 @@ _LINKS_OF_PERSONS = _LINKS.where(SubjectLink.person_key.in_(bindparam("keys", ex
 
 
 def _links(session: Session, statement: Executable, keys: Sequence[str]) -> list[LinkView]:
-    session.flush()  # plain rows through the connection: the ORM's statement handling is not needed
-    return [LinkView(*row) for row in session.connection().execute(statement, {"keys": list(keys)})]
+    return [LinkView(*row) for row in plain_rows(session, statement, {"keys": list(keys)})]
 
 
 def links_of_subjects(session: Session, keys: Iterable[str]) -> dict[str, list[LinkView]]:
