@@ -63,3 +63,31 @@ def for_connection(payload: bytes, encoding: str) -> bytes:
     if encoding in ("utf-8", "utf8") or payload.isascii():
         return payload
     return payload.decode("utf-8").encode(encoding)
+
+
+def copy_straight(cursor: Any, table: str, cols: str, payload: bytes) -> bool:
+    """COPY ``payload`` (rows of ``cols``, comma-separated) straight into ``table`` under a savepoint:
+    True when it went in; False, undone to the savepoint, when the batch meets a stored row (a rerun),
+    for the caller to merge through :func:`copy_to_temporary` instead. ``cursor``: a psycopg cursor."""
+    import psycopg
+
+    cursor.execute("SAVEPOINT copy_straight")
+    try:
+        with cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+            copy.write(payload)
+    except psycopg.errors.UniqueViolation:
+        cursor.execute("ROLLBACK TO SAVEPOINT copy_straight")
+        return False
+    cursor.execute("RELEASE SAVEPOINT copy_straight")
+    return True
+
+
+def copy_to_temporary(cursor: Any, table: str, cols: str, payload: bytes) -> str:
+    """COPY ``payload`` into this transaction's temporary copy of ``table`` (made the first time, emptied
+    first and at commit); its name, for the caller's ``INSERT … SELECT … ON CONFLICT DO NOTHING``."""
+    temp = f"imp_{table}"
+    cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {temp} (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS")
+    cursor.execute(f"TRUNCATE {temp}")
+    with cursor.copy(f"COPY {temp} ({cols}) FROM STDIN") as copy:
+        copy.write(payload)
+    return temp

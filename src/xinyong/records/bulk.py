@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from xinyong.core.copytext import copy_lines, for_connection, with_ids
+from xinyong.core.copytext import copy_lines, copy_straight, copy_to_temporary, for_connection, with_ids
 from xinyong.subjects.public import subject_copy_lines
 
 
@@ -56,8 +56,6 @@ def copy_rows(session: Session, table: str, columns: tuple[str, ...], lines: Seq
     ``table`` with ids drawn from its sequence; when the batch meets a stored row (a rerun) the COPY is
     undone to a savepoint and the batch goes through a temporary table and ``INSERT … ON CONFLICT DO
     NOTHING`` (on ``constraint``; None: on any unique constraint). Returns the ids of the new rows."""
-    import psycopg
-
     conn = session.connection().connection.driver_connection
     assert conn is not None
     with conn.cursor() as cur:
@@ -66,19 +64,9 @@ def copy_rows(session: Session, table: str, columns: tuple[str, ...], lines: Seq
         ids = [r[0] for r in cur.fetchall()]
         payload = for_connection(with_ids(ids, lines), conn.info.encoding)
         cols = ", ".join(("id", *columns))
-        cur.execute("SAVEPOINT bulk_copy")
-        try:
-            with cur.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
-                copy.write(payload)
-            cur.execute("RELEASE SAVEPOINT bulk_copy")
+        if copy_straight(cur, table, cols, payload):
             return ids
-        except psycopg.errors.UniqueViolation:
-            cur.execute("ROLLBACK TO SAVEPOINT bulk_copy")
-        temp = f"imp_{table}"
-        cur.execute(f"CREATE TEMP TABLE IF NOT EXISTS {temp} (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS")
-        cur.execute(f"TRUNCATE {temp}")
-        with cur.copy(f"COPY {temp} ({cols}) FROM STDIN") as copy:
-            copy.write(payload)
+        temp = copy_to_temporary(cur, table, cols, payload)
         target = f"ON CONSTRAINT {constraint} " if constraint else ""
         cur.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {temp} ORDER BY id "
                     f"ON CONFLICT {target}DO NOTHING RETURNING id")

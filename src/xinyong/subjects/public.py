@@ -29,7 +29,7 @@ from sqlalchemy.sql import Executable
 
 from xinyong.core import clock
 from xinyong.core.codes import SubjectKind
-from xinyong.core.copytext import copy_lines, for_connection, joined
+from xinyong.core.copytext import copy_lines, copy_straight, copy_to_temporary, for_connection, joined
 from xinyong.core.crypto import subject_key
 from xinyong.core.db import plain_rows
 from xinyong.core.errors import NotFound
@@ -276,27 +276,15 @@ def upsert_subject_lines(session: Session, lines: Sequence[bytes]) -> None:
     ON CONFLICT DO NOTHING``."""
     if not lines:
         return
-    import psycopg
-
     cols = ", ".join(SUBJECT_ROW_COLUMNS)
     conn = session.connection().connection.driver_connection
     assert conn is not None
     payload = for_connection(joined(lines), conn.info.encoding)
     with conn.cursor() as cur:
-        cur.execute("SAVEPOINT subjects_copy")
-        try:
-            with cur.copy(f"COPY subjects ({cols}) FROM STDIN") as copy:
-                copy.write(payload)
-            cur.execute("RELEASE SAVEPOINT subjects_copy")
+        if copy_straight(cur, "subjects", cols, payload):
             return
-        except psycopg.errors.UniqueViolation:
-            cur.execute("ROLLBACK TO SAVEPOINT subjects_copy")
-        cur.execute("CREATE TEMP TABLE IF NOT EXISTS imp_subjects (LIKE subjects INCLUDING DEFAULTS) "
-                    "ON COMMIT DELETE ROWS")
-        cur.execute("TRUNCATE imp_subjects")
-        with cur.copy(f"COPY imp_subjects ({cols}) FROM STDIN") as copy:
-            copy.write(payload)
-        cur.execute(f"INSERT INTO subjects ({cols}) SELECT DISTINCT ON (subject_key) {cols} FROM imp_subjects "
+        temp = copy_to_temporary(cur, "subjects", cols, payload)
+        cur.execute(f"INSERT INTO subjects ({cols}) SELECT DISTINCT ON (subject_key) {cols} FROM {temp} "
                     "ON CONFLICT DO NOTHING")
 
 
