@@ -184,23 +184,23 @@ class NameIndex:
                 hits.append(NameHit(self.keys[pos], score, self.names[pos], bool(self.former[pos])))
         return hits
 
+    def _score_at(self, query: str, ids: list[int], cutoff: float) -> list[NameHit]:
+        """:meth:`_score` over the names at positions ``ids``."""
+        if not ids:
+            return []
+        # itemgetter picks the candidates in one C loop (a list comprehension costs ≈1 µs a name)
+        picked = itemgetter(*ids)(self.cores) if len(ids) > 1 else (self.cores[ids[0]],)
+        return self._score(query, picked, ids, cutoff)
+
     def search(self, query: str, limit: int, cutoff: float) -> list[NameHit]:
         """Every exact match (all of them, whatever ``limit``), then the best near matches at or above
         ``cutoff`` up to ``limit`` hits in all; one hit per subject (its best name)."""
         q = split_name(query)
         exact = [NameHit(self.keys[p], 1.0, self.names[p], bool(self.former[p])) for p in self.exact.get(q.norm, ())]
-        ids = self.candidates(q.core)
-        near: list[NameHit] = []
-        if ids:
-            # itemgetter picks the candidates in one C loop (a list comprehension costs ≈1 µs a name)
-            picked = itemgetter(*ids)(self.cores) if len(ids) > 1 else (self.cores[ids[0]],)
-            near = self._score(query, picked, ids, cutoff)
+        near = self._score_at(query, self.candidates(q.core), cutoff)
         if not near and not exact:
             if cutoff > TRADE_FLOOR:
-                ids = self.sharing_a_character(q.trade)
-                if ids:
-                    picked = itemgetter(*ids)(self.cores) if len(ids) > 1 else (self.cores[ids[0]],)
-                    near = self._score(query, picked, ids, cutoff)
+                near = self._score_at(query, self.sharing_a_character(q.trade), cutoff)
             else:  # so low a cut-off that a name sharing no character may pass: compare every name
                 near = self._score(query, self.cores, range(len(self.cores)), cutoff)
         best: dict[str, NameHit] = {}
