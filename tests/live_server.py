@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -123,3 +124,14 @@ def chromium(profile: Path, **options: object) -> Iterator[object]:
             yield context
         finally:
             context.close()
+
+
+def sign_in_to_console(page: Any, url: str, username: str, password: str, *, landing: str | None = None) -> None:
+    """Open the console page at ``url`` — which sends a visitor to the staff sign-in — sign in as
+    ``username`` and wait to be back: on ``landing`` (a URL glob), by default the page asked for."""
+    page.goto(url)
+    page.wait_for_url("**/console/login**")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.press("#password", "Enter")
+    page.wait_for_url(landing or "**" + urlsplit(url).path)

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.live_server import chromium, seeded_site
+from tests.live_server import chromium, seeded_site, sign_in_to_console
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -54,12 +54,7 @@ def test_unit_uploads_names_sees_progress_and_downloads(server: dict[str, Any], 
         page = context.new_page()
         errors: list[str] = []
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.goto(server["base"] + "/console/screen/batch")
-        page.wait_for_url("**/console/login**")
-        page.fill("#username", "caigou")
-        page.fill("#password", PASSWORD)
-        page.press("#password", "Enter")
-        page.wait_for_url("**/console/screen/batch")
+        sign_in_to_console(page, server["base"] + "/console/screen/batch", "caigou", PASSWORD)
         page.set_input_files("input[name=file]", str(src))
         page.select_option("select[name=matter]", "procurement_bidding")
         page.click("button:has-text('上传并筛查')")

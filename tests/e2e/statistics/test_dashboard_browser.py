@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.live_server import chromium, seeded_site
+from tests.live_server import chromium, seeded_site, sign_in_to_console
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -78,12 +78,8 @@ def test_evaluator_reads_the_dashboard(server: dict[str, Any], tmp_path: Path) -
         page = context.new_page()
         errors: list[str] = []
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.goto(server["base"] + "/console/statistics?region=320800")
-        page.wait_for_url("**/console/login**")
-        page.fill("#username", "pinggu")
-        page.fill("#password", PASSWORD)
-        page.press("#password", "Enter")
-        page.wait_for_url("**/console/statistics**")
+        sign_in_to_console(page, server["base"] + "/console/statistics?region=320800", "pinggu", PASSWORD,
+                           landing="**/console/statistics**")
         assert page.inner_text("h1") == "信用监管统计"
         assert page.locator("svg.chart").count() >= 5
         # the charts are drawn: bars with a size, titles in Chinese

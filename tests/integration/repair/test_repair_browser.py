@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.live_server import CHROMIUM, CHROMIUM_ARGS, seeded_site
+from tests.live_server import CHROMIUM, CHROMIUM_ARGS, seeded_site, sign_in_to_console
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -48,15 +48,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
         yield {**site.seeded, "base": site.base}
 
 
-def _sign_in(page: Any, base: str, path: str, username: str) -> None:
-    page.goto(base + path)
-    page.wait_for_url("**/console/login**")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.press("#password", "Enter")
-    page.wait_for_url("**" + path)
-
-
 def test_demo_company_applies_in_the_browser_and_follows_to_completion(server: dict[str, Any],
                                                                        tmp_path: Path) -> None:
     from playwright.sync_api import sync_playwright
@@ -66,7 +57,7 @@ def test_demo_company_applies_in_the_browser_and_follows_to_completion(server: d
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
             company = browser.new_context(locale="zh-CN").new_page()
-            _sign_in(company, base, "/console/repair", "xiufu")
+            sign_in_to_console(company, base + "/console/repair", "xiufu", PASSWORD)
             company.click("text=作出信用承诺")
             company.fill("input[name=signer]", "李明")
             company.click("button:has-text('签署并公开')")
@@ -86,7 +77,7 @@ def test_demo_company_applies_in_the_browser_and_follows_to_completion(server: d
             application_url = company.url
 
             officer = browser.new_context(locale="zh-CN").new_page()
-            _sign_in(officer, base, "/console/repair", "shijian")
+            sign_in_to_console(officer, base + "/console/repair", "shijian", PASSWORD)
             assert "待办（1）" in officer.inner_text("main")
             officer.click("a[href^='/console/repair/applications/']")
             officer.check("input[name=decision][value=grant]")
