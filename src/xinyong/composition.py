@@ -12,12 +12,13 @@ from __future__ import annotations
 import importlib
 import threading
 from collections.abc import Callable
-from typing import Any
-
-import typer
-from fastapi import APIRouter
+from typing import TYPE_CHECKING, Any
 
 from xinyong.core import assembly, events, vocabulary
+
+if TYPE_CHECKING:  # typer and fastapi are imported by the CLI and the app, not by every process assembling
+    import typer
+    from fastapi import APIRouter
 
 #: modules whose tables make up the schema (Alembic and the app see every table through these)
 MODEL_MODULES: list[str] = [
@@ -152,7 +153,7 @@ VOCABULARIES: list[tuple[str, str]] = [
     ("consent_purpose", "xinyong.disclosure.rules:CONSENT_PURPOSE_NAMES"),
     ("subject_kind", "xinyong.disclosure.common:KIND_NAMES"),
     ("access_flag", "xinyong.core.audit.review:FLAG_NAMES_ZH"),
-    ("credit_file_section", "xinyong.subjects.pages:SECTION_NAMES"),
+    ("credit_file_section", "xinyong.subjects.credit_file:SECTION_NAMES"),
 ]
 
 #: "module:attribute" of each list of the officer's own work on the console home (a

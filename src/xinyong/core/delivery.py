@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-import httpx
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
@@ -69,6 +68,9 @@ class WebhookTransport:
     """POST the signed JSON body; any 2xx is an acknowledgement."""
 
     def __init__(self, timeout: float = 10.0) -> None:
+        import httpx  # imported here: only the delivery worker sends (a command starts faster without it)
+
+        self._http_error = httpx.HTTPError
         self.client = httpx.Client(timeout=timeout)
 
     def send(self, message: Outgoing) -> SendResult:
@@ -79,7 +81,7 @@ class WebhookTransport:
             return SendResult(False, None, f"未发送：{denial}")
         try:
             response = self.client.post(message.url, content=message.body, headers=message.headers)
-        except httpx.HTTPError as exc:
+        except self._http_error as exc:
             return SendResult(False, None, f"{type(exc).__name__}: {exc}"[:500])
         if 200 <= response.status_code < 300:
             return SendResult(True, response.status_code, reply=response.text[:2000])

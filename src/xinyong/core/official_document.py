@@ -16,8 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-
-from jinja2 import Environment, select_autoescape
+from typing import Any
 
 #: A4 page and text box, in mm
 PAGE_WIDTH_MM = 210.0
@@ -116,11 +115,16 @@ p { text-indent: 2em; margin: .2em 0; }
 </html>
 """
 
-_ENV = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
+@lru_cache(maxsize=1)
+def _template() -> Any:
+    """The compiled template (jinja2 imported on first use: a command that renders no document starts faster)."""
+    from jinja2 import Environment, select_autoescape
+
+    return Environment(autoescape=select_autoescape(default=True, default_for_string=True)).from_string(_HTML)
 
 
 def render_html(doc: OfficialDocument) -> str:
-    return _ENV.from_string(_HTML).render(d=doc, seal_label=SEAL_LABEL)
+    return str(_template().render(d=doc, seal_label=SEAL_LABEL))
 
 
 # ------------------------------------------------------------------------------------------- PDF

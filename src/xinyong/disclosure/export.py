@@ -17,7 +17,6 @@ from collections.abc import Iterable, Sequence
 from enum import StrEnum
 from typing import Any
 
-from openpyxl import Workbook
 from sqlalchemy.orm import Session
 
 from xinyong.catalog.rules import CatalogItem
@@ -169,6 +168,8 @@ def render(kind: ExchangeKind, rows: Sequence[ExchangeRow], fmt: FileFormat, enc
     header = list(national.columns_of(kind))
     body = [safe_row(national.row_values(kind, r)) for r in rows]
     if fmt is FileFormat.xlsx:
+        from openpyxl import Workbook  # imported here: a command that never writes a workbook starts faster
+
         wb = Workbook(write_only=True)  # streamed rows: a large period neither slows nor fills memory
         ws = wb.create_sheet(national.KIND_NAMES[kind] + "信息")
         ws.append(header)

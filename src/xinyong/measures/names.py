@@ -17,8 +17,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-import zhconv
-
 from xinyong.core.text import to_halfwidth
 
 #: organisation-form suffixes, longest first (a suffix is removed once, at the end of the name)
@@ -71,6 +69,10 @@ def _region_set() -> frozenset[str]:
 
 def to_simplified(text: str) -> str:
     """Traditional → simplified characters (zhconv's zh-cn table; other text is left as it is)."""
+    # imported on first use: zhconv loads its table through pkg_resources (a tenth of a second), which a
+    # command that never reads a name (a file of codes screened) need not wait for
+    import zhconv
+
     return str(zhconv.convert(text, "zh-cn"))
 
 

@@ -7,8 +7,6 @@ import csv
 import io
 from typing import Any
 
-from openpyxl import Workbook
-
 from xinyong.core.spreadsheet import safe_row
 from xinyong.statistics import rules
 from xinyong.statistics.service import Report, region_label
@@ -69,6 +67,8 @@ def to_csv(tabs: list[Table]) -> bytes:
 
 
 def to_xlsx(tabs: list[Table]) -> bytes:
+    from openpyxl import Workbook  # imported here: a command that never writes a workbook starts faster
+
     wb = Workbook()
     first = True
     for name, header, rows in tabs:

@@ -19,6 +19,10 @@ SectionProvider = Callable[[Session, str], list[dict[str, Any]]]
 
 _SECTIONS: dict[str, SectionProvider] = {}
 
+#: the Chinese heading of each section of the credit file (the ``credit_file_section`` vocabulary)
+SECTION_NAMES = {"records": "失信行为记录", "listings": "严重失信主体名单", "listing_interviews": "信用约谈",
+                 "repair": "信用修复", "objections": "异议"}
+
 
 def register_section(name: str, provider: SectionProvider) -> None:
     _SECTIONS[name] = provider

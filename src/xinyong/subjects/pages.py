@@ -11,14 +11,11 @@ from fastapi.responses import HTMLResponse
 from xinyong.core.access import PURPOSE_NAMES_ZH, Actor, Purpose, parse_purpose
 from xinyong.core.errors import DomainError
 from xinyong.subjects import service
+from xinyong.subjects.credit_file import SECTION_NAMES
 from xinyong.web.session import console_page
 from xinyong.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
-
-SECTION_NAMES = {"records": "失信行为记录", "listings": "严重失信主体名单", "listing_interviews": "信用约谈",
-                 "repair": "信用修复", "objections": "异议"}
-
 
 def _context(actor: Actor, **extra: Any) -> dict[str, Any]:
     return {"actor": actor, "purposes": PURPOSE_NAMES_ZH, "section_names": SECTION_NAMES, **extra}
