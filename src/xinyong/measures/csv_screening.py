@@ -7,10 +7,12 @@ many found a subject and the keys of the subjects found with lists or measures. 
 entry is registered before the file is read, so a file without rows leaves one entry of no rows.
 
 PostgreSQL screens the whole file in one transaction (:func:`_whole_file`): the rows' subject keys are
-COPYed into a temporary table while the file is read and hashed, marked index rows among them are
-recomputed, then one statement (:data:`FILE_STATEMENT`) hashes the index once and returns one row per
-input row, streamed to the writer as the file is read a second time. SQLite screens ``chunk`` rows per
-transaction, two at a time (:func:`_chunked`).
+COPYed into a temporary table as the file is read and hashed, marked index rows are recomputed, and the
+subjects' lists and measures applicable on the day are aggregated once by hashing (:data:`FOUND_SELECT`;
+for a large file by the database while this process reads and hashes it, on the other core). One
+statement (:data:`ANSWER_SELECT`) then returns one row per input row, streamed to the writer as the
+file is read a second time. SQLite screens ``chunk`` rows per transaction, two at a time
+(:func:`_chunked`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
+from queue import SimpleQueue
 from typing import Any, NamedTuple
 
 from sqlalchemy.orm import Session
@@ -94,6 +97,8 @@ class _Layout:
     code_col: int | None
     name_col: int | None
     plain: bool
+    #: line ends after the header: the number of rows, but for cells holding a line break
+    lines: int
 
     def pair(self, row: Sequence[str]) -> tuple[str, str]:
         ci, ni = self.code_col, self.name_col
@@ -130,21 +135,26 @@ def _layout(src: Path) -> _Layout:
     clash = [c for c in OUT_COLUMNS if c in cols]
     if clash:
         raise ValidationFailed("column_clash", f"{src.name} 已包含输出列：{'、'.join(clash)}")
+    plain, lines = _plain(src)
     return _Layout(header, cols.index("code") if "code" in cols else None,
-                   cols.index("name") if "name" in cols else None, _plain(src))
+                   cols.index("name") if "name" in cols else None, plain, lines)
 
 
-def _plain(src: Path) -> bool:
+def _plain(src: Path) -> tuple[bool, int]:
     """Whether every line of ``src`` is its cells joined by commas: no quote, no NUL, no carriage
     return but before a line feed. Such a line is what the csv module reads and writes back unchanged,
-    so it is split with ``str.split`` and written back as it is (far cheaper than a list per row)."""
+    so it is split with ``str.split`` and written back as it is (far cheaper than a list per row).
+    And the number of lines after the header (a last line without its end counted)."""
+    plain, ends, last = True, 0, "\n"
     with src.open(encoding="utf-8-sig", newline="") as fin:
         while block := fin.read(1 << 22):
             if block.endswith("\r"):
                 block += fin.read(1)
-            if '"' in block or "\0" in block or block.count("\r") != block.count("\r\n"):
-                return False
-    return True
+            ends += block.count("\n")
+            last = block[-1]
+            if plain and ('"' in block or "\0" in block or block.count("\r") != block.count("\r\n")):
+                plain = False
+    return plain, max(ends - 1 + (last != "\n"), 0)
 
 
 def _plain_lines(src: Path) -> Iterator[list[str]]:
@@ -198,64 +208,105 @@ KEYS_TABLE = "screening_file_keys"
 
 _SUBJECTS = sql_of(subject_columns())
 
-#: one row per row of :data:`KEYS_TABLE` (its number, then the subject's display code, key and kind,
-#: NULL when no subject has the key, and its live lists and applicable own measures joined by ';',
-#: empty when none). The index rows are filtered by the rule of
-#: :func:`xinyong.measures.screening.screen_keys` (in force on the day; a list; or a measure reaching
-#: the subject itself, not withheld, allowed for the matter and region) and aggregated once per
-#: subject by hashing, without DISTINCT or ORDER BY inside the aggregate: each needs a sort per
-#: subject. The few codes of a subject are deduplicated and sorted by :func:`_codes`. ``{among}``:
-#: the index rows of the file's subjects only (:func:`file_statement`).
-FILE_STATEMENT = (
-    "WITH found AS (SELECT f.subject_key, string_agg(f.code, ';') FILTER (WHERE f.kind = 'list') AS lists, "
+#: the temporary table of the applicable index rows aggregated per subject (:data:`FOUND_SELECT`), made
+#: while the file is read when the file is large (:func:`_whole_file`)
+FOUND_TABLE = "screening_file_found"
+
+#: the subjects with live lists or applicable own measures on the day: each subject's key, then the codes
+#: of its lists and of its measures joined by ';' (NULL when none). The index rows are filtered by the
+#: rule of :func:`xinyong.measures.screening.screen_keys` (in force on the day; a list; or a measure
+#: reaching the subject itself, not withheld, allowed for the matter and region) and aggregated once per
+#: subject by hashing, without DISTINCT or ORDER BY inside the aggregate: each needs a sort per subject.
+#: The few codes of a subject are deduplicated and sorted by :func:`_codes`. ``{among}``: the index rows
+#: of the file's subjects only, or all of them (:func:`file_statement`).
+FOUND_SELECT = (
+    "SELECT f.subject_key, string_agg(f.code, ';') FILTER (WHERE f.kind = 'list') AS lists, "
     "string_agg(f.code, ';') FILTER (WHERE f.kind = 'measure') AS measures FROM screening_facts f "
     "WHERE f.start_date <= %(on)s AND (f.end_date IS NULL OR f.end_date > %(on)s) "
     "AND (f.kind = 'list' OR (f.kind = 'measure' AND f.reach = 'subject' AND f.treatment <> 'withheld' "
-    "AND f.code = ANY(%(allowed)s::text[]))){among} GROUP BY f.subject_key) "
+    "AND f.code = ANY(%(allowed)s::text[]))){among} GROUP BY f.subject_key"
+)
+
+#: one row per row of :data:`KEYS_TABLE`: its number, then the subject's display code, key and kind (NULL
+#: when no subject has the key) and its lists and measures (:data:`FOUND_SELECT`; empty when none).
+#: ``{found}``: that select, or the table it was stored in.
+ANSWER_SELECT = (
     "SELECT k.ord, s.display_code, s.subject_key, s.kind, coalesce(found.lists, ''), coalesce(found.measures, '') "
     f"FROM {KEYS_TABLE} k LEFT JOIN {_SUBJECTS} s ON s.subject_key = k.subject_key "
-    "LEFT JOIN found ON found.subject_key = s.subject_key"
+    "LEFT JOIN {found} found ON found.subject_key = s.subject_key"
 )
+
+#: :data:`FOUND_SELECT` stored for the whole index (:func:`_whole_file`, a large file)
+FOUND_TABLE_STATEMENT = (f"CREATE TEMPORARY TABLE {FOUND_TABLE} ON COMMIT DROP AS "
+                         + FOUND_SELECT.replace("{among}", ""))
+#: the answer read from :data:`FOUND_TABLE`
+STORED_ANSWER_STATEMENT = ANSWER_SELECT.replace("{found}", FOUND_TABLE)
+
+
+def index_rows(cur: Any) -> float:
+    """The planner's estimate of the screening index's rows (``cur``: a psycopg cursor); -1 when the
+    table was never analysed."""
+    cur.execute("SELECT reltuples FROM pg_class WHERE oid = 'screening_facts'::regclass")
+    return float(cur.fetchone()[0])
+
+
+def is_large(rows: int, index: float) -> bool:
+    """Whether a file of ``rows`` rows is screened against every subject's aggregate (made while the
+    file is read) rather than its own subjects' only: when it has at least half as many rows as the
+    index. Below that, narrowing the index rows to the file's keys first costs less than aggregating
+    them all (at a million rows against a million subjects, aggregating all cost ≈0.4 s less)."""
+    return index >= 0 and rows * 2 >= index
 
 
 def file_statement(cur: Any, rows: int) -> str:
-    """:data:`FILE_STATEMENT` for a file of ``rows`` rows (``cur``: a psycopg cursor). The index rows
-    are first narrowed to the file's subjects (a hash of the file's keys), unless the file has at least
-    half as many rows as the index (the planner's estimate): then aggregating every subject's applicable
-    rows costs less than that hash (measured at a million rows: ≈0.4 s less)."""
-    cur.execute("SELECT reltuples FROM pg_class WHERE oid = 'screening_facts'::regclass")
-    (index_rows,) = cur.fetchone()
-    narrow = index_rows < 0 or rows * 2 < index_rows  # -1: never analysed, its size unknown
-    among = f" AND f.subject_key IN (SELECT subject_key FROM {KEYS_TABLE})" if narrow else ""
-    return FILE_STATEMENT.replace("{among}", among)
+    """The answer to a file of ``rows`` rows in one statement (:data:`ANSWER_SELECT` over
+    :data:`FOUND_SELECT`), narrowed to the file's subjects unless the file is large (:func:`is_large`).
+    ``cur``: a psycopg cursor."""
+    among = "" if is_large(rows, index_rows(cur)) else f" AND f.subject_key IN (SELECT subject_key FROM {KEYS_TABLE})"
+    return ANSWER_SELECT.replace("{found}", "(" + FOUND_SELECT.replace("{among}", among) + ")")
 
 
-#: for :data:`FILE_STATEMENT`: room for the hash tables of a million subjects and keys in memory, no JIT
+#: for the statements above: room for the hash tables of a million subjects and keys in memory, no JIT
 #: compilation (tens of milliseconds for a plan that runs once), no parallel workers (no gain measured
 #: on two cores, where this process works beside the database, and a Gather would send the rows out
 #: of the keys' order, to be held back by :func:`_in_order`), and no sort where hashing does
 FILE_SETTINGS = ("work_mem = '256MB'", "jit = off", "max_parallel_workers_per_gather = 0", "enable_sort = off")
 
 
+def _file_settings(cur: Any, on: bool) -> None:
+    """:data:`FILE_SETTINGS` for the next statements of the transaction, or back to the defaults (the
+    name searches and the other reads plan as usual)."""
+    for setting in FILE_SETTINGS:
+        cur.execute(f"SET LOCAL {setting}" if on else f"RESET {setting.split(' = ')[0]}")
+
+
 def _whole_file(src: Path, dst: Path, layout: _Layout, job: _Job) -> dict[str, int]:
+    """The file in one transaction. A large file (:func:`is_large`, by its lines) has every subject's
+    lists and measures aggregated into :data:`FOUND_TABLE` by the database while this process reads and
+    hashes the file, the keys COPYed when that is done: the two take about as long, one on each core."""
     allowed = sorted(allowed_codes(measure_set(), job.on, job.matter, job.region or job.actor.region_code))
+    params = {"on": job.on, "allowed": allowed}
     with unit_of_work() as session:
         entries = [_entry(session, job)]  # the access decision comes before any row is read
         raw = session.connection().connection.driver_connection
         with raw.cursor() as cur:  # type: ignore[union-attr]
+            large = is_large(layout.lines, index_rows(cur))
+        if large:
+            service.refresh_dirty(session)  # every marked subject before the aggregate reads the index
+        with raw.cursor() as cur:  # type: ignore[union-attr]
             cur.execute(f"CREATE TEMPORARY TABLE {KEYS_TABLE} (ord integer NOT NULL, subject_key text) "
                         "ON COMMIT DROP")
-            total, named = _copy_keys(cur, _pairs(src, layout))
-            cur.execute(f"ANALYZE {KEYS_TABLE}")
+        total, named = _store_keys(raw, _pairs(src, layout), FOUND_TABLE_STATEMENT if large else None, params)
         entries += [_entry(session, job) for _ in range(job.chunk, total, job.chunk)]
-        _refresh_marked(session)
+        if not large:
+            _refresh_marked(session)
         where = job.region or job.actor.region_code
         answers = by_name(session, named, on=job.on, matter=job.matter, region=where) if named else {}
         reached = _reached_persons(session, job.on, allowed)
         with raw.cursor() as cur:  # type: ignore[union-attr]
-            for setting in FILE_SETTINGS:  # for this statement (the name searches above plan as usual)
-                cur.execute(f"SET LOCAL {setting}")
-            rows = cur.stream(file_statement(cur, total), {"on": job.on, "allowed": allowed}, size=10_000)
+            statement = STORED_ANSWER_STATEMENT if large else file_statement(cur, total)
+            _file_settings(cur, True)
+            rows = cur.stream(statement, params, size=10_000)
             return _write(src, dst, layout, _tails(_in_order(rows), answers, reached), _ChunkLog(entries, job))
 
 
@@ -264,22 +315,64 @@ def _entry(session: Session, job: _Job) -> AccessLogEntry:
                             detail={"rows": 0})
 
 
-def _copy_keys(cur: Any, blocks: Iterable[list[tuple[str, str]]]) -> tuple[int, dict[int, str]]:
-    """COPY each row's number and subject key into :data:`KEYS_TABLE`, block by block as the file is
-    read and hashed (the database stores one block while the next is hashed); the number of rows and
-    the rows to be matched by name (row number → name)."""
-    named: dict[int, str] = {}
+def _key_lines(blocks: Iterable[list[tuple[str, str]]],
+               named: dict[int, str]) -> Iterator[tuple[int, str]]:
+    """For each block of rows: the number of rows and the COPY text of each row's number and subject key
+    (keyed hashes of the codes). The rows to be matched by name go into ``named`` (row number → name)."""
     ord_ = 0
-    with cur.copy(f"COPY {KEYS_TABLE} (ord, subject_key) FROM STDIN") as copy:
-        for pairs in blocks:
-            keys = code_keys([code for code, _name in pairs])
-            copy.write("".join([f"{i}\t{k}\n" if k else f"{i}\t\\N\n"
-                                for i, k in enumerate(keys, ord_)]))
-            if None in keys:
-                named.update((i, name) for i, ((code, name), key) in enumerate(zip(pairs, keys, strict=True), ord_)
-                             if key is None and name_only(code, name))
-            ord_ += len(pairs)
-    return ord_, named
+    for pairs in blocks:
+        keys = code_keys([code for code, _name in pairs])
+        text = "".join([f"{i}\t{k}\n" if k else f"{i}\t\\N\n" for i, k in enumerate(keys, ord_)])
+        if None in keys:
+            named.update((i, name) for i, ((code, name), key) in enumerate(zip(pairs, keys, strict=True), ord_)
+                         if key is None and name_only(code, name))
+        ord_ += len(pairs)
+        yield len(pairs), text
+
+
+def _store_keys(raw: Any, blocks: Iterable[list[tuple[str, str]]], first: str | None,
+                params: dict[str, Any]) -> tuple[int, dict[int, str]]:
+    """COPY each row's number and subject key into :data:`KEYS_TABLE`, block by block as the file is
+    read and hashed; the number of rows and the rows to be matched by name (row number → name).
+
+    With ``first`` (a statement), a second thread runs it and then the COPY on the connection ``raw``
+    while this one reads and hashes, handing it the blocks. Without, this thread COPYs each block as it
+    is made (the database stores one block while the next is hashed)."""
+    named: dict[int, str] = {}
+    total = 0
+    if first is None:
+        with raw.cursor() as cur, cur.copy(f"COPY {KEYS_TABLE} (ord, subject_key) FROM STDIN") as copy:
+            for count, text in _key_lines(blocks, named):
+                copy.write(text)
+                total += count
+    else:
+        handed: SimpleQueue[str | None] = SimpleQueue()
+
+        def database() -> None:
+            with raw.cursor() as cur:
+                _file_settings(cur, True)
+                cur.execute(first, params)
+                _file_settings(cur, False)
+                with cur.copy(f"COPY {KEYS_TABLE} (ord, subject_key) FROM STDIN") as copy:
+                    while (text := handed.get()) is not None:
+                        copy.write(text)
+
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            done = pool.submit(database)
+            try:
+                for count, text in _key_lines(blocks, named):
+                    if done.done():  # the database failed: its error is raised below
+                        break
+                    handed.put(text)
+                    total += count
+            finally:
+                handed.put(None)
+            done.result()
+    with raw.cursor() as cur:
+        cur.execute(f"ANALYZE {KEYS_TABLE}")
+        if first is not None:
+            cur.execute(f"ANALYZE {FOUND_TABLE}")
+    return total, named
 
 
 def _refresh_marked(session: Session) -> None:
@@ -344,7 +437,7 @@ _NOT_FOUND = _Tail(",0,,")
 
 def _tails(rows: Iterable[tuple[Any, ...]], answers: dict[int, BatchResult],
            reached: dict[str, set[str]]) -> Iterator[_Tail]:
-    """The tail of each row from the rows of :data:`FILE_STATEMENT` in order, the answers to the rows
+    """The tail of each row from the rows of :data:`ANSWER_SELECT` in order, the answers to the rows
     matched by name and the measures reaching persons through organisations (:func:`_reached_persons`)."""
     cache: dict[str, str] = {}
     tail = _Tail

@@ -110,3 +110,50 @@ def test_file_of_names_only_agrees_with_row_screening(backend: str, tmp_path: Pa
     src.write_text("code,name\n", encoding="utf-8")
     assert screen_csv(src, dst, SYSTEM, matter=MATTER, on=ON) == {"rows": 0, "matched": 0, "with_measures": 0}
     assert dst.read_bytes() == b"code,name,matched_code,match_score,lists,measures\r\n"
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_a_marked_subject_is_answered_from_its_recomputed_rows(backend: str, tmp_path: Path, large: bool,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A subject whose index rows are stale (marked for recomputation, its rows gone) is answered with
+    its lists: a large file recomputes every marked subject before the aggregate is made while the
+    file is read, a small one its own marked subjects before the answer."""
+    from xinyong.measures import csv_screening, service
+    from xinyong.measures.models import ScreeningFact
+
+    generate_into_database(12, 2.0, seed=3)
+    _, setup = listed_case(41)
+    monkeypatch.setattr(csv_screening, "is_large", lambda rows, index: large)
+    key = screening.code_keys([setup.code])[0]
+    assert key is not None
+    with unit_of_work() as s:
+        expected = screening.screen_rows(s, [(setup.code, "")], on=ON, matter=MATTER, region=None)[0]
+        assert expected.lists
+        s.execute(ScreeningFact.__table__.delete().where(ScreeningFact.subject_key == key))
+        service.mark_dirty(s, [key])
+    src, dst = tmp_path / "in.csv", tmp_path / "out.csv"
+    src.write_text(f"code\n{setup.code}\n", encoding="utf-8")
+    screen_csv(src, dst, SYSTEM, matter=MATTER, on=ON)
+    with dst.open(encoding="utf-8", newline="") as fh:
+        got = list(csv.reader(fh))[1]
+    assert got[1:] == [expected.matched_code, "1", expected.lists, expected.measures]
+
+
+def test_a_failing_aggregate_leaves_no_answer_and_no_entry(db_url: str, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """When the database fails while the file is read (the aggregate made beside the reading), the
+    error reaches the caller, no answer file is written and the access-log entries are rolled back."""
+    from xinyong.measures import csv_screening
+
+    if not db_url.startswith("postgresql"):
+        pytest.skip("the aggregate made while the file is read is PostgreSQL's whole-file path")
+    generate_into_database(12, 2.0, seed=4)
+    monkeypatch.setattr(csv_screening, "is_large", lambda rows, index: True)
+    monkeypatch.setattr(csv_screening, "FOUND_TABLE_STATEMENT", "SELECT no_such_column FROM screening_facts")
+    src, dst = tmp_path / "in.csv", tmp_path / "out.csv"
+    src.write_text("code\n" + "\n".join(code for code, _ in _subjects()) + "\n", encoding="utf-8")
+    with pytest.raises(Exception, match="no_such_column"):
+        screen_csv(src, dst, SYSTEM, matter=MATTER, on=ON, chunk=5)
+    assert not dst.exists()
+    with unit_of_work() as s:
+        assert s.scalars(select(AccessLogEntry).where(AccessLogEntry.action == "measures.screen")).all() == []
