@@ -10,6 +10,8 @@ For each backend: a fresh database migrated with Alembic; a CSV of N generated r
 real regions, ~20% individuals); then
   - raw baseline: the same subject and record rows (already computed, no validation) written with
     PostgreSQL COPY / SQLite executemany in batches of the same size, into an identical fresh database;
+    for the national format also the former codes (工商注册号 and the like) the import writes, so the
+    baseline writes every row the import writes (the ratio to subjects and records alone is printed too);
   - `import_file` (what `xinyong import records` runs): parse, validate every row, keyed hashes,
     encryption of resident IDs, batch transactions with ON CONFLICT on the natural keys.
 Prints rows per second for both and the ratio. Not a test: figures go to bench/README.md.
@@ -51,6 +53,7 @@ from xinyong.records.importer import (
 )
 from xinyong.records.national.columns import PENALTY_COLUMNS
 from xinyong.records.national.importer import (
+    ALIAS_COLUMNS,
     PENALTY_RECORD_COLUMNS,
     _csv_blocks,
     _NationalValidator,
@@ -110,20 +113,25 @@ def make_national_csv(path: Path, n: int) -> None:
             w.writerow([row.get(c, "") for c in cols])
 
 
-def prepared_national(path: Path, batch: int) -> tuple[list[list[object]], list[list[object]]]:
-    """The subject and record rows of the national file, validated once, outside the timing."""
+def prepared_national(path: Path, batch: int) -> tuple[list[list[object]], list[list[object]], list[list[object]]]:
+    """The subject, record and former-code rows of the national file, validated once, outside the
+    timing (a former code kept by the first subject it was reported for, as the import keeps it)."""
     table = inspect_table(path)
     assert table is not None and table.encoding is not None
     v = _NationalValidator(table, clock.today(), SOURCE)
     subjects: dict[str, list[object]] = {}
     records: list[list[object]] = []
+    aliases: dict[tuple[str, str], list[object]] = {}
+    now = clock.now()
     for block in _csv_blocks(path, table.encoding, batch):
         out = v.block(_rows_of(block))
         assert not out.rejected and not out.pending, out.rejected[:3]
         for subj in out.subjects:
             subjects.setdefault(subj["subject_key"], [subj[c] for c in SUBJECT_COLUMNS])
         records.extend(list(r) for r in out.rows)
-    return list(subjects.values()), records
+        for key, kind, code in out.aliases:
+            aliases.setdefault((kind, code), [key, kind, code, now])
+    return list(subjects.values()), records, list(aliases.values())
 
 
 def fresh_db(backend: str, tmp: Path) -> tuple[str, str | None]:
@@ -163,7 +171,8 @@ def prepared_rows(path: Path) -> tuple[list[list[object]], list[list[object]]]:
 
 
 def raw_baseline(backend: str, url: str, subjects: list[list[object]], records: list[list[object]], batch: int,
-                 record_columns: list[str] = RECORD_COLUMNS) -> float:
+                 record_columns: list[str] = RECORD_COLUMNS, aliases: list[list[object]] | None = None) -> float:
+    """Seconds to write the rows, batch by batch; ``aliases``: former codes, PostgreSQL only."""
     engine = core_db.get_engine(url)
     start = time.perf_counter()
     raw = engine.raw_connection()
@@ -176,6 +185,10 @@ def raw_baseline(backend: str, url: str, subjects: list[list[object]], records: 
                     with c.copy(f"COPY subjects ({', '.join(SUBJECT_COLUMNS)}) FROM STDIN") as cp:
                         for s in subjects[i:i + batch] if i < len(subjects) else []:
                             cp.write_row(s)
+                    if aliases and i < len(aliases):
+                        with c.copy(f"COPY subject_aliases ({', '.join(ALIAS_COLUMNS)}) FROM STDIN") as cp:
+                            for a in aliases[i:i + batch]:
+                                cp.write_row(a)
                     with c.copy(f"COPY records ({', '.join(record_columns)}) FROM STDIN") as cp:
                         for r in records[i:i + batch]:
                             cp.write_row(r)
@@ -213,11 +226,12 @@ def main() -> None:
             (make_csv if fmt == "own" else make_national_csv)(path, args.rows)
             print(f"[{fmt}] generated {args.rows:,} rows in {time.perf_counter() - t0:.1f}s")
             t0 = time.perf_counter()
+            aliases: list[list[object]] = []
             if fmt == "own":
                 subjects, records = prepared_rows(path)
                 columns = RECORD_COLUMNS
             else:
-                subjects, records = prepared_national(path, args.batch)
+                subjects, records, aliases = prepared_national(path, args.batch)
                 columns = list(PENALTY_RECORD_COLUMNS)
             print(f"[{fmt}] prepared baseline rows (validation, hashing, encryption) in {time.perf_counter() - t0:.1f}s")
             for backend in args.backends.split(","):
@@ -227,6 +241,14 @@ def main() -> None:
                 finally:
                     core_db.dispose_engines()
                     drop(name)
+                with_aliases = None
+                if aliases and backend == "postgresql":  # every row the import writes, former codes too
+                    url, name = fresh_db(backend, tmp)
+                    try:
+                        with_aliases = raw_baseline(backend, url, subjects, records, args.batch, columns, aliases)
+                    finally:
+                        core_db.dispose_engines()
+                        drop(name)
                 url, name = fresh_db(backend, tmp)
                 try:
                     core_db.use_database(url)
@@ -248,6 +270,10 @@ def main() -> None:
                 print(f"[{fmt}] {backend:10s} raw {label}: {raw_rps:>10,.0f} rows/s ({base:.1f}s) | "
                       f"xinyong import: {imp_rps:>10,.0f} rows/s ({took:.1f}s) | ratio {imp_rps / raw_rps:.2f}",
                       flush=True)
+                if with_aliases is not None:
+                    print(f"[{fmt}] {backend:10s} raw {label} with the {len(aliases):,} former codes: "
+                          f"{args.rows / with_aliases:>10,.0f} rows/s ({with_aliases:.1f}s) | "
+                          f"ratio {with_aliases / took:.2f}", flush=True)
 
 
 if __name__ == "__main__":

@@ -335,8 +335,9 @@ def _store_keys(raw: Any, blocks: Iterable[list[tuple[str, str]]], first: str | 
     """COPY each row's number and subject key into :data:`KEYS_TABLE`, block by block as the file is
     read and hashed; the number of rows and the rows to be matched by name (row number → name).
 
-    With ``first`` (a statement), a second thread runs it and then the COPY on the connection ``raw``
-    while this one reads and hashes, handing it the blocks. Without, this thread COPYs each block as it
+    With ``first`` (the statement making :data:`FOUND_TABLE`), a second thread runs it, analyses the
+    table and then runs the COPY on the connection ``raw`` while this one reads and hashes, handing it
+    the blocks. Without, this thread COPYs each block as it
     is made (the database stores one block while the next is hashed)."""
     named: dict[int, str] = {}
     total = 0
@@ -353,6 +354,7 @@ def _store_keys(raw: Any, blocks: Iterable[list[tuple[str, str]]], first: str | 
                 _file_settings(cur, True)
                 cur.execute(first, params)
                 _file_settings(cur, False)
+                cur.execute(f"ANALYZE {FOUND_TABLE}")
                 with cur.copy(f"COPY {KEYS_TABLE} (ord, subject_key) FROM STDIN") as copy:
                     while (text := handed.get()) is not None:
                         copy.write(text)
@@ -370,8 +372,6 @@ def _store_keys(raw: Any, blocks: Iterable[list[tuple[str, str]]], first: str | 
             done.result()
     with raw.cursor() as cur:
         cur.execute(f"ANALYZE {KEYS_TABLE}")
-        if first is not None:
-            cur.execute(f"ANALYZE {FOUND_TABLE}")
     return total, named
 
 
