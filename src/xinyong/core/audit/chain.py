@@ -31,6 +31,7 @@ import decimal
 import hashlib
 import hmac
 import json
+import math
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
@@ -53,6 +54,8 @@ _PLAIN = frozenset({str, int, float, bool, type(None)})
 def _norm(value: Any) -> Any:
     if type(value) in _PLAIN:
         return value
+    if type(value) is list and all(type(v) in _PLAIN for v in value):
+        return value  # a long list of keys: one pass in C, not a call per element
     if isinstance(value, dt.datetime):
         aware = value if value.tzinfo else value.replace(tzinfo=dt.UTC)
         return aware.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
@@ -102,8 +105,49 @@ def link_hash(chain: str, prev_hash: str, mac: str, key: bytes | None = None) ->
 
 
 def json_roundtrip(value: Any) -> Any:
-    """What a JSON column gives back (keys become strings, tuples lists)."""
-    return json.loads(json.dumps(_norm(value), ensure_ascii=False)) if value is not None else None
+    """What a JSON column gives back (keys become strings, tuples lists).
+
+    A value made only of strings, integers, booleans, None, finite floats, lists, tuples and dicts
+    with string keys comes back as a copy without being encoded and decoded (a batch screening's entry
+    lists up to 125,000 subject keys: the round trip took about 65 ms of its commit); anything else
+    (dates, decimals, enums, other keys) takes the round trip."""
+    if value is None:
+        return None
+    copied = _json_copy(value)
+    if copied is not _NOT_JSON:
+        return copied
+    return json.loads(json.dumps(_norm(value), ensure_ascii=False))
+
+
+_NOT_JSON = object()
+#: scalars that a JSON column gives back as they are (bool before int: ``type`` is exact)
+_JSON_SCALARS = frozenset({str, int, bool, type(None)})
+
+
+def _json_copy(value: Any) -> Any:
+    """A copy of ``value`` as :func:`json_roundtrip` would give it, or ``_NOT_JSON`` when it holds
+    anything the round trip changes other than tuples."""
+    kind = type(value)
+    if kind in _JSON_SCALARS:
+        return value
+    if kind is float:
+        return value if math.isfinite(value) else _NOT_JSON
+    if kind is list or kind is tuple:
+        if all(type(v) in _JSON_SCALARS for v in value):
+            return list(value)
+        items = [_json_copy(v) for v in value]
+        return _NOT_JSON if any(v is _NOT_JSON for v in items) else items
+    if kind is dict:
+        copied: dict[str, Any] = {}
+        for key, item in value.items():
+            if type(key) is not str:
+                return _NOT_JSON
+            inner = _json_copy(item)
+            if inner is _NOT_JSON:
+                return _NOT_JSON
+            copied[key] = inner
+        return copied
+    return _NOT_JSON
 
 
 # --- the mixin ---------------------------------------------------------------------------------
