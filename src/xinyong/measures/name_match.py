@@ -54,8 +54,9 @@ BRANCH_WORDS: tuple[str, ...] = ("分公司", "分店", "分厂", "分部", "营
                                  "支行")
 _BRACKETED = re.compile(r"\(([^()]*)\)")
 _LEVEL = re.compile(r"(特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|自治州|自治县|地区|省|市|区|县|盟|旗)$")
-#: organisation forms that mean the same legal form (有限公司 = 有限责任公司, 公司法 第七条)
-_FORM_FAMILY = {"有限责任公司": "有限公司", "股份公司": "股份有限公司"}
+#: organisation forms that mean the same legal form (有限公司 = 有限责任公司, 公司法 第七条); the mixed
+#: 股份有限责任公司 (no form of its own, see :data:`xinyong.measures.names.ORG_SUFFIXES`) is read as 股份有限公司
+_FORM_FAMILY = {"有限责任公司": "有限公司", "股份公司": "股份有限公司", "股份有限责任公司": "股份有限公司"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,9 +19,11 @@ from functools import lru_cache
 
 from xinyong.core.text import to_halfwidth
 
-#: organisation-form suffixes, longest first (a suffix is removed once, at the end of the name)
+#: organisation-form suffixes, longest first (a suffix is removed once, at the end of the name).
+#: 股份有限责任公司 is no form of 公司法 but is often written for 股份有限公司 on bids and forms: without it
+#: the 股份 of such a query stays in the 字号 and the company it means is not found
 ORG_SUFFIXES: tuple[str, ...] = tuple(sorted((
-    "股份有限公司", "有限责任公司", "有限公司", "股份公司",
+    "股份有限责任公司", "股份有限公司", "有限责任公司", "有限公司", "股份公司",
     "股份合作公司", "有限合伙企业", "普通合伙企业", "合伙企业", "个人独资企业", "有限合伙", "普通合伙",
     "农民专业合作社", "专业合作社", "合作社", "总公司", "公司", "事务所", "个体工商户",
 ), key=len, reverse=True))

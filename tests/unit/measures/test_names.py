@@ -69,3 +69,25 @@ def test_every_exact_name_is_returned_whatever_the_limit() -> None:
 
 def test_traditional_characters_fold_to_simplified() -> None:
     assert normalise_name("淮安市正陽物業管理有限公司") == normalise_name("淮安市正阳物业管理有限公司")
+
+
+@pytest.mark.parametrize(("query", "registered"), [
+    ("北京市朝阳区新华商贸股份有限责任公司", "北京市朝阳区新华商贸股份有限公司"),
+    ("深圳市源富建筑劳务股份有限责任公司", "深圳市源富建筑劳务股份有限公司"),
+    ("海恒信息技术股份有限责任公司北京分公司", "海恒信息技术股份有限公司北京分公司"),
+])
+def test_the_mixed_form_written_for_a_joint_stock_company_finds_it(query: str, registered: str) -> None:
+    """股份有限责任公司 is written for 股份有限公司: read as that form, the rest of the name parses alike."""
+    from xinyong.measures.name_index import NameIndex
+    from xinyong.measures.name_match import split_name
+
+    q, r = split_name(query), split_name(registered)
+    assert (q.regions, q.trade, q.industry, q.form, q.branch) == (r.regions, r.trade, r.industry, r.form, r.branch)
+    if not r.branch:
+        assert core_name(query) == core_name(registered)
+    index = NameIndex()
+    for i, name in enumerate([registered, "北京市朝阳区远方重工股份有限公司"]):
+        parts = split_name(name)
+        index.add(f"k{i}", parts.norm, parts.core)
+    hits = index.search(query, 5, 0.6)
+    assert [h.subject_key for h in hits][:1] == ["k0"] and 0.9 <= hits[0].score < 1.0
