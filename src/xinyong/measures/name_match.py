@@ -24,7 +24,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from xinyong.measures.names import ORG_SUFFIXES, _region_pattern, _region_set, normalise_name
+from xinyong.measures.names import ORG_SUFFIXES, _region_set, normalise_name, region_prefix
 
 #: weight of each part in :func:`parts_score` (sum 1)
 WEIGHTS = {"trade": 0.62, "industry": 0.12, "region": 0.14, "form": 0.04, "branch": 0.08}
@@ -79,15 +79,26 @@ def _short(region: str) -> str:
     return short if len(short) >= 2 else region
 
 
+_INDUSTRY_SET = frozenset(INDUSTRY_WORDS)
+_INDUSTRY_LENGTHS = tuple(sorted({len(w) for w in INDUSTRY_WORDS}, reverse=True))
+
+
+def _industry_suffix(text: str) -> str:
+    """The longest of :data:`INDUSTRY_WORDS` that ``text`` ends with, or ``""`` (a set lookup per
+    word length instead of an ``endswith`` per word)."""
+    for size in _INDUSTRY_LENGTHS:
+        if size <= len(text) and text[-size:] in _INDUSTRY_SET:
+            return text[-size:]
+    return ""
+
+
 def _strip_industry(text: str) -> tuple[str, str]:
     industry = ""
     for _ in range(2):
-        for word in INDUSTRY_WORDS:
-            if text.endswith(word):
-                text, industry = text[: -len(word)], word + industry
-                break
-        else:
+        word = _industry_suffix(text)
+        if not word:
             break
+        text, industry = text[: -len(word)], word + industry
     return text, industry
 
 
@@ -124,14 +135,13 @@ def split_name(name: str) -> NameParts:
             text, form = text[: -len(suffix)], suffix
             break
     text, industry = _strip_industry(text)
-    pattern = _region_pattern()
     prefix: list[str] = []
     for _ in range(4):
-        m = pattern.match(text)
-        if m is None or len(text) - m.end() < 2:
+        region = region_prefix(text)
+        if not region or len(text) - len(region) < 2:
             break
-        prefix.append(m.group(0))
-        text = text[m.end():]
+        prefix.append(region)
+        text = text[len(region):]
     trade = text
     if not trade:
         trade, industry = industry, ""

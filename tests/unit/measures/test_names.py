@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from xinyong.measures.names import core_name, match_score, normalise_name
 
@@ -91,3 +93,30 @@ def test_the_mixed_form_written_for_a_joint_stock_company_finds_it(query: str, r
         index.add(f"k{i}", parts.norm, parts.core)
     hits = index.search(query, 5, 0.6)
     assert [h.subject_key for h in hits][:1] == ["k0"] and 0.9 <= hits[0].score < 1.0
+
+
+def _texts() -> st.SearchStrategy[str]:
+    """Texts made of division names, industry words and other characters, in any order."""
+    from xinyong.measures.name_match import INDUSTRY_WORDS
+    from xinyong.measures.names import region_names
+
+    piece = st.one_of(st.sampled_from(region_names()), st.sampled_from(INDUSTRY_WORDS),
+                      st.text(alphabet="淮安正阳物业省市区县新华商贸abc", max_size=3))
+    return st.lists(piece, max_size=5).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_texts())
+def test_region_prefix_is_the_longest_division_name_the_text_starts_with(text: str) -> None:
+    from xinyong.measures.names import region_names, region_prefix
+
+    longest = next((n for n in region_names() if text.startswith(n)), "")  # region_names: longest first
+    assert region_prefix(text) == longest
+
+
+@settings(max_examples=400, deadline=None)
+@given(_texts())
+def test_industry_suffix_is_the_longest_industry_word_the_text_ends_with(text: str) -> None:
+    from xinyong.measures.name_match import INDUSTRY_WORDS, _industry_suffix
+
+    assert _industry_suffix(text) == next((w for w in INDUSTRY_WORDS if text.endswith(w)), "")
