@@ -90,11 +90,14 @@ def serve(
     from xinyong.core.audit.sequencer import start_background
     from xinyong.core.db import database_url
 
-    count = workers or default_workers(database_url())
-    # once, in this process (with several workers: uvicorn's supervisor, whose workers are spawned
-    # and do not inherit the thread): integrates the access log's queued entries
-    # (XINYONG_AUDIT_SEQUENCE_SECONDS)
-    start_background()
+    url = database_url()
+    count = workers or default_workers(url)
+    # integrates the access log's queued entries (XINYONG_AUDIT_SEQUENCE_SECONDS), once: with several
+    # workers a thread of this process, uvicorn's supervisor, which answers no requests (its workers
+    # are spawned and do not inherit the thread); with one worker on PostgreSQL a process of its own,
+    # so that its rounds do not hold up requests (SequencerProcess); on SQLite, the embedded database
+    # of one machine, a thread of the server as before
+    start_background(own_process=count == 1 and url.startswith("postgresql"))
     # forwarded headers are believed only when configured (XINYONG_TRUST_PROXY), by the app itself
     if count == 1:
         from xinyong.app import create_app

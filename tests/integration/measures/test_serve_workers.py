@@ -73,3 +73,84 @@ def test_serve_with_two_workers_answers_from_both_and_the_log_verifies(
     verify = subprocess.run([sys.executable, "-m", "xinyong", "audit", "verify"], env=env, capture_output=True,
                             text=True)
     assert verify.returncode == 0, verify.stdout + verify.stderr
+
+
+def _sequencer_children(pid: int) -> list[int]:
+    """The spawned processes under ``pid`` other than multiprocessing's resource tracker."""
+    found = []
+    for c in _children(pid):
+        try:
+            cmdline = Path(f"/proc/{c}/cmdline").read_text()
+        except FileNotFoundError:
+            continue
+        if "spawn_main" in cmdline:
+            found.append(c)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split()[2]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.slow
+def test_one_worker_on_postgresql_sequences_in_a_process_of_its_own_that_ends_with_the_server(
+        db_url: str, backend: str, penalised: dict[str, Any], api_key: Any, tmp_path: Path) -> None:
+    """With one worker the sequencer's rounds ran in the server's process and held requests up; on
+    PostgreSQL they run in a child process, which integrates the requests' entries and exits when the
+    server is killed (no orphan left writing to the log)."""
+    if backend != "postgresql":
+        pytest.skip("on SQLite the sequencer stays a thread of the server")
+    from sqlalchemy import text
+
+    from xinyong.core.db import get_engine
+
+    headers = api_key("implementing_unit")
+    port = free_port()
+    env = {**os.environ, "XINYONG_DATABASE_URL": db_url, "XINYONG_WORKERS": "1",
+           "XINYONG_AUDIT_SEQUENCE_SECONDS": "0.2"}
+    log = (tmp_path / "server.log").open("wb")
+    proc = subprocess.Popen([sys.executable, "-m", "xinyong", "serve", "--port", str(port)], env=env,
+                            stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            try:
+                if httpx.get(base + "/public", timeout=5).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert proc.poll() is None and time.monotonic() < deadline, (tmp_path / "server.log").read_text()
+            time.sleep(0.2)
+        children = _sequencer_children(proc.pid)
+        assert len(children) == 1, children
+        with httpx.Client(base_url=base, headers=headers, timeout=30) as c:
+            for _ in range(20):
+                r = c.get(f"/api/v1/screen/code/{penalised['code']}", params={"matter": "procurement_bidding"})
+                assert r.status_code == 200, r.text
+        deadline = time.monotonic() + 60
+        while True:  # the child integrates what the server's requests queued
+            with get_engine().connect() as conn:
+                waiting = conn.execute(text("SELECT count(*) FROM access_log WHERE seq IS NULL")).scalar()
+            if waiting == 0:
+                break
+            assert time.monotonic() < deadline, f"{waiting} entries still queued"
+            time.sleep(0.2)
+        proc.kill()  # no clean shutdown: the child notices its parent is gone
+        proc.wait(20)
+        deadline = time.monotonic() + 30
+        while _alive(children[0]):
+            assert time.monotonic() < deadline, "the sequencer outlived the server"
+            time.sleep(0.1)
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            proc.wait(20)
+        log.close()
+    verify = subprocess.run([sys.executable, "-m", "xinyong", "audit", "verify"], env=env, capture_output=True,
+                            text=True)
+    assert verify.returncode == 0, verify.stdout + verify.stderr
