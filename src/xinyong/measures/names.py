@@ -67,7 +67,7 @@ def _region_lengths() -> tuple[int, ...]:
 def region_prefix(text: str) -> str:
     """The longest division name (or short form) that ``text`` starts with, or ``""``.
 
-    One set lookup per distinct name length (a dozen) rather than a regular expression alternating
+    One set lookup per distinct name length (fifteen) rather than a regular expression alternating
     over thousands of names, which cost ≈10 µs a call: a screening by name splits every candidate
     it rescores."""
     names = _region_set()
