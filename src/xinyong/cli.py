@@ -97,7 +97,7 @@ def serve(
     # are spawned and do not inherit the thread); with one worker on PostgreSQL a process of its own,
     # so that its rounds do not hold up requests (SequencerProcess); on SQLite, the embedded database
     # of one machine, a thread of the server as before
-    start_background(own_process=count == 1 and url.startswith("postgresql"))
+    start_background(process_target=_sequencer_process if count == 1 and url.startswith("postgresql") else None)
     # forwarded headers are believed only when configured (XINYONG_TRUST_PROXY), by the app itself
     if count == 1:
         from xinyong.app import create_app
@@ -109,6 +109,19 @@ def serve(
     # delivered by `xinyong push run`, started once by the operator's scheduler
     uvicorn.run("xinyong.app:create_app", factory=True, host=host, port=port, workers=count,
                 log_level="info", proxy_headers=False)
+
+
+def _sequencer_process(interval: float, parent: int) -> None:
+    """The body of the server's sequencer process (``serve``): the platform assembled in the new
+    interpreter, then a round every ``interval`` seconds while the server lives."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the server stops us
+    from xinyong.composition import assemble
+    from xinyong.core.audit.sequencer import sequence_until_orphaned
+
+    assemble()
+    sequence_until_orphaned(interval, parent)
 
 
 def default_workers(url: str) -> int:

@@ -410,13 +410,14 @@ class SequencerProcess:
     its own when the server is gone (its parent changes); stopping it mid-round loses nothing (the
     round's transaction is rolled back and done again by the next)."""
 
-    def __init__(self, interval: float) -> None:
+    def __init__(self, interval: float, target: Callable[[float, int], None]) -> None:
         import multiprocessing
         import os
 
-        # spawned, not forked: a fresh interpreter, no copy of the server's threads, locks or connections
+        # spawned, not forked: a fresh interpreter, no copy of the server's threads, locks or connections.
+        # ``target(interval, parent pid)`` assembles the platform, then calls :func:`sequence_until_orphaned`
         self._process = multiprocessing.get_context("spawn").Process(
-            target=_sequence_until_orphaned, args=(interval, os.getpid()), name="audit-sequencer", daemon=True)
+            target=target, args=(interval, os.getpid()), name="audit-sequencer", daemon=True)
 
     @property
     def pid(self) -> int | None:
@@ -432,16 +433,12 @@ class SequencerProcess:
         self._process.join(timeout)
 
 
-def _sequence_until_orphaned(interval: float, parent: int) -> None:
-    """The body of :class:`SequencerProcess`."""
+def sequence_until_orphaned(interval: float, parent: int) -> None:
+    """The loop of :class:`SequencerProcess`: a round every ``interval`` seconds while the process
+    ``parent`` (the server) is its parent."""
     import os
-    import signal
     import time
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the server stops us
-    from xinyong.composition import assemble
-
-    assemble()
     while os.getppid() == parent:
         time.sleep(interval)
         if os.getppid() != parent:
@@ -449,12 +446,13 @@ def _sequence_until_orphaned(interval: float, parent: int) -> None:
         _run_once()
 
 
-def start_background(*, own_process: bool = False) -> BackgroundSequencer | SequencerProcess | None:
+def start_background(*, process_target: Callable[[float, int], None] | None = None,
+                     ) -> BackgroundSequencer | SequencerProcess | None:
     """Start the server's sequencer unless ``XINYONG_AUDIT_SEQUENCE_SECONDS`` is 0: a thread, or with
-    ``own_process`` a process of its own (:class:`SequencerProcess`)."""
+    ``process_target`` a process of its own running it (:class:`SequencerProcess`)."""
     interval = _settings().audit_sequence_seconds
     if interval <= 0:
         return None
-    if own_process:
-        return SequencerProcess(interval).start()
+    if process_target is not None:
+        return SequencerProcess(interval, process_target).start()
     return BackgroundSequencer(interval).start()
