@@ -7,7 +7,9 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -30,12 +32,10 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-@pytest.mark.slow
-def test_serve_with_two_workers_answers_from_both_and_the_log_verifies(
-        db_url: str, penalised: dict[str, Any], api_key: Any, tmp_path: Path) -> None:
-    headers = api_key("implementing_unit")
+@contextmanager
+def _serving(env: dict[str, str], tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+    """``xinyong serve`` on a free port with ``env``, once it answers; stopped (if still running) after."""
     port = free_port()
-    env = {**os.environ, "XINYONG_DATABASE_URL": db_url, "XINYONG_WORKERS": "2"}
     log = (tmp_path / "server.log").open("wb")
     proc = subprocess.Popen([sys.executable, "-m", "xinyong", "serve", "--port", str(port)], env=env,
                             stdout=log, stderr=subprocess.STDOUT)
@@ -50,6 +50,20 @@ def test_serve_with_two_workers_answers_from_both_and_the_log_verifies(
                 pass
             assert proc.poll() is None and time.monotonic() < deadline, (tmp_path / "server.log").read_text()
             time.sleep(0.2)
+        yield proc, base
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            proc.wait(20)
+        log.close()
+
+
+@pytest.mark.slow
+def test_serve_with_two_workers_answers_from_both_and_the_log_verifies(
+        db_url: str, penalised: dict[str, Any], api_key: Any, tmp_path: Path) -> None:
+    headers = api_key("implementing_unit")
+    env = {**os.environ, "XINYONG_DATABASE_URL": db_url, "XINYONG_WORKERS": "2"}
+    with _serving(env, tmp_path) as (proc, base):
         # the supervisor and its two workers (multiprocessing may add a resource tracker)
         deadline = time.monotonic() + 30
         while len([c for c in _children(proc.pid) if "xinyong" in Path(f"/proc/{c}/cmdline").read_text()
@@ -66,10 +80,6 @@ def test_serve_with_two_workers_answers_from_both_and_the_log_verifies(
         with ThreadPoolExecutor(8) as pool:
             statuses = list(pool.map(screen, range(40)))
         assert statuses == [200] * 40
-    finally:
-        proc.terminate()
-        proc.wait(20)
-        log.close()
     verify = subprocess.run([sys.executable, "-m", "xinyong", "audit", "verify"], env=env, capture_output=True,
                             text=True)
     assert verify.returncode == 0, verify.stdout + verify.stderr
@@ -109,23 +119,9 @@ def test_one_worker_on_postgresql_sequences_in_a_process_of_its_own_that_ends_wi
     from xinyong.core.db import get_engine
 
     headers = api_key("implementing_unit")
-    port = free_port()
     env = {**os.environ, "XINYONG_DATABASE_URL": db_url, "XINYONG_WORKERS": "1",
            "XINYONG_AUDIT_SEQUENCE_SECONDS": "0.2"}
-    log = (tmp_path / "server.log").open("wb")
-    proc = subprocess.Popen([sys.executable, "-m", "xinyong", "serve", "--port", str(port)], env=env,
-                            stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 180
-        while True:
-            try:
-                if httpx.get(base + "/public", timeout=5).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert proc.poll() is None and time.monotonic() < deadline, (tmp_path / "server.log").read_text()
-            time.sleep(0.2)
+    with _serving(env, tmp_path) as (proc, base):
         children = _sequencer_children(proc.pid)
         assert len(children) == 1, children
         with httpx.Client(base_url=base, headers=headers, timeout=30) as c:
@@ -146,11 +142,6 @@ def test_one_worker_on_postgresql_sequences_in_a_process_of_its_own_that_ends_wi
         while _alive(children[0]):
             assert time.monotonic() < deadline, "the sequencer outlived the server"
             time.sleep(0.1)
-    finally:
-        if proc.poll() is None:
-            proc.terminate()
-            proc.wait(20)
-        log.close()
     verify = subprocess.run([sys.executable, "-m", "xinyong", "audit", "verify"], env=env, capture_output=True,
                             text=True)
     assert verify.returncode == 0, verify.stdout + verify.stderr
