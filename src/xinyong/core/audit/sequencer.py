@@ -2,7 +2,7 @@
 
 A request only INSERTs its entry (with its keyed MAC, :func:`xinyong.core.audit.chain.entry_mac`);
 nothing it does waits for another request. :func:`sequence_pending` — run every
-``XINYONG_AUDIT_SEQUENCE_SECONDS`` by a background thread of the server (:func:`start_background`),
+``XINYONG_AUDIT_SEQUENCE_SECONDS`` by the server, in a thread or a process of its own (:func:`start_background`),
 by ``xinyong audit sequence`` and by any scheduler — then, in batches, each one transaction:
 
 1. locks the chain head (only sequencers take that lock) and checks it: its HMAC, and that the entry
@@ -419,10 +419,6 @@ class SequencerProcess:
         self._process = multiprocessing.get_context("spawn").Process(
             target=target, args=(interval, os.getpid()), name="audit-sequencer", daemon=True)
 
-    @property
-    def pid(self) -> int | None:
-        return self._process.pid
-
     def start(self) -> SequencerProcess:
         self._process.start()
         return self
@@ -439,9 +435,9 @@ def sequence_until_orphaned(interval: float, parent: int) -> None:
     import os
     import time
 
-    while os.getppid() == parent:
+    while True:
         time.sleep(interval)
-        if os.getppid() != parent:
+        if os.getppid() != parent:  # the server is gone: this process was handed to another parent
             return
         _run_once()
 
