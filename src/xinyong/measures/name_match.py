@@ -24,7 +24,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from xinyong.measures.names import ORG_SUFFIXES, _region_set, normalise_name, region_prefix
+from xinyong.measures.names import ORG_SUFFIXES, _region_set, normalise_name, strip_region_prefixes
 
 #: weight of each part in :func:`parts_score` (sum 1)
 WEIGHTS = {"trade": 0.62, "industry": 0.12, "region": 0.14, "form": 0.04, "branch": 0.08}
@@ -135,13 +135,7 @@ def split_name(name: str) -> NameParts:
             text, form = text[: -len(suffix)], suffix
             break
     text, industry = _strip_industry(text)
-    prefix: list[str] = []
-    for _ in range(4):
-        region = region_prefix(text)
-        if not region or len(text) - len(region) < 2:
-            break
-        prefix.append(region)
-        text = text[len(region):]
+    prefix, text = strip_region_prefixes(text)
     trade = text
     if not trade:
         trade, industry = industry, ""

@@ -77,6 +77,19 @@ def region_prefix(text: str) -> str:
     return ""
 
 
+def strip_region_prefixes(text: str) -> tuple[list[str], str]:
+    """The division names at the front of ``text`` (江苏省淮安市清江浦区…), nested up to four deep and
+    stripped while at least two characters remain, and what is left: ``(names, rest)``."""
+    found: list[str] = []
+    for _ in range(4):
+        prefix = region_prefix(text)
+        if not prefix or len(text) - len(prefix) < 2:
+            break
+        found.append(prefix)
+        text = text[len(prefix):]
+    return found, text
+
+
 @lru_cache(maxsize=1)
 def _region_set() -> frozenset[str]:
     return frozenset(region_names())
@@ -114,11 +127,7 @@ def core_name(name: str) -> str:
         if text.endswith(suffix) and len(text) > len(suffix) + 1:
             text = text[: -len(suffix)]
             break
-    for _ in range(4):  # 江苏省淮安市清江浦区…: strip nested prefixes, keep at least two characters
-        prefix = region_prefix(text)
-        if not prefix or len(text) - len(prefix) < 2:
-            break
-        text = text[len(prefix):]
+    _regions, text = strip_region_prefixes(text)
     return text or normalise_name(name)
 
 
