@@ -21,6 +21,8 @@ from xinyong.rules_check import RuleSummary, validate_all
 from xinyong.web import api_docs
 from xinyong.web.guard import InputGuard
 from xinyong.web.openapi import build_openapi
+from xinyong.web.route_index import flat_routes
+from xinyong.web.route_index import install as install_route_index
 from xinyong.web.security_headers import SecurityHeaders
 from xinyong.web.templating import error_response, set_navigation, templates
 
@@ -97,8 +99,9 @@ def create_app() -> FastAPI:
         "/api/v1/self/objections": OBJECTION_MAX_BYTES, "/my/objections": OBJECTION_MAX_BYTES})
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    app.include_router(api_docs.router)
-    for router in composition.routers():
-        app.include_router(router)
+    # the capabilities' routes registered on the application itself, in order, and found through an index
+    # of their path segments instead of a scan of all of them (xinyong.web.route_index)
+    app.router.routes.extend(flat_routes([api_docs.router, *composition.routers()]))
+    install_route_index(app)
     instrument(app)  # request ids, JSON request log, metrics (outermost middleware)
     return app
