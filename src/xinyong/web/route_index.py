@@ -156,6 +156,14 @@ def install(app: Any) -> bool:
 
 
 def flat_routes(routers: Iterable[Any]) -> list[BaseRoute]:
-    """The routes of ``routers`` in order, to be registered on the application itself (each router is
-    included without a prefix, tags or dependencies of its own, so its routes need no wrapping)."""
-    return [route for router in routers for route in router.routes]
+    """The routes of ``routers`` in order, to be registered on the application itself.
+
+    A router's own prefix, tags and dependencies are already in its routes (they are applied when a route
+    is declared), so the routes need no wrapping. What only including a router would carry over, start-up
+    and shut-down handlers, is refused rather than dropped."""
+    routes: list[BaseRoute] = []
+    for router in routers:
+        if router.on_startup or router.on_shutdown or type(router.lifespan_context).__name__ != "_DefaultLifespan":
+            raise ValueError(f"router with start-up or shut-down work cannot be registered flat: {router!r}")
+        routes.extend(router.routes)
+    return routes

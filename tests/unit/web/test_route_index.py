@@ -141,3 +141,21 @@ def test_a_route_added_after_the_index_is_served() -> None:
         app.router.routes.append(Route("/b", hello))
         assert client.get("/b").text == "你好"
         assert client.post("/b").status_code == 405  # the router's own scan answers a method not allowed
+
+
+def test_a_router_with_start_up_work_is_refused() -> None:
+    """Its handlers would be dropped silently if its routes were registered flat."""
+    import contextlib
+
+    import pytest
+    from fastapi import APIRouter
+
+    from xinyong.web.route_index import flat_routes
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Any) -> Any:
+        yield
+
+    assert flat_routes([APIRouter()]) == []
+    with pytest.raises(ValueError):
+        flat_routes([APIRouter(lifespan=lifespan)])
