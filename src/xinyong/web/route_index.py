@@ -111,7 +111,8 @@ class IndexedDispatch:
         self._built_for: tuple[int, int] = (-1, -1)
         self._index = RouteIndex(())
 
-    def _current(self) -> RouteIndex:
+    def index(self) -> RouteIndex:
+        """The index of the router's routes, made again when routes were added or the list replaced."""
         routes = self.router.routes
         stamp = (id(routes), len(routes))
         if stamp != self._built_for:
@@ -123,7 +124,7 @@ class IndexedDispatch:
         # with the framework's own tracing on, its scan also names the span after the route: leave it that
         if scope["type"] == "http" and not scope.get("fastapi.telemetry"):
             path = _route_path(scope)
-            found = self._current().full_match(scope, path)
+            found = self.index().full_match(scope, path)
             if found is not None:
                 route, child_scope = found
                 scope.setdefault("router", self.router)
@@ -146,12 +147,15 @@ def _route_path(scope: Scope) -> str:
 
 
 def install(app: Any) -> bool:
-    """Put a :class:`IndexedDispatch` in front of ``app``'s router. Returns False (and changes nothing) when
-    the router has middleware of its own, which the index would bypass."""
+    """Put a :class:`IndexedDispatch` in front of ``app``'s router, its index built now. Returns False (and
+    changes nothing) when the router has middleware or form limits of its own, which the index's hand-over
+    would bypass."""
     router = app.router
-    if router.middleware_stack != router.app:
+    if router.middleware_stack != router.app or getattr(router, "form_limits", None):
         return False
-    router.middleware_stack = IndexedDispatch(router, router.app)
+    dispatch = IndexedDispatch(router, router.app)
+    dispatch.index()
+    router.middleware_stack = dispatch
     return True
 
 
