@@ -42,9 +42,7 @@ def literal_segments(path: str) -> tuple[str, ...]:
 def route_prefix(route: BaseRoute) -> tuple[str, ...] | None:
     """The literal segments every path the route matches starts with; ``None`` when not known (the route is
     then a candidate for every path)."""
-    if isinstance(route, Mount):
-        return literal_segments(route.path) if route.path else ()
-    if isinstance(route, Route):
+    if isinstance(route, Mount | Route):
         return literal_segments(route.path)
     return None
 
@@ -91,10 +89,10 @@ class RouteIndex:
             node = child
         return node.candidates
 
-    def full_match(self, scope: Scope, path: str) -> tuple[BaseRoute, Scope] | None:
+    def full_match(self, scope: Scope) -> tuple[BaseRoute, Scope] | None:
         """The first route that matches ``scope`` fully (path and method) with its child scope, as the
         full scan would find it; ``None`` when none does."""
-        for route in self.candidates(path):
+        for route in self.candidates(_route_path(scope)):
             match, child_scope = route.matches(scope)
             if match == Match.FULL:
                 return route, child_scope
@@ -108,23 +106,23 @@ class IndexedDispatch:
     def __init__(self, router: Any, fallback: ASGIApp) -> None:
         self.router = router
         self.fallback = fallback
-        self._built_for: tuple[int, int] = (-1, -1)
-        self._index = RouteIndex(())
+        self._built_for = self._stamp()
+        self._index = RouteIndex(router.routes)
+
+    def _stamp(self) -> tuple[int, int]:
+        return id(self.router.routes), len(self.router.routes)
 
     def index(self) -> RouteIndex:
         """The index of the router's routes, made again when routes were added or the list replaced."""
-        routes = self.router.routes
-        stamp = (id(routes), len(routes))
-        if stamp != self._built_for:
-            self._index = RouteIndex(routes)
-            self._built_for = stamp
+        if self._stamp() != self._built_for:
+            self._index = RouteIndex(self.router.routes)
+            self._built_for = self._stamp()
         return self._index
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         # with the framework's own tracing on, its scan also names the span after the route: leave it that
         if scope["type"] == "http" and not scope.get("fastapi.telemetry"):
-            path = _route_path(scope)
-            found = self.index().full_match(scope, path)
+            found = self.index().full_match(scope)
             if found is not None:
                 route, child_scope = found
                 scope.setdefault("router", self.router)
@@ -153,9 +151,7 @@ def install(app: Any) -> bool:
     router = app.router
     if router.middleware_stack != router.app or getattr(router, "form_limits", None):
         return False
-    dispatch = IndexedDispatch(router, router.app)
-    dispatch.index()
-    router.middleware_stack = dispatch
+    router.middleware_stack = IndexedDispatch(router, router.app)
     return True
 
 

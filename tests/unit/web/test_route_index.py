@@ -36,6 +36,11 @@ def _routes() -> list[BaseRoute]:
 
 
 @functools.cache
+def _index() -> RouteIndex:
+    return RouteIndex(_routes())
+
+
+@functools.cache
 def _templates() -> list[str]:
     return [r.path for r in _routes() if isinstance(r, Route)]
 
@@ -53,7 +58,7 @@ def _first_full(routes: list[BaseRoute], scope: dict[str, Any]) -> BaseRoute | N
 
 
 def _indexed(index: RouteIndex, scope: dict[str, Any]) -> BaseRoute | None:
-    found = index.full_match(scope, scope["path"])
+    found = index.full_match(scope)
     return found[0] if found else None
 
 
@@ -83,11 +88,6 @@ def test_the_index_picks_the_route_a_full_scan_picks(path: str, method: str) -> 
     routes = _routes()
     scope = _scope(path, method)
     assert _indexed(_index(), scope) is _first_full(routes, scope)
-
-
-@functools.cache
-def _index() -> RouteIndex:
-    return RouteIndex(_routes())
 
 
 def test_every_route_is_found_by_its_own_path() -> None:
