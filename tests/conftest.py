@@ -20,6 +20,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# CI draws the property tests' examples from a fixed seed, so a run's verdict does not depend on chance;
+# elsewhere they draw fresh examples each run (and keep what failed in .hypothesis/) to find new cases
+hypothesis_settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+if os.environ.get("CI", "").lower() in {"1", "true"} or os.environ.get("XINYONG_REQUIRE_POSTGRES") == "1":
+    hypothesis_settings.load_profile("ci")
 
 os.environ.setdefault("XINYONG_SECRET_KEY", base64.b64encode(b"x" * 32).decode())
 # the instant every test starts at (a Wednesday, 10:00 Beijing time): no test depends on the day it
