@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from xinyong.core import yaml_text
 from xinyong.core.config import get_settings
 
 RULES_ROOT = Path(__file__).resolve().parent.parent / "rules"
@@ -42,7 +43,7 @@ def rule_files(root: Path, kind: str) -> list[Path]:
 def read_rule_file(path: Path) -> Any:
     """The parsed YAML of a rule file; a syntax error is a :class:`RuleError` naming the file."""
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml_text.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise RuleError(f"{path.name}: YAML 格式错误：{exc}") from None
 

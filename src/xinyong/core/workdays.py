@@ -35,6 +35,7 @@ from typing import Any
 
 import yaml
 
+from xinyong.core import yaml_text
 from xinyong.core.errors import ValidationFailed
 
 HOLIDAYS_SUBDIR = Path("national") / "holidays"
@@ -209,7 +210,7 @@ def _roots() -> list[Path]:
 
 def _read_yaml(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml_text.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise CalendarDataError(f"{path.name}：YAML 格式错误：{exc}") from None
 

@@ -29,6 +29,7 @@ from typing import Any
 import yaml
 from rapidfuzz import fuzz
 
+from xinyong.core import yaml_text
 from xinyong.ledger.clauses import compact
 
 RULES_ROOT = Path(__file__).resolve().parent.parent / "rules"
@@ -225,7 +226,7 @@ def parse_legal_bases(raw: Any) -> tuple[tuple[Basis, ...], dict[str, tuple[str,
 @lru_cache(maxsize=1)
 def _legal_bases() -> tuple[tuple[Basis, ...], dict[str, tuple[str, ...]],
                             dict[str, tuple[str, ...]], tuple[str, ...]]:
-    return parse_legal_bases(yaml.safe_load(LEGAL_BASES_FILE.read_text(encoding="utf-8")))
+    return parse_legal_bases(yaml_text.safe_load(LEGAL_BASES_FILE.read_text(encoding="utf-8")))
 
 
 # --- catalog -----------------------------------------------------------------------------------
@@ -268,7 +269,7 @@ def _yaml_entries(folder: Path) -> list[tuple[str, Mapping[str, Any]]]:
         return out
     for path in sorted(folder.glob("*.y*ml")):
         try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+            raw = yaml_text.safe_load(path.read_text(encoding="utf-8"))
         except (OSError, yaml.YAMLError):
             continue
         items: list[Any]

@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from xinyong.catalog.loader import RULES_ROOT, rule_files, rule_roots
+from xinyong.core import yaml_text
 from xinyong.listing.rules import IncompleteListType, ListType, ListTypeError, ListTypeSet, parse_list_type
 
 __all__ = ["RULES_ROOT", "list_type_files", "list_types", "load_list_types", "merge", "reset_list_types"]
@@ -33,7 +34,7 @@ def merge(base: dict[str, Any], local: dict[str, Any]) -> dict[str, Any]:
 
 def _read(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml_text.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise ListTypeError(f"{path.name}：YAML 格式错误：{exc}") from None
 
