@@ -22,12 +22,6 @@ from typing import Any
 import pytest
 from hypothesis import settings as hypothesis_settings
 
-# CI draws the property tests' examples from a fixed seed, so a run's verdict does not depend on chance;
-# elsewhere they draw fresh examples each run (and keep what failed in .hypothesis/) to find new cases
-hypothesis_settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
-if os.environ.get("CI", "").lower() in {"1", "true"} or os.environ.get("XINYONG_REQUIRE_POSTGRES") == "1":
-    hypothesis_settings.load_profile("ci")
-
 os.environ.setdefault("XINYONG_SECRET_KEY", base64.b64encode(b"x" * 32).decode())
 # the instant every test starts at (a Wednesday, 10:00 Beijing time): no test depends on the day it
 # runs. Subprocesses (CLI, servers) inherit it through XINYONG_CLOCK_AT.
@@ -42,6 +36,12 @@ from xinyong.composition import assemble
 from xinyong.core import clock as core_clock
 from xinyong.core import db as core_db
 from xinyong.core.config import reset_settings
+
+# CI draws the property tests' examples from a fixed seed, so a run's verdict does not depend on chance;
+# elsewhere they draw fresh examples each run (and keep what failed in .hypothesis/) to find new cases
+hypothesis_settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+if os.environ.get("CI", "").lower() in {"1", "true"} or os.environ.get("XINYONG_REQUIRE_POSTGRES") == "1":
+    hypothesis_settings.load_profile("ci")
 
 TEST_NOW = os.environ["XINYONG_CLOCK_AT"]
 assemble()  # as every entry point does: tables, event subscriptions, credit-file sections
