@@ -65,7 +65,7 @@ def search(session: Session, query: str, limit: int = 20) -> list[dict[str, Any]
 
 def public_search(actor: Actor, query: str) -> list[dict[str, Any]]:
     """公开检索 (organisations by name, any subject by its exact code)."""
-    with use_case(actor, "disclosure.public_read", purpose=Purpose.public_inquiry) as door:
+    with use_case(actor, "disclosure.public_read", purpose=Purpose.public_inquiry, reads_only=True) as door:
         door.admit(detail={"search": True, "masking": "姓名、身份号码按统一脱敏规则"})
         results = search(door.session, query)
         door.count(len(results))
@@ -75,7 +75,7 @@ def public_search(actor: Actor, query: str) -> list[dict[str, Any]]:
 def public_subject(actor: Actor, ref: str) -> dict[str, Any]:
     """A subject as the public sees it today (49号 §（四）/§（五）): only what :func:`rules.decide_record`
     discloses — never a withdrawn, shielded or expired record."""
-    with use_case(actor, "disclosure.public_read", purpose=Purpose.public_inquiry) as door:
+    with use_case(actor, "disclosure.public_read", purpose=Purpose.public_inquiry, reads_only=True) as door:
         subject = find_subject(door.session, ref)
         door.admit(subject_key=subject.subject_key)
         view = subject_view(door.session, subject, rules.PUBLIC_VIEWER, clock.today())
@@ -130,7 +130,7 @@ class SearchPage:
 def portal_search(actor: Actor, query: str) -> SearchPage:
     """The portal's search page (公开检索): like :func:`public_search`, but an unusable query is shown on
     the page instead of refused; the search is registered either way."""
-    with use_case(actor, "disclosure.public_read", purpose=Purpose.public_inquiry) as door:
+    with use_case(actor, "disclosure.public_read", purpose=Purpose.public_inquiry, reads_only=True) as door:
         door.admit(detail={"search": True})
         try:
             results = search(door.session, query)

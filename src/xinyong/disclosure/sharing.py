@@ -83,7 +83,7 @@ def viewer_for(session: Session, actor_kind: ViewerKind, *, principal_id: int | 
 def share_subject(actor: Actor, code: str, purpose: Purpose) -> dict[str, Any]:
     """共享: a subject's information item by item, field by field, within the receiver's share scopes
     (:func:`scopes_for`) and for a purpose from the fixed list (49号 §（三）/§（十三））."""
-    with use_case(actor, "disclosure.share", purpose=purpose) as door:
+    with use_case(actor, "disclosure.share", purpose=purpose, reads_only=True) as door:
         subject = find_subject(door.session, code)
         door.admit(subject_key=subject.subject_key)
         scopes = scopes_for(door.session, actor)
