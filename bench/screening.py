@@ -13,7 +13,9 @@
    - exact screening by code over HTTP (sequential: p50/p99; 8 client threads: requests/s), beside a
      bare indexed PostgreSQL lookup of the same codes (psycopg, one connection, prepared statement);
    - batch screening of 1,000,000 codes with the CLI (``xinyong screen IN.csv --out OUT.csv``): rows/s;
-   - fuzzy name screening over HTTP (p50/p99, after one warm-up request that loads the name index).
+   - fuzzy name screening over HTTP (p50/p99, after one warm-up request that loads the name index);
+   - the other reading hot paths, the share interface (``/api/v1/share/subjects/{code}``) and the public
+     page of an organisation (``/public/subjects/{code}``): sequential p50/p99 and a load test each.
 Not a test: the figures go to bench/README.md.
 """
 
@@ -480,6 +482,30 @@ def http_names(base: str, key: str, queries: list[str]) -> dict[str, Any]:
     return {"queries": len(queries), "with_hits": found, "first_request_s": round(warm, 2), **summary(lat)}
 
 
+SHARE_PATH = "/api/v1/share/subjects/{code}?purpose=procurement"
+PUBLIC_PAGE_PATH = "/public/subjects/{code}"
+
+
+def http_reads(base: str, port: int, key: str, codes: list[str], org_codes: list[str], clients: int,
+               seconds: float) -> dict[str, Any]:
+    """The share interface and the public page: each sequentially (one connection, every answer 200) and
+    under ``clients`` concurrent clients for ``seconds``."""
+    out: dict[str, Any] = {}
+    for name, path, sample in (("share_api", SHARE_PATH, codes), ("public_page", PUBLIC_PAGE_PATH, org_codes)):
+        with httpx.Client(base_url=base, headers={"X-API-Key": key}, timeout=30) as c:
+            for code in sample[:50]:  # warm-up
+                c.get(path.format(code=code))
+            lat = []
+            for code in sample:
+                t = time.perf_counter()
+                r = c.get(path.format(code=code))
+                lat.append(time.perf_counter() - t)
+                assert r.status_code == 200, (path, r.status_code, r.text[:300])
+        out[name] = {"sequential": {"requests": len(sample), **summary(lat)},
+                     "load": load_test("127.0.0.1", port, key, sample, clients, seconds, path=path)}
+    return out
+
+
 def main() -> None:
     from xinyong.composition import assemble
 
@@ -546,6 +572,10 @@ def main() -> None:
         queries = [pop["names"][i].replace("有限公司", "有限责任公司") for i in orgs]
         result["http_fuzzy_name"] = http_names(base, key, queries)
         print(json.dumps({"http_fuzzy_name": result["http_fuzzy_name"]}), flush=True)
+        org_codes = [pop["codes"][i] for i in sample if pop["kinds"][i] != "individual"]
+        result["http_reads"] = http_reads(base, args.port, key, [pop["codes"][i] for i in sample][:1000],
+                                          org_codes[:1000], args.clients, min(args.duration, 20))
+        print(json.dumps({"http_reads": result["http_reads"]}), flush=True)
     finally:
         server.terminate()  # the supervisor stops its workers gracefully (in-flight requests finish)
         try:
