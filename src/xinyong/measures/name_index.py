@@ -32,17 +32,15 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from xinyong.core.codes import SubjectKind
-from xinyong.core.db import database_url
+from xinyong.core.db import database_url, reads_only
 from xinyong.core.errors import ValidationFailed
 from xinyong.measures.models import NameIndexEntry
 from xinyong.measures.name_match import NEAR, WEIGHTS, parts_score, split_name
 from xinyong.measures.names import normalise_name
 from xinyong.subjects.public import (
-    SubjectView,
     former_names_since,
     registration_marks,
     subject_columns,
-    subject_views,
 )
 
 
@@ -243,6 +241,12 @@ def sync_names(session: Session, batch: int = 20_000) -> int:
         last = rows[-1][0]
 
 
+class NamesBehind(Exception):
+    """Raised in a :func:`xinyong.core.db.read_and_register` session when subjects or former names were
+    registered since this process's index last looked: bringing it up to date may write
+    ``measure_names`` (:func:`sync_names`), which the caller does in a unit of work instead."""
+
+
 def name_index(session: Session) -> NameIndex:
     """This database's index of names, brought up to date first. One statement tells whether any
     subject or former name was registered since the last look; only then are the names synced and
@@ -250,19 +254,18 @@ def name_index(session: Session) -> NameIndex:
     index = _name_indexes.setdefault(database_url(), NameIndex())
     marks = registration_marks(session)
     if marks != index.seen:
+        if reads_only(session):
+            raise NamesBehind(marks)
         sync_names(session)
         index.load(session)
         index.seen = marks
     return index
 
 
-def search_names(session: Session, name: str, limit: int = 10, cutoff: float = 0.6,
-                 ) -> list[tuple[SubjectView, NameHit]]:
-    """The subjects whose names match ``name``: all exact matches, then near ones (best first)."""
+def find_names(session: Session, name: str, limit: int = 10, cutoff: float = 0.6) -> list[NameHit]:
+    """The names matching ``name``: all exact matches, then near ones (best first); the subjects behind
+    them are read by the caller (with what it needs of them, in one statement)."""
     if not normalise_name(name):
         raise ValidationFailed("empty_name", "请输入要筛查的名称")
-    found = name_index(session).search(name, limit, cutoff)
-    if not found:
-        return []
-    subjects = subject_views(session, (h.subject_key for h in found))
-    return [(subjects[h.subject_key], h) for h in found if h.subject_key in subjects]
+    return name_index(session).search(name, limit, cutoff)
+

@@ -35,7 +35,7 @@ from xinyong.core.models import AccessLogEntry
 from xinyong.core.text import normalise_code
 from xinyong.measures import service
 from xinyong.measures.catalog import measure_set
-from xinyong.measures.name_index import NameHit, search_names
+from xinyong.measures.name_index import NameHit, NamesBehind, find_names
 from xinyong.measures.names import normalise_name
 from xinyong.measures.rules import (
     PERSON_ROLES,
@@ -106,9 +106,16 @@ def screen_by_name(actor: Actor, name: str, *, on: dt.date | None = None, matter
                    region: str | None = None, purpose: str | Purpose | None = None, limit: int = 10,
                    cutoff: float = 0.6) -> dict[str, Any]:
     """Fuzzy screening of an organisation's name (core names compared, best hits first)."""
+    day = on or clock.today()
+    try:
+        with read_and_register() as session:  # a read and its access-log entry: no transaction round trips
+            return screen_name(session, actor, name, on=day, matter=matter, region=region, purpose=purpose,
+                               limit=limit, cutoff=cutoff)
+    except (service.IndexMarked, NamesBehind):
+        pass  # nothing was written; the names are synced or the index recomputed, with the entry, in one transaction
     with unit_of_work() as session:
-        return screen_name(session, actor, name, on=on or clock.today(), matter=matter, region=region,
-                           purpose=purpose, limit=limit, cutoff=cutoff)
+        return screen_name(session, actor, name, on=day, matter=matter, region=region, purpose=purpose,
+                           limit=limit, cutoff=cutoff)
 
 
 def screen_list(actor: Actor, rows: Sequence[tuple[str, str]], *, on: dt.date | None = None,
@@ -172,17 +179,18 @@ def screen_name(session: Session, actor: Actor, name: str, *, on: dt.date, matte
     matter = check_matter(matter)
     entry = screening_access(session, actor, by="name", purpose=purpose, matter=matter, on=on,
                              detail={"name": name})
-    found = search_names(session, name, limit, cutoff)
-    own = service.index_rows_of(session, [s.subject_key for s, _ in found])  # every hit's rows at once
+    named = find_names(session, name, limit, cutoff)
+    subjects = service.subjects_with_index(session, [h.subject_key for h in named])  # every hit at once
+    found = [(subjects[h.subject_key], h) for h in named if h.subject_key in subjects]
     hits = []
-    for s, h in found:
-        hit = _hit(session, s, h.score, on, matter, region or actor.region_code, own.get(s.subject_key))
+    for (s, own), h in found:
+        hit = _hit(session, s, h.score, on, matter, region or actor.region_code, own)
         hit.update({"exact": h.exact, "matched_former_name": h.former,
                     "matched_name": h.matched_name if h.former else None, "listed": bool(hit["lists"])})
         hits.append(hit)
     exact = sum(1 for _s, h in found if h.exact)
     entry.result_count = len(hits)
-    entry.detail = {**entry.detail, "subject_keys": [s.subject_key for s, _ in found], "exact": exact}
+    entry.detail = {**entry.detail, "subject_keys": [s.subject_key for (s, _own), _h in found], "exact": exact}
     return {"query": {"name": name, "normalised": normalise_name(name)}, "matched": bool(hits),
             "exact_count": exact, "ambiguous": exact > 1,
             "notice": AMBIGUOUS_NOTICE.format(n=exact) if exact > 1 else None, "hits": hits}
@@ -428,10 +436,10 @@ def by_name(session: Session, names: dict[int, str], *, on: dt.date, matter: str
     match at or above ``cutoff``; else 未找到."""
     hits: dict[int, list[NameHit]] = {}
     for i, name in names.items():
-        found = search_names(session, name, limit=1, cutoff=cutoff)
+        found = find_names(session, name, limit=1, cutoff=cutoff)  # screen_keys reads the subjects
         if found:
-            exact = [h for _s, h in found if h.exact]
-            hits[i] = exact or [found[0][1]]
+            exact = [h for h in found if h.exact]
+            hits[i] = exact or [found[0]]
     found_keys: dict[str, BatchResult] = {}
     if hits:
         wanted = sorted({h.subject_key for row_hits in hits.values() for h in row_hits})

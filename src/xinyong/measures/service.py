@@ -289,20 +289,22 @@ def subject_with_index(session: Session, key: str) -> tuple[SubjectView | None, 
     return subject, [IndexRow._make(r[6:]) for r in rows if r[6] is not None]
 
 
-def index_rows_of(session: Session, keys: Sequence[str]) -> dict[str, list[IndexRow] | None]:
-    """The index rows of several subjects in two statements (screening by name explains every hit):
-    key → its rows, or ``None`` for a subject marked for recomputation (its rows are recomputed by
-    :func:`indexed_derivations`, in the caller's transaction)."""
+def subjects_with_index(session: Session, keys: Sequence[str],
+                        ) -> dict[str, tuple[SubjectView, list[IndexRow] | None]]:
+    """The subjects among ``keys`` (absent keys left out), each with its index rows, in one statement
+    (screening by name explains every hit): :func:`subject_with_index` for several keys. The rows are
+    ``None`` for a subject marked dirty."""
     if not keys:
         return {}
-    wanted = sorted(set(keys))
-    dirty = set(session.scalars(select(ScreeningDirty.subject_key).where(ScreeningDirty.subject_key.in_(wanted))))
-    rows: dict[str, list[IndexRow] | None] = {k: (None if k in dirty else []) for k in wanted}
-    for fact in _index_rows(session, ScreeningFact.subject_key.in_(wanted)):
-        own = rows[fact.subject_key]
-        if own is not None:
-            own.append(fact)
-    return rows
+    out: dict[str, tuple[SubjectView, list[IndexRow] | None]] = {}
+    for row in plain_rows(session, _SUBJECTS_WITH_INDEX, {"keys": sorted(set(keys))}):
+        key = row[0]
+        if key not in out:
+            out[key] = (SubjectView(*row[:5]), None if row[5] else [])
+        own = out[key][1]
+        if own is not None and row[6] is not None:
+            own.append(IndexRow._make(row[6:]))
+    return out
 
 
 # built once: the single screening runs it for every request (xinyong.subjects.public.subject_columns
@@ -315,6 +317,14 @@ _SUBJECT_WITH_INDEX = (
     .select_from(_SV)
     .outerjoin(ScreeningFact, ScreeningFact.subject_key == _SV.c.subject_key)
     .where(_SV.c.subject_key == bindparam("key"))
+)
+_SUBJECTS_WITH_INDEX = (
+    select(_SV.c.subject_key, _SV.c.kind, _SV.c.name, _SV.c.display_code, _SV.c.region_code,
+           select(ScreeningDirty.subject_key).where(ScreeningDirty.subject_key == _SV.c.subject_key)
+           .exists().label("dirty"), *_INDEX_COLUMNS)
+    .select_from(_SV)
+    .outerjoin(ScreeningFact, ScreeningFact.subject_key == _SV.c.subject_key)
+    .where(_SV.c.subject_key.in_(bindparam("keys", expanding=True)))
 )
 
 

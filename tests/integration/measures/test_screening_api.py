@@ -140,3 +140,82 @@ def test_a_marked_subject_is_recomputed_in_one_transaction_then_answered(client:
         assert s.scalars(select(ScreeningFact).where(ScreeningFact.subject_key == key)).all() != []
         entries = list(s.scalars(select(AccessLogEntry).where(AccessLogEntry.action == "measures.screen")))
     assert len(entries) == 1 and entries[0].result_count == 1 and entries[0].subject_key == key
+
+
+def _statements_in_transaction(run: Any) -> list[bool]:
+    """For each statement ``run()`` sends: whether it ran inside a transaction."""
+    from sqlalchemy import event
+
+    from xinyong.core.db import get_engine
+
+    seen: list[bool] = []
+
+    def note(conn: Any, *_args: Any) -> None:
+        dbapi = conn.connection.dbapi_connection
+        seen.append(not dbapi.autocommit if conn.dialect.name == "postgresql" else bool(dbapi.in_transaction))
+
+    event.listen(get_engine(), "before_cursor_execute", note)
+    try:
+        run()
+    finally:
+        event.remove(get_engine(), "before_cursor_execute", note)
+    return seen
+
+
+def _name_entries() -> list[AccessLogEntry]:
+    with unit_of_work() as s:
+        return list(s.scalars(select(AccessLogEntry).where(AccessLogEntry.action == "measures.screen")
+                              .order_by(AccessLogEntry.id)))
+
+
+def test_screening_by_name_reads_without_a_transaction_once_the_names_are_current(
+        client: Any, api_key: Any, penalised: Any, backend: str) -> None:
+    """A subject registered since the index last looked is synced in one transaction (the sync writes);
+    after that a screening by name reads in autocommit on PostgreSQL, its entry one INSERT; same answers."""
+    headers = api_key("implementing_unit", department="淮安市公共资源交易中心")
+    params = {"q": "示例商贸（淮安）有限责任公司", "matter": "procurement_bidding"}
+    answers: list[Any] = []
+    first = _statements_in_transaction(lambda: answers.append(client.get("/api/v1/screen/name", params=params,
+                                                                         headers=headers)))
+    second = _statements_in_transaction(lambda: answers.append(client.get("/api/v1/screen/name", params=params,
+                                                                          headers=headers)))
+    assert [a.status_code for a in answers] == [200, 200], answers[0].text
+    assert answers[0].json() == answers[1].json()
+    assert answers[1].json()["hits"][0]["subject"]["code"] == penalised["code"]
+    assert answers[1].json()["hits"][0]["measures"] == ["procurement-major-violation"]
+    assert any(first), "the new subject's name is synced in a transaction"
+    if backend == "postgresql":
+        assert second and not any(second), second
+    # a subject registered now is found by the next screening (the index is brought up to date first)
+    body = record_json(subject_code=uscc(random.Random(502)), subject_name="淮安市新登记示例建材有限公司",
+                       severity="serious")
+    assert client.post("/api/v1/records", json=body,
+                       headers=department_headers(body["issuing_authority"])).status_code == 201
+    fresh = client.get("/api/v1/screen/name", params={"q": "淮安市新登记示例建材有限公司"}, headers=headers)
+    assert fresh.status_code == 200 and fresh.json()["hits"][0]["subject"]["code"] == body["subject_code"]
+    entries = _name_entries()
+    assert len(entries) == 3 and all(e.detail["by"] == "name" for e in entries)
+    assert entries[1].result_count == len(answers[1].json()["hits"])
+    assert penalised_key(penalised["code"]) in entries[1].detail["subject_keys"]
+
+
+def test_a_marked_subject_found_by_name_is_recomputed_then_answered(client: Any, api_key: Any,
+                                                                   penalised: Any) -> None:
+    from xinyong.measures.models import ScreeningDirty
+
+    headers = api_key("implementing_unit", department="淮安市公共资源交易中心")
+    client.get("/api/v1/screen/name", params={"q": penalised["name"]}, headers=headers)  # the names synced
+    key = mark_index_stale(penalised["code"])
+    r = client.get("/api/v1/screen/name", params={"q": penalised["name"], "matter": "procurement_bidding"},
+                   headers=headers)
+    assert r.status_code == 200, r.text
+    assert r.json()["hits"][0]["measures"] == ["procurement-major-violation"]
+    with unit_of_work() as s:
+        assert s.scalars(select(ScreeningDirty).where(ScreeningDirty.subject_key == key)).all() == []
+    assert len(_name_entries()) == 2  # one per screening: the abandoned read wrote nothing
+
+
+def penalised_key(code: str) -> str:
+    from xinyong.core.crypto import subject_key
+
+    return subject_key(code)
