@@ -12,7 +12,8 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, delete, insert, select
+from sqlalchemy import String, any_, bindparam, delete, insert, select
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from xinyong.core import clock
@@ -297,7 +298,8 @@ def subjects_with_index(session: Session, keys: Sequence[str],
     if not keys:
         return {}
     out: dict[str, tuple[SubjectView, list[IndexRow] | None]] = {}
-    for row in plain_rows(session, _SUBJECTS_WITH_INDEX, {"keys": sorted(set(keys))}):
+    statement = _SUBJECTS_WITH_INDEX[session.get_bind().dialect.name]
+    for row in plain_rows(session, statement, {"keys": sorted(set(keys))}):
         key = row[0]
         if key not in out:
             out[key] = (SubjectView(*row[:5]), None if row[5] else [])
@@ -318,14 +320,20 @@ _SUBJECT_WITH_INDEX = (
     .outerjoin(ScreeningFact, ScreeningFact.subject_key == _SV.c.subject_key)
     .where(_SV.c.subject_key == bindparam("key"))
 )
-_SUBJECTS_WITH_INDEX = (
+_SUBJECTS_WITH_INDEX_BASE = (
     select(_SV.c.subject_key, _SV.c.kind, _SV.c.name, _SV.c.display_code, _SV.c.region_code,
            select(ScreeningDirty.subject_key).where(ScreeningDirty.subject_key == _SV.c.subject_key)
            .exists().label("dirty"), *_INDEX_COLUMNS)
     .select_from(_SV)
     .outerjoin(ScreeningFact, ScreeningFact.subject_key == _SV.c.subject_key)
-    .where(_SV.c.subject_key.in_(bindparam("keys", expanding=True)))
 )
+#: on PostgreSQL the keys travel as one array parameter, so the statement's text is the same whatever
+#: their number and the driver prepares it once (an IN list of another length is planned anew, ≈0.8 ms)
+_SUBJECTS_WITH_INDEX = {
+    "postgresql": _SUBJECTS_WITH_INDEX_BASE.where(
+        _SV.c.subject_key == any_(bindparam("keys", type_=postgresql.ARRAY(String)))),
+    "sqlite": _SUBJECTS_WITH_INDEX_BASE.where(_SV.c.subject_key.in_(bindparam("keys", expanding=True))),
+}
 
 
 def explain_subject(session: Session, subject: SubjectView, on: dt.date, matter: str | None,
