@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, MetaData, create_engine, event, update
+from sqlalchemy import ARRAY, ColumnElement, MetaData, any_, bindparam, create_engine, event, update
 from sqlalchemy.engine import Connection, CursorResult, Engine, make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -184,6 +184,17 @@ def plain_rows(session: Session, statement: Executable,
     the query). The session's pending changes are flushed first, as autoflush would."""
     session.flush()
     return session.connection().execute(statement, params)
+
+
+def among(session: Session, column: Any, values: Iterable[Any]) -> ColumnElement[bool]:
+    """``column IN values``, written so that the statement's text does not depend on how many values
+    there are: on PostgreSQL ``column = ANY(array)`` with one array parameter, which the driver
+    prepares once (an IN list of a new length is a new statement, parsed and planned again — about as
+    long as the lookup itself on the hot paths); on SQLite a plain IN list."""
+    wanted = list(values)
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, wanted, type_=ARRAY(column.type)))
+    return column.in_(wanted)
 
 
 _READ_ONLY = "xy_read_only"

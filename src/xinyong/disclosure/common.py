@@ -91,9 +91,9 @@ def find_subject(session: Session, ref: str) -> SubjectView:
     """A subject by its keyed hash (portal URLs never carry a resident ID) or by its code."""
     ref = ref.strip()
     check_text(ref, "主体标识")
-    subject = subject_view(session, ref) if ref else None
-    if subject is None and ref and check_code(ref).valid:
-        subject = subject_view(session, key_of_code(check_code(ref).code))
+    code = check_code(ref) if ref else None
+    # one lookup: a valid code (18 characters) is never a keyed hash (40 hexadecimal digits)
+    subject = subject_view(session, key_of_code(code.code) if code.valid else ref) if code else None
     if subject is None:
         raise NotFound("subject_not_found", "未找到该信用主体")
     return subject

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from xinyong.core import clock
 from xinyong.core.access import Actor, Purpose
-from xinyong.core.db import claim
+from xinyong.core.db import among, claim
 from xinyong.core.errors import Conflict, NotFound
 from xinyong.core.usecase import use_case
 from xinyong.disclosure import rules
@@ -28,8 +28,8 @@ from xinyong.subjects.public import subject_columns, subject_region
 def open_objections(session: Session, record_ids: Sequence[int]) -> set[int]:
     if not record_ids:
         return set()
-    rows = session.scalars(
-        select(Objection.record_id).where(Objection.record_id.in_(record_ids), Objection.status == "open")
+    rows = session.scalars(  # the record's page and the share interface ask on every request: one prepared statement
+        select(Objection.record_id).where(among(session, Objection.record_id, record_ids), Objection.status == "open")
     )
     return set(rows)
 
