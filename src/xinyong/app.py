@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import gc
+import logging
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from functools import lru_cache
 from pathlib import Path
 
@@ -105,3 +110,35 @@ def create_app() -> FastAPI:
     install_route_index(app)
     instrument(app)  # request ids, JSON request log, metrics (outermost middleware)
     return app
+
+
+log = logging.getLogger("xinyong.app")
+
+
+def create_served_app() -> FastAPI:
+    """The application as ``xinyong serve`` runs it in each worker: :func:`create_app`, and once the
+    worker has started, what the composition root lists as warm-ups (the index of names) loaded in a
+    background thread — requests are answered meanwhile — after which every object alive is moved
+    out of the garbage collector's sight (``gc.freeze``): a full collection would otherwise walk the
+    index's million objects, a pause of about 0.2 s for every request in flight on that worker. The
+    thread is ``app.state.warming``."""
+    app = create_app()
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        app.state.warming = threading.Thread(target=_warm, name="xinyong-warm", daemon=True)
+        app.state.warming.start()
+        yield
+
+    app.router.lifespan_context = lifespan
+    return app
+
+
+def _warm() -> None:
+    for warmup in composition.warmups():
+        try:
+            warmup()
+        except Exception:  # the request that needs it loads it instead
+            log.warning("预加载失败，将在首次使用时加载：%s", warmup.__module__, exc_info=True)
+    gc.collect()  # what is garbage now is not frozen with the rest
+    gc.freeze()

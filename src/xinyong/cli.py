@@ -100,14 +100,14 @@ def serve(
     start_background(process_target=_sequencer_process if count == 1 and url.startswith("postgresql") else None)
     # forwarded headers are believed only when configured (XINYONG_TRUST_PROXY), by the app itself
     if count == 1:
-        from xinyong.app import create_app
+        from xinyong.app import create_served_app
 
-        uvicorn.run(create_app(), host=host, port=port, log_level="info", proxy_headers=False)
+        uvicorn.run(create_served_app(), host=host, port=port, log_level="info", proxy_headers=False)
         return
     # several processes share the listening socket; uvicorn's supervisor restarts a worker that dies.
     # the only background work `serve` starts is the sequencer above, in this process; the outbox is
     # delivered by `xinyong push run`, started once by the operator's scheduler
-    uvicorn.run("xinyong.app:create_app", factory=True, host=host, port=port, workers=count,
+    uvicorn.run("xinyong.app:create_served_app", factory=True, host=host, port=port, workers=count,
                 log_level="info", proxy_headers=False)
 
 

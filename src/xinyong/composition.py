@@ -166,6 +166,12 @@ CONSOLE_WORK: list[str] = [
     "xinyong.console.work:late_publications",
 ]
 
+#: what a served process loads ahead of its first requests, in the background once it has started
+#: (``xinyong.app.create_served_app``): each a function of no arguments
+WARMUPS: list[str] = [
+    "xinyong.measures.name_index:warm",
+]
+
 _lock = threading.RLock()
 _done = False
 
@@ -219,6 +225,11 @@ def assemble() -> None:
 def routers() -> list[APIRouter]:
     assemble()
     return [_attr(spec) for spec in ROUTERS]
+
+
+def warmups() -> list[Callable[[], None]]:
+    assemble()
+    return [_attr(spec) for spec in WARMUPS]
 
 
 def add_cli(app: typer.Typer, groups: dict[str, typer.Typer]) -> None:
