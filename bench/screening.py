@@ -256,12 +256,19 @@ def start_server(port: int, workers: int) -> subprocess.Popen[bytes]:
     proc = subprocess.Popen([sys.executable, "-m", "xinyong", "serve", "--port", str(port),
                              "--workers", str(workers)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(200):
+    # ready: every worker has loaded its index of names (/readyz 503 until then); each probe is a new
+    # connection, so it may reach any worker: ready once 4 × workers probes in a row say so
+    in_a_row = 0
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
         try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/v1/openapi.json", timeout=1).status_code == 200:
-                return proc
+            ok = httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200
         except httpx.HTTPError:
-            time.sleep(0.1)
+            ok = False
+        in_a_row = in_a_row + 1 if ok else 0
+        if in_a_row >= 4 * workers:
+            return proc
+        time.sleep(0.05 if ok else 0.2)
     proc.kill()
     raise RuntimeError("server did not start")
 

@@ -21,6 +21,7 @@ from xinyong.console import navigation, picklists
 from xinyong.core.errors import DomainError
 from xinyong.core.rulefiles import rule_roots
 from xinyong.disclosure.rules import OBJECTION_MAX_BYTES
+from xinyong.ops import health
 from xinyong.ops.observe import instrument
 from xinyong.rules_check import RuleSummary, validate_all
 from xinyong.web import api_docs
@@ -126,19 +127,26 @@ def create_served_app() -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        health.warming(True)  # /readyz answers 503 until the warm-ups are loaded
         app.state.warming = threading.Thread(target=_warm, name="xinyong-warm", daemon=True)
         app.state.warming.start()
-        yield
+        try:
+            yield
+        finally:
+            health.warming(False)
 
     app.router.lifespan_context = lifespan
     return app
 
 
 def _warm() -> None:
-    for warmup in composition.warmups():
-        try:
-            warmup()
-        except Exception:  # the request that needs it loads it instead
-            log.warning("预加载失败，将在首次使用时加载：%s", warmup.__module__, exc_info=True)
-    gc.collect()  # what is garbage now is not frozen with the rest
-    gc.freeze()
+    try:
+        for warmup in composition.warmups():
+            try:
+                warmup()
+            except Exception:  # the request that needs it loads it instead
+                log.warning("预加载失败，将在首次使用时加载：%s", warmup.__module__, exc_info=True)
+        gc.collect()  # what is garbage now is not frozen with the rest
+        gc.freeze()
+    finally:
+        health.warming(False)

@@ -1,14 +1,17 @@
 """Liveness and readiness.
 
 - ``/healthz``: the process answers (no database touched): a failing liveness probe means restart it.
-- ``/readyz``: the database answers and its schema is at the head of every migration branch: a failing
-  readiness probe means send no traffic here yet (during a migration, or while the database is away).
+- ``/readyz``: the database answers, its schema is at the head of every migration branch and this worker
+  has loaded what it loads ahead of its first requests (``xinyong.app.create_served_app``): a failing
+  readiness probe means send no traffic here yet (during a migration, while the database is away, or for
+  the seconds a new worker spends loading its index of names).
 
 Neither reads credit data, so neither goes through the access log.
 """
 
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 
 from alembic.script import ScriptDirectory
@@ -24,8 +27,27 @@ def script_heads() -> frozenset[str]:
     return frozenset(ScriptDirectory.from_config(alembic_config()).get_heads())
 
 
+#: set while this process loads its warm-ups (xinyong.app.create_served_app); a process that loads none is
+#: never warming
+_warming = threading.Event()
+
+
+def warming(on: bool) -> None:
+    """Tell readiness that this process is (or is no longer) loading what it loads before its first requests."""
+    if on:
+        _warming.set()
+    else:
+        _warming.clear()
+
+
 def readiness() -> tuple[bool, dict[str, str]]:
     """(ready, checks) with each check's outcome in Chinese."""
+    ready, checks = _database()
+    checks["preload"] = "正在预加载名称索引" if _warming.is_set() else "已完成"
+    return ready and not _warming.is_set(), checks
+
+
+def _database() -> tuple[bool, dict[str, str]]:
     try:
         conn = get_engine().connect()
     except Exception:

@@ -4,6 +4,7 @@ wait for it), then freezes what is alive out of the garbage collector's sight; o
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -12,6 +13,7 @@ from fastapi.testclient import TestClient
 
 from tests.integration.measures.test_screening_api import _statements_in_transaction
 from xinyong.core.db import database_url
+from xinyong.measures import name_index as name_index_module
 
 
 @pytest.fixture
@@ -22,13 +24,28 @@ def unfrozen() -> Iterator[None]:
 
 
 def test_the_served_app_loads_the_names_before_the_first_screening(db_url: str, api_key: Any, penalised: Any,
-                                                                   backend: str, unfrozen: None) -> None:
+                                                                   backend: str, unfrozen: None,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Until the names are loaded the worker is not ready (/readyz 503), then it is."""
     from xinyong.app import create_served_app
     from xinyong.measures.name_index import _name_indexes, normalise_name
 
     headers = api_key("implementing_unit", department="淮安市公共资源交易中心")
+    release = threading.Event()
+    real_warm = name_index_module.warm
+
+    def held_warm() -> None:  # the warm-up waits until the test has seen readiness refused
+        release.wait(30)
+        real_warm()
+
+    monkeypatch.setattr(name_index_module, "warm", held_warm)
     with TestClient(create_served_app()) as served:
+        waiting = served.get("/readyz")
+        assert waiting.status_code == 503 and waiting.json()["checks"]["preload"] == "正在预加载名称索引"
+        release.set()
         served.app.state.warming.join(60)  # type: ignore[attr-defined]
+        ready = served.get("/readyz")
+        assert ready.status_code == 200 and ready.json()["checks"]["preload"] == "已完成", ready.text
         assert not served.app.state.warming.is_alive()  # type: ignore[attr-defined]
         index = _name_indexes[database_url()]
         assert index.seen is not None and normalise_name(penalised["name"]) in index.names
