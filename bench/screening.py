@@ -9,7 +9,8 @@
 2. The screening index is built the way the events build it: the pure engine
    (:func:`xinyong.measures.rules.derive`) over each subject's generated facts, rows COPYed into
    ``screening_facts``; organisation core names into ``measure_names``.
-3. A real server (``xinyong serve``, one uvicorn worker) and an implementing-unit API key, then:
+3. A real server (``xinyong serve --workers N``, one per core by default), measured once every worker
+   answers ``/readyz`` (its index of names loaded), and an implementing-unit API key, then:
    - exact screening by code over HTTP (sequential: p50/p99; 8 client threads: requests/s), beside a
      bare indexed PostgreSQL lookup of the same codes (psycopg, one connection, prepared statement);
    - batch screening of 1,000,000 codes with the CLI (``xinyong screen IN.csv --out OUT.csv``): rows/s;
