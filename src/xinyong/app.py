@@ -5,8 +5,8 @@ from __future__ import annotations
 import gc
 import logging
 import threading
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from functools import lru_cache
 from pathlib import Path
 
@@ -57,10 +57,12 @@ def _validated(roots: tuple[Path, ...]) -> RuleSummary:
     return validate_all(list(roots))
 
 
-def create_app() -> FastAPI:
-    """The platform's web application; it refuses to start on rule data that must not load."""
+def create_app(*, lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]] | None = None) -> FastAPI:
+    """The platform's web application; it refuses to start on rule data that must not load. ``lifespan``:
+    what runs as the process starts and stops serving (:func:`create_served_app`)."""
     _validated(tuple(rule_roots()))
     app = FastAPI(
+        lifespan=lifespan,
         title="Xinyong 信用 — 公共信用信息平台",
         version=__version__,
         description=API_DESCRIPTION,
@@ -123,20 +125,18 @@ def create_served_app() -> FastAPI:
     out of the garbage collector's sight (``gc.freeze``): a full collection would otherwise walk the
     index's million objects, a pause of about 0.2 s for every request in flight on that worker. The
     thread is ``app.state.warming``."""
-    app = create_app()
+    return create_app(lifespan=_warming)
 
-    @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        health.warming(True)  # /readyz answers 503 until the warm-ups are loaded
-        app.state.warming = threading.Thread(target=_warm, name="xinyong-warm", daemon=True)
-        app.state.warming.start()
-        try:
-            yield
-        finally:
-            health.warming(False)
 
-    app.router.lifespan_context = lifespan
-    return app
+@asynccontextmanager
+async def _warming(app: FastAPI) -> AsyncIterator[None]:
+    health.warming(True)  # /readyz answers 503 until the warm-ups are loaded
+    app.state.warming = threading.Thread(target=_warm, name="xinyong-warm", daemon=True)
+    app.state.warming.start()
+    try:
+        yield
+    finally:
+        health.warming(False)
 
 
 def _warm() -> None:
