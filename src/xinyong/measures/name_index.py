@@ -276,4 +276,3 @@ def find_names(session: Session, name: str, limit: int = 10, cutoff: float = 0.6
     if not normalise_name(name):
         raise ValidationFailed("empty_name", "请输入要筛查的名称")
     return name_index(session).search(name, limit, cutoff)
-
