@@ -5,41 +5,18 @@ written; on both databases."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
-
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from tests.factories import make_api_key
 from tests.integration.disclosure.seed import add_record, company
+from tests.statements import transactions
 from xinyong.core.access import Actor, Purpose
-from xinyong.core.db import get_engine, unit_of_work
+from xinyong.core.db import unit_of_work
 from xinyong.core.models import AccessLogEntry
 from xinyong.core.policy import Role
 from xinyong.core.usecase import use_case
 from xinyong.subjects.models import Subject
-
-
-@contextmanager
-def transactions() -> Iterator[list[bool]]:
-    """For each statement sent while the block runs: whether it ran inside a transaction."""
-    seen: list[bool] = []
-
-    def note(conn: Any, _cursor: Any, _statement: str, *_args: Any) -> None:
-        dbapi = conn.connection.dbapi_connection
-        if conn.dialect.name == "postgresql":
-            seen.append(not dbapi.autocommit)
-        else:
-            seen.append(bool(dbapi.in_transaction))
-
-    engine = get_engine()
-    event.listen(engine, "before_cursor_execute", note)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
 
 
 def _entries(action: str, *, allowed: bool = True) -> list[AccessLogEntry]:

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 
 from tests.factories import department_headers, mark_index_stale, record_json, uscc
+from tests.statements import transactions
 from xinyong.core.db import unit_of_work
 from xinyong.core.models import AccessLogEntry
 
@@ -142,26 +143,6 @@ def test_a_marked_subject_is_recomputed_in_one_transaction_then_answered(client:
     assert len(entries) == 1 and entries[0].result_count == 1 and entries[0].subject_key == key
 
 
-def _statements_in_transaction(run: Any) -> list[bool]:
-    """For each statement ``run()`` sends: whether it ran inside a transaction."""
-    from sqlalchemy import event
-
-    from xinyong.core.db import get_engine
-
-    seen: list[bool] = []
-
-    def note(conn: Any, *_args: Any) -> None:
-        dbapi = conn.connection.dbapi_connection
-        seen.append(not dbapi.autocommit if conn.dialect.name == "postgresql" else bool(dbapi.in_transaction))
-
-    event.listen(get_engine(), "before_cursor_execute", note)
-    try:
-        run()
-    finally:
-        event.remove(get_engine(), "before_cursor_execute", note)
-    return seen
-
-
 def _name_entries() -> list[AccessLogEntry]:
     with unit_of_work() as s:
         return list(s.scalars(select(AccessLogEntry).where(AccessLogEntry.action == "measures.screen")
@@ -175,10 +156,10 @@ def test_screening_by_name_reads_without_a_transaction_once_the_names_are_curren
     headers = api_key("implementing_unit", department="淮安市公共资源交易中心")
     params = {"q": "示例商贸（淮安）有限责任公司", "matter": "procurement_bidding"}
     answers: list[Any] = []
-    first = _statements_in_transaction(lambda: answers.append(client.get("/api/v1/screen/name", params=params,
-                                                                         headers=headers)))
-    second = _statements_in_transaction(lambda: answers.append(client.get("/api/v1/screen/name", params=params,
-                                                                          headers=headers)))
+    with transactions() as first:
+        answers.append(client.get("/api/v1/screen/name", params=params, headers=headers))
+    with transactions() as second:
+        answers.append(client.get("/api/v1/screen/name", params=params, headers=headers))
     assert [a.status_code for a in answers] == [200, 200], answers[0].text
     assert answers[0].json() == answers[1].json()
     assert answers[1].json()["hits"][0]["subject"]["code"] == penalised["code"]

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.integration.measures.test_screening_api import _statements_in_transaction
+from tests.statements import transactions
 from xinyong.core.db import database_url
 from xinyong.measures import name_index as name_index_module
 
@@ -50,11 +50,10 @@ def test_the_served_app_loads_the_names_before_the_first_screening(db_url: str, 
         index = _name_indexes[database_url()]
         assert index.seen is not None and normalise_name(penalised["name"]) in index.names
         assert gc.get_freeze_count() > 0
-        answers: list[Any] = []
-        sent = _statements_in_transaction(lambda: answers.append(
-            served.get("/api/v1/screen/name", params={"q": penalised["name"]}, headers=headers)))
-    assert answers[0].status_code == 200, answers[0].text
-    assert answers[0].json()["hits"][0]["subject"]["code"] == penalised["code"]
+        with transactions() as sent:
+            answer = served.get("/api/v1/screen/name", params={"q": penalised["name"]}, headers=headers)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["hits"][0]["subject"]["code"] == penalised["code"]
     if backend == "postgresql":  # the names were current: the first screening already read without a transaction
         assert sent and not any(sent), sent
 
