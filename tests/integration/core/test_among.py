@@ -4,13 +4,13 @@ PostgreSQL (one array parameter, so the driver prepares it once), the same rows 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import event, select
+from sqlalchemy import select
 
-from xinyong.core.db import among, get_engine, unit_of_work
+from tests.statements import statements
+from xinyong.core.db import among, unit_of_work
 from xinyong.subjects.models import Subject
 
 KEYS = [f"{i:040x}" for i in range(12)]
@@ -27,18 +27,9 @@ def _seed() -> None:
 
 def test_the_statement_text_is_the_same_for_any_number_of_values(db_url: str, backend: str) -> None:
     _seed()
-    sent: list[str] = []
-
-    def note(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        sent.append(statement)
-
-    event.listen(get_engine(), "before_cursor_execute", note)
-    try:
-        with unit_of_work() as s:
-            found = [set(s.scalars(select(Subject.subject_key).where(among(s, Subject.subject_key, KEYS[:n]))))
-                     for n in (1, 3, 7)]
-    finally:
-        event.remove(get_engine(), "before_cursor_execute", note)
+    with statements() as sent, unit_of_work() as s:
+        found = [set(s.scalars(select(Subject.subject_key).where(among(s, Subject.subject_key, KEYS[:n]))))
+                 for n in (1, 3, 7)]
     assert found == [set(KEYS[:1]), set(KEYS[:3]), set(KEYS[:7])]
     assert len(set(sent)) == (1 if backend == "postgresql" else 3), sent
 

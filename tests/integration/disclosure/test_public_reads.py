@@ -7,33 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
-
-from sqlalchemy import event
 
 from tests.factories import resident_id
 from tests.integration.disclosure.seed import add_record, company, person
+from tests.statements import statements
 from xinyong.core import clock
-from xinyong.core.db import get_engine, unit_of_work
+from xinyong.core.db import unit_of_work
 from xinyong.subjects import service as subjects
-
-
-@contextmanager
-def statements() -> Iterator[list[str]]:
-    """The SQL statements sent while the block runs."""
-    sent: list[str] = []
-
-    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        sent.append(statement)
-
-    engine = get_engine()
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield sent
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def _names(client: Any, q: str) -> list[str]:
