@@ -14,7 +14,8 @@
    - exact screening by code over HTTP (sequential: p50/p99; 8 client threads: requests/s), beside a
      bare indexed PostgreSQL lookup of the same codes (psycopg, one connection, prepared statement);
    - batch screening of 1,000,000 codes with the CLI (``xinyong screen IN.csv --out OUT.csv``): rows/s;
-   - fuzzy name screening over HTTP (p50/p99, after one warm-up request that loads the name index);
+   - fuzzy name screening over HTTP (p50/p99, after one warm-up request; the workers loaded their index of
+     names before they were ready);
    - the other reading hot paths, the share interface (``/api/v1/share/subjects/{code}``) and the public
      page of an organisation (``/public/subjects/{code}``): sequential p50/p99 and a load test each.
 Not a test: the figures go to bench/README.md.
