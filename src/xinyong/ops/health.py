@@ -43,8 +43,9 @@ def warming(on: bool) -> None:
 def readiness() -> tuple[bool, dict[str, str]]:
     """(ready, checks) with each check's outcome in Chinese."""
     ready, checks = _database()
-    checks["preload"] = "正在预加载名称索引" if _warming.is_set() else "已完成"
-    return ready and not _warming.is_set(), checks
+    loading = _warming.is_set()  # read once: the answer and its check must agree if loading ends meanwhile
+    checks["preload"] = "正在预加载名称索引" if loading else "已完成"
+    return ready and not loading, checks
 
 
 def _database() -> tuple[bool, dict[str, str]]:
