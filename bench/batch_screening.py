@@ -111,7 +111,7 @@ def in_database(keys: list[str], on: dt.date) -> dict[str, Any]:
     """The platform's statements for a file of ``keys`` (module docstring), one after the other: the
     database's own time for the batch."""
     allowed = sorted(allowed_codes(measure_set(), on, MATTER, None))
-    params = {"allowed": allowed, "on": on}
+    params = {"allowed": allowed, "on": on, "persons": False}
     with psycopg.connect(pg_dsn()) as conn, conn.cursor() as cur:
         for setting in FILE_SETTINGS:
             cur.execute(f"SET {setting}")

@@ -8,6 +8,7 @@ message's deliveries is registered in the access log with its purpose.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 from pathlib import Path
 
@@ -79,6 +80,9 @@ def screen(
         _fail(f"{in_file.name} 不是 UTF-8 编码的 CSV 文件", 1)
         return
     typer.echo(json.dumps(stats, ensure_ascii=False))
+    # the command ends here: what the batch left in memory needs no cyclic collection as the
+    # interpreter exits (a third of a second after a million rows)
+    gc.freeze()
 
 
 def _utf8_lines(path: Path) -> int | None:

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 from queue import SimpleQueue
-from typing import Any, NamedTuple
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -227,11 +227,15 @@ FOUND_SELECT = (
     "AND f.code = ANY(%(allowed)s::text[]))){among} GROUP BY f.subject_key"
 )
 
-#: one row per row of :data:`KEYS_TABLE`: its number, then the subject's display code, key and kind (NULL
-#: when no subject has the key) and its lists and measures (:data:`FOUND_SELECT`; empty when none).
+#: one row per row of :data:`KEYS_TABLE`: its number; the subject's display code (NULL when no subject
+#: has the key); its lists and measures (:data:`FOUND_SELECT`) joined by ',', as the answer file writes
+#: them; the subject's key when it has lists or measures; and, when ``%(persons)s``, a person's key (the
+#: measures reaching persons through organisations are added to theirs, :func:`_reached_persons`).
+#: Five narrow columns: fetching a million rows costs about a tenth of a second per column.
 #: ``{found}``: that select, or the table it was stored in.
 ANSWER_SELECT = (
-    "SELECT k.ord, s.display_code, s.subject_key, s.kind, coalesce(found.lists, ''), coalesce(found.measures, '') "
+    "SELECT k.ord, s.display_code, coalesce(found.lists, '') || ',' || coalesce(found.measures, ''), "
+    f"found.subject_key, CASE WHEN %(persons)s AND s.kind = '{_INDIVIDUAL}' THEN s.subject_key END "
     f"FROM {KEYS_TABLE} k LEFT JOIN {_SUBJECTS} s ON s.subject_key = k.subject_key "
     "LEFT JOIN {found} found ON found.subject_key = s.subject_key"
 )
@@ -306,8 +310,9 @@ def _whole_file(src: Path, dst: Path, layout: _Layout, job: _Job) -> dict[str, i
         with raw.cursor() as cur:  # type: ignore[union-attr]
             statement = STORED_ANSWER_STATEMENT if large else file_statement(cur, total)
             _file_settings(cur, True)
-            rows = cur.stream(statement, params, size=10_000)
-            return _write(src, dst, layout, _tails(_in_order(rows), answers, reached), _ChunkLog(entries, job))
+            rows = cur.stream(statement, {**params, "persons": bool(reached)}, size=10_000)
+            log = _ChunkLog(entries, job)
+            return _write(src, dst, layout, _tails(_in_order(rows), answers, reached, log), log)
 
 
 def _entry(session: Session, job: _Job) -> AccessLogEntry:
@@ -411,75 +416,86 @@ def _in_order(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
 
 
 def _codes(joined: str, cache: dict[str, str]) -> str:
-    """Codes joined by ';' as the database aggregated them (any order, repeated) sorted and distinct."""
-    if ";" not in joined:
-        return joined
+    """The lists and measures of a row (``lists,measures``, each codes joined by ';' as the database
+    aggregated them: any order, repeated) sorted and distinct; a few combinations recur, so cached."""
     done = cache.get(joined)
     if done is None:
-        done = cache[joined] = ";".join(sorted(set(joined.split(";"))))
+        lists, measures = joined.split(",")
+        done = cache[joined] = f"{_distinct(lists)},{_distinct(measures)}"
     return done
 
 
-class _Tail(NamedTuple):
-    """What is written after a row's cells, and what is counted of it (a tuple: one per row)."""
-
-    #: matched_code, match_score, lists and measures joined by ',' (codes and display codes hold no
-    #: comma, quote or line break: the text is a CSV line's end as it is)
-    text: str
-    subject_key: str | None = None  #: the subject found
-    matched: bool = False  #: a matched code is written
-    listed: bool = False  #: with lists or measures
-    measures: bool = False
+def _distinct(codes: str) -> str:
+    return ";".join(sorted(set(codes.split(";")))) if ";" in codes else codes
 
 
-_NOT_FOUND = _Tail(",0,,")
+#: the tail of a row that found no subject
+_NOT_FOUND = ",0,,"
 
 
-def _tails(rows: Iterable[tuple[Any, ...]], answers: dict[int, BatchResult],
-           reached: dict[str, set[str]]) -> Iterator[_Tail]:
-    """The tail of each row from the rows of :data:`ANSWER_SELECT` in order, the answers to the rows
-    matched by name and the measures reaching persons through organisations (:func:`_reached_persons`)."""
+def _tails(rows: Iterable[tuple[Any, ...]], answers: dict[int, BatchResult], reached: dict[str, set[str]],
+           log: _ChunkLog) -> Iterator[str]:
+    """The tail of each row — matched_code, match_score, lists and measures joined by ',' (codes and
+    display codes hold no comma, quote or line break: the text is a CSV line's end as it is) — from the
+    rows of :data:`ANSWER_SELECT` in order, the answers to the rows matched by name and the measures
+    reaching persons through organisations (:func:`_reached_persons`). What the access log counts of
+    each chunk is handed to ``log`` as the chunk ends (kept in local variables: a million rows)."""
     cache: dict[str, str] = {}
-    tail = _Tail
-    for i, display, key, kind, lists, measures in rows:
+    chunk = log.job.chunk
+    end = chunk  # the number of the first row of the next chunk
+    found = matched = with_measures = 0  # in the chunk: rows that found a subject, wrote a code, have measures
+    hits: set[str] = set()
+    i = -1
+    for i, display, codes, listed, person in rows:
+        if i == end:
+            log.fill(chunk, found, hits, matched, with_measures)
+            end += chunk
+            found = matched = with_measures = 0
+            hits = set()
         if display is None:
             answer = answers.get(i) if answers else None
-            yield _NOT_FOUND if answer is None else _tail_of(answer)
+            if answer is None:
+                yield _NOT_FOUND
+                continue
+            score = "1" if answer.match_score == 1.0 else f"{answer.match_score:g}"
+            if answer.subject_key:
+                found += 1
+                if answer.lists or answer.measures:
+                    hits.add(answer.subject_key)
+            matched += bool(answer.matched_code)
+            with_measures += bool(answer.measures)
+            yield f"{answer.matched_code},{score},{answer.lists},{answer.measures}"
             continue
-        if ";" in lists:
-            lists = _codes(lists, cache)
-        if ";" in measures:
-            measures = _codes(measures, cache)
-        if reached and kind == _INDIVIDUAL and key in reached:
-            measures = ";".join(sorted(reached[key] | set(measures.split(";")) - {""}))
-        yield tail(f"{display},1,{lists},{measures}", key, True, bool(lists or measures), bool(measures))
+        if ";" in codes:
+            codes = _codes(codes, cache)
+        if person is not None and reached.get(person):
+            lists, measures = codes.split(",")
+            codes = f"{lists},{';'.join(sorted(reached[person] | set(measures.split(';')) - {''}))}"
+            listed = person
+        found += 1
+        matched += 1
+        if listed is not None:
+            hits.add(listed)
+            with_measures += codes[-1] != ","
+        yield f"{display},1,{codes}"
+    log.fill(i + 1 - (end - chunk), found, hits, matched, with_measures)  # the last chunk (none: no rows)
 
 
-def _tail_of(r: BatchResult) -> _Tail:
-    score = "1" if r.match_score == 1.0 else f"{r.match_score:g}"
-    return _Tail(f"{r.matched_code},{score},{r.lists},{r.measures}", r.subject_key, bool(r.matched_code),
-                 bool(r.subject_key and (r.lists or r.measures)), bool(r.measures))
-
-
-def _write(src: Path, dst: Path, layout: _Layout, tails: Iterator[_Tail], log: _ChunkLog) -> dict[str, int]:
+def _write(src: Path, dst: Path, layout: _Layout, tails: Iterator[str], log: _ChunkLog) -> dict[str, int]:
     """Write ``dst``: each row of ``src``, read again, followed by its tail."""
     with dst.open("w", encoding="utf-8", newline="") as fout:
         writer = csv.writer(fout)
         writer.writerow([*layout.header, *OUT_COLUMNS])
         if layout.plain:
             for lines in _plain_lines(src):
-                part = list(islice(tails, len(lines)))
-                fout.write("".join([f"{line},{t.text}\r\n" if line else f"{t.text}\r\n"
-                                    for line, t in zip(lines, part, strict=True)]))
-                log.add(part)
+                fout.write("".join([f"{line},{t}\r\n" if line else f"{t}\r\n"
+                                    for line, t in zip(lines, islice(tails, len(lines)), strict=True)]))
         else:
             for rows in _csv_rows(src):
-                part = list(islice(tails, len(rows)))
-                writer.writerows([*row, *t.text.split(",")] for row, t in zip(rows, part, strict=True))
-                log.add(part)
+                writer.writerows([*row, *t.split(",")] for row, t in zip(rows, islice(tails, len(rows)), strict=True))
     if next(tails, None) is not None:  # also reads the end of the database's answer
         raise RuntimeError(f"{src.name} changed while it was screened")
-    return log.close()
+    return log.stats
 
 
 class _ChunkLog:
@@ -489,39 +505,20 @@ class _ChunkLog:
 
     def __init__(self, entries: list[AccessLogEntry], job: _Job) -> None:
         self.entries, self.job = deque(entries), job
-        self.rows, self.matched, self.hits = 0, 0, set[str]()
         self.stats = {"rows": 0, "matched": 0, "with_measures": 0}
 
-    def add(self, tails: Sequence[_Tail]) -> None:
-        start = 0
-        while start < len(tails):
-            part = tails[start:start + self.job.chunk - self.rows]
-            start += len(part)
-            self.rows += len(part)
-            for t in part:
-                if t.subject_key:
-                    self.matched += 1
-                    if t.listed:
-                        self.hits.add(t.subject_key)
-            self.stats["rows"] += len(part)
-            self.stats["matched"] += sum(1 for t in part if t.matched)
-            self.stats["with_measures"] += sum(1 for t in part if t.measures)
-            if self.rows == self.job.chunk:
-                self._fill()
-
-    def _fill(self) -> None:
+    def fill(self, rows: int, found: int, hits: set[str], matched: int, with_measures: int) -> None:
+        """The next entry: a chunk of ``rows`` rows, ``found`` of them found a subject, ``hits`` the keys
+        of the subjects with lists or measures; ``matched`` rows wrote a code, ``with_measures`` have
+        measures."""
         entry = self.entries.popleft()
-        entry.result_count = len(self.hits)
-        entry.detail = {**entry.detail, "rows": self.rows, "matched": self.matched, "subject_keys": sorted(self.hits)}
+        entry.result_count = len(hits)
+        entry.detail = {**entry.detail, "rows": rows, "matched": found, "subject_keys": sorted(hits)}
+        self.stats["rows"] += rows
+        self.stats["matched"] += matched
+        self.stats["with_measures"] += with_measures
         if self.job.progress:
-            self.job.progress(self.rows)
-        self.rows, self.matched, self.hits = 0, 0, set()
-
-    def close(self) -> dict[str, int]:
-        """Fill in the last entry (the rows since the last full chunk, or none in a file without rows)."""
-        if self.entries:
-            self._fill()
-        return self.stats
+            self.job.progress(rows)
 
 
 # --- SQLite: chunk by chunk, two at a time -------------------------------------------------------
