@@ -246,3 +246,33 @@ def test_a_partition_made_while_requests_write_that_month(db_url, test_clock) ->
     with get_engine().connect() as conn:
         where = conn.execute(text("SELECT tableoid::regclass::text FROM access_log WHERE subject_key = 'w00001'"))
         assert where.scalar() == "access_log_y2031m05"
+
+
+def test_entries_detail_is_compressed_with_lz4_in_every_partition(db_url, test_clock) -> None:
+    """The access log's detail (a batch screening's entry lists up to 125,000 subject keys) is
+    compressed with LZ4 in the partitioned table, in every partition the migrations made, and in a
+    partition made later; a large entry written there reads back whole."""
+    if get_engine().dialect.name != "postgresql":
+        pytest.skip("partitions and column compression exist on PostgreSQL only")
+    with get_engine().connect() as conn:
+        if conn.execute(text("SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression' "
+                             "AND 'lz4' = ANY(enumvals)")).first() is None:
+            pytest.skip("this PostgreSQL was built without LZ4")
+    test_clock.set(dt.datetime(2032, 3, 1, 9, 0, tzinfo=dt.UTC))
+    with get_engine().connect() as conn, conn.begin():
+        assert ensure_partitions(conn, dt.date(2032, 3, 1), months_ahead=0) == ["access_log_y2032m03"]
+    with get_engine().connect() as conn:
+        methods = dict(conn.execute(text(
+            "SELECT c.relname, a.attcompression FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+            "WHERE a.attname = 'detail' AND (c.relname = 'access_log' OR c.oid IN "
+            "(SELECT inhrelid FROM pg_inherits WHERE inhparent = 'access_log'::regclass))")).all())
+    assert "access_log_y2032m03" in methods and len(methods) >= 3
+    assert set(methods.values()) == {"l"}, methods
+    keys = [f"{i:040x}" for i in range(40_000)]
+    with unit_of_work() as s:
+        entry = guard(s, SYSTEM, "credit_file.read", purpose=Purpose.administration, subject_key="lz4")
+        entry.detail = {"subject_keys": keys}
+    with get_engine().connect() as conn:
+        stored = conn.execute(text("SELECT tableoid::regclass::text, pg_column_compression(detail), detail "
+                                   "FROM access_log WHERE subject_key = 'lz4'")).one()
+    assert stored[0] == "access_log_y2032m03" and stored[1] == "lz4" and stored[2]["subject_keys"] == keys
