@@ -12,7 +12,7 @@ Uses the database of ``bench/screening.py`` (``xy_bench_screening``; generated f
 2. **the database alone**: the platform's statements for the same rows, one after the other on one
    connection with the same settings: for a large file the aggregate of every subject's lists and
    measures stored (xinyong.measures.csv_screening.FOUND_TABLE_STATEMENT, which the platform runs while
-   it reads and hashes the file), the numbers and subject keys of the rows (already hashed) COPYed into
+   it reads and hashes the file), the subject keys of the rows (already hashed; the table numbers them) COPYed into
    the platform's temporary table, then the answer (its rows fetched). The ratio of the two is printed.
 
 Not a test: the figures go to bench/README.md.
@@ -45,7 +45,9 @@ from xinyong.measures.csv_screening import (
     FILE_SETTINGS,
     FOUND_TABLE,
     FOUND_TABLE_STATEMENT,
+    KEYS_COPY,
     KEYS_TABLE,
+    KEYS_TABLE_STATEMENT,
     STORED_ANSWER_STATEMENT,
     file_statement,
     index_rows,
@@ -121,10 +123,9 @@ def in_database(keys: list[str], on: dt.date) -> dict[str, Any]:
             cur.execute(FOUND_TABLE_STATEMENT, params)
         t_found = time.perf_counter() - t
         t1 = time.perf_counter()
-        cur.execute(f"CREATE TEMP TABLE {KEYS_TABLE} (ord integer NOT NULL, subject_key text) ON COMMIT DROP")
-        with cur.copy(f"COPY {KEYS_TABLE} (ord, subject_key) FROM STDIN") as cp:
-            for i, k in enumerate(keys):
-                cp.write_row((i, k))
+        cur.execute(KEYS_TABLE_STATEMENT)
+        with cur.copy(KEYS_COPY) as cp:
+            cp.write("".join(f"{k}\n" for k in keys))
         cur.execute(f"ANALYZE {KEYS_TABLE}")
         if large:
             cur.execute(f"ANALYZE {FOUND_TABLE}")

@@ -183,21 +183,23 @@ def _csv_rows(src: Path) -> Iterator[list[list[str]]]:
             yield block
 
 
-def _pairs(src: Path, layout: _Layout) -> Iterator[list[tuple[str, str]]]:
-    """The ``(code, name)`` of every row, in blocks."""
+def _columns(src: Path, layout: _Layout) -> Iterator[tuple[list[str], list[str] | None]]:
+    """The codes of the rows and their names (None: the file has no name column), in blocks."""
+    ci, ni = layout.code_col, layout.name_col
     if not layout.plain:
         for rows in _csv_rows(src):
-            yield [layout.pair(row) for row in rows]
+            pairs = [layout.pair(row) for row in rows]
+            yield [code for code, _ in pairs], None if ni is None else [name for _, name in pairs]
         return
-    ci, ni = layout.code_col, layout.name_col
     for lines in _plain_lines(src):
         for start in range(0, len(lines), BLOCK_ROWS):
             part = lines[start:start + BLOCK_ROWS]
             if ni is None and ci is not None:  # codes only: each line split up to its code
                 cells = [line.split(",", ci + 1) for line in part]
-                yield [(c[ci] if len(c) > ci else "", "") for c in cells]
+                yield [c[ci] if len(c) > ci else "" for c in cells], None
             else:
-                yield [layout.pair(line.split(",")) for line in part]
+                pairs = [layout.pair(line.split(",")) for line in part]
+                yield [code for code, _ in pairs], [name for _, name in pairs]
 
 
 # --- PostgreSQL: the whole file in one transaction -----------------------------------------------
@@ -205,6 +207,12 @@ def _pairs(src: Path, layout: _Layout) -> Iterator[list[tuple[str, str]]]:
 #: the temporary table of a file's rows: each row's number (from 0) and its subject key (NULL when the
 #: row has no well-formed code)
 KEYS_TABLE = "screening_file_keys"
+#: :data:`KEYS_TABLE` made for a transaction: the rows' numbers are given by the database in the order
+#: the keys are COPYed (``COPY … (subject_key)``), not formatted by this process for every row
+KEYS_TABLE_STATEMENT = (f"CREATE TEMPORARY TABLE {KEYS_TABLE} (ord integer GENERATED ALWAYS AS IDENTITY "
+                        "(MINVALUE 0 START WITH 0), subject_key text) ON COMMIT DROP")
+#: the COPY of the keys into :data:`KEYS_TABLE`, one per line (``\\N``: a row without a well-formed code)
+KEYS_COPY = f"COPY {KEYS_TABLE} (subject_key) FROM STDIN"
 
 _SUBJECTS = sql_of(subject_columns())
 
@@ -298,9 +306,8 @@ def _whole_file(src: Path, dst: Path, layout: _Layout, job: _Job) -> dict[str, i
         if large:
             service.refresh_dirty(session)  # every marked subject before the aggregate reads the index
         with raw.cursor() as cur:  # type: ignore[union-attr]
-            cur.execute(f"CREATE TEMPORARY TABLE {KEYS_TABLE} (ord integer NOT NULL, subject_key text) "
-                        "ON COMMIT DROP")
-        total, named = _store_keys(raw, _pairs(src, layout), FOUND_TABLE_STATEMENT if large else None, params)
+            cur.execute(KEYS_TABLE_STATEMENT)
+        total, named = _store_keys(raw, _columns(src, layout), FOUND_TABLE_STATEMENT if large else None, params)
         entries += [_entry(session, job) for _ in range(job.chunk, total, job.chunk)]
         if not large:
             _refresh_marked(session)
@@ -320,24 +327,29 @@ def _entry(session: Session, job: _Job) -> AccessLogEntry:
                             detail={"rows": 0})
 
 
-def _key_lines(blocks: Iterable[list[tuple[str, str]]],
+def _key_lines(blocks: Iterable[tuple[list[str], list[str] | None]],
                named: dict[int, str]) -> Iterator[tuple[int, str]]:
-    """For each block of rows: the number of rows and the COPY text of each row's number and subject key
-    (keyed hashes of the codes). The rows to be matched by name go into ``named`` (row number → name)."""
+    """For each block of rows (:func:`_columns`): the number of rows and the COPY text of their subject
+    keys (keyed hashes of the codes), one per line. The rows to be matched by name go into ``named``
+    (row number → name)."""
     ord_ = 0
-    for pairs in blocks:
-        keys = code_keys([code for code, _name in pairs])
-        text = "".join([f"{i}\t{k}\n" if k else f"{i}\t\\N\n" for i, k in enumerate(keys, ord_)])
+    for codes, names in blocks:
+        keys = code_keys(codes)
         if None in keys:
-            named.update((i, name) for i, ((code, name), key) in enumerate(zip(pairs, keys, strict=True), ord_)
-                         if key is None and name_only(code, name))
-        ord_ += len(pairs)
-        yield len(pairs), text
+            text = "\n".join([key or "\\N" for key in keys])
+            if names is not None:
+                named.update((i, name) for i, (code, name, key) in enumerate(zip(codes, names, keys, strict=True), ord_)
+                             if key is None and name_only(code, name))
+        else:
+            text = "\n".join(keys)  # type: ignore[arg-type]
+        ord_ += len(codes)
+        if codes:
+            yield len(codes), text + "\n"
 
 
-def _store_keys(raw: Any, blocks: Iterable[list[tuple[str, str]]], first: str | None,
+def _store_keys(raw: Any, blocks: Iterable[tuple[list[str], list[str] | None]], first: str | None,
                 params: dict[str, Any]) -> tuple[int, dict[int, str]]:
-    """COPY each row's number and subject key into :data:`KEYS_TABLE`, block by block as the file is
+    """COPY each row's subject key into :data:`KEYS_TABLE`, block by block as the file is
     read and hashed; the number of rows and the rows to be matched by name (row number → name).
 
     With ``first`` (the statement making :data:`FOUND_TABLE`), a second thread runs it, analyses the
@@ -347,7 +359,7 @@ def _store_keys(raw: Any, blocks: Iterable[list[tuple[str, str]]], first: str | 
     named: dict[int, str] = {}
     total = 0
     if first is None:
-        with raw.cursor() as cur, cur.copy(f"COPY {KEYS_TABLE} (ord, subject_key) FROM STDIN") as copy:
+        with raw.cursor() as cur, cur.copy(KEYS_COPY) as copy:
             for count, text in _key_lines(blocks, named):
                 copy.write(text)
                 total += count
@@ -360,7 +372,7 @@ def _store_keys(raw: Any, blocks: Iterable[list[tuple[str, str]]], first: str | 
                 cur.execute(first, params)
                 _file_settings(cur, False)
                 cur.execute(f"ANALYZE {FOUND_TABLE}")
-                with cur.copy(f"COPY {KEYS_TABLE} (ord, subject_key) FROM STDIN") as copy:
+                with cur.copy(KEYS_COPY) as copy:
                     while (text := handed.get()) is not None:
                         copy.write(text)
 
