@@ -52,8 +52,9 @@ def screen(
         "XLSX 或非 UTF-8 编码的输入自动采用此格式；每个文件最多10万行"),
 ) -> None:
     """按代码（精确）或名称（模糊）批量筛查适用的失信惩戒措施。"""
-    lines = None if detail or not in_file.exists() else _utf8_lines(in_file)
-    if in_file.exists() and (detail or lines is None):
+    if not in_file.exists():
+        _fail(f"文件不存在：{in_file}")
+    if detail or in_file.suffix.lower() == ".xlsx":
         _screen_detail(in_file, out, matter=matter, on=_date(on), region=region, purpose=purpose)
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -62,40 +63,27 @@ def screen(
     from xinyong.measures.csv_screening import screen_csv
     from xinyong.measures.screening import screening_purpose
 
-    if not in_file.exists():
-        _fail(f"文件不存在：{in_file}")
     day = _date(on)
     try:
-        why = screening_purpose(purpose, matter)  # refused before the file is counted
-        total = max((lines or 0) - 1, 0)
+        why = screening_purpose(purpose, matter)  # refused before the file is read
         with Progress(TextColumn("筛查"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                       disable=not progress, transient=True) as bar:
-            task = bar.add_task("screen", total=total)
+            task = bar.add_task("screen", total=None)
             stats = screen_csv(in_file, out, SYSTEM, matter=matter, on=day, region=region, purpose=why,
-                               chunk=chunk, progress=lambda n: bar.advance(task, n))
+                               chunk=chunk, progress=lambda n: bar.advance(task, n),
+                               counted=lambda rows: bar.update(task, total=rows))
     except DomainError as exc:
         _fail(exc.message, 1)
         return
     except UnicodeDecodeError:
-        _fail(f"{in_file.name} 不是 UTF-8 编码的 CSV 文件", 1)
+        # not UTF-8 (a GBK file saved by Excel), found while the file is first read, before anything is
+        # screened or registered: the detailed path reads the other encodings
+        _screen_detail(in_file, out, matter=matter, on=day, region=region, purpose=purpose)
         return
     typer.echo(json.dumps(stats, ensure_ascii=False))
     # the command ends here: what the batch left in memory needs no cyclic collection as the
     # interpreter exits (a third of a second after a million rows)
     gc.freeze()
-
-
-def _utf8_lines(path: Path) -> int | None:
-    """The number of lines of a UTF-8 CSV; None for XLSX or a CSV that is not UTF-8 (GBK from Excel),
-    which take the detailed path: the fast path reads UTF-8 CSV only. One pass over the file checks
-    the encoding and counts the lines for the progress bar."""
-    if path.suffix.lower() == ".xlsx":
-        return None
-    try:
-        with path.open(encoding="utf-8-sig") as fh:
-            return sum(1 for _ in fh)
-    except UnicodeDecodeError:
-        return None
 
 
 def _screen_detail(in_file: Path, out: Path, *, matter: str | None, on: dt.date | None, region: str | None,

@@ -64,13 +64,18 @@ _INDIVIDUAL = SubjectKind.individual.value
 
 def screen_csv(src: Path, dst: Path, actor: Actor, *, matter: str | None, on: dt.date | None = None,
                region: str | None = None, purpose: str | Purpose | None = None, chunk: int = 125_000,
-               progress: Callable[[int], None] | None = None) -> dict[str, int]:
+               progress: Callable[[int], None] | None = None,
+               counted: Callable[[int], None] | None = None) -> dict[str, int]:
     """Screen every row of ``src`` and write ``dst`` (module docstring); one access-log entry per
-    ``chunk`` rows. The counts of rows, of rows matched and of rows with measures."""
+    ``chunk`` rows. The counts of rows, of rows matched and of rows with measures. ``progress`` is told
+    the rows of each chunk done, ``counted`` the file's rows once it is first read (a file that is not
+    UTF-8 raises UnicodeDecodeError then, before anything is screened or registered)."""
     matter = check_matter(matter)
     day = on or clock.today()
     why = screening_purpose(purpose, matter)  # an invalid purpose is refused before the file is read
     layout = _layout(src)
+    if counted:
+        counted(layout.lines)
     job = _Job(actor, matter, day, region, why, chunk, progress)
     with _cyclic_gc_paused():
         if is_postgres():
