@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import gc
+import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -188,6 +189,12 @@ def _csv_rows(src: Path) -> Iterator[list[list[str]]]:
             yield block
 
 
+def _cell_pattern(col: int) -> re.Pattern[str]:
+    """The cell ``col`` (from 0) of each line of a plain file's lines joined by line feeds, one match per
+    line: the empty string when the line has fewer cells (as ``line.split(",")`` would give it)."""
+    return re.compile(rf"^(?:[^,\n]*,){{{col}}}([^,\n]*)|^", re.MULTILINE)
+
+
 def _columns(src: Path, layout: _Layout) -> Iterator[tuple[list[str], list[str] | None]]:
     """The codes of the rows and their names (None: the file has no name column), in blocks."""
     ci, ni = layout.code_col, layout.name_col
@@ -196,12 +203,12 @@ def _columns(src: Path, layout: _Layout) -> Iterator[tuple[list[str], list[str] 
             pairs = [layout.pair(row) for row in rows]
             yield [code for code, _ in pairs], None if ni is None else [name for _, name in pairs]
         return
+    cell = _cell_pattern(ci) if ni is None and ci is not None else None
     for lines in _plain_lines(src):
         for start in range(0, len(lines), BLOCK_ROWS):
             part = lines[start:start + BLOCK_ROWS]
-            if ni is None and ci is not None:  # codes only: each line split up to its code
-                cells = [line.split(",", ci + 1) for line in part]
-                yield [c[ci] if len(c) > ci else "" for c in cells], None
+            if cell is not None:  # codes only: the code cell of every line, found in one pass
+                yield cell.findall("\n".join(part)), None
             else:
                 pairs = [layout.pair(line.split(",")) for line in part]
                 yield [code for code, _ in pairs], [name for _, name in pairs]

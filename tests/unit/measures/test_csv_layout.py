@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xinyong.measures.csv_screening import _layout
+from xinyong.measures.csv_screening import _cell_pattern, _layout
 
 CELL = st.text(alphabet="0123456789ABCDXY甲乙 ", max_size=8)
 QUOTED_CELL = st.text(alphabet='AB甲,"\n', max_size=6)
@@ -52,3 +52,11 @@ def test_a_quoted_file_counts_at_least_its_rows(tmp_path_factory: pytest.TempPat
     layout = _layout(path)
     assert layout.lines >= len(read)
     assert layout.plain == ('"' not in buf.getvalue())
+
+
+@settings(max_examples=300)
+@given(lines=st.lists(st.text(alphabet="0A甲, \r", max_size=10), min_size=1, max_size=20), col=st.integers(0, 4))
+def test_the_code_cell_of_every_plain_line_is_found_as_split_finds_it(lines: list[str], col: int) -> None:
+    """One match per line, the cell as ``line.split(",")`` gives it, or empty when the line is shorter."""
+    want = [cells[col] if len(cells := line.split(",")) > col else "" for line in lines]
+    assert _cell_pattern(col).findall("\n".join(lines)) == want

@@ -54,7 +54,7 @@ _PLAIN = frozenset({str, int, float, bool, type(None)})
 def _norm(value: Any) -> Any:
     if type(value) in _PLAIN:
         return value
-    if type(value) is list and all(type(v) in _PLAIN for v in value):
+    if type(value) is list and _PLAIN.issuperset(map(type, value)):
         return value  # a long list of keys: one pass in C, not a call per element
     if isinstance(value, dt.datetime):
         aware = value if value.tzinfo else value.replace(tzinfo=dt.UTC)
@@ -133,7 +133,7 @@ def _json_copy(value: Any) -> Any:
     if kind is float:
         return value if math.isfinite(value) else _NOT_JSON
     if kind is list or kind is tuple:
-        if all(type(v) in _JSON_SCALARS for v in value):
+        if _JSON_SCALARS.issuperset(map(type, value)):
             return list(value)
         items = [_json_copy(v) for v in value]
         return _NOT_JSON if any(v is _NOT_JSON for v in items) else items
